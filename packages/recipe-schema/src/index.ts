@@ -1,0 +1,20 @@
+export { runRules, hitToFinding, schemaHitsToFindings, sortFindings } from './engine.js';
+export { DuplicateRuleError, InputNotFoundError, RecipeSchemaError, SchemaCompilationError } from './errors.js';
+export { lineText, type ParsedYaml, type ParseResult, parseYaml, rangeOf } from './location.js';
+export type * from './recipe-model.js';
+export type { ComponentRule, ComponentRuleContext, LoadedComponent, RecipeRule, RecipeRuleContext, Rule } from './rule.js';
+export { allRules, componentRules, ENGINE_RULES, recipeRules, registerRuleMeta } from './rules/index.js';
+export { checkSchema, closest, pointerToPath, SCHEMA_RULES, type SchemaName } from './schema-validator.js';
+export { applySuppressions } from './suppressions.js';
+export type { Finding, FindingSource, JsonPath, Position, Range, RuleHit, RuleMeta, Severity } from './types.js';
+export {
+  type DocumentKind,
+  detectKind,
+  displayPath,
+  type ValidateOptions,
+  type ValidationResult,
+  validateComponentFile,
+  validateFile,
+  validateRecipeFile,
+  validateRecipeText,
+} from './validate.js';

@@ -1,0 +1,156 @@
+/**
+ * The one place where JSON paths become `line:column` ranges in the YAML file the author edits.
+ * Rules and the schema mapper only produce paths; everything positional happens here.
+ */
+import { isMap, isPair, isScalar, isSeq, LineCounter, type Node, parseDocument, type Document } from 'yaml';
+import type { Finding, JsonPath, Position, Range, Severity } from './types.js';
+
+/** A parsed YAML file that paths can be located in. */
+export interface ParsedYaml {
+  file: string;
+  text: string;
+  doc: Document.Parsed;
+  lineCounter: LineCounter;
+  /** Plain JavaScript value of the document; `undefined` when parsing failed. */
+  data: unknown;
+}
+
+export interface ParseResult {
+  parsed: ParsedYaml;
+  /** Syntax problems (RB0001), duplicate keys (RB0003), tab indentation (RB0004), alias bombs. */
+  findings: Finding[];
+  /** False when the document could not be turned into data; nothing further should be checked. */
+  ok: boolean;
+}
+
+const YAML_ERROR_RULES: Record<string, { ruleId: string; slug: string; hint: string }> = {
+  DUPLICATE_KEY: {
+    ruleId: 'RB0003',
+    slug: 'yaml-duplicate-key',
+    hint: 'Remove or rename one of the two keys; YAML keeps only one of them.',
+  },
+  TAB_AS_INDENT: {
+    ruleId: 'RB0004',
+    slug: 'yaml-tab-indent',
+    hint: 'Indent with spaces; YAML does not allow tabs for indentation.',
+  },
+};
+const SYNTAX = { ruleId: 'RB0001', slug: 'yaml-syntax', hint: 'Fix the YAML syntax at this position.' };
+
+/** Largest number of alias expansions accepted before a document counts as an alias bomb. */
+const MAX_ALIAS_COUNT = 100;
+
+export function parseYaml(text: string, file: string): ParseResult {
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true, strict: true });
+  const parsed: ParsedYaml = { file, text, doc, lineCounter, data: undefined };
+  const findings: Finding[] = [];
+  for (const [problems, severity] of [
+    [doc.errors, 'error'],
+    [doc.warnings, 'warning'],
+  ] as const) {
+    for (const problem of problems) {
+      const rule = YAML_ERROR_RULES[problem.code] ?? SYNTAX;
+      const [from, to] = clampOffsets(problem.pos, text.length);
+      findings.push({
+        ruleId: rule.ruleId,
+        slug: rule.slug,
+        severity: severity as Severity,
+        message: `${firstLine(problem.message)}. ${rule.hint}`,
+        file,
+        range: { start: positionAt(parsed, from), end: positionAt(parsed, Math.max(to, from + 1)) },
+        path: [],
+        source: 'bakery',
+      });
+    }
+  }
+  if (doc.errors.length > 0) return { parsed, findings, ok: false };
+  try {
+    parsed.data = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
+  } catch (cause) {
+    findings.push({
+      ...SYNTAX,
+      severity: 'error',
+      message: `${firstLine(cause instanceof Error ? cause.message : String(cause))}. Reduce the use of aliases (*name) or write the values out.`,
+      file,
+      range: wholeFirstLine(parsed),
+      path: [],
+      source: 'bakery',
+    });
+    return { parsed, findings, ok: false };
+  }
+  return { parsed, findings, ok: true };
+}
+
+/** Range of the node at `path`; when the path does not exist, the range of its deepest existing ancestor. */
+export function rangeOf(parsed: ParsedYaml, path: JsonPath, at: 'key' | 'value' = 'value'): Range {
+  let node: unknown = parsed.doc.contents;
+  let key: Node | undefined;
+  for (const segment of path) {
+    const next = child(node, segment);
+    if (!next) break;
+    node = next.value;
+    key = next.key;
+  }
+  const target = at === 'key' && key ? key : isScalar(node) || !key ? (node as Node | undefined) : key;
+  const range = target?.range;
+  if (!range) return key?.range ? toRange(parsed, key.range[0], key.range[1]) : wholeFirstLine(parsed);
+  return toRange(parsed, range[0], range[1]);
+}
+
+/** The text of one 1-based line, without its line break (for formatters that show the source). */
+export function lineText(text: string, line: number): string {
+  return text.split(/\r?\n/)[line - 1] ?? '';
+}
+
+function child(node: unknown, segment: string | number): { key: Node | undefined; value: unknown } | undefined {
+  if (isMap(node)) {
+    for (const pair of node.items) {
+      if (!isPair(pair)) continue;
+      const k = isScalar(pair.key) ? pair.key.value : pair.key;
+      if (String(k) === String(segment)) {
+        return { key: isScalar(pair.key) ? pair.key : undefined, value: pair.value ?? pair.key };
+      }
+    }
+    return undefined;
+  }
+  if (isSeq(node) && typeof segment === 'number') {
+    const item = node.items[segment];
+    return item === undefined ? undefined : { key: undefined, value: item };
+  }
+  return undefined;
+}
+
+function toRange(parsed: ParsedYaml, from: number, to: number): Range {
+  const start = positionAt(parsed, from);
+  let end = positionAt(parsed, Math.max(to, from + 1));
+  // A block value's range runs to the start of the next line: keep the highlight on the first line.
+  if (end.line > start.line) end = { line: start.line, column: lineText(parsed.text, start.line).length + 1 };
+  if (end.line === start.line && end.column <= start.column) end = { line: start.line, column: start.column + 1 };
+  return { start, end };
+}
+
+function positionAt(parsed: ParsedYaml, offset: number): Position {
+  const bounded = Math.min(Math.max(offset, 0), parsed.text.length);
+  const { line, col } = parsed.lineCounter.linePos(bounded);
+  return { line: Math.max(line, 1), column: Math.max(col, 1) };
+}
+
+function wholeFirstLine(parsed: ParsedYaml): Range {
+  const firstContentLine = Math.max(
+    1,
+    parsed.text.split(/\r?\n/).findIndex((l) => l.trim() !== '' && !l.trimStart().startsWith('#')) + 1,
+  );
+  return {
+    start: { line: firstContentLine, column: 1 },
+    end: { line: firstContentLine, column: lineText(parsed.text, firstContentLine).length + 1 },
+  };
+}
+
+function clampOffsets(pos: [number, number], length: number): [number, number] {
+  return [Math.min(pos[0], length), Math.min(pos[1], length)];
+}
+
+function firstLine(message: string): string {
+  return (message.split('\n')[0] ?? message).replace(/[.:]\s*$/, '');
+}

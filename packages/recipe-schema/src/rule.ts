@@ -1,0 +1,44 @@
+import type { Platform } from './recipe-model.js';
+import type { RuleHit, RuleMeta } from './types.js';
+
+/** What a component rule sees: the parsed document (any shape: rules must not assume schema validity). */
+export interface ComponentRuleContext {
+  data: unknown;
+  /** Platform of the recipe using the component; undefined for a standalone document. */
+  platform: Platform | undefined;
+}
+
+/** A local component as loaded for recipe rules. */
+export interface LoadedComponent {
+  /** Index in `components` or `tests`. */
+  list: 'components' | 'tests';
+  index: number;
+  /** Path as written in the recipe. */
+  file: string;
+  /** Absolute path on disk. */
+  absolutePath: string;
+  exists: boolean;
+  /** Parsed document, when it exists and parses. */
+  data: unknown;
+}
+
+/** What a recipe rule sees. */
+export interface RecipeRuleContext {
+  data: unknown;
+  /** Absolute path of the recipe folder. */
+  recipeDir: string;
+  /** Local components referenced by the recipe, in order. */
+  components: readonly LoadedComponent[];
+}
+
+export interface ComponentRule extends RuleMeta {
+  appliesTo: 'component';
+  check(ctx: ComponentRuleContext): RuleHit[];
+}
+
+export interface RecipeRule extends RuleMeta {
+  appliesTo: 'recipe';
+  check(ctx: RecipeRuleContext): RuleHit[];
+}
+
+export type Rule = ComponentRule | RecipeRule;
