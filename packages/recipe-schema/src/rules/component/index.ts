@@ -1,4 +1,33 @@
 import type { ComponentRule } from '../../rule.js';
+import { actionPlatform } from './ActionPlatform.js';
+import { expressionOperator } from './ExpressionOperator.js';
+import { ifNestingDepth } from './IfNestingDepth.js';
+import { imageBuilderPhase } from './ImageBuilderPhase.js';
+import { onFailureContinue } from './OnFailureContinue.js';
+import { rebootIdempotency } from './RebootIdempotency.js';
+import { uniqueLoopNames } from './UniqueLoopNames.js';
+import { uniquePhaseNames } from './UniquePhaseNames.js';
+import { uniqueStepNames } from './UniqueStepNames.js';
+import { uniqueVariableNames } from './UniqueVariableNames.js';
+import { unquotedExpression } from './UnquotedExpression.js';
+import { unresolvedStepReference } from './UnresolvedStepReference.js';
+import { unresolvedVariable } from './UnresolvedVariable.js';
+import { webDownloadChecksum } from './WebDownloadChecksum.js';
 
 /** Semantic rules for AWSTOE component documents (RB2xxx), in id order. */
-export const componentRules: readonly ComponentRule[] = [];
+export const componentRules: readonly ComponentRule[] = [
+  uniquePhaseNames,
+  uniqueStepNames,
+  uniqueLoopNames,
+  unresolvedStepReference,
+  unresolvedVariable,
+  actionPlatform,
+  ifNestingDepth,
+  onFailureContinue,
+  webDownloadChecksum,
+  imageBuilderPhase,
+  uniqueVariableNames,
+  unquotedExpression,
+  expressionOperator,
+  rebootIdempotency,
+];
