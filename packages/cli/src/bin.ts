@@ -1,0 +1,6 @@
+#!/usr/bin/env node
+import { processIo } from './io.js';
+import { main } from './main.js';
+
+// exitCode rather than exit(): pending stdout writes to a pipe must flush first.
+process.exitCode = await main(process.argv.slice(2), processIo());

@@ -1,0 +1,20 @@
+/**
+ * The command registry. Commands load on first use, so `bakery validate` does not pay for the AWS
+ * SDK that `publish` imports. Adding a command is one line here plus its file.
+ */
+import type { Command } from '../command.js';
+
+const REGISTRY: Readonly<Record<string, () => Promise<{ default: Command }>>> = {
+  validate: () => import('./validate.js'),
+  help: () => import('./help.js'),
+};
+
+/** Command names in the order `bakery help` lists them. */
+export function commandNames(): string[] {
+  return Object.keys(REGISTRY);
+}
+
+export async function loadCommand(name: string): Promise<Command | undefined> {
+  const load = Object.hasOwn(REGISTRY, name) ? REGISTRY[name] : undefined;
+  return load ? (await load()).default : undefined;
+}

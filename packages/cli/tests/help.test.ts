@@ -1,0 +1,83 @@
+import { describe, expect, it } from 'vitest';
+import { commandNames, loadCommand } from '../src/index.js';
+import { bakery } from './helpers.js';
+
+const OVERVIEW = [
+  'Usage: bakery <command> [options]',
+  '',
+  'Commands:',
+  '  validate  Check recipes and AWSTOE component documents: YAML syntax, schema and rules.',
+  '  help      List the commands, or show the options of one.',
+  '',
+  "Run 'bakery <command> --help' for the options of a command.",
+  'Exit codes: 0 no errors, 1 errors found, 2 usage error, 3 the tool itself failed.',
+  '',
+].join('\n');
+
+describe('Command: help', () => {
+  it.each([
+    { name: 'no arguments', argv: [] },
+    { name: 'bakery help', argv: ['help'] },
+    { name: 'bakery --help', argv: ['--help'] },
+    { name: 'bakery -h', argv: ['-h'] },
+  ])('lists the commands for $name', async ({ argv }) => {
+    // Act
+    const result = await bakery(argv);
+
+    // Assess
+    expect(result).toEqual({ code: 0, stdout: OVERVIEW, stderr: '' });
+  });
+
+  it.each([
+    { name: 'bakery help validate', argv: ['help', 'validate'] },
+    { name: 'bakery validate --help', argv: ['validate', '--help'] },
+    { name: 'bakery validate -h with other flags', argv: ['validate', 'x', '-h', '--quiet'] },
+  ])("shows one command's options for $name", async ({ argv }) => {
+    // Act
+    const result = await bakery(argv);
+
+    // Assess
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatchInlineSnapshot(`
+      "Usage: bakery validate [PATH...] [options]
+
+      Check recipes and AWSTOE component documents: YAML syntax, schema and rules.
+
+      PATH is a recipe folder, a recipe.yaml, an AWSTOE component document, or a folder that is
+      walked for *.yaml / *.yml files (node_modules, dist and dot-folders are skipped; a folder
+      holding a recipe.yaml counts as that recipe). Without PATH: every recipes/*/recipe.yaml of the
+      workspace.
+
+      Exit code: 0 when no unsuppressed error remains, 1 when one does, 2 for a usage error.
+
+      Options:
+        -f, --format FORMAT  Output format: stylish, json, sarif, junit (default stylish).
+        -o, --output FILE    Write the output to FILE instead of stdout.
+        --report FILE        Also write a complete report to FILE, as SARIF (.sarif), JUnit (.xml) or JSON (.json). Repeatable.
+        -q, --quiet          Show errors only (reports stay complete).
+        -h, --help           Show this help.
+      "
+    `);
+  });
+
+  it('rejects an unknown command name with exit code 2', async () => {
+    expect(await bakery(['help', 'frobnicate'])).toEqual({ code: 2, stdout: '', stderr: "bakery: unknown command 'frobnicate'. Run 'bakery help'.\n" });
+  });
+});
+
+describe('Command registry', () => {
+  it.each(commandNames())('%s loads a command of that name with a summary, usage and run', async (name) => {
+    // Act
+    const command = await loadCommand(name);
+
+    // Assess
+    expect(command?.name).toBe(name);
+    expect(command?.summary).toMatch(/^[A-Z].+\.$/);
+    expect(command?.usage.startsWith(`bakery ${name}`)).toBe(true);
+    expect(typeof command?.run).toBe('function');
+  });
+
+  it.each(['toString', '__proto__', 'constructor'])('knows nothing of %s', async (name) => {
+    expect(await loadCommand(name)).toBeUndefined();
+  });
+});
