@@ -1,0 +1,226 @@
+/**
+ * One recipe folder -> CloudFormation template, manifest and source links. Validation runs
+ * first; with error findings the result carries them and no template.
+ */
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { type Architecture, displayPath, type Finding, parseYaml, type Platform, validateRecipeText, validateRecipeFile } from '@ami-bakery/recipe-schema';
+import { canonicalJson, compareCodeUnits, sha256Hex } from './canonical.js';
+import { type GitRunner, readSourceCommit, runGit } from './git.js';
+import { checkPreconditions } from './preconditions.js';
+import { resolveSources, type SourceLink } from './sourced.js';
+import { buildTemplate, type ComponentSource, DEFAULTS } from './template/build.js';
+import { RecipeReader } from './template/context.js';
+import { templateToYaml } from './yaml-output.js';
+
+export const DEFAULT_STACK_PREFIX = 'ami-bakery-recipe-';
+export const RECIPE_FILE = 'recipe.yaml';
+
+export interface ManifestComponent {
+  kind: 'managed' | 'local';
+  name: string;
+  version: string;
+  /** Local components: the document, relative to the recipe folder. */
+  file?: string;
+  /** Test components only. */
+  stage?: 'test';
+}
+
+export interface ManifestInput {
+  /** Relative to the recipe folder, posix separators. */
+  path: string;
+  /** sha256 of the raw bytes (hex). */
+  sha256: string;
+}
+
+/** `recipes/<name>/manifest.json` (docs/contracts.md). */
+export interface RecipeManifest {
+  name: string;
+  version: string;
+  platform: Platform;
+  architecture: Architecture;
+  stackName: string;
+  contentHash: string;
+  sourceCommit: string | null;
+  inputs: ManifestInput[];
+  components: ManifestComponent[];
+}
+
+/** A CloudFormation template as plain data. */
+export type CfnTemplate = Record<string, unknown>;
+
+export interface BundleResult {
+  /** True when a template was produced (no unsuppressed error findings). */
+  ok: boolean;
+  name: string;
+  version: string;
+  stackName: string;
+  template: CfnTemplate | undefined;
+  /** YAML, stable key order; byte-identical for identical inputs. */
+  templateText: string | undefined;
+  manifest: RecipeManifest | undefined;
+  /** Parameters the template declares, sorted: what the deploy stage passes. */
+  parameters: string[];
+  links: SourceLink[];
+  findings: Finding[];
+}
+
+export interface BundleOptions {
+  /** Display paths in findings and links are relative to this folder; default `process.cwd()`. */
+  cwd?: string;
+  /** Commit recorded in the manifest; default `git rev-parse HEAD` in the recipe folder, null outside git. */
+  sourceCommit?: string | null;
+  /** Prefix of the recipe's stack name; the bakery stack's `RecipeStackPrefix`. */
+  stackNamePrefix?: string;
+  git?: GitRunner;
+}
+
+export function bundleRecipe(recipeDir: string, options: BundleOptions = {}): BundleResult {
+  const cwd = path.resolve(options.cwd ?? process.cwd());
+  const dir = path.resolve(cwd, recipeDir);
+  const recipePath = path.join(dir, RECIPE_FILE);
+  const display = displayPath(cwd, recipePath);
+  const prefix = options.stackNamePrefix ?? DEFAULT_STACK_PREFIX;
+
+  const bytes = readBytes(recipePath);
+  if (bytes === undefined) return failed(path.basename(dir), '', prefix, validateRecipeFile(recipePath, { cwd }).findings);
+  const text = bytes.toString('utf8');
+  const validation = validateRecipeText(text, recipePath, { cwd });
+  const data = validation.data;
+  const record = typeof data === 'object' && data !== null && !Array.isArray(data) ? (data as Record<string, unknown>) : {};
+  const name = typeof record.name === 'string' ? record.name : path.basename(dir);
+  const version = typeof record.version === 'string' ? record.version : '';
+  const findings = [...validation.findings];
+  if (hasErrors(findings)) return failed(name, version, prefix, findings);
+
+  const { parsed } = parseYaml(text, display);
+  findings.push(...checkPreconditions(data, parsed));
+  const loaded = loadComponents(record, dir, cwd);
+  findings.push(...loaded.findings);
+  if (hasErrors(findings)) return failed(name, version, prefix, findings);
+
+  const reader = new RecipeReader(record, display);
+  const built = buildTemplate({ reader, components: loaded.documents, relPathOf });
+  const links: SourceLink[] = [];
+  const template = resolveSources(built.template, links) as CfnTemplate;
+  const stackName = `${prefix}${name}`;
+
+  const inputs: ManifestInput[] = [{ path: RECIPE_FILE, sha256: sha256Hex(bytes) }, ...loaded.inputs].sort((a, b) => compareCodeUnits(a.path, b.path));
+  const manifest: RecipeManifest = {
+    name,
+    version,
+    platform: record.platform as Platform,
+    architecture: record.architecture as Architecture,
+    stackName,
+    contentHash: contentHash(record, loaded.documents),
+    sourceCommit: options.sourceCommit !== undefined ? options.sourceCommit : readSourceCommit(dir, options.git ?? runGit),
+    inputs,
+    components: manifestComponents(record, built.localComponents),
+  };
+  return {
+    ok: true,
+    name,
+    version,
+    stackName,
+    template,
+    templateText: templateToYaml(template),
+    manifest,
+    parameters: built.parameters,
+    links,
+    findings,
+  };
+}
+
+/**
+ * `sha256:` over the canonical recipe and local component documents: parsed and re-serialized
+ * with sorted keys, so whitespace, comments and key order do not count.
+ */
+export function contentHash(recipe: unknown, documents: ReadonlyMap<string, { data: unknown }>): string {
+  const components: Record<string, unknown> = {};
+  for (const [relPath, doc] of documents) components[relPath] = doc.data;
+  return `sha256:${sha256Hex(canonicalJson({ recipe, components }))}`;
+}
+
+/** The identity of a local component document: its path relative to the recipe folder. */
+export function relPathOf(file: string): string {
+  return path.posix.normalize(file.replaceAll('\\', '/')).replace(/^\.\//, '');
+}
+
+interface LoadedComponents {
+  documents: Map<string, ComponentSource>;
+  inputs: ManifestInput[];
+  findings: Finding[];
+}
+
+function loadComponents(recipe: Record<string, unknown>, dir: string, cwd: string): LoadedComponents {
+  const documents = new Map<string, ComponentSource>();
+  const inputs: ManifestInput[] = [];
+  const findings: Finding[] = [];
+  for (const list of ['components', 'tests'] as const) {
+    const entries = Array.isArray(recipe[list]) ? (recipe[list] as unknown[]) : [];
+    for (const entry of entries) {
+      const file = typeof entry === 'object' && entry !== null ? (entry as Record<string, unknown>).file : undefined;
+      if (typeof file !== 'string' || file === '') continue;
+      const relPath = relPathOf(file);
+      if (documents.has(relPath)) continue;
+      const absolute = path.resolve(dir, relPath);
+      const display = displayPath(cwd, absolute);
+      const bytes = readBytes(absolute);
+      if (bytes === undefined) continue; // validation already reported the missing file
+      const text = bytes.toString('utf8');
+      const result = parseYaml(text, display);
+      findings.push(...result.findings);
+      if (!result.ok) continue;
+      documents.set(relPath, { relPath, display, text, data: result.parsed.data, contentSha: sha256Hex(canonicalJson(result.parsed.data)) });
+      inputs.push({ path: relPath, sha256: sha256Hex(bytes) });
+    }
+  }
+  return { documents, inputs, findings };
+}
+
+function manifestComponents(recipe: Record<string, unknown>, locals: ReturnType<typeof buildTemplate>['localComponents']): ManifestComponent[] {
+  const components: ManifestComponent[] = [];
+  for (const list of ['components', 'tests'] as const) {
+    const entries = Array.isArray(recipe[list]) ? (recipe[list] as Record<string, unknown>[]) : [];
+    for (const entry of entries) {
+      const stage = list === 'tests' ? { stage: 'test' as const } : {};
+      if (typeof entry.managed === 'string') {
+        const version = typeof entry.version === 'string' ? entry.version : DEFAULTS.managedComponentVersion;
+        components.push({ kind: 'managed', name: entry.managed, version, ...stage });
+        continue;
+      }
+      const relPath = relPathOf(String(entry.file));
+      const version = String(entry.version);
+      const local = locals.find((c) => c.relPath === relPath && c.version === version);
+      components.push({ kind: 'local', name: local?.name ?? relPath, version, file: relPath, ...stage });
+    }
+  }
+  return components;
+}
+
+function hasErrors(findings: Finding[]): boolean {
+  return findings.some((f) => f.severity === 'error' && !f.suppressed);
+}
+
+function failed(name: string, version: string, prefix: string, findings: Finding[]): BundleResult {
+  return {
+    ok: false,
+    name,
+    version,
+    stackName: `${prefix}${name}`,
+    template: undefined,
+    templateText: undefined,
+    manifest: undefined,
+    parameters: [],
+    links: [],
+    findings,
+  };
+}
+
+function readBytes(file: string): Buffer | undefined {
+  try {
+    return readFileSync(file);
+  } catch {
+    return undefined;
+  }
+}

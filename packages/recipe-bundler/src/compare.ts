@@ -1,0 +1,143 @@
+/**
+ * Compares a recipe folder with its committed state at a git base: what changed in content
+ * (canonical, so whitespace and comments do not count) and how each version moved. Shared by
+ * the version gate and `bump`.
+ */
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { type JsonPath, type ParsedYaml, parseYaml } from '@ami-bakery/recipe-schema';
+import { relPathOf } from './bundle.js';
+import { canonicalJson } from './canonical.js';
+import { type BaseRef, type GitRunner, showFileAt } from './git.js';
+import { compareSemVer, parseSemVer, type SemVer } from './semver.js';
+
+export type VersionMove = 'increased' | 'same' | 'decreased' | 'unknown';
+
+export interface ComponentComparison {
+  list: 'components' | 'tests';
+  index: number;
+  /** Path relative to the recipe folder. */
+  relPath: string;
+  /** The document is new at base, or the base recipe did not use it: nothing to compare. */
+  isNew: boolean;
+  contentChanged: boolean;
+  version: SemVer | undefined;
+  baseVersion: SemVer | undefined;
+  move: VersionMove;
+}
+
+export interface RecipeComparison {
+  parsed: ParsedYaml;
+  name: string;
+  /** recipe.yaml did not exist at base. */
+  isNew: boolean;
+  /** Canonical content other than `version` changed. */
+  contentChanged: boolean;
+  version: SemVer | undefined;
+  baseVersion: SemVer | undefined;
+  move: VersionMove;
+  components: ComponentComparison[];
+}
+
+/** undefined when the current recipe does not parse (validation reports that). */
+export function compareWithBase(recipePath: string, display: string, text: string, base: BaseRef, git: GitRunner): RecipeComparison | undefined {
+  const current = parseYaml(text, display);
+  if (!current.ok) return undefined;
+  const data = asRecord(current.parsed.data);
+  const name = typeof data.name === 'string' ? data.name : path.basename(path.dirname(recipePath));
+  const version = parseSemVer(data.version);
+
+  const baseText = showFileAt(base.commit, recipePath, git);
+  const baseParsed = baseText === undefined ? undefined : parseYaml(baseText, display);
+  if (baseParsed === undefined || !baseParsed.ok) {
+    // New at base, or the base copy was broken: there is no earlier version to compare with.
+    return { parsed: current.parsed, name, isNew: true, contentChanged: false, version, baseVersion: undefined, move: 'unknown', components: [] };
+  }
+  const baseData = asRecord(baseParsed.parsed.data);
+  const baseVersion = parseSemVer(baseData.version);
+  const recipeDir = path.dirname(recipePath);
+
+  const baseEntries = localEntries(baseData);
+  const components: ComponentComparison[] = localEntries(data).map((entry) => {
+    const baseEntry = baseEntries.find((b) => b.relPath === entry.relPath);
+    const absolute = path.resolve(recipeDir, entry.relPath);
+    const baseDoc = baseEntry ? showFileAt(base.commit, absolute, git) : undefined;
+    const currentDoc = readText(absolute);
+    const componentVersion = parseSemVer(entry.version);
+    const componentBaseVersion = baseEntry ? parseSemVer(baseEntry.version) : undefined;
+    if (baseDoc === undefined || currentDoc === undefined) {
+      return { ...entry, isNew: true, contentChanged: false, version: componentVersion, baseVersion: componentBaseVersion, move: 'unknown' };
+    }
+    return {
+      ...entry,
+      isNew: false,
+      contentChanged: canonicalText(baseDoc) !== canonicalText(currentDoc),
+      version: componentVersion,
+      baseVersion: componentBaseVersion,
+      move: moveOf(componentVersion, componentBaseVersion),
+    };
+  });
+
+  return {
+    parsed: current.parsed,
+    name,
+    isNew: false,
+    contentChanged: canonicalJson(withoutVersion(data)) !== canonicalJson(withoutVersion(baseData)),
+    version,
+    baseVersion,
+    move: moveOf(version, baseVersion),
+    components,
+  };
+}
+
+export function entryVersionPath(component: Pick<ComponentComparison, 'list' | 'index'>): JsonPath {
+  return [component.list, component.index, 'version'];
+}
+
+interface LocalEntry {
+  list: 'components' | 'tests';
+  index: number;
+  relPath: string;
+  version: unknown;
+}
+
+function localEntries(recipe: Record<string, unknown>): LocalEntry[] {
+  const entries: LocalEntry[] = [];
+  for (const list of ['components', 'tests'] as const) {
+    const items = Array.isArray(recipe[list]) ? (recipe[list] as unknown[]) : [];
+    items.forEach((item, index) => {
+      const entry = asRecord(item);
+      if (typeof entry.file === 'string' && entry.file !== '') entries.push({ list, index, relPath: relPathOf(entry.file), version: entry.version });
+    });
+  }
+  return entries;
+}
+
+function moveOf(version: SemVer | undefined, baseVersion: SemVer | undefined): VersionMove {
+  if (!version || !baseVersion) return 'unknown';
+  const order = compareSemVer(version, baseVersion);
+  return order > 0 ? 'increased' : order < 0 ? 'decreased' : 'same';
+}
+
+/** Canonical form of a YAML document; unparseable text compares as itself. */
+function canonicalText(text: string): string {
+  const result = parseYaml(text, 'component');
+  return result.ok ? canonicalJson(result.parsed.data) : `unparsed:${text}`;
+}
+
+function withoutVersion(recipe: Record<string, unknown>): Record<string, unknown> {
+  const { version: _version, ...rest } = recipe;
+  return rest;
+}
+
+function asRecord(value: unknown): Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
+}
+
+function readText(file: string): string | undefined {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,496 @@
+/**
+ * Recipe -> CloudFormation template. Input is a schema-valid recipe plus its local component
+ * documents; output is the template with source markers still in it (see ../sourced.ts).
+ *
+ * Choices that fix the original solution's recipe templates:
+ * - the parent image resolves at build time (`ssm:` parameter or managed-image ARN), never via a
+ *   per-region AMI map or a deploy-time SSM lookup, which would replace the recipe (G3);
+ * - every name starts with the recipe name, so many recipes share one account;
+ * - every ARN is built with `${AWS::Partition}`;
+ * - the lifecycle policy selects the recipe with a wildcard version so bumps do not orphan it (G13)
+ *   and deletes snapshots along with the AMIs.
+ */
+import type { JsonPath } from '@ami-bakery/recipe-schema';
+import { compareCodeUnits } from '../canonical.js';
+import { sourced } from '../sourced.js';
+import type { RecipeReader } from './context.js';
+import { instanceProfile, instanceRole, type LogTarget, lifecycleExecutionRole, logObjectsArn, logObjectsArnFromParameter } from './iam.js';
+import { escapeSub, getAtt, partitionAware, prefixed, ref, sub } from './intrinsics.js';
+import { type ParameterName, TemplateInputs } from './parameters.js';
+
+/** A local AWSTOE document referenced by the recipe. */
+export interface ComponentSource {
+  /** Path relative to the recipe folder, posix separators, normalized (the identity of the document). */
+  relPath: string;
+  /** Display path relative to the working directory. */
+  display: string;
+  /** The document exactly as authored; it becomes the component's `Data`. */
+  text: string;
+  /** Parsed document. */
+  data: unknown;
+  /** sha256 of the canonical document (hex). */
+  contentSha: string;
+}
+
+export interface TemplateSource {
+  reader: RecipeReader;
+  /** Local documents keyed by `relPath`. */
+  components: ReadonlyMap<string, ComponentSource>;
+  /** Maps a recipe entry's `file` to the `relPath` key above. */
+  relPathOf(file: string): string;
+}
+
+export interface BuiltTemplate {
+  /** The template, still holding source markers. */
+  template: Record<string, unknown>;
+  parameters: ParameterName[];
+  /** Local components in recipe order (one per distinct document and version). */
+  localComponents: LocalComponentResource[];
+}
+
+export interface LocalComponentResource {
+  logicalId: string;
+  /** Image Builder component name. */
+  name: string;
+  version: string;
+  relPath: string;
+}
+
+export const DEFAULTS = {
+  linuxWorkingDirectory: '/var/tmp/imagebuilder',
+  linuxRootDevice: '/dev/xvda',
+  windowsRootDevice: '/dev/sda1',
+  volumeType: 'gp3',
+  httpTokens: 'required',
+  hopLimit: 2,
+  testTimeoutMinutes: 90,
+  keepLatest: 5,
+  deleteAfterDays: 90,
+  managedComponentVersion: 'x.x.x',
+  startCondition: 'EXPRESSION_MATCH_ONLY',
+  logPrefix: (name: string) => `image-builder-logs/${name}`,
+  ssmParameter: (name: string) => `/ami-bakery/${name}/latest`,
+  amiName: (name: string) => `${name}-{{ imagebuilder:buildDate }}`,
+} as const;
+
+/** Tag on every resource of a recipe stack; also what the lifecycle exclusion and AMI consumers key on. */
+export const RECIPE_TAG = 'ami-bakery:recipe';
+/** Tagging an AMI with this (value `true`) keeps it from the lifecycle policy, e.g. while an incident is investigated. */
+export const RETAIN_TAG = 'ami-bakery:retain';
+
+type ListName = 'components' | 'tests';
+
+export function buildTemplate(source: TemplateSource): BuiltTemplate {
+  const { reader } = source;
+  const inputs = new TemplateInputs();
+  const name = reader.string(['name']) ?? '';
+  const version = reader.string(['version']) ?? '';
+  const windows = reader.get(['platform']) === 'windows';
+
+  const tagMap = resourceTags(reader, name);
+  const iamTags = Object.entries(tagMap).map(([Key, Value]) => ({ Key, Value }));
+
+  const locals = planLocalComponents(source, name);
+  const resources: Record<string, unknown> = {};
+  const logs = logTarget(reader, inputs, name);
+
+  resources.InstanceRole = instanceRole(inputs, name, logs.target, iamTags);
+  resources.InstanceProfile = instanceProfile();
+  resources.LifecycleExecutionRole = lifecycleExecutionRole(inputs, name, iamTags);
+  for (const local of locals.resources) {
+    resources[local.logicalId] = componentResource(source, local, windows, tagMap);
+  }
+  resources.ImageRecipe = imageRecipe(reader, locals, windows, tagMap);
+  resources.InfrastructureConfiguration = sourcedIfPresent(reader, ['build'], infrastructure(reader, name, logs.logging, tagMap));
+  resources.DistributionConfiguration = sourcedIfPresent(reader, ['distribution'], distribution(reader, inputs, name, tagMap));
+  resources.ImagePipeline = pipeline(reader, name, tagMap);
+  resources.LifecyclePolicy = sourcedIfPresent(reader, ['lifecycle'], lifecyclePolicy(reader, name, tagMap));
+
+  const template: Record<string, unknown> = {
+    AWSTemplateFormatVersion: '2010-09-09',
+    Description: `AMI Bakery recipe ${name} ${version}: EC2 Image Builder components, image recipe, pipeline and lifecycle policy`,
+    Parameters: inputs.parametersSection(),
+    Rules: inputs.rulesSection(),
+    Conditions: inputs.conditionsSection(),
+    Resources: resources,
+    Outputs: {
+      PipelineArn: { Description: 'ARN of the image pipeline', Value: getAtt('ImagePipeline', 'Arn') },
+      SsmParameterName: {
+        Description: 'SSM parameter holding the id of the latest AMI, in every distribution region',
+        Value: reader.srcOr(['distribution', 'ssmParameter'], DEFAULTS.ssmParameter(name)),
+      },
+    },
+  };
+  return {
+    template,
+    parameters: [...inputs.parameters].sort(compareCodeUnits),
+    localComponents: locals.resources.map(({ logicalId, name: componentName, version: v, relPath }) => ({ logicalId, name: componentName, version: v, relPath })),
+  };
+}
+
+function resourceTags(reader: RecipeReader, name: string): Record<string, unknown> {
+  const tags: Record<string, unknown> = {};
+  for (const key of Object.keys(reader.record(['tags']) ?? {})) {
+    if (key === RECIPE_TAG) continue;
+    tags[key] = reader.src(['tags', key]);
+  }
+  tags[RECIPE_TAG] = name;
+  return tags;
+}
+
+function sourcedIfPresent(reader: RecipeReader, path: JsonPath, resource: unknown): unknown {
+  return reader.has(path) ? sourced(resource, reader.file, path) : resource;
+}
+
+// --- local components ---------------------------------------------------------------------
+
+interface PlannedComponent extends LocalComponentResource {
+  /** First recipe entry using this document and version (its `version` is where links point). */
+  list: ListName;
+  index: number;
+}
+
+interface ComponentPlan {
+  resources: PlannedComponent[];
+  /** logical id by `list:index` of every entry with a `file`. */
+  byEntry: Map<string, string>;
+}
+
+function planLocalComponents(source: TemplateSource, recipeName: string): ComponentPlan {
+  const { reader } = source;
+  const entries: { list: ListName; index: number; relPath: string; version: string }[] = [];
+  for (const list of ['components', 'tests'] as const) {
+    reader.list([list]).forEach((_, index) => {
+      const file = reader.string([list, index, 'file']);
+      if (file === undefined) return;
+      entries.push({ list, index, relPath: source.relPathOf(file), version: reader.string([list, index, 'version']) ?? '' });
+    });
+  }
+  const relPaths = [...new Set(entries.map((e) => e.relPath))];
+  const names = componentNames(relPaths, recipeName);
+  const resources: PlannedComponent[] = [];
+  const byEntry = new Map<string, string>();
+  const usedIds = new Set<string>();
+  for (const entry of entries) {
+    let planned = resources.find((r) => r.relPath === entry.relPath && r.version === entry.version);
+    if (!planned) {
+      const componentName = names.get(entry.relPath) ?? recipeName;
+      let logicalId = `Component${pascal(componentName.slice(recipeName.length + 1))}`;
+      // The same document at two versions is two Image Builder components.
+      if (usedIds.has(logicalId)) logicalId = `${logicalId}V${entry.version.replace(/[^0-9]+/g, 'x')}`;
+      for (let n = 2; usedIds.has(logicalId); n += 1) logicalId = `${logicalId}${n}`;
+      usedIds.add(logicalId);
+      planned = { logicalId, name: componentName, version: entry.version, relPath: entry.relPath, list: entry.list, index: entry.index };
+      resources.push(planned);
+    }
+    byEntry.set(`${entry.list}:${entry.index}`, planned.logicalId);
+  }
+  return { resources, byEntry };
+}
+
+/**
+ * `<recipe>-<file basename>`, lower-case with hyphens as Image Builder normalizes names (G7).
+ * Two documents with the same basename in different folders get their folder in the name.
+ */
+function componentNames(relPaths: string[], recipeName: string): Map<string, string> {
+  const stem = (p: string) => normalizeName(p.replace(/\.ya?ml$/i, '').split('/').pop() ?? p);
+  const full = (p: string) => normalizeName(p.replace(/\.ya?ml$/i, '').replace(/^(\.\.\/)+/, ''));
+  const counts = new Map<string, number>();
+  for (const p of relPaths) counts.set(stem(p), (counts.get(stem(p)) ?? 0) + 1);
+  return new Map(relPaths.map((p) => [p, `${recipeName}-${(counts.get(stem(p)) ?? 0) > 1 ? full(p) : stem(p)}`]));
+}
+
+function normalizeName(value: string): string {
+  return value
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-+|-+$/g, '');
+}
+
+function pascal(value: string): string {
+  return value
+    .split(/[^A-Za-z0-9]+/)
+    .filter(Boolean)
+    .map((part) => part.charAt(0).toUpperCase() + part.slice(1))
+    .join('');
+}
+
+function componentResource(source: TemplateSource, local: PlannedComponent, windows: boolean, tags: Record<string, unknown>): unknown {
+  const { reader } = source;
+  const doc = source.components.get(local.relPath);
+  const entry: JsonPath = [local.list, local.index];
+  const description = doc ? documentDescription(doc) : undefined;
+  const properties: Record<string, unknown> = {
+    Name: sourced(local.name, reader.file, [...entry, 'file']),
+    Version: reader.src([...entry, 'version']),
+    Platform: reader.derive(['platform'], () => (windows ? 'Windows' : 'Linux')),
+    Description: description ?? `${local.relPath} of the ${reader.string(['name'])} recipe`,
+    // Content-derived only: a commit id here would change the component on every commit.
+    ChangeDescription: `${local.relPath} ${local.version} (sha256 ${doc?.contentSha.slice(0, 16) ?? 'missing'})`,
+    Data: doc ? sourced(doc.text, doc.display, []) : undefined,
+    Tags: tags,
+  };
+  return doc ? sourced({ Type: 'AWS::ImageBuilder::Component', Properties: properties }, doc.display, []) : { Type: 'AWS::ImageBuilder::Component', Properties: properties };
+}
+
+function documentDescription(doc: ComponentSource): unknown {
+  const data = doc.data as Record<string, unknown> | undefined;
+  const description = data?.description;
+  if (typeof description !== 'string' || description.trim() === '') return undefined;
+  return sourced(description.trim().slice(0, 1024), doc.display, ['description']);
+}
+
+// --- image recipe -------------------------------------------------------------------------
+
+function imageRecipe(reader: RecipeReader, locals: ComponentPlan, windows: boolean, tags: Record<string, unknown>): unknown {
+  const components: unknown[] = [];
+  for (const list of ['components', 'tests'] as const) {
+    reader.list([list]).forEach((_, index) => {
+      const entry: JsonPath = [list, index];
+      const managed = reader.string([...entry, 'managed']);
+      const arn =
+        managed !== undefined
+          ? sourced(managedComponentArn(managed, reader.string([...entry, 'version']) ?? DEFAULTS.managedComponentVersion), reader.file, [...entry, 'managed'])
+          : sourced(getAtt(locals.byEntry.get(`${list}:${index}`) ?? 'MissingComponent', 'Arn'), reader.file, [...entry, 'file']);
+      const parameters = Object.keys(reader.record([...entry, 'parameters']) ?? {}).map((parameter) => ({
+        Name: parameter,
+        Value: reader.derive([...entry, 'parameters', parameter], (value: string | string[]) => (Array.isArray(value) ? value : [value])),
+      }));
+      components.push({ ComponentArn: arn, Parameters: parameters.length > 0 ? sourced(parameters, reader.file, [...entry, 'parameters']) : undefined });
+    });
+  }
+  const properties: Record<string, unknown> = {
+    Name: reader.src(['name']),
+    Version: reader.src(['version']),
+    Description: reader.src(['description']),
+    ParentImage: parentImage(reader),
+    Components: sourced(components, reader.file, ['components']),
+    BlockDeviceMappings: rootVolume(reader, windows),
+    // AWSTOE's default is /tmp, which is tmpfs on AL2023 and often noexec after STIG (G9).
+    WorkingDirectory: reader.srcOr(['build', 'workingDirectory'], windows ? undefined : DEFAULTS.linuxWorkingDirectory),
+    Tags: tags,
+  };
+  return { Type: 'AWS::ImageBuilder::ImageRecipe', Properties: properties };
+}
+
+function managedComponentArn(managedName: string, version: string): unknown {
+  return sub(`arn:\${AWS::Partition}:imagebuilder:\${AWS::Region}:aws:component/${escapeSub(managedName)}/${escapeSub(version)}`);
+}
+
+function parentImage(reader: RecipeReader): unknown {
+  return (
+    reader.derive(['parentImage', 'ssmParameter'], (parameter: string) => prefixed('ssm:', parameter)) ??
+    reader.derive(['parentImage', 'managedImage'], (image: string) =>
+      image.startsWith('arn:') ? partitionAware(image) : sub(`arn:\${AWS::Partition}:imagebuilder:\${AWS::Region}:aws:image/${escapeSub(image)}`),
+    ) ??
+    reader.src(['parentImage', 'amiId'])
+  );
+}
+
+function rootVolume(reader: RecipeReader, windows: boolean): unknown {
+  const base: JsonPath = ['build', 'rootVolume'];
+  // Without an explicit root volume the parent image's own mapping applies; guessing a device
+  // name here would add a second disk on images whose root is not the guessed device.
+  if (!reader.has(base)) return undefined;
+  return sourced(
+    [
+      {
+        DeviceName: reader.srcOr([...base, 'deviceName'], windows ? DEFAULTS.windowsRootDevice : DEFAULTS.linuxRootDevice),
+        Ebs: {
+          DeleteOnTermination: true,
+          Encrypted: reader.srcOr([...base, 'encrypted'], true),
+          KmsKeyId: reader.derive([...base, 'kmsKeyId'], partitionAware),
+          VolumeSize: reader.src([...base, 'sizeGiB']),
+          VolumeType: reader.srcOr([...base, 'volumeType'], DEFAULTS.volumeType),
+          Iops: reader.src([...base, 'iops']),
+          Throughput: reader.src([...base, 'throughput']),
+        },
+      },
+    ],
+    reader.file,
+    base,
+  );
+}
+
+// --- infrastructure configuration ---------------------------------------------------------
+
+interface Logs {
+  target: LogTarget | undefined;
+  logging: unknown;
+}
+
+function logTarget(reader: RecipeReader, inputs: TemplateInputs, name: string): Logs {
+  const base: JsonPath = ['build', 'logging'];
+  const prefixPath: JsonPath = [...base, 's3KeyPrefix'];
+  const prefix = reader.string(prefixPath) ?? DEFAULTS.logPrefix(name);
+  const keyPrefix = reader.srcOr(prefixPath, prefix);
+  const bucket = reader.string([...base, 's3Bucket']);
+  if (bucket !== undefined) {
+    return {
+      target: { objectsArn: sourced(logObjectsArn(bucket, prefix), reader.file, [...base, 's3Bucket']), conditional: false },
+      logging: { S3Logs: { S3BucketName: reader.src([...base, 's3Bucket']), S3KeyPrefix: keyPrefix } },
+    };
+  }
+  const logging = { S3Logs: { S3BucketName: inputs.parameter('ArtifactBucketName'), S3KeyPrefix: keyPrefix } };
+  return {
+    target: { objectsArn: logObjectsArnFromParameter(prefix), conditional: true },
+    logging: inputs.when('HasArtifactBucket', logging),
+  };
+}
+
+function infrastructure(reader: RecipeReader, name: string, logging: unknown, tags: Record<string, unknown>): unknown {
+  const build: JsonPath = ['build'];
+  const imds: JsonPath = [...build, 'instanceMetadata'];
+  const properties: Record<string, unknown> = {
+    Name: `${name}-infrastructure`,
+    Description: `Build and test instances of the ${name} recipe`,
+    InstanceProfileName: ref('InstanceProfile'),
+    InstanceTypes: reader.src([...build, 'instanceTypes']),
+    SubnetId: reader.src([...build, 'subnetId']),
+    SecurityGroupIds: reader.src([...build, 'securityGroupIds']),
+    InstanceMetadataOptions: {
+      HttpTokens: reader.srcOr([...imds, 'httpTokens'], DEFAULTS.httpTokens),
+      HttpPutResponseHopLimit: reader.srcOr([...imds, 'httpPutResponseHopLimit'], DEFAULTS.hopLimit),
+    },
+    TerminateInstanceOnFailure: reader.srcOr([...build, 'terminateOnFailure'], true),
+    Logging: logging,
+    SnsTopicArn: reader.derive([...build, 'snsTopic'], (topic: string) =>
+      topic.startsWith('arn:') ? partitionAware(topic) : sub(`arn:\${AWS::Partition}:sns:\${AWS::Region}:\${AWS::AccountId}:${escapeSub(topic)}`),
+    ),
+    // Tags on the build and test instances themselves, for cost and inventory.
+    ResourceTags: tags,
+    Tags: tags,
+  };
+  return { Type: 'AWS::ImageBuilder::InfrastructureConfiguration', Properties: properties };
+}
+
+// --- distribution configuration -----------------------------------------------------------
+
+function distribution(reader: RecipeReader, inputs: TemplateInputs, name: string, tags: Record<string, unknown>): unknown {
+  const base: JsonPath = ['distribution'];
+  const regions = reader.list([...base, 'regions']);
+  const regionValues: unknown[] = regions.length > 0 ? regions.map((_, i) => reader.src([...base, 'regions', i])) : [ref('AWS::Region')];
+  const amiTags: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(tags)) if (key !== RECIPE_TAG) amiTags[key] = value;
+  for (const key of Object.keys(reader.record([...base, 'amiTags']) ?? {})) amiTags[key] = reader.src([...base, 'amiTags', key]);
+  amiTags[RECIPE_TAG] = name;
+
+  const distributions = regionValues.map((region) => ({
+    Region: region,
+    AmiDistributionConfiguration: {
+      Name: reader.srcOr([...base, 'amiName'], DEFAULTS.amiName(name)),
+      Description: reader.src([...base, 'amiDescription']),
+      AmiTags: amiTags,
+      KmsKeyId: reader.derive([...base, 'kmsKeyId'], partitionAware),
+      LaunchPermissionConfiguration: launchPermissions(reader, inputs),
+      TargetAccountIds: nonEmptyList(reader, [...base, 'targetAccounts']),
+    },
+    SsmParameterConfigurations: [
+      { ParameterName: reader.srcOr([...base, 'ssmParameter'], DEFAULTS.ssmParameter(name)), DataType: 'aws:ec2:image' },
+    ],
+  }));
+  return {
+    Type: 'AWS::ImageBuilder::DistributionConfiguration',
+    Properties: {
+      Name: `${name}-distribution`,
+      Description: `Where the ${name} AMIs go and who may launch them`,
+      Distributions: regions.length > 0 ? sourced(distributions, reader.file, [...base, 'regions']) : distributions,
+      Tags: tags,
+    },
+  };
+}
+
+function launchPermissions(reader: RecipeReader, inputs: TemplateInputs): unknown {
+  const base: JsonPath = ['distribution', 'launchPermissions'];
+  if (!reader.has(base)) return undefined;
+  const permissions: Record<string, unknown> = {};
+  if (reader.get([...base, 'organization']) === true) {
+    inputs.parameter('OrganizationId');
+    inputs.parameter('ManagementAccountId');
+    permissions.OrganizationArns = [
+      sourced(sub('arn:${AWS::Partition}:organizations::${ManagementAccountId}:organization/${OrganizationId}'), reader.file, [...base, 'organization']),
+    ];
+  }
+  const units = reader.list([...base, 'organizationalUnits']);
+  if (units.length > 0) {
+    inputs.parameter('OrganizationId');
+    inputs.parameter('ManagementAccountId');
+    permissions.OrganizationalUnitArns = units.map((unit, i) =>
+      sourced(sub(`arn:\${AWS::Partition}:organizations::\${ManagementAccountId}:ou/\${OrganizationId}/${escapeSub(String(unit))}`), reader.file, [...base, 'organizationalUnits', i]),
+    );
+  }
+  permissions.UserIds = nonEmptyList(reader, [...base, 'accounts']);
+  permissions.UserGroups = nonEmptyList(reader, [...base, 'userGroups']);
+  const present = Object.values(permissions).some((value) => value !== undefined);
+  return present ? sourced(permissions, reader.file, base) : undefined;
+}
+
+function nonEmptyList(reader: RecipeReader, path: JsonPath): unknown {
+  return reader.list(path).length > 0 ? reader.src(path) : undefined;
+}
+
+// --- pipeline and lifecycle ---------------------------------------------------------------
+
+function pipeline(reader: RecipeReader, name: string, tags: Record<string, unknown>): unknown {
+  const schedule = reader.has(['schedule'])
+    ? sourced(
+        {
+          ScheduleExpression: reader.src(['schedule', 'expression']),
+          // Image Builder's own default skips runs when only OS packages changed (G5).
+          PipelineExecutionStartCondition: reader.srcOr(['schedule', 'startCondition'], DEFAULTS.startCondition),
+        },
+        reader.file,
+        ['schedule'],
+      )
+    : undefined;
+  return {
+    Type: 'AWS::ImageBuilder::ImagePipeline',
+    Properties: {
+      Name: `${name}-pipeline`,
+      Description: reader.srcOr(['description'], `Bakes the ${name} AMI`),
+      ImageRecipeArn: getAtt('ImageRecipe', 'Arn'),
+      InfrastructureConfigurationArn: getAtt('InfrastructureConfiguration', 'Arn'),
+      DistributionConfigurationArn: getAtt('DistributionConfiguration', 'Arn'),
+      Status: 'ENABLED',
+      // Inspector scanning needs the enhanced metadata (package inventory) of the image.
+      EnhancedImageMetadataEnabled: true,
+      ImageTestsConfiguration: {
+        ImageTestsEnabled: reader.srcOr(['testing', 'enabled'], true),
+        TimeoutMinutes: reader.srcOr(['testing', 'timeoutMinutes'], DEFAULTS.testTimeoutMinutes),
+      },
+      ImageScanningConfiguration: { ImageScanningEnabled: reader.srcOr(['scanning', 'inspector'], true) },
+      Schedule: schedule,
+      Tags: tags,
+    },
+  };
+}
+
+function lifecyclePolicy(reader: RecipeReader, name: string, tags: Record<string, unknown>): unknown {
+  const base: JsonPath = ['lifecycle'];
+  return {
+    Type: 'AWS::ImageBuilder::LifecyclePolicy',
+    // The policy names the recipe; create it after the recipe and delete it before.
+    DependsOn: ['ImageRecipe'],
+    Properties: {
+      Name: `${name}-lifecycle`,
+      Description: `Deletes old images of the ${name} recipe with their AMIs and snapshots; tag an AMI ${RETAIN_TAG}=true to keep it`,
+      ExecutionRole: getAtt('LifecycleExecutionRole', 'Arn'),
+      ResourceType: 'AMI_IMAGE',
+      Status: 'ENABLED',
+      ResourceSelection: { Recipes: [{ Name: reader.src(['name']), SemanticVersion: 'x.x.x' }] },
+      PolicyDetails: [
+        {
+          Action: { Type: 'DELETE', IncludeResources: { Amis: true, Snapshots: reader.srcOr([...base, 'deleteSnapshots'], true) } },
+          Filter: {
+            Type: 'AGE',
+            Value: reader.srcOr([...base, 'deleteAfterDays'], DEFAULTS.deleteAfterDays),
+            Unit: 'DAYS',
+            RetainAtLeast: reader.srcOr([...base, 'keepLatest'], DEFAULTS.keepLatest),
+          },
+          ExclusionRules: { Amis: { TagMap: { [RETAIN_TAG]: 'true' } } },
+        },
+      ],
+      Tags: tags,
+    },
+  };
+}

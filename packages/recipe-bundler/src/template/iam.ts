@@ -1,0 +1,85 @@
+/**
+ * The two roles a recipe stack needs. Both carry the deploy-time permissions boundary when one
+ * is given, and neither can do more than its AWS-managed service policy plus, for the build
+ * instance, writing its own build logs.
+ */
+import { escapeSub, ref, sub } from './intrinsics.js';
+import type { TemplateInputs } from './parameters.js';
+
+/** Where build logs go: the objects the instance may write, and whether that hangs on the bucket parameter being set. */
+export interface LogTarget {
+  objectsArn: unknown;
+  conditional: boolean;
+}
+
+export const IAM_PATH = '/ami-bakery/';
+
+export function instanceRole(inputs: TemplateInputs, recipeName: string, logs: LogTarget | undefined, tags: unknown[]): Record<string, unknown> {
+  const properties: Record<string, unknown> = {
+    Description: `Build and test instances of the ${recipeName} image pipeline`,
+    Path: IAM_PATH,
+    AssumeRolePolicyDocument: {
+      Version: '2012-10-17',
+      Statement: [{ Effect: 'Allow', Principal: { Service: 'ec2.amazonaws.com' }, Action: 'sts:AssumeRole' }],
+    },
+    ManagedPolicyArns: [
+      // The SSM agent is how Image Builder drives the instance; without it builds time out (G11).
+      sub('arn:${AWS::Partition}:iam::aws:policy/AmazonSSMManagedInstanceCore'),
+      sub('arn:${AWS::Partition}:iam::aws:policy/EC2InstanceProfileForImageBuilder'),
+    ],
+    PermissionsBoundary: inputs.when('HasPermissionsBoundary', inputs.parameter('PermissionsBoundaryArn')),
+  };
+  if (logs) {
+    const policy = {
+      PolicyName: 'write-build-logs',
+      PolicyDocument: {
+        Version: '2012-10-17',
+        Statement: [{ Sid: 'WriteBuildLogs', Effect: 'Allow', Action: 's3:PutObject', Resource: logs.objectsArn }],
+      },
+    };
+    properties.Policies = logs.conditional ? inputs.when('HasArtifactBucket', [policy]) : [policy];
+  }
+  if (tags.length > 0) properties.Tags = tags;
+  return { Type: 'AWS::IAM::Role', Properties: properties };
+}
+
+export function instanceProfile(): Record<string, unknown> {
+  return { Type: 'AWS::IAM::InstanceProfile', Properties: { Path: IAM_PATH, Roles: [ref('InstanceRole')] } };
+}
+
+export function lifecycleExecutionRole(inputs: TemplateInputs, recipeName: string, tags: unknown[]): Record<string, unknown> {
+  const properties: Record<string, unknown> = {
+    Description: `Image Builder lifecycle policy of the ${recipeName} recipe (deletes its old images)`,
+    Path: IAM_PATH,
+    AssumeRolePolicyDocument: {
+      Version: '2012-10-17',
+      Statement: [
+        {
+          Effect: 'Allow',
+          Principal: { Service: 'imagebuilder.amazonaws.com' },
+          Action: 'sts:AssumeRole',
+          // Confused-deputy guard: only Image Builder acting for this account may use the role.
+          Condition: { StringEquals: { 'aws:SourceAccount': ref('AWS::AccountId') } },
+        },
+      ],
+    },
+    ManagedPolicyArns: [sub('arn:${AWS::Partition}:iam::aws:policy/service-role/EC2ImageBuilderLifecycleExecutionPolicy')],
+    PermissionsBoundary: inputs.when('HasPermissionsBoundary', inputs.parameter('PermissionsBoundaryArn')),
+  };
+  if (tags.length > 0) properties.Tags = tags;
+  return { Type: 'AWS::IAM::Role', Properties: properties };
+}
+
+/** `arn:<partition>:s3:::<bucket>/<prefix>/*` for a bucket given as a parameter. */
+export function logObjectsArnFromParameter(keyPrefix: string): { 'Fn::Sub': string } {
+  return sub(`arn:\${AWS::Partition}:s3:::\${ArtifactBucketName}/${escapeSub(trimSlashes(keyPrefix))}/*`);
+}
+
+/** `arn:<partition>:s3:::<bucket>/<prefix>/*` for a bucket named in the recipe. */
+export function logObjectsArn(bucket: string, keyPrefix: string): { 'Fn::Sub': string } {
+  return sub(`arn:\${AWS::Partition}:s3:::${escapeSub(bucket)}/${escapeSub(trimSlashes(keyPrefix))}/*`);
+}
+
+export function trimSlashes(value: string): string {
+  return value.replace(/^\/+|\/+$/g, '');
+}

@@ -1,0 +1,147 @@
+/**
+ * The version gate. Image Builder components and recipes are immutable per name + version, so
+ * content that changed under an unchanged version fails at deploy time (G1, G2). This catches it
+ * before merge, against the git base that `nx affected` uses, and names the fix.
+ */
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import {
+  applySuppressions,
+  displayPath,
+  ENGINE_RULES,
+  type Finding,
+  hitToFinding,
+  type ParsedYaml,
+  parseYaml,
+  type RuleMeta,
+  registerRuleMeta,
+  sortFindings,
+} from '@ami-bakery/recipe-schema';
+import { RECIPE_FILE } from './bundle.js';
+import { compareWithBase, entryVersionPath } from './compare.js';
+import { type GitRunner, resolveBase, runGit } from './git.js';
+import { formatSemVer } from './semver.js';
+
+export const VERSION_RULES = {
+  notBumped: {
+    id: 'RB4001',
+    slug: 'version-not-bumped',
+    severity: 'error',
+    description: 'A recipe or local component whose content changed since the git base has a higher version than at the base.',
+  },
+  decreased: {
+    id: 'RB4002',
+    slug: 'version-decreased',
+    severity: 'error',
+    description: 'Recipe and local component versions never go down compared with the git base.',
+  },
+  gateSkipped: {
+    id: 'RB4003',
+    slug: 'version-gate-skipped',
+    severity: 'info',
+    description: 'The version gate ran (it is skipped, with this notice, when there is no git repository or base).',
+  },
+} as const satisfies Record<string, RuleMeta>;
+
+registerRuleMeta(...Object.values(VERSION_RULES));
+
+export interface CheckVersionsOptions {
+  /** Git ref to compare with; default BAKERY_BASE, then NX_BASE, then the merge-base of HEAD with origin/main or main. */
+  base?: string;
+  /** Paths in findings are relative to this folder; default `process.cwd()`. */
+  cwd?: string;
+  env?: NodeJS.ProcessEnv;
+  git?: GitRunner;
+  /** The bump command named in messages; `<recipe>` is replaced by the recipe name. */
+  bumpCommand?: string;
+}
+
+const DEFAULT_BUMP_COMMAND = 'pnpm bakery bump <recipe>';
+
+export function checkVersions(recipeDir: string, options: CheckVersionsOptions = {}): Finding[] {
+  const cwd = path.resolve(options.cwd ?? process.cwd());
+  const git = options.git ?? runGit;
+  const dir = path.resolve(cwd, recipeDir);
+  const recipePath = path.join(dir, RECIPE_FILE);
+  const display = displayPath(cwd, recipePath);
+  let text: string;
+  try {
+    text = readFileSync(recipePath, 'utf8');
+  } catch {
+    return []; // validation reports an unreadable recipe
+  }
+  const { parsed, ok } = parseYaml(text, display);
+  if (!ok) return [];
+
+  const resolved = resolveBase(dir, { base: options.base, env: options.env, git });
+  if (!resolved.ok) {
+    return [hitToFinding(VERSION_RULES.gateSkipped, { path: ['version'], message: `Version gate skipped: ${resolved.reason}. Set BAKERY_BASE to the ref to compare with.` }, parsed)];
+  }
+  const { base } = resolved;
+  const comparison = compareWithBase(recipePath, display, text, base, git);
+  if (!comparison || comparison.isNew) return [];
+
+  const fix = (options.bumpCommand ?? DEFAULT_BUMP_COMMAND).replace('<recipe>', comparison.name);
+  const findings: Finding[] = [];
+  const versionText = (v: typeof comparison.version) => (v ? formatSemVer(v) : '?');
+
+  if (comparison.move === 'decreased') {
+    findings.push(
+      hitToFinding(
+        VERSION_RULES.decreased,
+        {
+          path: ['version'],
+          message: `Recipe version ${versionText(comparison.version)} is lower than ${versionText(comparison.baseVersion)} at ${base.ref}; versions never go back. Set a version above ${versionText(comparison.baseVersion)} or run \`${fix}\`.`,
+        },
+        parsed,
+      ),
+    );
+  } else if (comparison.contentChanged && comparison.move === 'same') {
+    findings.push(
+      hitToFinding(
+        VERSION_RULES.notBumped,
+        {
+          path: ['version'],
+          message: `The recipe changed since ${base.ref} but its version is still ${versionText(comparison.version)}; Image Builder recipes are immutable per version. Run \`${fix}\`.`,
+        },
+        parsed,
+      ),
+    );
+  }
+  for (const component of comparison.components) {
+    if (component.isNew) continue;
+    const at = entryVersionPath(component);
+    if (component.move === 'decreased') {
+      findings.push(
+        hitToFinding(
+          VERSION_RULES.decreased,
+          {
+            path: at,
+            message: `Component ${component.relPath} version ${versionText(component.version)} is lower than ${versionText(component.baseVersion)} at ${base.ref}; versions never go back. Set a version above ${versionText(component.baseVersion)} or run \`${fix}\`.`,
+          },
+          parsed,
+        ),
+      );
+    } else if (component.contentChanged && component.move === 'same') {
+      findings.push(
+        hitToFinding(
+          VERSION_RULES.notBumped,
+          {
+            path: at,
+            message: `Component ${component.relPath} changed since ${base.ref} but its version is still ${versionText(component.version)}; Image Builder components are immutable per version. Run \`${fix}\`.`,
+          },
+          parsed,
+        ),
+      );
+    }
+  }
+  return sortFindings(suppress(findings, parsed));
+}
+
+/**
+ * Recipe suppressions apply to the gate like to any rule. Unused-suppression notices are left to
+ * validation, which sees every rule; here they would be reported for suppressions of other rules.
+ */
+function suppress(findings: Finding[], parsed: ParsedYaml): Finding[] {
+  return applySuppressions(findings, parsed).filter((finding) => finding.ruleId !== ENGINE_RULES.unusedSuppression.id);
+}
