@@ -1,3 +1,151 @@
-import type { CreateNodesV2 } from 'nx/src/devkit-exports.js';
-export const createNodesV2: CreateNodesV2 = ['recipes/*/recipe.yaml', (files) => files.map((f) => [f, { projects: { [f.replace(/\/recipe\.yaml$/, '')]: { name: 'x', targets: {} } } }])];
-export default { name: 'nx-recipes', createNodesV2 };
+/**
+ * Local Nx plugin: every `recipes/<name>/recipe.yaml` becomes a project `<name>` with `validate`,
+ * `lint` and `bundle` targets. Each target declares the toolchain files it runs through, so a change
+ * to the schema package re-runs (and never replays from cache) every recipe's validation, and a
+ * dependency edge to those packages makes `nx affected` pick every recipe up.
+ */
+import {
+  type CreateDependencies,
+  type CreateNodes,
+  type CreateNodesResult,
+  createNodesFromFiles,
+  DependencyType,
+  type NxPlugin,
+  type RawProjectGraphDependency,
+  type TargetConfiguration,
+} from 'nx/src/devkit-exports.js';
+
+export const RECIPE_GLOB = 'recipes/*/recipe.yaml';
+/** How targets call the CLI; the root `bakery` script runs `packages/cli/src/bin.ts`. */
+export const BAKERY = 'pnpm bakery';
+export const RECIPE_TAG = 'type:recipe';
+
+/**
+ * Folder names that are safe as an Nx project name and unquoted in a shell command. A recipe
+ * folder named otherwise gets no project (its `name` would fail the schema's pattern anyway).
+ */
+const RECIPE_FILE = /^recipes\/([A-Za-z0-9][A-Za-z0-9._-]*)\/recipe\.yaml$/;
+
+/** The workspace packages a recipe target runs through, by folder. */
+const TOOLCHAIN = {
+  schema: 'packages/recipe-schema',
+  cli: 'packages/cli',
+  bundler: 'packages/recipe-bundler',
+  templateChecks: 'packages/template-checks',
+  cfnLint: 'packages/cfn-lint',
+} as const;
+
+/** What a package contributes when it runs: its sources, bundled data and manifest, never its tests. */
+function productionFiles(folder: string): string[] {
+  return [`{workspaceRoot}/${folder}/src/**/*`, `{workspaceRoot}/${folder}/package.json`];
+}
+
+const SCHEMA_FILES = [...productionFiles(TOOLCHAIN.schema), `{workspaceRoot}/${TOOLCHAIN.schema}/schemas/**/*`];
+/** The root `bakery` script and every locked dependency version (ajv, yaml, ...). */
+const WORKSPACE_FILES = ['{workspaceRoot}/package.json', '{workspaceRoot}/pnpm-lock.yaml'];
+const RECIPE_FILES = '{projectRoot}/**/*';
+
+type Inputs = NonNullable<TargetConfiguration['inputs']>;
+
+export function validateTarget(): TargetConfiguration {
+  return {
+    executor: 'nx:run-commands',
+    options: { command: `${BAKERY} validate {projectRoot} --report reports/validate/{projectName}.sarif` },
+    cache: true,
+    inputs: [RECIPE_FILES, ...SCHEMA_FILES, ...productionFiles(TOOLCHAIN.cli), ...WORKSPACE_FILES, { externalDependencies: ['ajv', 'yaml'] }] satisfies Inputs,
+    outputs: ['{workspaceRoot}/reports/validate/{projectName}.sarif'],
+    metadata: {
+      description: 'Check recipe.yaml and its components: YAML, JSON Schema and recipe rules. Writes a SARIF report.',
+      technologies: ['ami-bakery'],
+    },
+  };
+}
+
+export function lintTarget(): TargetConfiguration {
+  return {
+    executor: 'nx:run-commands',
+    options: { command: `${BAKERY} lint {projectRoot}` },
+    cache: true,
+    inputs: [
+      RECIPE_FILES,
+      ...SCHEMA_FILES,
+      ...productionFiles(TOOLCHAIN.bundler),
+      ...productionFiles(TOOLCHAIN.templateChecks),
+      ...productionFiles(TOOLCHAIN.cfnLint),
+      ...productionFiles(TOOLCHAIN.cli),
+      ...WORKSPACE_FILES,
+      { externalDependencies: ['ajv', 'yaml'] },
+      // cfn-lint is a Python tool outside the lockfile; its version changes what it reports.
+      { runtime: 'cfn-lint --version 2>&1 || echo cfn-lint-missing' },
+    ] satisfies Inputs,
+    outputs: [],
+    metadata: {
+      description: 'Lint the CloudFormation template the recipe bundles to: built-in template checks, then cfn-lint.',
+      technologies: ['ami-bakery', 'cloudformation'],
+    },
+  };
+}
+
+export function bundleTarget(): TargetConfiguration {
+  return {
+    executor: 'nx:run-commands',
+    options: { command: `${BAKERY} bundle {projectRoot} --out dist/bundle` },
+    cache: true,
+    dependsOn: ['validate'],
+    inputs: [
+      RECIPE_FILES,
+      ...SCHEMA_FILES,
+      ...productionFiles(TOOLCHAIN.bundler),
+      ...productionFiles(TOOLCHAIN.cli),
+      ...WORKSPACE_FILES,
+      { externalDependencies: ['ajv', 'yaml'] },
+    ] satisfies Inputs,
+    outputs: ['{workspaceRoot}/dist/bundle/recipes/{projectName}'],
+    metadata: {
+      description: 'Write the recipe CloudFormation template and manifest to dist/bundle/recipes/<name>.',
+      technologies: ['ami-bakery', 'cloudformation'],
+    },
+  };
+}
+
+/** The project for one recipe file, or nothing when the file is not `recipes/<name>/recipe.yaml`. */
+export function recipeProject(file: string): CreateNodesResult {
+  const name = RECIPE_FILE.exec(file.split('\\').join('/'))?.[1];
+  if (name === undefined) return {};
+  const root = `recipes/${name}`;
+  return {
+    projects: {
+      [root]: {
+        name,
+        root,
+        tags: [RECIPE_TAG],
+        targets: { validate: validateTarget(), lint: lintTarget(), bundle: bundleTarget() },
+      },
+    },
+  };
+}
+
+export const createNodesV2: CreateNodes = [
+  RECIPE_GLOB,
+  (files, options, context) => createNodesFromFiles((file) => recipeProject(file), files, options, context),
+];
+
+/** Nx 22+ reads `createNodes` with the v2 signature; older versions read `createNodesV2`. */
+export const createNodes: CreateNodes = createNodesV2;
+
+/**
+ * Recipes depend on the toolchain packages (an implicit edge: nothing imports them), so a change
+ * to the schema package makes every recipe affected. Packages missing from the graph are skipped.
+ */
+export const createDependencies: CreateDependencies = (_options, context) => {
+  const projects = Object.entries(context.projects);
+  const toolchainRoots: readonly string[] = Object.values(TOOLCHAIN);
+  const packages = projects.filter(([, project]) => toolchainRoots.includes(project.root)).map(([name]) => name).sort();
+  const recipes = projects.filter(([, project]) => project.tags?.includes(RECIPE_TAG)).map(([name]) => name).sort();
+  return recipes.flatMap((source) =>
+    packages.map((target): RawProjectGraphDependency => ({ source, target, type: DependencyType.implicit })),
+  );
+};
+
+const plugin: NxPlugin = { name: 'nx-recipes', createNodes, createNodesV2, createDependencies };
+export default plugin;
