@@ -1,0 +1,44 @@
+export type { ClientConfig, ClientFactory, Credentials } from './aws.js';
+export { defaultClientFactory, SESSION_NAME } from './aws.js';
+export type { Bundle, BundleManifest, BundleRecipe } from './bundle.js';
+export { readBundle } from './bundle.js';
+export type { DriftEntry, DriftKind } from './errors.js';
+export {
+  AccessDeniedError,
+  AwsRequestError,
+  BranchMissingError,
+  BundleNotFoundError,
+  CommitLimitExceededError,
+  ConcurrentUpdateError,
+  DriftDetectedError,
+  FileTooLargeError,
+  InvalidArchiveError,
+  InvalidBundleError,
+  InvalidManifestError,
+  InvalidOptionsError,
+  InvalidRecordError,
+  PublishError,
+  ZipFormatError,
+} from './errors.js';
+export { formatPlan } from './format.js';
+export { gitBlobId } from './hash.js';
+export type { PermissionStatement } from './permissions.js';
+export { requiredPermissions } from './permissions.js';
+export type { PublishDeps } from './publish.js';
+export { DEFAULT_MAX_RETRIES, publish } from './publish.js';
+export type { PublishRecord, RecordedRecipe } from './record.js';
+export { RECORD_PATH } from './record.js';
+export { METADATA_CONTENT, METADATA_SOURCE, METADATA_ZIP } from './s3.js';
+export { DEFAULT_COMMIT_LIMITS } from './split.js';
+export type {
+  CodeCommitTarget,
+  CommitLimits,
+  PlannedFile,
+  PublishOptions,
+  PublishPlan,
+  PublishResult,
+  PublishTarget,
+  RecipeChange,
+  S3Target,
+} from './types.js';
+export { readZip, writeZip } from './zip.js';
