@@ -71,8 +71,13 @@ export function variablesOf(data: unknown): VariableView[] {
 /** Visit every value under `value` (depth first, document order) with its path. */
 export function walk(value: unknown, path: JsonPath, visit: (value: unknown, path: JsonPath) => void): void {
   visit(value, path);
-  if (Array.isArray(value)) value.forEach((item, index) => walk(item, [...path, index], visit));
-  else if (isRecord(value)) for (const [key, item] of Object.entries(value)) walk(item, [...path, key], visit);
+  if (Array.isArray(value)) {
+    value.forEach((item, index) => {
+      walk(item, [...path, index], visit);
+    });
+  } else if (isRecord(value)) {
+    for (const [key, item] of Object.entries(value)) walk(item, [...path, key], visit);
+  }
 }
 
 /** Every string under `value`, with its path. */
