@@ -1,0 +1,62 @@
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { validateRecipeFile, validateRecipeText } from '../../src/validate.js';
+
+const FIXTURES = fileURLToPath(new URL('../fixtures/recipe/', import.meta.url));
+
+describe('recipe suppressions', () => {
+  it('marks a suppressed finding with the reason and keeps it in the report', () => {
+    // Act
+    const { findings } = validateRecipeFile('suppressed/recipe.yaml', { cwd: FIXTURES });
+
+    // Assess
+    const suppressed = findings.find((f) => f.ruleId === 'RB3005');
+    expect(suppressed).toMatchObject({
+      severity: 'error',
+      path: ['build', 'terminateOnFailure'],
+      range: { start: { line: 15, column: 23 } },
+      suppressed: { reason: 'Keeping the instance of one failing build to debug the STIG step.' },
+    });
+  });
+
+  it('reports a suppression that matches nothing as RB0006 at its id', () => {
+    // Act
+    const { findings } = validateRecipeFile('suppressed/recipe.yaml', { cwd: FIXTURES });
+
+    // Assess
+    expect(findings.map((f) => ({ ruleId: f.ruleId, path: f.path, line: f.range.start.line, column: f.range.start.column, suppressed: f.suppressed !== undefined }))).toEqual([
+      { ruleId: 'RB3005', path: ['build', 'terminateOnFailure'], line: 15, column: 23, suppressed: true },
+      { ruleId: 'RB0006', path: ['suppressions', 1, 'id'], line: 20, column: 9, suppressed: false },
+    ]);
+    expect(findings[1]?.message).toContain('Suppression of RB3004 matches no finding; remove it.');
+  });
+
+  it('leaves findings outside the suppression path unsuppressed', () => {
+    // Prepare
+    const text = [
+      'name: narrow-suppression',
+      'version: 1.0.0',
+      'platform: linux',
+      'architecture: x86_64',
+      'parentImage:',
+      '  ssmParameter: /aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64',
+      'components:',
+      '  - managed: update-linux',
+      'build:',
+      '  instanceTypes: [t3.micro, t3.small]',
+      'suppressions:',
+      '  - id: RB3015',
+      '    reason: The first type is a deliberate canary for the capacity fallback.',
+      '    path: build.instanceTypes.0',
+    ].join('\n');
+
+    // Act
+    const { findings } = validateRecipeText(text, `${FIXTURES}inline/recipe.yaml`, { cwd: FIXTURES });
+
+    // Assess
+    expect(findings.map((f) => ({ ruleId: f.ruleId, path: f.path, suppressed: f.suppressed?.reason }))).toEqual([
+      { ruleId: 'RB3015', path: ['build', 'instanceTypes', 0], suppressed: 'The first type is a deliberate canary for the capacity fallback.' },
+      { ruleId: 'RB3015', path: ['build', 'instanceTypes', 1], suppressed: undefined },
+    ]);
+  });
+});
