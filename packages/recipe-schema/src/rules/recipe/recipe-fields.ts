@@ -14,9 +14,6 @@ export interface ComponentEntry {
   index: number;
   managed: string | undefined;
   file: string | undefined;
-  parameters: Record<string, unknown>;
-  /** Whether the entry has a `parameters` map (where findings about it should point). */
-  hasParameters: boolean;
 }
 
 /** Every entry of `components` and `tests`, in recipe order. */
@@ -31,8 +28,6 @@ export function componentEntries(data: unknown): ComponentEntry[] {
         index,
         managed: nonBlank(entry.managed),
         file: nonBlank(entry.file),
-        parameters: asRecord(entry.parameters),
-        hasParameters: entry.parameters !== undefined,
       });
     });
   }
