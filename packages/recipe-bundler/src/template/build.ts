@@ -193,8 +193,8 @@ function planLocalComponents(source: TemplateSource, recipeName: string): Compon
  * Two documents with the same basename in different folders get their folder in the name.
  */
 function componentNames(relPaths: string[], recipeName: string): Map<string, string> {
-  const stem = (p: string) => normalizeName(p.replace(/\.ya?ml$/i, '').split('/').pop() ?? p);
-  const full = (p: string) => normalizeName(p.replace(/\.ya?ml$/i, '').replace(/^(\.\.\/)+/, ''));
+  const stem = (p: string) => normalizeName(p.replace(/\.(?:ya?ml|json)$/i, '').split('/').pop() ?? p);
+  const full = (p: string) => normalizeName(p.replace(/\.(?:ya?ml|json)$/i, '').replace(/^(\.\.\/)+/, ''));
   const counts = new Map<string, number>();
   for (const p of relPaths) counts.set(stem(p), (counts.get(stem(p)) ?? 0) + 1);
   return new Map(relPaths.map((p) => [p, `${recipeName}-${(counts.get(stem(p)) ?? 0) > 1 ? full(p) : stem(p)}`]));
