@@ -29,10 +29,18 @@ class FakeRepository {
   head: string | null = null;
   /** Other branches exist: starting this branch without a parent is refused. */
   otherBranches = false;
-  /** Runs before each CreateCommit is applied (1-based call number), e.g. to commit as someone else. */
-  beforeCreateCommit: ((call: number) => void) | undefined;
+  #hook: ((call: number) => void) | undefined;
   #createCalls = 0;
   #counter = 0;
+
+  /**
+   * Runs before each CreateCommit is applied, with the call number counted from when the hook was
+   * set (1-based), e.g. to commit as someone else in between.
+   */
+  set beforeCreateCommit(hook: ((call: number) => void) | undefined) {
+    this.#hook = hook;
+    this.#createCalls = 0;
+  }
 
   /** A commit made by someone else (the console, a git push) on top of the head. */
   commitAs(change: { put?: Record<string, string | Uint8Array>; delete?: readonly string[] }): string {
@@ -102,7 +110,7 @@ class FakeRepository {
     });
     mock.on(CreateCommitCommand).callsFake((input) => {
       this.#createCalls += 1;
-      this.beforeCreateCommit?.(this.#createCalls);
+      this.#hook?.(this.#createCalls);
       if (input.parentCommitId === undefined && this.head === null && this.otherBranches) {
         throw new ParentCommitIdRequiredException({ message: 'A parent commit ID is required', $metadata: {} });
       }

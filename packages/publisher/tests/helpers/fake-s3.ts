@@ -24,10 +24,15 @@ function preconditionFailed(): S3ServiceException {
 /** One S3 object served through aws-sdk-client-mock, with S3's conditional-write rules. */
 class FakeBucket {
   object: StoredObject | null = null;
-  /** Runs before each PutObject is applied (1-based call number), e.g. to upload as someone else. */
-  beforePut: ((call: number) => void) | undefined;
+  #hook: ((call: number) => void) | undefined;
   #puts = 0;
   #versions = 0;
+
+  /** Runs before each PutObject is applied, with the call number counted from when the hook was set. */
+  set beforePut(hook: ((call: number) => void) | undefined) {
+    this.#hook = hook;
+    this.#puts = 0;
+  }
 
   /** An upload by someone else (console, CLI): no publish metadata, no stored checksum. */
   uploadAs(body: Uint8Array): void {
@@ -52,7 +57,7 @@ class FakeBucket {
     });
     mock.on(PutObjectCommand).callsFake((input) => {
       this.#puts += 1;
-      this.beforePut?.(this.#puts);
+      this.#hook?.(this.#puts);
       if (input.IfNoneMatch === '*' && this.object !== null) throw preconditionFailed();
       if (input.IfMatch !== undefined && input.IfMatch !== this.object?.etag) throw preconditionFailed();
       const body = input.Body as Uint8Array;
