@@ -108,7 +108,7 @@ function checkValue(walk: Walk, value: unknown, type: TypeSpec, path: JsonPath, 
   }
   if (fn !== undefined) return;
   if (value === null || value === undefined) {
-    wrongType(walk, path, `'${name}' has no value; give it ${describe(walk, type)} or remove the key.`);
+    walk.issues.push({ kind: 'wrong-type', path, at: 'key', message: `'${name}' has no value; give it ${describe(walk, type)} or remove the key.` });
     return;
   }
   switch (type.kind) {
