@@ -1,0 +1,57 @@
+// Builds the Lambda asset in dist/: the bundled handler, the bakery stack template it deploys and
+// the seed bundle it commits. `--code-only` skips the two inputs (tests and the benchmark).
+import { cpSync, existsSync, mkdirSync, rmSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { build } from 'esbuild';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const dist = path.join(here, 'dist');
+const codeOnly = process.argv.includes('--code-only');
+const templateSrc = path.resolve(here, process.env.BAKERY_STACK_TEMPLATE ?? '../bakery-stack/cdk.out/BakeryStack.template.json');
+const seedSrc = path.resolve(here, process.env.SEED_BUNDLE ?? '../../dist/bundle');
+
+if (!codeOnly) {
+  const problems = [];
+  if (!existsSync(templateSrc)) {
+    problems.push(
+      `Missing the bakery stack template ${templateSrc}.\n  Produce it with: pnpm --filter @ami-bakery/bakery-stack synth  (or set BAKERY_STACK_TEMPLATE to the file)`,
+    );
+  }
+  if (!existsSync(path.join(seedSrc, 'manifest.json'))) {
+    problems.push(`Missing the seed bundle ${seedSrc} (no manifest.json).\n  Produce it with: pnpm bakery bundle  (or set SEED_BUNDLE to a bundle folder)`);
+  }
+  if (problems.length > 0) {
+    console.error(`bootstrap-lambda build: ${problems.join('\n')}\nUse "node build.mjs --code-only" to bundle the handler alone.`);
+    process.exit(1);
+  }
+}
+
+rmSync(dist, { recursive: true, force: true });
+mkdirSync(dist, { recursive: true });
+
+// The SDK is bundled, not taken from the runtime: it pins the version the tests ran against, and
+// one pre-bundled file loads faster than resolving the runtime's node_modules (see bench/lambda).
+await build({
+  entryPoints: [path.join(here, 'src/handler.ts')],
+  outfile: path.join(dist, 'index.mjs'),
+  bundle: true,
+  format: 'esm',
+  platform: 'node',
+  target: 'node22',
+  minify: true,
+  sourcemap: 'external',
+  legalComments: 'none',
+  mainFields: ['module', 'main'],
+  // Some SDK dependencies still call require() on Node built-ins; ESM output needs a real one.
+  banner: { js: "import{createRequire as __cr}from'node:module';const require=__cr(import.meta.url);" },
+  logLevel: 'warning',
+});
+
+if (!codeOnly) {
+  cpSync(templateSrc, path.join(dist, 'bakery-stack.template.json'));
+  cpSync(seedSrc, path.join(dist, 'seed'), { recursive: true });
+}
+
+const size = statSync(path.join(dist, 'index.mjs')).size;
+console.log(`bootstrap-lambda: dist/index.mjs ${(size / 1024).toFixed(1)} KiB${codeOnly ? ' (code only)' : ', with bakery-stack.template.json and seed/'}`);

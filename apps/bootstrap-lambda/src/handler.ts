@@ -1,0 +1,105 @@
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Logger } from '@aws-lambda-powertools/logger';
+import type { Context } from 'aws-lambda';
+import { type ClientFactory, createClientFactory } from './aws.js';
+import { bootstrap, type BootstrapDeps, reasonOf } from './bootstrap.js';
+import { type CustomResourceEvent, describeForeignEvent, missingEventFields } from './event.js';
+import { type Log, logLevelFromEnv } from './log.js';
+import { type IsCompleteResult, type OnEventResult, providerIsComplete, providerOnEvent } from './provider.js';
+import { createHttpsRespond } from './response.js';
+
+interface HandlerLogger extends Log {
+  addContext(context: Context): void;
+  appendKeys(keys: Record<string, unknown>): void;
+  resetKeys(): void;
+}
+
+interface HandlerOptions {
+  logger: HandlerLogger;
+  /** Called on first use, so a cold start that only rejects an event builds no SDK client. */
+  deps: () => BootstrapDeps;
+}
+
+function tagLogs(logger: HandlerLogger, context: Context, event: Partial<CustomResourceEvent>, mode: string): void {
+  logger.resetKeys();
+  logger.addContext(context);
+  logger.appendKeys({
+    mode,
+    requestType: event.RequestType,
+    logicalResourceId: event.LogicalResourceId,
+    cloudFormationRequestId: event.RequestId,
+    physicalResourceId: event.PhysicalResourceId,
+  });
+}
+
+function createHandlers(options: HandlerOptions) {
+  const { logger } = options;
+
+  /** Plain Lambda-backed custom resource: answers CloudFormation itself, never throws. */
+  async function handler(event: unknown, context: Context): Promise<void> {
+    const missing = missingEventFields(event);
+    if (missing.length > 0) {
+      // No ResponseURL means nobody to answer; returning (not throwing) avoids async retries and the DLQ.
+      logger.warn('Ignored an event that is not a CloudFormation custom-resource request', { missing, ...describeForeignEvent(event) });
+      return;
+    }
+    const request = event as CustomResourceEvent;
+    tagLogs(logger, context, request, 'custom-resource');
+    try {
+      await bootstrap(request, context, options.deps());
+    } catch (error) {
+      logger.error('Unexpected failure outside the request handling', { error: reasonOf(error) });
+    } finally {
+      logger.resetKeys();
+    }
+  }
+
+  /** CDK Provider framework, onEvent: starts the stack operation. */
+  async function onEvent(event: unknown, context: Context): Promise<OnEventResult> {
+    tagLogs(logger, context, (event ?? {}) as Partial<CustomResourceEvent>, 'provider-on-event');
+    try {
+      return await providerOnEvent(event, context, options.deps());
+    } catch (error) {
+      logger.warn('onEvent failed', { error: reasonOf(error) });
+      throw error;
+    } finally {
+      logger.resetKeys();
+    }
+  }
+
+  /** CDK Provider framework, isComplete: one status check per call. */
+  async function isComplete(event: unknown, context: Context): Promise<IsCompleteResult> {
+    tagLogs(logger, context, (event ?? {}) as Partial<CustomResourceEvent>, 'provider-is-complete');
+    try {
+      return await providerIsComplete(event, context, options.deps());
+    } catch (error) {
+      logger.warn('isComplete failed', { error: reasonOf(error) });
+      throw error;
+    } finally {
+      logger.resetKeys();
+    }
+  }
+
+  return { handler, isComplete, onEvent };
+}
+
+const here = dirname(fileURLToPath(import.meta.url));
+const logger = new Logger({ serviceName: 'ami-bakery-bootstrap', logLevel: logLevelFromEnv(process.env.LOG_LEVEL) });
+let clients: ClientFactory | undefined;
+let deps: BootstrapDeps | undefined;
+
+const handlers = createHandlers({
+  logger,
+  deps: () => {
+    if (!deps) {
+      clients ??= createClientFactory();
+      deps = { clients, respond: createHttpsRespond(), logger, templatePath: join(here, 'bakery-stack.template.json'), seedDir: join(here, 'seed') };
+    }
+    return deps;
+  },
+});
+
+const { handler, isComplete, onEvent } = handlers;
+
+export { createHandlers, handler, type HandlerLogger, type HandlerOptions, isComplete, onEvent };
