@@ -42,7 +42,7 @@ const MAX_ALIAS_COUNT = 100;
 
 export function parseYaml(text: string, file: string): ParseResult {
   const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true, strict: true });
+  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true, strict: true, logLevel: 'error' });
   const parsed: ParsedYaml = { file, text, doc, lineCounter, data: undefined };
   const findings: Finding[] = [];
   for (const [problems, severity] of [

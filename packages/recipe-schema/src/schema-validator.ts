@@ -57,6 +57,9 @@ const KEYWORD_TO_RULE: Record<string, SchemaRuleKey> = {
 /** Keywords that only wrap other errors; they are dropped when a more precise error exists. */
 const WRAPPER_KEYWORDS = new Set(['if', 'then', 'else', 'allOf', 'anyOf', 'oneOf', 'not', '$ref']);
 
+/** Keywords that repeat a more precise error reported for the same value (`propertyNames` repeats its `pattern`). */
+const ECHO_KEYWORDS = new Set(['propertyNames']);
+
 export interface SchemaHit extends RuleHit {
   rule: (typeof SCHEMA_RULES)[SchemaRuleKey];
 }
@@ -67,9 +70,11 @@ let ajv: Ajv | undefined;
 function validatorFor(name: SchemaName): ValidateFunction {
   const cached = compiled.get(name);
   if (cached) return cached;
-  ajv ??= new Ajv({ allErrors: true, strict: true, allowUnionTypes: true, verbose: true });
-  // `x-fix` holds a human sentence telling the author what to write; it is ours, not JSON Schema's.
-  if (!ajv.getKeyword('x-fix')) ajv.addVocabulary(['x-fix', 'markdownDescription']);
+  if (!ajv) {
+    ajv = new Ajv({ allErrors: true, strict: true, allowUnionTypes: true, verbose: true });
+    // `x-fix` holds a human sentence telling the author what to write; it is ours, not JSON Schema's.
+    ajv.addVocabulary(['x-fix', 'markdownDescription']);
+  }
   try {
     const schema = JSON.parse(readFileSync(SCHEMA_FILES[name], 'utf8')) as object;
     const validate = ajv.compile(schema);
@@ -88,7 +93,9 @@ export function checkSchema(name: SchemaName, data: unknown): SchemaHit[] {
 }
 
 function toHits(errors: ErrorObject[]): SchemaHit[] {
-  const precise = errors.filter((e) => !WRAPPER_KEYWORDS.has(e.keyword));
+  const precise = errors.filter(
+    (e) => !WRAPPER_KEYWORDS.has(e.keyword) && !(ECHO_KEYWORDS.has(e.keyword) && errors.some((o) => o !== e && !ECHO_KEYWORDS.has(o.keyword) && o.instancePath.startsWith(e.instancePath))),
+  );
   const chosen = precise.length > 0 ? dropShadowed(precise, errors) : errors.slice(0, 1);
   const seen = new Set<string>();
   const hits: SchemaHit[] = [];
