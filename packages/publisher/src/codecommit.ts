@@ -9,7 +9,14 @@ import {
 } from '@aws-sdk/client-codecommit';
 import { type CallContext, call, errorName } from './aws.js';
 import type { Bundle } from './bundle.js';
-import { AwsRequestError, BranchMissingError, CommitLimitExceededError, ConcurrentUpdateError, DriftDetectedError } from './errors.js';
+import {
+  AwsRequestError,
+  BranchMissingError,
+  CommitLimitExceededError,
+  ConcurrentUpdateError,
+  DriftDetectedError,
+  PublishError,
+} from './errors.js';
 import { ancestorFolders, comparePaths } from './paths.js';
 import { type BundleFile, commitMessage, diffBundle, hasChanges, makePlan, type TargetState } from './plan.js';
 import { type PublishRecord, parseRecord, RECORD_PATH, serializeRecord } from './record.js';
@@ -86,7 +93,11 @@ async function publishToCodeCommit(job: CodeCommitPublish): Promise<PublishResul
       // With no branch to name as parent, CodeCommit answers this when the branch appeared meanwhile
       // (a race, retried) or when other branches exist (BranchMissingError on the next read).
       const branchAppeared = name === 'ParentCommitIdRequiredException' && parent === null;
-      if (!raced && !branchAppeared) throw error;
+      if (!raced && !branchAppeared) {
+        if (error instanceof PublishError) throw error;
+        const detail = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+        throw new AwsRequestError('codecommit:CreateCommit', repositoryResource(job), detail, undefined, { cause: error });
+      }
       if (branchAppeared) sawMissingBranchRejected = true;
       if (attempt > job.maxRetries) throw new ConcurrentUpdateError(plan.target, attempt, { cause: error });
       await job.backoff(attempt);

@@ -27,7 +27,7 @@ export { requiredPermissions } from './permissions.js';
 export type { PublishDeps } from './publish.js';
 export { DEFAULT_MAX_RETRIES, publish } from './publish.js';
 export type { PublishRecord, RecordedRecipe } from './record.js';
-export { RECORD_PATH } from './record.js';
+export { contentDigest, parseRecord, RECORD_PATH, serializeRecord } from './record.js';
 export { METADATA_CONTENT, METADATA_SOURCE, METADATA_ZIP } from './s3.js';
 export { DEFAULT_COMMIT_LIMITS } from './split.js';
 export type {

@@ -5,12 +5,14 @@ import {
   GetBranchCommand,
   GetFileCommand,
   GetFolderCommand,
+  MaximumFileEntriesExceededException,
 } from '@aws-sdk/client-codecommit';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 import {
   AwsRequestError,
   BranchMissingError,
+  CommitLimitExceededError,
   ConcurrentUpdateError,
   DriftDetectedError,
   FileTooLargeError,
@@ -413,6 +415,22 @@ describe('Function: publish (CodeCommit)', () => {
         'Make the file smaller (for example move large component data to S3), or publish to the S3 source instead.',
     );
     expect(codeCommit).toHaveReceivedCommandTimes(CreateCommitCommand, 0);
+  });
+
+  it('tells how to lower the limits when CodeCommit still finds a commit too large', async () => {
+    // Prepare
+    codeCommit.on(CreateCommitCommand).rejects(new MaximumFileEntriesExceededException({ message: 'too many files', $metadata: {} }));
+
+    // Act
+    const error = await run(TWO_RECIPES).catch((e: unknown) => e);
+
+    // Assess
+    expect(error).toBeInstanceOf(CommitLimitExceededError);
+    expect((error as Error).message).toBe(
+      `CodeCommit rejected the commit to ${REPOSITORY} as too large (MaximumFileEntriesExceededException, 7 files). ` +
+        'Lower the per-commit limits (`limits.maxFilesPerCommit`, `limits.maxCommitBytes`) and publish again; ' +
+        'commits already made are recorded, so the next run continues where this one stopped.',
+    );
   });
 
   it('returns the plan of a dry run without writing, drift included', async () => {
