@@ -494,12 +494,12 @@ describe('bundleRecipe: source links', () => {
 
 describe('bundleRecipe: invalid input', () => {
   it('returns the validation findings and no template when the recipe has errors', () => {
-    const result = bundleRecipe('tests/fixtures/broken-yaml', { cwd: PACKAGE_DIR, sourceCommit: null });
+    const result = bundleRecipe('tests/fixtures/duplicate-key', { cwd: PACKAGE_DIR, sourceCommit: null });
     expect(result.ok).toBe(false);
     expect(result.template).toBeUndefined();
     expect(result.templateText).toBeUndefined();
     expect(result.manifest).toBeUndefined();
-    expect(result.findings.map((f) => [f.ruleId, f.file, f.severity])).toContainEqual(['RB0001', 'tests/fixtures/broken-yaml/recipe.yaml', 'error']);
+    expect(result.findings.map((f) => [f.ruleId, f.file, f.severity, f.range.start.line])).toContainEqual(['RB0003', 'tests/fixtures/duplicate-key/recipe.yaml', 'error', 11]);
   });
 
   it('reports a missing recipe.yaml as unreadable', () => {

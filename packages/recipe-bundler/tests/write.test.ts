@@ -95,10 +95,10 @@ describe('writeBundle', () => {
   });
 
   it('skips results that failed validation', () => {
-    const failed = bundleRecipe('tests/fixtures/broken-yaml', { cwd: PACKAGE_DIR, sourceCommit: null });
+    const failed = bundleRecipe('tests/fixtures/duplicate-key', { cwd: PACKAGE_DIR, sourceCommit: null });
     const { written } = writeBundle([failed], out.dir);
     expect(written).toEqual(['manifest.json']);
-    expect(existsSync(path.join(out.dir, 'recipes/broken-yaml'))).toBe(false);
+    expect(existsSync(path.join(out.dir, 'recipes/duplicate-key'))).toBe(false);
   });
 
   it.each([
