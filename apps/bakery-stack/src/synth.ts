@@ -1,0 +1,53 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { App, type RemovalPolicy, type Stack } from 'aws-cdk-lib';
+import { BakeryAccessStack, type BakeryAccessStackProps } from './access-stack.js';
+import { BakeryStack } from './bakery-stack.js';
+import { SynthesisError } from './errors.js';
+import type { BundleManifest } from './manifest.js';
+
+interface SynthBakeryOptions {
+  /** Construct id and stack name of the synthesized stack; it does not appear in the template. */
+  stackName?: string;
+  repositoryRemovalPolicy?: RemovalPolicy;
+}
+
+/** Synthesizes one stack in a throw-away App and returns its template. */
+function synthStack<T extends Stack>(build: (app: App) => T): Record<string, unknown> {
+  const outdir = mkdtempSync(path.join(tmpdir(), 'ami-bakery-synth-'));
+  try {
+    const app = new App({ outdir, analyticsReporting: false });
+    const stack = build(app);
+    const assembly = app.synth();
+    const artifact = assembly.getStackByName(stack.stackName);
+    const template: unknown = artifact.template;
+    if (template === null || typeof template !== 'object') throw new SynthesisError(`Synthesis produced no template for ${stack.stackName}`);
+    return template as Record<string, unknown>;
+  } finally {
+    rmSync(outdir, { recursive: true, force: true });
+  }
+}
+
+/**
+ * The bakery-account stack template for exactly the recipes of `manifest`: what `bakery bundle`
+ * writes to `dist/bundle/bakery/bakery-stack.template.json` (the pipeline's self-update) and what
+ * the bootstrap Lambda deploys. Pure: no AWS calls, same input, same template.
+ */
+function synthBakeryTemplate(manifest: BundleManifest, options: SynthBakeryOptions = {}): Record<string, unknown> {
+  const stackName = options.stackName ?? 'AmiBakeryBakery';
+  return synthStack(
+    (app) =>
+      new BakeryStack(app, stackName, {
+        manifest,
+        ...(options.repositoryRemovalPolicy ? { repositoryRemovalPolicy: options.repositoryRemovalPolicy } : {}),
+      }),
+  );
+}
+
+/** The StackSet template that prepares the bakery account (configuration and deploy roles). */
+function synthAccessTemplate(props: BakeryAccessStackProps = {}): Record<string, unknown> {
+  return synthStack((app) => new BakeryAccessStack(app, 'AmiBakeryAccess', props));
+}
+
+export { synthAccessTemplate, synthBakeryTemplate, type SynthBakeryOptions };
