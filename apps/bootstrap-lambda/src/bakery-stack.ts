@@ -20,6 +20,8 @@ type StackAction = 'CREATE' | 'UPDATE' | 'NONE';
 
 interface StackSpec {
   stackName: string;
+  /** CloudFormation service role: the configuration role may only create the stack through it. */
+  roleArn?: string;
   template: BakeryTemplate;
   parameters: Parameter[];
   tags: Tag[];
@@ -113,6 +115,7 @@ async function createStack(session: BakerySession, spec: StackSpec, signal: Abor
     session.cloudFormation.send(
       new CreateStackCommand({
         StackName: spec.stackName,
+        ...(spec.roleArn ? { RoleARN: spec.roleArn } : {}),
         TemplateBody: spec.template.body,
         Parameters: spec.parameters,
         Capabilities: [Capability.CAPABILITY_NAMED_IAM],
@@ -131,6 +134,7 @@ async function updateStack(session: BakerySession, spec: StackSpec, signal: Abor
       session.cloudFormation.send(
         new UpdateStackCommand({
           StackName: spec.stackName,
+          ...(spec.roleArn ? { RoleARN: spec.roleArn } : {}),
           TemplateBody: spec.template.body,
           Parameters: spec.parameters,
           Capabilities: [Capability.CAPABILITY_NAMED_IAM],

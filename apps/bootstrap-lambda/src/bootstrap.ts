@@ -1,3 +1,4 @@
+import { bakeryStackRoleName } from '@ami-bakery/bakery-stack/names';
 import type { Stack } from '@aws-sdk/client-cloudformation';
 import { DeleteRepositoryCommand } from '@aws-sdk/client-codecommit';
 import { call, type ClientFactory, sdkErrorName } from './aws.js';
@@ -121,8 +122,14 @@ async function seedSource(session: BakerySession, prepared: Prepared, stack: Sta
   };
 }
 
+/** The deploy role lives in the bakery account (StackSet); its ARN needs the session's partition. */
+function withDeployRole(prepared: Prepared, session: BakerySession): StackSpec {
+  const { props } = prepared;
+  return { ...(prepared.spec as StackSpec), roleArn: `arn:${session.partition}:iam::${props.bakeryAccountId}:role/${bakeryStackRoleName(props.namePrefix)}` };
+}
+
 async function createOrUpdate(prepared: Prepared, session: BakerySession, deadline: Deadline, state: WorkState, log: Log): Promise<WorkResult> {
-  const spec = prepared.spec as StackSpec;
+  const spec = withDeployRole(prepared, session);
   const started = await startDeploy(session, spec, deadline, log);
   if (started.action === 'CREATE') state.createdStack = true;
   const stack = await deployResult(session, spec.stackName, started.action, await waitForStack(session, spec.stackName, deadline, log), deadline.signal, log);
@@ -278,4 +285,5 @@ export {
   tagsFor,
   type WorkResult,
   deleteReason,
+  withDeployRole,
 };

@@ -1,6 +1,6 @@
 import type { Stack } from '@aws-sdk/client-cloudformation';
 import { deployResult, describeStack, failed, inProgress, type StackAction, startDeleteStack, startDeploy } from './bakery-stack.js';
-import { type BootstrapDeps, DEFAULT_TIMING, deleteReason, prepare, purgeRepository, seedSource, startTeardown } from './bootstrap.js';
+import { type BootstrapDeps, DEFAULT_TIMING, deleteReason, prepare, purgeRepository, seedSource, startTeardown, withDeployRole } from './bootstrap.js';
 import { createDeadline, type TimeSource } from './deadline.js';
 import { UnsupportedEventError } from './errors.js';
 import { type CustomResourceEvent, missingEventFields } from './event.js';
@@ -55,7 +55,7 @@ async function providerOnEvent(raw: unknown, context: TimeSource, deps: Provider
     // The framework refuses a Delete that changes the id.
     return { PhysicalResourceId: event.PhysicalResourceId || prepared.physicalId };
   }
-  const started = await startDeploy(session, prepared.spec as NonNullable<typeof prepared.spec>, deadline, log);
+  const started = await startDeploy(session, withDeployRole(prepared, session), deadline, log);
   return { PhysicalResourceId: prepared.physicalId, BakeryStackAction: started.action, BakeryStackId: started.stackId };
 }
 

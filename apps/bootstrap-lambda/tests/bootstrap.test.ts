@@ -54,6 +54,7 @@ const EXPECTED_PARAMETERS = [
   { ParameterKey: 'ManagementAccountId', ParameterValue: MANAGEMENT_ACCOUNT },
   { ParameterKey: 'RecipeStackPrefix', ParameterValue: 'ami-bakery-recipe-' },
 ];
+const DEPLOY_ROLE = arn('aws', 'iam', '', ACCOUNT, 'role/ami-bakery-bakery-stack-deploy');
 const EXPECTED_TAGS = [
   { Key: 'ami-bakery:managed-by', Value: 'ami-bakery-bootstrap' },
   { Key: 'ami-bakery:solution-version', Value: '1.0.0' },
@@ -122,6 +123,7 @@ describe('bootstrap: Create', () => {
     expect(cfn).toHaveReceivedCommandTimes(CreateStackCommand, 1);
     expect(cfn).toHaveReceivedCommandWith(CreateStackCommand, {
       StackName: STACK_NAME,
+      RoleARN: DEPLOY_ROLE,
       TemplateBody: TEMPLATE_BODY,
       Parameters: EXPECTED_PARAMETERS,
       Capabilities: ['CAPABILITY_NAMED_IAM'],
@@ -147,7 +149,7 @@ describe('bootstrap: Create', () => {
         BranchName: 'main',
         SourceType: 'CodeCommit',
         SeedResult: 'seeded',
-        ArtifactBucketName: 'ami-bakery-artifacts-111122223333',
+        ArtifactBucketName: 'ami-bakery-artifacts-111122223333-eu-central-1',
       },
     });
     expect(returned).toEqual(body);
@@ -323,6 +325,7 @@ describe('bootstrap: Create', () => {
     // Assess
     expect(sts).not.toHaveReceivedCommand(GetCallerIdentityCommand);
     expect(sts).toHaveReceivedCommandWith(AssumeRoleCommand, { RoleArn: arn('aws-us-gov', 'iam', '', ACCOUNT, `role/${ROLE_NAME}`) });
+    expect(cfn).toHaveReceivedCommandWith(CreateStackCommand, { RoleARN: arn('aws-us-gov', 'iam', '', ACCOUNT, 'role/ami-bakery-bakery-stack-deploy') });
     expect(onlyResponse(respond)).toMatchObject({ Status: 'SUCCESS', PhysicalResourceId: `${ACCOUNT}/us-gov-west-1/${STACK_NAME}` });
   });
 
@@ -379,6 +382,7 @@ describe('bootstrap: Update', () => {
     // Assess
     expect(cfn).toHaveReceivedCommandWith(UpdateStackCommand, {
       StackName: STACK_NAME,
+      RoleARN: DEPLOY_ROLE,
       TemplateBody: TEMPLATE_BODY,
       Capabilities: ['CAPABILITY_NAMED_IAM'],
       Tags: EXPECTED_TAGS,
@@ -485,15 +489,15 @@ describe('bootstrap: S3 source', () => {
 
     // Assess
     expect(cc).not.toHaveReceivedAnyCommand();
-    expect(s3).toHaveReceivedCommandWith(HeadObjectCommand, { Bucket: 'ami-bakery-artifacts-111122223333', Key: 'source/bundle.zip' });
+    expect(s3).toHaveReceivedCommandWith(HeadObjectCommand, { Bucket: 'ami-bakery-artifacts-111122223333-eu-central-1', Key: 'source/bundle.zip' });
     const put = s3.commandCalls(PutObjectCommand)[0]?.args[0].input;
-    expect(put).toMatchObject({ Bucket: 'ami-bakery-artifacts-111122223333', Key: 'source/bundle.zip', ContentType: 'application/zip', IfNoneMatch: '*' });
+    expect(put).toMatchObject({ Bucket: 'ami-bakery-artifacts-111122223333-eu-central-1', Key: 'source/bundle.zip', ContentType: 'application/zip', IfNoneMatch: '*' });
     const zip = put?.Body as Buffer;
     expect(zip.subarray(0, 4).toString('hex')).toBe('504b0304');
     expect(zip.includes(Buffer.from('recipes/al2023-stig/template.yaml'))).toBe(true);
     expect(onlyResponse(respond)).toMatchObject({
       Status: 'SUCCESS',
-      Reason: `Bakery stack ${STACK_NAME} is CREATE_COMPLETE in ${ACCOUNT}/${BAKERY_REGION}; uploaded the seed (3 recipe(s)) to s3://ami-bakery-artifacts-111122223333/source/bundle.zip.`,
+      Reason: `Bakery stack ${STACK_NAME} is CREATE_COMPLETE in ${ACCOUNT}/${BAKERY_REGION}; uploaded the seed (3 recipe(s)) to s3://ami-bakery-artifacts-111122223333-eu-central-1/source/bundle.zip.`,
     });
   });
 
@@ -508,7 +512,7 @@ describe('bootstrap: S3 source', () => {
 
     // Assess
     expect(s3).not.toHaveReceivedCommand(PutObjectCommand);
-    expect(onlyResponse(respond).Reason).toContain('s3://ami-bakery-artifacts-111122223333/source/bundle.zip already exists, left unchanged');
+    expect(onlyResponse(respond).Reason).toContain('s3://ami-bakery-artifacts-111122223333-eu-central-1/source/bundle.zip already exists, left unchanged');
   });
 
   it('treats a publish that won the race (412) as an existing object', async () => {
@@ -578,14 +582,14 @@ describe('bootstrap: Delete', () => {
     await bootstrap(cfnEvent('Delete'), clock.context, deps);
 
     // Assess
-    expect(s3).toHaveReceivedNthCommandWith(ListObjectVersionsCommand, 1, { Bucket: 'ami-bakery-artifacts-111122223333', KeyMarker: undefined, VersionIdMarker: undefined });
-    expect(s3).toHaveReceivedNthCommandWith(ListObjectVersionsCommand, 2, { Bucket: 'ami-bakery-artifacts-111122223333', KeyMarker: 'k2', VersionIdMarker: 'v2' });
+    expect(s3).toHaveReceivedNthCommandWith(ListObjectVersionsCommand, 1, { Bucket: 'ami-bakery-artifacts-111122223333-eu-central-1', KeyMarker: undefined, VersionIdMarker: undefined });
+    expect(s3).toHaveReceivedNthCommandWith(ListObjectVersionsCommand, 2, { Bucket: 'ami-bakery-artifacts-111122223333-eu-central-1', KeyMarker: 'k2', VersionIdMarker: 'v2' });
     expect(s3).toHaveReceivedNthCommandWith(DeleteObjectsCommand, 1, {
-      Bucket: 'ami-bakery-artifacts-111122223333',
+      Bucket: 'ami-bakery-artifacts-111122223333-eu-central-1',
       Delete: { Objects: [{ Key: 'k1', VersionId: 'v1' }, { Key: 'k2', VersionId: 'v2' }], Quiet: true },
     });
     expect(s3).toHaveReceivedNthCommandWith(DeleteObjectsCommand, 2, {
-      Bucket: 'ami-bakery-artifacts-111122223333',
+      Bucket: 'ami-bakery-artifacts-111122223333-eu-central-1',
       Delete: { Objects: [{ Key: 'k3', VersionId: 'v3' }, { Key: 'k1', VersionId: 'm1' }], Quiet: true },
     });
     expect(cfn).toHaveReceivedCommandWith(DeleteStackCommand, { StackName: STACK_NAME });
@@ -733,7 +737,7 @@ describe('bootstrap: Delete', () => {
     expect(cfn).not.toHaveReceivedCommand(DeleteStackCommand);
     expect(onlyResponse(respond)).toMatchObject({
       Status: 'FAILED',
-      Reason: `Could not empty artifact bucket ami-bakery-artifacts-111122223333 in ${ACCOUNT}/${BAKERY_REGION}: 1 object version(s) were not deleted (k1@v1: AccessDenied Access Denied). Grant s3:DeleteObjectVersion on the bucket, then retry.`,
+      Reason: `Could not empty artifact bucket ami-bakery-artifacts-111122223333-eu-central-1 in ${ACCOUNT}/${BAKERY_REGION}: 1 object version(s) were not deleted (k1@v1: AccessDenied Access Denied). Grant s3:DeleteObjectVersion on the bucket, then retry.`,
     });
   });
 });

@@ -79,7 +79,7 @@ function stack(status: StackStatus | string, extra: Partial<Stack> = {}): Stack 
     StackId: cfnStackId(),
     StackStatus: status as StackStatus,
     CreationTime: new Date(0),
-    Outputs: [{ OutputKey: 'ArtifactBucketName', OutputValue: 'ami-bakery-artifacts-111122223333' }],
+    Outputs: [{ OutputKey: 'ArtifactBucketName', OutputValue: 'ami-bakery-artifacts-111122223333-eu-central-1' }],
     ...extra,
   };
 }

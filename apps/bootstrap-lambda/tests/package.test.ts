@@ -1,0 +1,206 @@
+import { spawnSync } from 'node:child_process';
+import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { inflateRawSync } from 'node:zlib';
+import { describe, expect, it } from 'vitest';
+import { PackageError } from '../src/errors.js';
+import { parseProperties } from '../src/properties.js';
+import { loadSeedBundle } from '../src/seed.js';
+import { loadTemplate, stackParameters } from '../src/template.js';
+import { deterministicZip } from '../src/zip.js';
+import { properties, SEED_DIR, TEMPLATE_PATH } from './helpers.js';
+
+describe('parseProperties', () => {
+  it('fills the contract defaults for optional properties', () => {
+    // Act
+    const props = parseProperties(
+      properties({ NamePrefix: undefined, RepositoryName: undefined, BranchName: '', SourceType: undefined, SeedRecipes: undefined, Purge: undefined, SolutionVersion: undefined }),
+    );
+
+    // Assess
+    expect(props).toEqual({
+      bakeryAccountId: '111122223333',
+      bakeryRegion: 'eu-central-1',
+      configurationRoleName: 'ami-bakery-configuration',
+      bakeryStackName: 'ami-bakery',
+      namePrefix: 'ami-bakery',
+      repositoryName: 'ami-bakery-recipes',
+      branchName: 'main',
+      sourceType: 'CodeCommit',
+      sourceObjectKey: 'source/bundle.zip',
+      recipeStackPrefix: 'ami-bakery-recipe-',
+      organizationId: 'o-abcdef1234',
+      managementAccountId: '999988887777',
+      seedRecipes: 'all',
+      purge: false,
+      solutionVersion: 'unversioned',
+    });
+  });
+
+  it.each([
+    { name: 'Purge as TRUE', input: { Purge: 'TRUE' }, key: 'purge', value: true },
+    { name: 'Purge as a boolean', input: { Purge: true }, key: 'purge', value: true },
+    { name: 'recipes deduplicated and sorted', input: { SeedRecipes: 'b-recipe,a-recipe,b-recipe' }, key: 'seedRecipes', value: ['a-recipe', 'b-recipe'] },
+    { name: 'GovCloud region', input: { BakeryRegion: 'us-gov-west-1' }, key: 'bakeryRegion', value: 'us-gov-west-1' },
+    { name: 'branch with a slash', input: { BranchName: 'release/v1' }, key: 'branchName', value: 'release/v1' },
+  ])('accepts $name', ({ input, key, value }) => {
+    // Act
+    const props = parseProperties(properties(input)) as unknown as Record<string, unknown>;
+
+    // Assess
+    expect(props[key]).toEqual(value);
+  });
+
+  it.each([
+    { name: 'not an object', input: 'x', problem: 'ResourceProperties is missing or not an object' },
+    { name: 'several problems at once', input: properties({ BakeryAccountId: 'x', OrganizationId: undefined }), problem: 'BakeryAccountId "x" is invalid' },
+    { name: 'a list where a string belongs', input: properties({ SeedRecipes: ['a'] }), problem: 'SeedRecipes must be a string, got a list' },
+    { name: 'a repository named .git', input: properties({ RepositoryName: 'recipes.git' }), problem: 'RepositoryName "recipes.git" ends in ".git"' },
+    { name: 'a branch with ".."', input: properties({ BranchName: 'a..b' }), problem: 'BranchName "a..b" is not a valid git branch name' },
+    { name: 'a name prefix with "--"', input: properties({ NamePrefix: 'ami--bakery' }), problem: 'NamePrefix "ami--bakery" contains "--"' },
+    { name: 'a source key without .zip', input: properties({ SourceObjectKey: 'source/bundle.tar' }), problem: 'SourceObjectKey "source/bundle.tar" must end in .zip' },
+    { name: 'a stack name starting with a digit', input: properties({ BakeryStackName: '1bakery' }), problem: 'BakeryStackName "1bakery" is invalid' },
+  ])('rejects $name', ({ input, problem }) => {
+    // Act
+    const parse = () => parseProperties(input);
+
+    // Assess
+    expect(parse).toThrow(problem);
+  });
+
+  it('lists every problem in one message', () => {
+    // Act
+    let message = '';
+    try {
+      parseProperties(properties({ BakeryAccountId: 'x', OrganizationId: undefined }));
+    } catch (error) {
+      message = (error as Error).message;
+    }
+
+    // Assess
+    expect(message).toBe(
+      'Invalid custom-resource properties: BakeryAccountId "x" is invalid: give the bakery account id as 12 digits; OrganizationId is required and missing or empty: give the organization id, o- followed by 10-32 lowercase letters or digits',
+    );
+  });
+});
+
+describe('bakery template', () => {
+  it('passes only the parameters the template declares', async () => {
+    // Prepare
+    const dir = mkdtempSync(join(tmpdir(), 'bootstrap-tpl-'));
+    const path = join(dir, 't.json');
+    writeFileSync(path, JSON.stringify({ Parameters: { BranchName: { Type: 'String' }, Extra: { Type: 'String', Default: 'x' } }, Resources: {} }, null, 2));
+
+    // Act
+    const template = await loadTemplate(path);
+    const parameters = stackParameters(template, parseProperties(properties()));
+
+    // Assess
+    expect(parameters).toEqual([{ ParameterKey: 'BranchName', ParameterValue: 'main' }]);
+    expect(template.body).toBe('{"Parameters":{"BranchName":{"Type":"String"},"Extra":{"Type":"String","Default":"x"}},"Resources":{}}');
+  });
+
+  it('reports a missing template with the command that builds it', async () => {
+    // Act
+    const load = loadTemplate(join(tmpdir(), 'nope', 'bakery-stack.template.json'));
+
+    // Assess
+    await expect(load).rejects.toThrow(PackageError);
+    await expect(load).rejects.toThrow('rebuild the package with "pnpm --filter @ami-bakery/bootstrap-lambda build" after synthesizing apps/bakery-stack');
+  });
+});
+
+describe('seed bundle', () => {
+  it('falls back to the packaged bakery template when the bundle has none', async () => {
+    // Prepare
+    const dir = mkdtempSync(join(tmpdir(), 'bootstrap-seed-'));
+    cpSync(SEED_DIR, dir, { recursive: true, filter: (src) => !src.includes('bakery-stack.template.json') });
+
+    // Act
+    const bundle = await loadSeedBundle(dir, parseProperties(properties({ SeedRecipes: 'al2023-stig' })), TEMPLATE_PATH);
+
+    // Assess
+    const template = bundle.files.find((f) => f.path === 'bakery/bakery-stack.template.json');
+    expect(template?.content.toString()).toBe(readFileSync(TEMPLATE_PATH, 'utf8'));
+  });
+
+  it('refuses a CodeCommit seed larger than one commit allows', async () => {
+    // Prepare
+    const dir = mkdtempSync(join(tmpdir(), 'bootstrap-seed-'));
+    cpSync(SEED_DIR, dir, { recursive: true });
+    for (let i = 0; i < 100; i += 1) writeFileSync(join(dir, 'recipes', 'al2023-stig', 'components', `c${i}.yaml`), 'x');
+
+    // Act
+    const codeCommit = loadSeedBundle(dir, parseProperties(properties()), TEMPLATE_PATH);
+    const s3 = loadSeedBundle(dir, parseProperties(properties({ SourceType: 'S3' })), TEMPLATE_PATH);
+
+    // Assess
+    await expect(codeCommit).rejects.toThrow('exceeds one CodeCommit commit (100 files, 6291456 bytes): seed fewer recipes with SeedRecipes');
+    await expect(s3).resolves.toMatchObject({ recipes: ['al2023-stig', 'ubuntu-2204-cis', 'windows-2022-stig'] });
+  });
+});
+
+/** Reads a stored or deflated zip through its central directory. */
+function readZip(zip: Buffer): Map<string, string> {
+  const end = zip.lastIndexOf(Buffer.from([0x50, 0x4b, 0x05, 0x06]));
+  const count = zip.readUInt16LE(end + 10);
+  let at = zip.readUInt32LE(end + 16);
+  const files = new Map<string, string>();
+  for (let i = 0; i < count; i += 1) {
+    const method = zip.readUInt16LE(at + 10);
+    const size = zip.readUInt32LE(at + 20);
+    const nameLength = zip.readUInt16LE(at + 28);
+    const local = zip.readUInt32LE(at + 42);
+    const name = zip.subarray(at + 46, at + 46 + nameLength).toString();
+    const dataAt = local + 30 + zip.readUInt16LE(local + 26) + zip.readUInt16LE(local + 28);
+    const data = zip.subarray(dataAt, dataAt + size);
+    files.set(name, (method === 8 ? inflateRawSync(data) : data).toString());
+    at += 46 + nameLength;
+  }
+  return files;
+}
+
+describe('deterministicZip', () => {
+  const entries = [
+    { path: 'b.txt', content: Buffer.from('bee\n') },
+    { path: 'a/ü.yaml', content: Buffer.from('key: value\n') },
+  ];
+
+  it('gives byte-identical archives for the same files in any order', () => {
+    // Act
+    const one = deterministicZip(entries);
+    const two = deterministicZip([...entries].reverse());
+
+    // Assess
+    expect(one.equals(two)).toBe(true);
+    expect([...readZip(one)]).toEqual([
+      ['a/ü.yaml', 'key: value\n'],
+      ['b.txt', 'bee\n'],
+    ]);
+  });
+
+  it('is a valid archive for a standard zip reader', () => {
+    // Prepare
+    const python = spawnSync('python3', ['--version']);
+    if (python.status !== 0) {
+      if (process.env.CI === 'true') throw new Error('python3 is missing: CI needs it to check the zip format');
+      console.warn('python3 not found: skipping the standard zip reader check');
+      return;
+    }
+    const dir = mkdtempSync(join(tmpdir(), 'bootstrap-zip-'));
+    const file = join(dir, 'seed.zip');
+    writeFileSync(file, deterministicZip(entries));
+
+    // Act
+    const out = spawnSync(
+      'python3',
+      ['-c', 'import sys,zipfile; z=zipfile.ZipFile(sys.argv[1]); assert z.testzip() is None; print(";".join(f"{i.filename}={z.read(i).decode()!r}" for i in z.infolist()))', file],
+      { encoding: 'utf8' },
+    );
+
+    // Assess
+    expect(out.stderr).toBe('');
+    expect(out.stdout.trim()).toBe("a/ü.yaml='key: value\\n';b.txt='bee\\n'");
+  });
+});
