@@ -8,7 +8,7 @@
 import { readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { displayPath } from '@ami-bakery/recipe-schema';
-import { isScalar, LineCounter, parseDocument, Scalar } from 'yaml';
+import { isScalar, parseDocument, Scalar } from 'yaml';
 import { RECIPE_FILE } from './bundle.js';
 import { compareWithBase, type RecipeComparison } from './compare.js';
 import { BumpError, ConcurrentEditError, InvalidArgumentError } from './errors.js';
@@ -55,8 +55,7 @@ export function bumpRecipe(recipeDir: string, options: BumpOptions): BumpResult 
   const display = displayPath(cwd, recipePath);
   const original = readOrThrow(recipePath, display);
 
-  const lineCounter = new LineCounter();
-  const doc = parseDocument(original, { lineCounter, keepSourceTokens: true });
+  const doc = parseDocument(original);
   if (doc.errors.length > 0) throw new BumpError(`${display} is not valid YAML; fix it (bakery validate) before bumping`);
 
   const resolved = resolveBase(dir, { base: options.base, env: options.env, git });

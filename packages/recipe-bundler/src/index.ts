@@ -14,7 +14,7 @@ export { canonicalJson, sha256Hex, stableJson } from './canonical.js';
 export { BumpError, BundleWriteError, ConcurrentEditError, InvalidArgumentError, RecipeBundlerError } from './errors.js';
 export { type BaseRef, type BaseResolution, type GitResult, type GitRunner, readSourceCommit, resolveBase, runGit } from './git.js';
 export { type BumpLevel, bumpSemVer, compareSemVer, formatSemVer, parseSemVer, type SemVer } from './semver.js';
-export type { SourceLink } from './sourced.js';
+export { linkFor, type SourceLink } from './sourced.js';
 export { DEFAULTS, RECIPE_TAG, RETAIN_TAG } from './template/build.js';
 export { PARAMETER_DEFINITIONS, type ParameterName } from './template/parameters.js';
 export { type CheckVersionsOptions, checkVersions, VERSION_RULES } from './version-gate.js';

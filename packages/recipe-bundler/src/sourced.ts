@@ -6,7 +6,11 @@
  */
 import type { JsonPath } from '@ami-bakery/recipe-schema';
 
-/** One template value derived from a value in a file the author edits. */
+/**
+ * One template value derived from a value in a file the author edits. Containers are linked as
+ * well as leaves, so a finding on a value the bundler defaulted (no link of its own) still finds
+ * its closest authored ancestor: use `linkFor`.
+ */
 export interface SourceLink {
   /** JSON path of the value in the generated template. */
   templatePath: JsonPath;
@@ -54,4 +58,19 @@ export function resolveSources(node: unknown, links: SourceLink[], at: JsonPath 
     return out;
   }
   return node;
+}
+
+/**
+ * The link for a template path: the one with the longest `templatePath` that is a prefix of
+ * `templatePath` (so `Resources/X/Properties/Ebs/Encrypted` falls back to the block device
+ * mapping the author wrote). Undefined when nothing in the template path came from a file.
+ */
+export function linkFor(links: readonly SourceLink[], templatePath: JsonPath): SourceLink | undefined {
+  let best: SourceLink | undefined;
+  for (const link of links) {
+    if (link.templatePath.length > templatePath.length) continue;
+    if (!link.templatePath.every((segment, i) => String(segment) === String(templatePath[i]))) continue;
+    if (!best || link.templatePath.length > best.templatePath.length) best = link;
+  }
+  return best;
 }

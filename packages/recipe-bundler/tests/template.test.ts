@@ -2,7 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseYaml, rangeOf } from '@ami-bakery/recipe-schema';
 import { describe, expect, it } from 'vitest';
-import { bundleRecipe } from '../src/index.js';
+import { bundleRecipe, linkFor } from '../src/index.js';
 import { at, bundleFixture, FIXTURES, PACKAGE_DIR } from './helpers/fixtures.js';
 
 const sub = (text: string) => ({ 'Fn::Sub': text });
@@ -481,6 +481,17 @@ describe('bundleRecipe: source links', () => {
       const { parsed } = parseYaml(text, link.file);
       expect(at(parsed.data, link.path.join('.')) ?? (link.path.length === 0 ? parsed.data : undefined), `${link.file}:${link.path.join('.')}`).toBeDefined();
     }
+  });
+
+  it.each([
+    { templatePath: 'Resources/ImageRecipe/Properties/BlockDeviceMappings/0/Ebs/Encrypted', expected: 'build.rootVolume' },
+    { templatePath: 'Resources/ImageRecipe/Properties/BlockDeviceMappings/0/Ebs/VolumeSize', expected: 'build.rootVolume.sizeGiB' },
+    { templatePath: 'Resources/InfrastructureConfiguration/Properties/TerminateInstanceOnFailure', expected: 'build' },
+    { templatePath: 'Resources/ComponentCleanup/Properties/Data', expected: '' },
+    { templatePath: 'Resources/InstanceRole/Properties/ManagedPolicyArns/0', expected: undefined },
+  ])('linkFor falls back to the closest authored ancestor of $templatePath', ({ templatePath, expected }) => {
+    const segments = templatePath.split('/').map((s) => (/^\d+$/.test(s) ? Number(s) : s));
+    expect(linkFor(bundleFixture('full-linux').links, segments)?.path.join('.')).toBe(expected);
   });
 
   it('lets a checker turn a template path into the recipe line', () => {
