@@ -411,7 +411,7 @@ describe('bundleRecipe: parameters, rules and outputs', () => {
 
   it.each([
     { name: 'ArtifactBucketName', valid: ['', 'ami-bakery-artifacts-111122223333'], invalid: ['Bad_Bucket', 'a'] },
-    { name: 'PermissionsBoundaryArn', valid: ['', 'arn:aws-us-gov:iam::111122223333:policy/bakery/boundary'], invalid: ['boundary', 'arn:aws:iam::1:policy/x'] },
+    { name: 'PermissionsBoundaryArn', valid: ['', 'arn:aws-us-gov:iam::111122223333:policy/bakery/boundary'], invalid: ['boundary', 'arn:aws-cn:iam::1:policy/x'] },
     { name: 'OrganizationId', valid: ['', 'o-a1b2c3d4e5'], invalid: ['o-short', 'org-a1b2c3d4e5'] },
     { name: 'ManagementAccountId', valid: ['', '111122223333'], invalid: ['11112222333', 'abc'] },
   ])('$name defaults to empty and its pattern accepts $valid', ({ name, valid, invalid }) => {
