@@ -18,3 +18,4 @@ export {
   validateRecipeFile,
   validateRecipeText,
 } from './validate.js';
+export * from './formatters/index.js';

@@ -92,7 +92,9 @@ export function rangeOf(parsed: ParsedYaml, path: JsonPath, at: 'key' | 'value' 
     node = next.value;
     key = next.key;
   }
-  const target = at === 'key' && key ? key : isScalar(node) || !key ? (node as Node | undefined) : key;
+  // An empty value (`key:` with nothing after it) has no width of its own: point at its key.
+  const emptyValue = isScalar(node) && !!node.range && node.range[0] === node.range[1];
+  const target = (at === 'key' || emptyValue) && key ? key : isScalar(node) || !key ? (node as Node | undefined) : key;
   const range = target?.range;
   if (!range) return key?.range ? toRange(parsed, key.range[0], key.range[1]) : wholeFirstLine(parsed);
   return toRange(parsed, range[0], range[1]);
@@ -126,7 +128,10 @@ function toRange(parsed: ParsedYaml, from: number, to: number): Range {
   let end = positionAt(parsed, Math.max(to, from + 1));
   // A block value's range runs to the start of the next line: keep the highlight on the first line.
   if (end.line > start.line) end = { line: start.line, column: lineText(parsed.text, start.line).length + 1 };
+  const lineEnd = lineText(parsed.text, start.line).length + 1;
   if (end.line === start.line && end.column <= start.column) end = { line: start.line, column: start.column + 1 };
+  // Never past the end of the line: positions must stay inside the file the author edits.
+  if (end.line === start.line && end.column > lineEnd) end = { line: start.line, column: Math.max(lineEnd, start.column) };
   return { start, end };
 }
 

@@ -94,7 +94,7 @@ export function checkSchema(name: SchemaName, data: unknown): SchemaHit[] {
 
 function toHits(errors: ErrorObject[]): SchemaHit[] {
   const precise = errors.filter(
-    (e) => !WRAPPER_KEYWORDS.has(e.keyword) && !(ECHO_KEYWORDS.has(e.keyword) && errors.some((o) => o !== e && !ECHO_KEYWORDS.has(o.keyword) && o.instancePath.startsWith(e.instancePath))),
+    (e) => !WRAPPER_KEYWORDS.has(e.keyword) && !(ECHO_KEYWORDS.has(e.keyword) && errors.some((o) => o !== e && !ECHO_KEYWORDS.has(o.keyword) && !WRAPPER_KEYWORDS.has(o.keyword) && o.instancePath.startsWith(e.instancePath))),
   );
   const chosen = precise.length > 0 ? dropShadowed(precise, errors) : errors.slice(0, 1);
   const seen = new Set<string>();
@@ -141,7 +141,7 @@ function toHit(error: ErrorObject): SchemaHit {
       const allowed = Object.keys((error.parentSchema as { properties?: object } | undefined)?.properties ?? {});
       const suggestion = closest(name, allowed);
       const hint = suggestion ? ` Did you mean '${suggestion}'?` : allowed.length > 0 ? ` Allowed: ${allowed.join(', ')}.` : '';
-      return { rule, path: [...path, name], at: 'key', message: `Unknown property '${name}' in ${where}; remove it or fix its spelling.${hint}` };
+      return { rule, path: [...path, name], at: 'key', message: `Unknown property '${name}' in ${where}; remove it or fix its spelling.${hint}${fix}` };
     }
     case 'type':
       return { rule, path, message: `${capitalise(where)} must be ${article(String(params.type))}, not ${describe(error.data)}.${fix}` };
@@ -150,6 +150,10 @@ function toHit(error: ErrorObject): SchemaHit {
     case 'const':
       return { rule, path, message: `${capitalise(where)} must be ${JSON.stringify(params.allowedValue)}.${fix}` };
     default:
+      // With a fix sentence the author needs the value and the fix, not ajv's wording of the constraint.
+      if (fix && (error.keyword === 'pattern' || error.keyword === 'format') && typeof error.data === 'string') {
+        return { rule, path, message: `${capitalise(where)} is ${JSON.stringify(error.data.slice(0, 80))}, which is not valid.${fix}` };
+      }
       return { rule, path, message: `${capitalise(where)} ${error.message ?? 'is invalid'}.${fix}` };
   }
 }

@@ -132,7 +132,9 @@ function loadComponents(recipe: Record<string, unknown>, recipeDir: string): Loa
       const file = asString(asRecord(entry).file);
       if (file === undefined || file.trim() === '') return;
       const absolutePath = path.resolve(recipeDir, file);
-      loaded.push({ list, index, file, absolutePath, exists: isFile(absolutePath), data: undefined });
+      // Files outside the recipe folder are never read (RB3009 reports them): a recipe must not pull in arbitrary files.
+      const inside = !path.relative(recipeDir, absolutePath).startsWith('..') && !path.isAbsolute(path.relative(recipeDir, absolutePath));
+      loaded.push({ list, index, file, absolutePath, exists: inside && isFile(absolutePath), data: undefined });
     });
   }
   return loaded;

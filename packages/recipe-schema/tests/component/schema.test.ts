@@ -42,7 +42,6 @@ const BROKEN: SchemaCase[] = [
     file: 'parameter-name.yaml',
     expected: [
       { ruleId: 'RB1005', path: 'parameters.0', at: '4:5' },
-      { ruleId: 'RB1005', path: 'parameters.0', at: '4:5' },
       { ruleId: 'RB1004', path: 'parameters.1.Version.type', at: '8:13' },
     ],
     says: '3 to 128 characters',
@@ -80,7 +79,7 @@ describe('component schema', () => {
 const MISSHAPEN: Array<{ name: string; text: string; expected: Located }> = [
   { name: 'a list at the top', text: '- phases\n', expected: { ruleId: 'RB1003', path: '', at: '1:1' } },
   { name: 'phases as a string', text: 'schemaVersion: 1.0\nphases: build\n', expected: { ruleId: 'RB1003', path: 'phases', at: '2:9' } },
-  { name: 'steps as null', text: 'schemaVersion: 1.0\nphases:\n  - name: build\n    steps:\n', expected: { ruleId: 'RB1003', path: 'phases.0.steps', at: '4:11' } },
+  { name: 'steps as null', text: 'schemaVersion: 1.0\nphases:\n  - name: build\n    steps:\n', expected: { ruleId: 'RB1003', path: 'phases.0.steps', at: '4:5' } },
   {
     name: 'inputs as a number',
     text: 'schemaVersion: 1.0\nphases:\n  - name: build\n    steps:\n      - name: A\n        action: WebDownload\n        inputs: 5\n',
