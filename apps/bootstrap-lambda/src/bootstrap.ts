@@ -26,7 +26,8 @@ interface Timing {
   responseReserveMs: number;
 }
 
-const DEFAULT_TIMING: Timing = { pollIntervalMs: 5_000, safetyMarginMs: 20_000, responseReserveMs: 8_000 };
+// The reserve covers the response PUT's worst case (3 attempts of 3 s plus backoff, see response.ts).
+const DEFAULT_TIMING: Timing = { pollIntervalMs: 5_000, safetyMarginMs: 20_000, responseReserveMs: 12_000 };
 
 interface BootstrapDeps {
   clients: ClientFactory;

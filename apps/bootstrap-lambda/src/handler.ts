@@ -7,7 +7,7 @@ import { bootstrap, type BootstrapDeps, reasonOf } from './bootstrap.js';
 import { type CustomResourceEvent, describeForeignEvent, missingEventFields } from './event.js';
 import { type Log, logLevelFromEnv } from './log.js';
 import { type IsCompleteResult, type OnEventResult, providerIsComplete, providerOnEvent } from './provider.js';
-import { createHttpsRespond } from './response.js';
+import { createHttpsRespond, safeUrl } from './response.js';
 
 interface HandlerLogger extends Log {
   addContext(context: Context): void;
@@ -46,6 +46,8 @@ function createHandlers(options: HandlerOptions) {
     }
     const request = event as CustomResourceEvent;
     tagLogs(logger, context, request, 'custom-resource');
+    // Properties carry names and ids only; the ResponseURL (a pre-signed credential) is left out.
+    logger.info('CloudFormation request', { responseUrl: safeUrl(request.ResponseURL), resourceProperties: request.ResourceProperties });
     try {
       await bootstrap(request, context, options.deps());
     } catch (error) {

@@ -103,8 +103,8 @@ const RULES: Record<string, Rule> = {
   },
 };
 
-/** Keys CloudFormation adds itself; never a user mistake. */
-const IGNORED_KEYS = new Set(['ServiceToken']);
+/** Keys CloudFormation itself defines on every custom resource; never a user mistake. */
+const IGNORED_KEYS = new Set(['ServiceToken', 'ServiceTimeout']);
 
 function describeValue(value: string): string {
   return JSON.stringify(value.length > 80 ? `${value.slice(0, 77)}...` : value);

@@ -132,7 +132,7 @@ function createHttpsRespond(options: HttpsRespondOptions = {}): Respond {
   const request = options.request ?? https.request;
   const protocols = options.protocols ?? ['https:'];
   const attempts = options.attempts ?? 3;
-  const timeoutMs = options.timeoutMs ?? 5_000;
+  const timeoutMs = options.timeoutMs ?? 3_000;
   const sleep = options.sleep ?? defaultSleep;
   return async (responseUrl, body) => {
     let url: URL;

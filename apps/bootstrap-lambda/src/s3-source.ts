@@ -1,4 +1,4 @@
-import { DeleteObjectsCommand, HeadObjectCommand, ListObjectVersionsCommand, PutObjectCommand } from '@aws-sdk/client-s3';
+import { DeleteObjectsCommand, HeadObjectCommand, ListObjectVersionsCommand, type ListObjectVersionsCommandOutput, PutObjectCommand } from '@aws-sdk/client-s3';
 import { call, httpStatus, sdkErrorName } from './aws.js';
 import { ArtifactBucketError } from './errors.js';
 import type { Log } from './log.js';
@@ -55,7 +55,7 @@ async function emptyBucket(session: BakerySession, bucket: string, signal: Abort
   let versionMarker: string | undefined;
   let deleted = 0;
   for (;;) {
-    let page;
+    let page: ListObjectVersionsCommandOutput;
     try {
       page = await call('s3:ListBucketVersions', where, () =>
         session.s3.send(new ListObjectVersionsCommand({ Bucket: bucket, KeyMarker: keyMarker, VersionIdMarker: versionMarker }), { abortSignal: signal }),

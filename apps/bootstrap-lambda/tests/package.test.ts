@@ -44,6 +44,7 @@ describe('parseProperties', () => {
     { name: 'recipes deduplicated and sorted', input: { SeedRecipes: 'b-recipe,a-recipe,b-recipe' }, key: 'seedRecipes', value: ['a-recipe', 'b-recipe'] },
     { name: 'GovCloud region', input: { BakeryRegion: 'us-gov-west-1' }, key: 'bakeryRegion', value: 'us-gov-west-1' },
     { name: 'branch with a slash', input: { BranchName: 'release/v1' }, key: 'branchName', value: 'release/v1' },
+    { name: 'the CloudFormation-defined ServiceTimeout', input: { ServiceTimeout: '900' }, key: 'bakeryStackName', value: 'ami-bakery' },
   ])('accepts $name', ({ input, key, value }) => {
     // Act
     const props = parseProperties(properties(input)) as unknown as Record<string, unknown>;
