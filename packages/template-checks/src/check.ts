@@ -23,8 +23,11 @@ export interface CheckTemplateOptions {
 
 /** Run every built-in rule on a parsed template. Never throws for a bad template. */
 export function checkTemplate(template: unknown, options: CheckTemplateOptions): Finding[] {
-  const parsed = options.text === undefined ? undefined : parseTemplateText(options.text, options.file).parsed;
-  return finish(runTemplateRules(templateRules, template, parsed, options), options);
+  const text = options.text;
+  // The text only serves to place findings, and most templates have none: parse it on demand.
+  let parsed: ParsedYaml | undefined;
+  const locate = text === undefined ? undefined : () => (parsed ??= parseTemplateText(text, options.file).parsed);
+  return finish(runTemplateRules(templateRules, template, locate, options), options);
 }
 
 export type CheckTemplateFileOptions = Omit<CheckTemplateOptions, 'file' | 'text'>;
@@ -54,12 +57,17 @@ export function checkTemplateFile(file: string, options: CheckTemplateFileOption
   }
   const { parsed, findings, ok } = parseTemplateText(text, display);
   if (!ok) return sortFindings(findings);
-  const all = [...findings, ...runTemplateRules(templateRules, parsed.data, parsed, { ...options, file: display })];
+  const all = [...findings, ...runTemplateRules(templateRules, parsed.data, () => parsed, { ...options, file: display })];
   return finish(all, { ...options, file: display, cwd });
 }
 
 /** Runs rules, turning a crashing rule into an RB0002 finding so the others still report. Exported for tests. */
-export function runTemplateRules(rules: readonly TemplateRule[], template: unknown, parsed: ParsedYaml | undefined, options: { file: string }): Finding[] {
+export function runTemplateRules(
+  rules: readonly TemplateRule[],
+  template: unknown,
+  locate: (() => ParsedYaml | undefined) | undefined,
+  options: { file: string },
+): Finding[] {
   const ctx = createContext(template, getSpec());
   const findings: Finding[] = [];
   for (const rule of rules) {
@@ -71,7 +79,7 @@ export function runTemplateRules(rules: readonly TemplateRule[], template: unkno
           severity: rule.severity,
           message: hit.message,
           file: options.file,
-          range: templateRangeOf(parsed, hit.path, hit.at, hit.needle),
+          range: templateRangeOf(locate?.(), hit.path, hit.at, hit.needle),
           path: hit.path,
           source: 'bakery',
         });
@@ -85,7 +93,7 @@ export function runTemplateRules(rules: readonly TemplateRule[], template: unkno
         severity: meta.severity,
         message: `Rule ${rule.id} (${rule.slug}) failed on this template: ${reason}. Please report it; the other rules still ran.`,
         file: options.file,
-        range: templateRangeOf(parsed, []),
+        range: templateRangeOf(locate?.(), []),
         path: [],
         source: 'bakery',
       });

@@ -8,5 +8,5 @@ export { checkTemplate, checkTemplateFile, parseTemplateText } from '../src/inde
 /** Runs the built-in rules plus `extra` first, as the engine does, on `text`. */
 export function runTemplateRulesForTest(extra: TemplateRule, text: string) {
   const { parsed } = parseTemplateText(text, 't.yaml');
-  return runTemplateRules([extra, ...templateRules], parsed.data, parsed, { file: 't.yaml' });
+  return runTemplateRules([extra, ...templateRules], parsed.data, () => parsed, { file: 't.yaml' });
 }
