@@ -18,6 +18,6 @@ const manifestPath = given ? path.resolve(given) : existsSync(defaultManifest) ?
 const manifest: BundleManifest = manifestPath ? loadManifest(manifestPath) : { formatVersion: 1, sourceCommit: null, recipes: [] };
 if (!manifestPath) process.stderr.write(`No bundle manifest at ${defaultManifest}: synthesizing the bakery stack without recipes.\n`);
 
-new BakeryStack(app, 'AmiBakeryBakery', { manifest });
-new BakeryAccessStack(app, 'AmiBakeryAccess');
+new BakeryStack(app, 'BakeryStack', { manifest });
+new BakeryAccessStack(app, 'BakeryAccess');
 app.synth();

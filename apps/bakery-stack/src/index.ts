@@ -13,3 +13,4 @@ export {
 export { loadManifest } from './manifest-file.js';
 export * from './names.js';
 export { synthAccessTemplate, synthBakeryTemplate, type SynthBakeryOptions } from './synth.js';
+export { acknowledge } from './nag.js';

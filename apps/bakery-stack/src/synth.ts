@@ -17,7 +17,8 @@ interface SynthBakeryOptions {
 function synthStack<T extends Stack>(build: (app: App) => T): Record<string, unknown> {
   const outdir = mkdtempSync(path.join(tmpdir(), 'ami-bakery-synth-'));
   try {
-    const app = new App({ outdir, analyticsReporting: false });
+    // No aws:cdk:path metadata: the template travels inline (51,200-byte limit) and says nothing useful outside CDK.
+    const app = new App({ outdir, analyticsReporting: false, context: { 'aws:cdk:enable-path-metadata': false } });
     const stack = build(app);
     const assembly = app.synth();
     const artifact = assembly.getStackByName(stack.stackName);
@@ -35,7 +36,7 @@ function synthStack<T extends Stack>(build: (app: App) => T): Record<string, unk
  * the bootstrap Lambda deploys. Pure: no AWS calls, same input, same template.
  */
 function synthBakeryTemplate(manifest: BundleManifest, options: SynthBakeryOptions = {}): Record<string, unknown> {
-  const stackName = options.stackName ?? 'AmiBakeryBakery';
+  const stackName = options.stackName ?? 'BakeryStack';
   return synthStack(
     (app) =>
       new BakeryStack(app, stackName, {
@@ -47,7 +48,7 @@ function synthBakeryTemplate(manifest: BundleManifest, options: SynthBakeryOptio
 
 /** The StackSet template that prepares the bakery account (configuration and deploy roles). */
 function synthAccessTemplate(props: BakeryAccessStackProps = {}): Record<string, unknown> {
-  return synthStack((app) => new BakeryAccessStack(app, 'AmiBakeryAccess', props));
+  return synthStack((app) => new BakeryAccessStack(app, 'BakeryAccess', props));
 }
 
 export { synthAccessTemplate, synthBakeryTemplate, type SynthBakeryOptions };

@@ -1,0 +1,97 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { execa } from 'execa';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { synthAccessTemplate, synthBakeryTemplate } from '../src/index.js';
+import { allStatements, type Json, manifestOf, recipe } from './support.js';
+
+process.env.CDK_VALIDATION = 'false';
+
+/** CloudFormation's limit for an inline TemplateBody: the bootstrap Lambda sends the template inline. */
+const MAX_TEMPLATE_BODY_BYTES = 51_200;
+
+const threeRecipes = manifestOf(
+  recipe('amazon-linux-2023-stig-high'),
+  recipe('ubuntu-pro-2204-cis-l1', ['ArtifactBucketName', 'ManagementAccountId', 'OrganizationId', 'PermissionsBoundaryArn']),
+  recipe('windows-2022-stig', []),
+);
+
+let templates: Record<string, Json>;
+beforeAll(() => {
+  templates = {
+    'bakery-3-recipes.template.json': synthBakeryTemplate(threeRecipes) as Json,
+    'bakery-no-recipes.template.json': synthBakeryTemplate(manifestOf()) as Json,
+    'bakery-access.template.json': synthAccessTemplate() as Json,
+  };
+});
+
+describe('Synthesized templates', () => {
+  it('contain no hard-coded arn:aws: (every partition works)', () => {
+    for (const [name, template] of Object.entries(templates)) expect(JSON.stringify(template), name).not.toContain('arn:aws:');
+  });
+
+  it('name no region and no account: everything lands where the stack is deployed', () => {
+    for (const [name, template] of Object.entries(templates)) {
+      const text = JSON.stringify(template);
+      expect(text.match(/\b(?:[a-z]{2}-(?:gov-)?[a-z]+-\d)\b/g), name).toBeNull();
+      expect(text.match(/\b\d{12}\b/g), name).toBeNull();
+    }
+  });
+
+  it('grant no "*" action and no service-wide wildcard in any policy', () => {
+    for (const [name, template] of Object.entries(templates)) {
+      const allowed = allStatements(template).filter((s) => s.Effect === 'Allow' && 'Action' in s);
+      const actions = allowed.flatMap((s) => s.Action as string[]);
+      expect(actions.length, name).toBeGreaterThan(0);
+      expect(actions.filter((a) => a === '*' || a.endsWith(':*')), name).toEqual([]);
+      expect(allowed.filter((s) => 'NotAction' in s), name).toEqual([]);
+    }
+  });
+
+  it('are deterministic: the same manifest gives the same template, byte for byte', () => {
+    const again = synthBakeryTemplate(manifestOf(...[...threeRecipes.recipes].reverse()));
+    expect(JSON.stringify(again)).toBe(JSON.stringify(templates['bakery-3-recipes.template.json']));
+  });
+
+  it('fit in an inline TemplateBody with 30 recipes of 4 parameters', () => {
+    const names = Array.from({ length: 30 }, (_, i) => `ubuntu-pro-2404-cis-level-1-${String(i).padStart(2, '0')}`);
+    const big = synthBakeryTemplate(manifestOf(...names.map((n) => recipe(n, ['ArtifactBucketName', 'ManagementAccountId', 'OrganizationId', 'PermissionsBoundaryArn']))));
+    expect(Buffer.byteLength(JSON.stringify(big))).toBeLessThanOrEqual(MAX_TEMPLATE_BODY_BYTES);
+  });
+});
+
+const cfnLintAvailable = spawnSync('cfn-lint', ['--version'], { encoding: 'utf8' }).status === 0;
+if (!cfnLintAvailable) {
+  if (process.env.CI === 'true') {
+    it('cfn-lint is installed (required in CI)', () => {
+      throw new Error('cfn-lint is not on PATH; CI must provide it (Python cfn-lint 1.51 comes with the machine image)');
+    });
+  } else {
+    console.warn('Skipping the cfn-lint tests: cfn-lint is not on PATH (install Python cfn-lint to run them).');
+  }
+}
+
+describe.runIf(cfnLintAvailable)('cfn-lint on the synthesized templates', () => {
+  let dir: string;
+  beforeAll(() => {
+    dir = mkdtempSync(path.join(tmpdir(), 'bakery-cfn-lint-'));
+  });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('reports no errors and no warnings', async () => {
+    // Prepare
+    const files = Object.entries(templates).map(([name, template]) => {
+      const file = path.join(dir, name);
+      writeFileSync(file, `${JSON.stringify(template, null, 2)}\n`);
+      return file;
+    });
+    // Act
+    const run = await execa('cfn-lint', ['--format', 'json', '--non-zero-exit-code', 'none', ...files], { reject: false });
+    // Assess
+    expect(run.exitCode, run.stderr).toBe(0);
+    const matches = JSON.parse(run.stdout || '[]') as { Level: string; Rule: { Id: string }; Message: string; Filename: string }[];
+    expect(matches.map((m) => `${m.Level} ${m.Rule.Id} ${path.basename(m.Filename)}: ${m.Message}`)).toEqual([]);
+  });
+});
