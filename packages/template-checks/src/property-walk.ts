@@ -113,7 +113,10 @@ function checkValue(walk: Walk, value: unknown, type: TypeSpec, path: JsonPath, 
   }
   switch (type.kind) {
     case 'string':
-      if (typeof value === 'object') return wrongType(walk, path, `'${name}' must be a string, not ${describeValue(value)}; write a single value.`);
+      if (typeof value === 'object') {
+        wrongType(walk, path, `'${name}' must be a string, not ${describeValue(value)}; write a single value.`);
+        return;
+      }
       if (type.allowed && !type.allowed.includes(String(value))) badEnum(walk, path, name, String(value), type.allowed);
       return;
     case 'date-time':
@@ -141,23 +144,31 @@ function checkValue(walk: Walk, value: unknown, type: TypeSpec, path: JsonPath, 
       return;
     case 'array':
       if (!Array.isArray(value)) {
-        return wrongType(walk, path, `'${name}' must be a list, not ${describeValue(value)}; write it as a YAML list (- item).`);
+        wrongType(walk, path, `'${name}' must be a list, not ${describeValue(value)}; write it as a YAML list (- item).`);
+        return;
       }
-      value.forEach((item, index) => checkValue(walk, item, type.element, [...path, index], `${name}[${index}]`));
+      for (const [index, item] of value.entries()) checkValue(walk, item, type.element, [...path, index], `${name}[${index}]`);
       return;
     case 'map':
-      if (!isRecord(value)) return wrongType(walk, path, `'${name}' must be a map of key: value, not ${describeValue(value)}.`);
+      if (!isRecord(value)) {
+        wrongType(walk, path, `'${name}' must be a map of key: value, not ${describeValue(value)}.`);
+        return;
+      }
       for (const [key, item] of Object.entries(value)) checkValue(walk, item, type.element, [...path, key], key);
       return;
     case 'tag':
-      if (!isRecord(value)) return wrongType(walk, path, `'${name}' must be a tag { Key, Value }, not ${describeValue(value)}.`);
+      if (!isRecord(value)) {
+        wrongType(walk, path, `'${name}' must be a tag { Key, Value }, not ${describeValue(value)}.`);
+        return;
+      }
       checkObjectValue(walk, value, TAG_PROPERTIES, path, `Tag (in ${walk.resourceType})`);
       return;
     case 'struct': {
       const struct = walk.spec.struct(type.ref);
       if (!struct) return;
       if (!isRecord(value)) {
-        return wrongType(walk, path, `'${name}' must be a ${struct.name} object (a map of its properties), not ${describeValue(value)}.`);
+        wrongType(walk, path, `'${name}' must be a ${struct.name} object (a map of its properties), not ${describeValue(value)}.`);
+        return;
       }
       checkObjectValue(walk, value, struct.properties, path, `${struct.name} (in ${walk.resourceType})`);
       return;

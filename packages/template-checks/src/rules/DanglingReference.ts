@@ -48,7 +48,7 @@ class References {
 
   walk(value: unknown, path: JsonPath, inConditions: boolean): void {
     if (Array.isArray(value)) {
-      value.forEach((item, index) => this.walk(item, [...path, index], inConditions));
+      for (const [index, item] of value.entries()) this.walk(item, [...path, index], inConditions);
       return;
     }
     if (!isRecord(value)) return;
@@ -67,7 +67,7 @@ class References {
         return;
       case 'Fn::If':
         if (Array.isArray(arg)) this.condition(arg[0], [...path, 'Fn::If', 0]);
-        if (Array.isArray(arg)) arg.slice(1).forEach((item, index) => this.walk(item, [...path, 'Fn::If', index + 1], inConditions));
+        if (Array.isArray(arg)) for (const [index, item] of arg.entries()) if (index > 0) this.walk(item, [...path, 'Fn::If', index], inConditions);
         return;
       case 'Fn::FindInMap':
         if (Array.isArray(arg) && typeof arg[0] === 'string' && !this.ctx.mappings.has(arg[0])) {

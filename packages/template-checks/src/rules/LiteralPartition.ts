@@ -22,7 +22,7 @@ export const literalPartition: TemplateRule = {
             ? "'arn:aws:' pins the commercial partition; write 'arn:${AWS::Partition}:' instead."
             : "'arn:aws:' pins the commercial partition; write !Sub 'arn:${AWS::Partition}:...' instead.",
         });
-      } else if (Array.isArray(value)) value.forEach((item, index) => visit(item, [...path, index], inSub));
+      } else if (Array.isArray(value)) for (const [index, item] of value.entries()) visit(item, [...path, index], inSub);
       else if (isRecord(value)) {
         const sub = intrinsicName(value) === 'Fn::Sub';
         for (const [key, item] of Object.entries(value)) {
