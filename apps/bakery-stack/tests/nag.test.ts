@@ -65,7 +65,7 @@ describe('cdk-nag AwsSolutions', () => {
     // Assess
     expect(failed).toBe(true);
     const report = JSON.parse(readFileSync(path.join(app.outdir, 'validation-report.json'), 'utf8')) as Report;
-    const findings = new Set(report.pluginReports.flatMap((p) => p.violations.map((v) => v.ruleName)));
+    const findings = new Set(report.pluginReports.flatMap((p) => p.violations.map((v) => (p.pluginName === 'AwsSolutions' ? v.ruleName : `${p.pluginName.replace(/ /g, '-')}::${v.ruleName}`))));
     expect([...recorded].filter((id) => !findings.has(id)).sort()).toEqual([]);
     expect([...findings].filter((id) => !recorded.has(id)).sort()).toEqual([]);
   });
