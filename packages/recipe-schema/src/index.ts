@@ -1,6 +1,6 @@
 export { runRules, hitToFinding, schemaHitsToFindings, sortFindings } from './engine.js';
 export { DuplicateRuleError, InputNotFoundError, RecipeSchemaError, SchemaCompilationError } from './errors.js';
-export { lineText, type ParsedYaml, type ParseResult, parseYaml, rangeOf } from './location.js';
+export { lineText, type ParsedYaml, type ParseResult, parseYaml, positionAt, rangeOf } from './location.js';
 export type * from './recipe-model.js';
 export type { ComponentRule, ComponentRuleContext, LoadedComponent, RecipeRule, RecipeRuleContext, Rule } from './rule.js';
 export { allRules, componentRules, ENGINE_RULES, recipeRules, registerRuleMeta } from './rules/index.js';

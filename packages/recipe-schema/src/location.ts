@@ -58,7 +58,7 @@ export function parseYaml(text: string, file: string): ParseResult {
         severity: severity as Severity,
         message: `${firstLine(problem.message)}. ${rule.hint}`,
         file,
-        range: { start: positionAt(parsed, from), end: positionAt(parsed, Math.max(to, from + 1)) },
+        range: toRange(parsed, from, to),
         path: [],
         source: 'bakery',
       });
@@ -135,10 +135,37 @@ function toRange(parsed: ParsedYaml, from: number, to: number): Range {
   return { start, end };
 }
 
-function positionAt(parsed: ParsedYaml, offset: number): Position {
+/**
+ * Offset to 1-based line/column, computed from the text itself: the parser's own line counter
+ * loses line starts after some syntax errors. A `\r` before `\n` belongs to the line break, and a
+ * column never goes past the end of its line (+1, the exclusive end).
+ */
+export function positionAt(parsed: Pick<ParsedYaml, 'text'>, offset: number): Position {
+  const starts = lineStarts(parsed.text);
   const bounded = Math.min(Math.max(offset, 0), parsed.text.length);
-  const { line, col } = parsed.lineCounter.linePos(bounded);
-  return { line: Math.max(line, 1), column: Math.max(col, 1) };
+  let low = 0;
+  let high = starts.length - 1;
+  while (low < high) {
+    const mid = (low + high + 1) >> 1;
+    if ((starts[mid] as number) <= bounded) low = mid;
+    else high = mid - 1;
+  }
+  const lineStart = starts[low] as number;
+  const lineLength = lineText(parsed.text, low + 1).length;
+  return { line: low + 1, column: Math.min(bounded - lineStart, lineLength) + 1 };
+}
+
+const lineStartCache = new Map<string, number[]>();
+
+function lineStarts(text: string): number[] {
+  const cached = lineStartCache.get(text);
+  if (cached) return cached;
+  const starts = [0];
+  for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) starts.push(i + 1);
+  // Keep the cache small: it exists for the many lookups into one file during one validation.
+  if (lineStartCache.size > 16) lineStartCache.clear();
+  lineStartCache.set(text, starts);
+  return starts;
 }
 
 function wholeFirstLine(parsed: ParsedYaml): Range {

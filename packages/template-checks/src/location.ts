@@ -7,7 +7,7 @@
  * `{ 'Fn::GetAtt': ['A', 'Arn'] }`) that the checks see. Paths into the long form skip the
  * function-name segment when locating, and the rest goes through recipe-schema's `rangeOf`.
  */
-import { ENGINE_RULES, type Finding, type JsonPath, type ParsedYaml, type Range, rangeOf } from '@ami-bakery/recipe-schema';
+import { ENGINE_RULES, type Finding, type JsonPath, type ParsedYaml, positionAt, type Range, rangeOf } from '@ami-bakery/recipe-schema';
 import {
   type CollectionTag,
   isAlias,
@@ -184,11 +184,6 @@ function toData(node: unknown, doc: Document.Parsed, state: { aliases: number })
     return { [longForm]: dot < 0 ? [value] : [value.slice(0, dot), value.slice(dot + 1)] };
   }
   return { [longForm]: value };
-}
-
-function positionAt(parsed: ParsedYaml, offset: number): { line: number; column: number } {
-  const { line, col } = parsed.lineCounter.linePos(Math.min(Math.max(offset, 0), parsed.text.length));
-  return { line: Math.max(line, 1), column: Math.max(col, 1) };
 }
 
 function firstLine(message: string): string {
