@@ -1,4 +1,4 @@
-import { Aws, BootstraplessSynthesizer, CfnOutput, CfnParameter, Fn, Stack, type StackProps, aws_iam as iam } from 'aws-cdk-lib';
+import { Aws, BootstraplessSynthesizer, CfnOutput, CfnParameter, Fn, aws_iam as iam, Stack, type StackProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
 import { acknowledge } from './nag.js';
 import {
@@ -88,7 +88,9 @@ class BakeryAccessStack extends Stack {
     const deployRole = new iam.Role(this, 'BakeryStackDeployRole', {
       roleName: sub(bakeryStackRoleName(P)),
       description: 'AMI Bakery: CloudFormation service role that creates, updates and deletes the bakery stack',
-      assumedBy: new iam.ServicePrincipal('cloudformation.amazonaws.com').withConditions({ StringEquals: { 'aws:SourceAccount': Aws.ACCOUNT_ID } }),
+      assumedBy: new iam.ServicePrincipal('cloudformation.amazonaws.com').withConditions({
+        StringEquals: { 'aws:SourceAccount': Aws.ACCOUNT_ID },
+      }),
       inlinePolicies: {
         BakeryStackResources: new iam.PolicyDocument({
           statements: [
@@ -348,7 +350,10 @@ class BakeryAccessStack extends Stack {
     );
 
     new CfnOutput(this, 'ConfigurationRoleArn', { value: configurationRole.roleArn, description: 'Role the bootstrap Lambda assumes' });
-    new CfnOutput(this, 'BakeryStackDeployRoleArn', { value: deployRole.roleArn, description: 'CloudFormation service role of the bakery stack' });
+    new CfnOutput(this, 'BakeryStackDeployRoleArn', {
+      value: deployRole.roleArn,
+      description: 'CloudFormation service role of the bakery stack',
+    });
   }
 }
 

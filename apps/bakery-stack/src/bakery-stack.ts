@@ -4,16 +4,16 @@ import {
   CfnCondition,
   CfnOutput,
   CfnParameter,
+  aws_codecommit as codecommit,
+  aws_codepipeline as codepipeline,
   Duration,
+  aws_events as events,
   Fn,
+  aws_iam as iam,
+  aws_kms as kms,
   RemovalPolicy,
   Stack,
   type StackProps,
-  aws_codecommit as codecommit,
-  aws_codepipeline as codepipeline,
-  aws_events as events,
-  aws_iam as iam,
-  aws_kms as kms,
   aws_s3 as s3,
 } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
@@ -24,8 +24,8 @@ import {
   artifactBucketName,
   artifactKeyAlias,
   BAKERY_DEFAULTS,
-  bakeryStackRoleName,
   BUILD_LOG_PREFIX,
+  bakeryStackRoleName,
   codeCommitRuleName,
   NAME_PREFIX_TAG,
   permissionsBoundaryName,
@@ -33,10 +33,10 @@ import {
   pipelineName,
   pipelineRoleName,
   recipeDeployRoleName,
-  s3SourceRuleName,
   SELF_UPDATE_TEMPLATE_PATH,
   SOURCE_ARTIFACT,
   SSM_PARAMETER_PATH,
+  s3SourceRuleName,
 } from './names.js';
 
 interface BakeryStackProps extends StackProps {
@@ -163,7 +163,9 @@ class BakeryStack extends Stack {
       }),
     } satisfies Record<(typeof PARAMETER_NAMES)[number], CfnParameter>;
 
-    const isCodeCommit = new CfnCondition(this, 'IsCodeCommit', { expression: Fn.conditionEquals(param.SourceType.valueAsString, 'CodeCommit') });
+    const isCodeCommit = new CfnCondition(this, 'IsCodeCommit', {
+      expression: Fn.conditionEquals(param.SourceType.valueAsString, 'CodeCommit'),
+    });
     const isS3 = new CfnCondition(this, 'IsS3', { expression: Fn.conditionEquals(param.SourceType.valueAsString, 'S3') });
 
     const accountRoot = new iam.AccountRootPrincipal();
@@ -241,7 +243,12 @@ class BakeryStack extends Stack {
       blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
       objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
       lifecycleRules: [
-        { id: 'expire-access-logs', expiration: Duration.days(365), noncurrentVersionExpiration: Duration.days(30), abortIncompleteMultipartUploadAfter: Duration.days(7) },
+        {
+          id: 'expire-access-logs',
+          expiration: Duration.days(365),
+          noncurrentVersionExpiration: Duration.days(30),
+          abortIncompleteMultipartUploadAfter: Duration.days(7),
+        },
       ],
       removalPolicy: RemovalPolicy.RETAIN,
     });
@@ -258,7 +265,13 @@ class BakeryStack extends Stack {
       objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
       serverAccessLogsBucket: logBucket,
       serverAccessLogsPrefix: 'artifact-bucket/',
-      lifecycleRules: [{ id: 'expire-old-versions', noncurrentVersionExpiration: Duration.days(90), abortIncompleteMultipartUploadAfter: Duration.days(7) }],
+      lifecycleRules: [
+        {
+          id: 'expire-old-versions',
+          noncurrentVersionExpiration: Duration.days(90),
+          abortIncompleteMultipartUploadAfter: Duration.days(7),
+        },
+      ],
       // The bootstrap empties it before deleting the stack; its content is rebuilt from the monorepo.
       removalPolicy: RemovalPolicy.DESTROY,
     });
@@ -400,7 +413,9 @@ class BakeryStack extends Stack {
     const recipeDeployRole = new iam.Role(this, 'RecipeDeployRole', {
       roleName: sub(recipeDeployRoleName(P)),
       description: 'AMI Bakery: CloudFormation service role of the recipe stacks (Image Builder resources, bounded roles)',
-      assumedBy: new iam.ServicePrincipal('cloudformation.amazonaws.com').withConditions({ StringEquals: { 'aws:SourceAccount': Aws.ACCOUNT_ID } }),
+      assumedBy: new iam.ServicePrincipal('cloudformation.amazonaws.com').withConditions({
+        StringEquals: { 'aws:SourceAccount': Aws.ACCOUNT_ID },
+      }),
       inlinePolicies: {
         RecipeStackResources: new iam.PolicyDocument({
           statements: [
@@ -513,7 +528,9 @@ class BakeryStack extends Stack {
             new iam.PolicyStatement({
               sid: 'ImageBuilderServiceLinkedRole',
               actions: ['iam:CreateServiceLinkedRole'],
-              resources: [sub(`${ARN}:iam::\${AWS::AccountId}:role/aws-service-role/imagebuilder.amazonaws.com/AWSServiceRoleForImageBuilder`)],
+              resources: [
+                sub(`${ARN}:iam::\${AWS::AccountId}:role/aws-service-role/imagebuilder.amazonaws.com/AWSServiceRoleForImageBuilder`),
+              ],
               conditions: { StringEquals: { 'iam:AWSServiceName': 'imagebuilder.amazonaws.com' } },
             }),
             new iam.PolicyStatement({
@@ -549,7 +566,9 @@ class BakeryStack extends Stack {
         'image-recipe',
         'infrastructure-configuration',
         'lifecycle-policy',
-      ].map((r) => `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:imagebuilder:<AWS::Region>:<AWS::AccountId>:${r}/<RecipeStackPrefix>*]`),
+      ].map(
+        (r) => `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:imagebuilder:<AWS::Region>:<AWS::AccountId>:${r}/<RecipeStackPrefix>*]`,
+      ),
       'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:imagebuilder:<AWS::Region>:<AWS::AccountId>:workflow/*/<RecipeStackPrefix>*]',
       'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:iam::<AWS::AccountId>:role/<RecipeStackPrefix>*]',
       'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:iam::<AWS::AccountId>:instance-profile/<RecipeStackPrefix>*]',
@@ -589,7 +608,11 @@ class BakeryStack extends Stack {
               actions: ['s3:GetBucketAcl', 's3:GetBucketLocation', 's3:GetBucketVersioning'],
               resources: [bucket.bucketArn],
             }),
-            new iam.PolicyStatement({ sid: 'ArtifactEncryption', actions: ['kms:Decrypt', 'kms:GenerateDataKey'], resources: [key.attrArn] }),
+            new iam.PolicyStatement({
+              sid: 'ArtifactEncryption',
+              actions: ['kms:Decrypt', 'kms:GenerateDataKey'],
+              resources: [key.attrArn],
+            }),
             new iam.PolicyStatement({
               sid: 'SourceRepository',
               actions: [
@@ -681,7 +704,12 @@ class BakeryStack extends Stack {
         TemplatePath: `${SOURCE_ARTIFACT}::${recipe.templatePath}`,
         RoleArn: recipeDeployRole.roleArn,
         ...(recipe.parameters.length > 0
-          ? { ParameterOverrides: subJson(Object.fromEntries(recipe.parameters.map((p) => [p, recipeParameterValue[p]])), recipeVariables(recipe)) }
+          ? {
+              ParameterOverrides: subJson(
+                Object.fromEntries(recipe.parameters.map((p) => [p, recipeParameterValue[p]])),
+                recipeVariables(recipe),
+              ),
+            }
           : {}),
       });
 
@@ -720,7 +748,9 @@ class BakeryStack extends Stack {
       }),
       inlinePolicies: {
         StartPipeline: new iam.PolicyDocument({
-          statements: [new iam.PolicyStatement({ sid: 'StartPipeline', actions: ['codepipeline:StartPipelineExecution'], resources: [pipelineArn] })],
+          statements: [
+            new iam.PolicyStatement({ sid: 'StartPipeline', actions: ['codepipeline:StartPipelineExecution'], resources: [pipelineArn] }),
+          ],
         }),
       },
     });
@@ -733,7 +763,11 @@ class BakeryStack extends Stack {
         source: ['aws.codecommit'],
         'detail-type': ['CodeCommit Repository State Change'],
         resources: [repository.attrArn],
-        detail: { event: ['referenceCreated', 'referenceUpdated'], referenceType: ['branch'], referenceName: [param.BranchName.valueAsString] },
+        detail: {
+          event: ['referenceCreated', 'referenceUpdated'],
+          referenceType: ['branch'],
+          referenceName: [param.BranchName.valueAsString],
+        },
       },
       targets: [target],
     });
@@ -762,7 +796,6 @@ class BakeryStack extends Stack {
     output('PermissionsBoundaryArn', boundary.managedPolicyArn, 'Permissions boundary of every role a recipe stack creates');
     output('RecipeDeployRoleArn', recipeDeployRole.roleArn, 'CloudFormation service role of the recipe stacks');
     output('RepositoryCloneUrlHttp', repository.attrCloneUrlHttp, 'Recipe repository (SourceType CodeCommit)', isCodeCommit);
-
   }
 }
 

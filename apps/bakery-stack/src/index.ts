@@ -11,6 +11,6 @@ export {
   type RecipeParameter,
 } from './manifest.js';
 export { loadManifest } from './manifest-file.js';
-export * from './names.js';
-export { synthAccessTemplate, synthBakeryTemplate, type SynthBakeryOptions } from './synth.js';
 export { acknowledge } from './nag.js';
+export * from './names.js';
+export { type SynthBakeryOptions, synthAccessTemplate, synthBakeryTemplate } from './synth.js';

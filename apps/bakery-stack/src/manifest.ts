@@ -42,7 +42,8 @@ function templatePathProblem(name: string, template: unknown): string | undefine
   if (template.startsWith('/') || template.split('/').includes('..') || template.includes('\\')) {
     return `recipe ${name}: template path ${JSON.stringify(template)} must be relative to the bundle root, with "/" and no ".."`;
   }
-  if (!/^[\w./-]+$/.test(template)) return `recipe ${name}: template path ${JSON.stringify(template)} may only use letters, digits, "_", ".", "-" and "/"`;
+  if (!/^[\w./-]+$/.test(template))
+    return `recipe ${name}: template path ${JSON.stringify(template)} may only use letters, digits, "_", ".", "-" and "/"`;
   return undefined;
 }
 
@@ -53,7 +54,10 @@ function templatePathProblem(name: string, template: unknown): string | undefine
 function deployableRecipes(manifest: BundleManifest): DeployableRecipe[] {
   const problems: string[] = [];
   if (manifest === null || typeof manifest !== 'object') throw new InvalidManifestError(['the manifest is not an object']);
-  if (manifest.formatVersion !== 1) problems.push(`formatVersion ${JSON.stringify(manifest.formatVersion)} is not supported: rebuild the bundle with this version of the tools (formatVersion 1)`);
+  if (manifest.formatVersion !== 1)
+    problems.push(
+      `formatVersion ${JSON.stringify(manifest.formatVersion)} is not supported: rebuild the bundle with this version of the tools (formatVersion 1)`,
+    );
   if (!Array.isArray(manifest.recipes)) {
     problems.push('"recipes" must be a list');
     throw new InvalidManifestError(problems);
@@ -63,7 +67,9 @@ function deployableRecipes(manifest: BundleManifest): DeployableRecipe[] {
   for (const [index, recipe] of manifest.recipes.entries()) {
     const name = recipe?.name;
     if (typeof name !== 'string' || !RECIPE_NAME.test(name)) {
-      problems.push(`recipes[${index}]: name ${JSON.stringify(name)} must be 1-63 lowercase letters, digits or hyphens, starting with a letter or digit`);
+      problems.push(
+        `recipes[${index}]: name ${JSON.stringify(name)} must be 1-63 lowercase letters, digits or hyphens, starting with a letter or digit`,
+      );
       continue;
     }
     if (seen.has(name)) problems.push(`recipe ${name} appears twice: recipe names must be unique`);
@@ -74,7 +80,9 @@ function deployableRecipes(manifest: BundleManifest): DeployableRecipe[] {
     if (!Array.isArray(recipe.parameters)) problems.push(`recipe ${name}: "parameters" must be a list of template parameter names`);
     const unknown = declared.filter((p) => !isRecipeParameter(p));
     if (unknown.length > 0) {
-      problems.push(`recipe ${name}: parameter(s) ${unknown.join(', ')} cannot be supplied by the pipeline (known: ${RECIPE_PARAMETERS.join(', ')})`);
+      problems.push(
+        `recipe ${name}: parameter(s) ${unknown.join(', ')} cannot be supplied by the pipeline (known: ${RECIPE_PARAMETERS.join(', ')})`,
+      );
     }
     recipes.push({ name, templatePath: String(recipe.template), parameters: [...new Set(declared.filter(isRecipeParameter))].sort() });
   }

@@ -23,7 +23,8 @@ function synthStack<T extends Stack>(build: (app: App) => T): Record<string, unk
     const assembly = app.synth();
     const artifact = assembly.getStackByName(stack.stackName);
     const template: unknown = artifact.template;
-    if (template === null || typeof template !== 'object') throw new SynthesisError(`Synthesis produced no template for ${stack.stackName}`);
+    if (template === null || typeof template !== 'object')
+      throw new SynthesisError(`Synthesis produced no template for ${stack.stackName}`);
     return template as Record<string, unknown>;
   } finally {
     rmSync(outdir, { recursive: true, force: true });
@@ -51,4 +52,4 @@ function synthAccessTemplate(props: BakeryAccessStackProps = {}): Record<string,
   return synthStack((app) => new BakeryAccessStack(app, 'BakeryAccess', props));
 }
 
-export { synthAccessTemplate, synthBakeryTemplate, type SynthBakeryOptions };
+export { type SynthBakeryOptions, synthAccessTemplate, synthBakeryTemplate };

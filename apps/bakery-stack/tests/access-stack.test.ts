@@ -19,7 +19,14 @@ beforeAll(() => {
 
 describe('BakeryAccessStack (StackSet template)', () => {
   it('takes the management-side names as parameters and needs no CDK bootstrap', () => {
-    expect(Object.keys(json.Parameters as Json)).toEqual(['ManagementAccountId', 'LambdaRoleArn', 'ConfigurationRoleName', 'BakeryStackName', 'NamePrefix', 'RepositoryName']);
+    expect(Object.keys(json.Parameters as Json)).toEqual([
+      'ManagementAccountId',
+      'LambdaRoleArn',
+      'ConfigurationRoleName',
+      'BakeryStackName',
+      'NamePrefix',
+      'RepositoryName',
+    ]);
     expect(json).not.toHaveProperty('Rules');
     expect(Object.values(json.Resources as Record<string, Json>).map((r) => r.Type)).toEqual(['AWS::IAM::Role', 'AWS::IAM::Role']);
   });
@@ -89,7 +96,10 @@ describe('BakeryAccessStack (StackSet template)', () => {
         Action: ['kms:GenerateDataKey'],
         Resource: [sub(`${ARN}:kms:${HERE}:key/*`)],
         Condition: {
-          StringEquals: { 'aws:ResourceTag/ami-bakery:name-prefix': ref('NamePrefix'), 'kms:ViaService': sub('s3.${AWS::Region}.${AWS::URLSuffix}') },
+          StringEquals: {
+            'aws:ResourceTag/ami-bakery:name-prefix': ref('NamePrefix'),
+            'kms:ViaService': sub('s3.${AWS::Region}.${AWS::URLSuffix}'),
+          },
           'ForAnyValue:StringEquals': { 'kms:ResourceAliases': sub('alias/${NamePrefix}-artifacts') },
         },
       },
@@ -195,7 +205,10 @@ describe('BakeryAccessStack (StackSet template)', () => {
           's3:PutEncryptionConfiguration',
           's3:PutLifecycleConfiguration',
         ],
-        Resource: [sub(`${ARN}:s3:::\${NamePrefix}-artifacts-\${AWS::AccountId}-\${AWS::Region}`), sub(`${ARN}:s3:::\${NamePrefix}-logs-\${AWS::AccountId}-*`)],
+        Resource: [
+          sub(`${ARN}:s3:::\${NamePrefix}-artifacts-\${AWS::AccountId}-\${AWS::Region}`),
+          sub(`${ARN}:s3:::\${NamePrefix}-logs-\${AWS::AccountId}-*`),
+        ],
       },
       {
         Sid: 'RecipeRepository',
@@ -305,6 +318,8 @@ describe('BakeryAccessStack (StackSet template)', () => {
       .filter((s) => (s.Action as string[]).some((a) => a.startsWith('iam:')))
       .flatMap((s) => s.Resource as Json[])
       .map((r) => JSON.stringify(r));
-    expect(iamResources.some((r) => r.includes('bakery-stack-deploy') || r.includes('ConfigurationRoleName') || r.includes('role/*'))).toBe(false);
+    expect(iamResources.some((r) => r.includes('bakery-stack-deploy') || r.includes('ConfigurationRoleName') || r.includes('role/*'))).toBe(
+      false,
+    );
   });
 });

@@ -75,7 +75,11 @@ describe('BakeryStack parameters and conditions', () => {
 describe('BakeryStack KMS key', () => {
   it('rotates, waits 30 days before deletion and is tagged for the deploy role', () => {
     const key = resource(template, 'AWS::KMS::Key', 'ArtifactKey');
-    expect(key.props).toMatchObject({ EnableKeyRotation: true, PendingWindowInDays: 30, Tags: [{ Key: 'ami-bakery:name-prefix', Value: ref('NamePrefix') }] });
+    expect(key.props).toMatchObject({
+      EnableKeyRotation: true,
+      PendingWindowInDays: 30,
+      Tags: [{ Key: 'ami-bakery:name-prefix', Value: ref('NamePrefix') }],
+    });
     expect(key.raw.DeletionPolicy).toBe('Delete');
     template.hasResourceProperties('AWS::KMS::Alias', { AliasName: sub('alias/${NamePrefix}-artifacts'), TargetKeyId: ref('ArtifactKey') });
   });
@@ -113,7 +117,9 @@ describe('BakeryStack KMS key', () => {
         Principal: root,
         Action: ['kms:Decrypt', 'kms:Encrypt', 'kms:GenerateDataKey'],
         Resource: ['*'],
-        Condition: { StringEquals: { 'kms:ViaService': sub('s3.${AWS::Region}.${AWS::URLSuffix}'), 'kms:CallerAccount': ref('AWS::AccountId') } },
+        Condition: {
+          StringEquals: { 'kms:ViaService': sub('s3.${AWS::Region}.${AWS::URLSuffix}'), 'kms:CallerAccount': ref('AWS::AccountId') },
+        },
       },
     ]);
   });
@@ -125,14 +131,28 @@ describe('BakeryStack buckets', () => {
     expect(bucket.props).toEqual({
       BucketName: sub('${NamePrefix}-artifacts-${AWS::AccountId}-${AWS::Region}'),
       BucketEncryption: {
-        ServerSideEncryptionConfiguration: [{ BucketKeyEnabled: true, ServerSideEncryptionByDefault: { KMSMasterKeyID: getAtt('ArtifactKey'), SSEAlgorithm: 'aws:kms' } }],
+        ServerSideEncryptionConfiguration: [
+          { BucketKeyEnabled: true, ServerSideEncryptionByDefault: { KMSMasterKeyID: getAtt('ArtifactKey'), SSEAlgorithm: 'aws:kms' } },
+        ],
       },
       VersioningConfiguration: { Status: 'Enabled' },
-      PublicAccessBlockConfiguration: { BlockPublicAcls: true, BlockPublicPolicy: true, IgnorePublicAcls: true, RestrictPublicBuckets: true },
+      PublicAccessBlockConfiguration: {
+        BlockPublicAcls: true,
+        BlockPublicPolicy: true,
+        IgnorePublicAcls: true,
+        RestrictPublicBuckets: true,
+      },
       OwnershipControls: { Rules: [{ ObjectOwnership: 'BucketOwnerEnforced' }] },
       LoggingConfiguration: { DestinationBucketName: ref(ids.logBucket), LogFilePrefix: 'artifact-bucket/' },
       LifecycleConfiguration: {
-        Rules: [{ Id: 'expire-old-versions', Status: 'Enabled', NoncurrentVersionExpiration: { NoncurrentDays: 90 }, AbortIncompleteMultipartUpload: { DaysAfterInitiation: 7 } }],
+        Rules: [
+          {
+            Id: 'expire-old-versions',
+            Status: 'Enabled',
+            NoncurrentVersionExpiration: { NoncurrentDays: 90 },
+            AbortIncompleteMultipartUpload: { DaysAfterInitiation: 7 },
+          },
+        ],
       },
       NotificationConfiguration: { EventBridgeConfiguration: { EventBridgeEnabled: true } },
     });
@@ -145,7 +165,12 @@ describe('BakeryStack buckets', () => {
     expect(logs.props).toMatchObject({
       BucketEncryption: { ServerSideEncryptionConfiguration: [{ ServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } }] },
       VersioningConfiguration: { Status: 'Enabled' },
-      PublicAccessBlockConfiguration: { BlockPublicAcls: true, BlockPublicPolicy: true, IgnorePublicAcls: true, RestrictPublicBuckets: true },
+      PublicAccessBlockConfiguration: {
+        BlockPublicAcls: true,
+        BlockPublicPolicy: true,
+        IgnorePublicAcls: true,
+        RestrictPublicBuckets: true,
+      },
       OwnershipControls: { Rules: [{ ObjectOwnership: 'BucketOwnerEnforced' }] },
     });
     expect(logs.props.BucketName).toEqual({
@@ -166,8 +191,20 @@ describe('BakeryStack buckets', () => {
     const statements = statementsOf(resource(template, 'AWS::S3::BucketPolicy', policyPrefix).props.PolicyDocument);
     const both = [getAtt(bucketId), { 'Fn::Join': ['', [getAtt(bucketId), '/*']] }];
     expect(statements.slice(0, 2)).toEqual([
-      { Effect: 'Deny', Principal: { AWS: '*' }, Action: ['s3:*'], Resource: both, Condition: { Bool: { 'aws:SecureTransport': 'false' } } },
-      { Effect: 'Deny', Principal: { AWS: '*' }, Action: ['s3:*'], Resource: both, Condition: { NumericLessThan: { 's3:TlsVersion': 1.2 } } },
+      {
+        Effect: 'Deny',
+        Principal: { AWS: '*' },
+        Action: ['s3:*'],
+        Resource: both,
+        Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+      },
+      {
+        Effect: 'Deny',
+        Principal: { AWS: '*' },
+        Action: ['s3:*'],
+        Resource: both,
+        Condition: { NumericLessThan: { 's3:TlsVersion': 1.2 } },
+      },
     ]);
   });
 
@@ -287,7 +324,12 @@ describe('BakeryStack permissions boundary', () => {
         Action: ['ec2:DescribeImageAttribute', 'ec2:DescribeImages', 'ec2:DescribeSnapshots', 'ec2:DescribeVolumes', 'tag:GetResources'],
         Resource: ['*'],
       },
-      { Sid: 'LifecycleImageBuilderImages', Effect: 'Allow', Action: ['imagebuilder:DeleteImage'], Resource: [sub(`${ARN}:imagebuilder:${HERE}:image/*`)] },
+      {
+        Sid: 'LifecycleImageBuilderImages',
+        Effect: 'Allow',
+        Action: ['imagebuilder:DeleteImage'],
+        Resource: [sub(`${ARN}:imagebuilder:${HERE}:image/*`)],
+      },
     ]);
   });
 
@@ -472,9 +514,14 @@ describe('BakeryStack recipe deploy role', () => {
 
   it('never allows iam:CreateRole without the boundary condition', () => {
     const role = resource(template, 'AWS::IAM::Role', 'RecipeDeployRole').props;
-    const creating = inlinePolicy(role, 'RecipeStackResources').filter((s) => (s.Action as string[]).some((a) => ['iam:CreateRole', 'iam:PutRolePolicy', 'iam:AttachRolePolicy', 'iam:PutRolePermissionsBoundary'].includes(a)));
+    const creating = inlinePolicy(role, 'RecipeStackResources').filter((s) =>
+      (s.Action as string[]).some((a) =>
+        ['iam:CreateRole', 'iam:PutRolePolicy', 'iam:AttachRolePolicy', 'iam:PutRolePermissionsBoundary'].includes(a),
+      ),
+    );
     expect(creating.map((s) => s.Sid)).toEqual(['RecipeRolesOnlyWithBoundary', 'RecipeRolesAttachImageBuilderPolicies']);
-    for (const statement of creating) expect(statement.Condition).toMatchObject({ StringEquals: { 'iam:PermissionsBoundary': ref(ids.boundary) } });
+    for (const statement of creating)
+      expect(statement.Condition).toMatchObject({ StringEquals: { 'iam:PermissionsBoundary': ref(ids.boundary) } });
   });
 });
 
@@ -487,7 +534,12 @@ describe('BakeryStack pipeline role', () => {
         Effect: 'Allow',
         Principal: { Service: 'codepipeline.amazonaws.com' },
         Action: ['sts:AssumeRole'],
-        Condition: { StringEquals: { 'aws:SourceAccount': ref('AWS::AccountId'), 'aws:SourceArn': sub(`${ARN}:codepipeline:${HERE}:\${NamePrefix}-pipeline`) } },
+        Condition: {
+          StringEquals: {
+            'aws:SourceAccount': ref('AWS::AccountId'),
+            'aws:SourceArn': sub(`${ARN}:codepipeline:${HERE}:\${NamePrefix}-pipeline`),
+          },
+        },
       },
     ]);
   });
@@ -505,7 +557,12 @@ describe('BakeryStack pipeline role', () => {
         Action: ['s3:GetObject', 's3:GetObjectVersion', 's3:PutObject'],
         Resource: [{ 'Fn::Join': ['', [getAtt(ids.bucket), '/*']] }],
       },
-      { Sid: 'ArtifactBucket', Effect: 'Allow', Action: ['s3:GetBucketAcl', 's3:GetBucketLocation', 's3:GetBucketVersioning'], Resource: [getAtt(ids.bucket)] },
+      {
+        Sid: 'ArtifactBucket',
+        Effect: 'Allow',
+        Action: ['s3:GetBucketAcl', 's3:GetBucketLocation', 's3:GetBucketVersioning'],
+        Resource: [getAtt(ids.bucket)],
+      },
       { Sid: 'ArtifactEncryption', Effect: 'Allow', Action: ['kms:Decrypt', 'kms:GenerateDataKey'], Resource: [getAtt('ArtifactKey')] },
       {
         Sid: 'SourceRepository',
@@ -520,7 +577,12 @@ describe('BakeryStack pipeline role', () => {
         ],
         Resource: [sub(`${ARN}:codecommit:${HERE}:\${RepositoryName}`)],
       },
-      { Sid: 'ReadStacks', Effect: 'Allow', Action: ['cloudformation:DescribeStackEvents', 'cloudformation:DescribeStacks'], Resource: [selfStack, recipeStacks] },
+      {
+        Sid: 'ReadStacks',
+        Effect: 'Allow',
+        Action: ['cloudformation:DescribeStackEvents', 'cloudformation:DescribeStacks'],
+        Resource: [selfStack, recipeStacks],
+      },
       {
         Sid: 'SelfUpdateWithBakeryStackRole',
         Effect: 'Allow',
@@ -572,7 +634,12 @@ describe('BakeryStack pipeline', () => {
             OutputArtifacts: [{ Name: 'SourceArtifact' }],
             RunOrder: 1,
             ActionTypeId: { Category: 'Source', Owner: 'AWS', Provider: 'CodeCommit', Version: '1' },
-            Configuration: { RepositoryName: ref('RepositoryName'), BranchName: ref('BranchName'), PollForSourceChanges: false, OutputArtifactFormat: 'CODE_ZIP' },
+            Configuration: {
+              RepositoryName: ref('RepositoryName'),
+              BranchName: ref('BranchName'),
+              PollForSourceChanges: false,
+              OutputArtifactFormat: 'CODE_ZIP',
+            },
           },
           {
             Name: 'Source',
@@ -648,13 +715,21 @@ describe('BakeryStack triggers', () => {
         Condition: {
           StringEquals: {
             'aws:SourceAccount': ref('AWS::AccountId'),
-            'aws:SourceArn': [sub(`${ARN}:events:${HERE}:rule/\${NamePrefix}-source-codecommit`), sub(`${ARN}:events:${HERE}:rule/\${NamePrefix}-source-s3`)],
+            'aws:SourceArn': [
+              sub(`${ARN}:events:${HERE}:rule/\${NamePrefix}-source-codecommit`),
+              sub(`${ARN}:events:${HERE}:rule/\${NamePrefix}-source-s3`),
+            ],
           },
         },
       },
     ]);
     expect(inlinePolicy(role, 'StartPipeline')).toEqual([
-      { Sid: 'StartPipeline', Effect: 'Allow', Action: ['codepipeline:StartPipelineExecution'], Resource: [sub(`${ARN}:codepipeline:${HERE}:\${NamePrefix}-pipeline`)] },
+      {
+        Sid: 'StartPipeline',
+        Effect: 'Allow',
+        Action: ['codepipeline:StartPipelineExecution'],
+        Resource: [sub(`${ARN}:codepipeline:${HERE}:\${NamePrefix}-pipeline`)],
+      },
     ]);
   });
 });
@@ -662,7 +737,14 @@ describe('BakeryStack triggers', () => {
 describe('BakeryStack outputs', () => {
   it('exports what the bootstrap Lambda and the publisher read', () => {
     const outputs = json.Outputs as Record<string, Json>;
-    expect(Object.keys(outputs).sort()).toEqual(['ArtifactBucketName', 'ArtifactKeyArn', 'PermissionsBoundaryArn', 'PipelineName', 'RecipeDeployRoleArn', 'RepositoryCloneUrlHttp']);
+    expect(Object.keys(outputs).sort()).toEqual([
+      'ArtifactBucketName',
+      'ArtifactKeyArn',
+      'PermissionsBoundaryArn',
+      'PipelineName',
+      'RecipeDeployRoleArn',
+      'RepositoryCloneUrlHttp',
+    ]);
     expect(outputs.ArtifactBucketName?.Value).toEqual(ref(ids.bucket));
     expect(outputs.RepositoryCloneUrlHttp?.Condition).toBe('IsCodeCommit');
   });

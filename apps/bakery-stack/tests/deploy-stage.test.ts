@@ -9,8 +9,10 @@ const stagesOf = (template: Json): Json[] => {
   return ((resources.Pipeline as Json).Properties as Json).Stages as Json[];
 };
 const actionsOf = (stage: Json | undefined): Json[] => (stage?.Actions ?? []) as Json[];
-const bucketId = (template: Json): string => Object.keys(template.Resources as Json).find((id) => id.startsWith('ArtifactBucket') && !id.includes('Policy')) as string;
-const boundaryId = (template: Json): string => Object.keys(template.Resources as Json).find((id) => id.startsWith('RecipePermissionsBoundary')) as string;
+const bucketId = (template: Json): string =>
+  Object.keys(template.Resources as Json).find((id) => id.startsWith('ArtifactBucket') && !id.includes('Policy')) as string;
+const boundaryId = (template: Json): string =>
+  Object.keys(template.Resources as Json).find((id) => id.startsWith('RecipePermissionsBoundary')) as string;
 
 function deployAction(name: string, overrides?: Json): Json {
   return {
@@ -108,12 +110,24 @@ describe('Deploy stage edge cases', () => {
 
 describe('Manifest validation', () => {
   const cases: { name: string; manifest: unknown; problem: RegExp }[] = [
-    { name: 'unknown format version', manifest: { formatVersion: 2, sourceCommit: null, recipes: [] }, problem: /formatVersion 2 is not supported/ },
+    {
+      name: 'unknown format version',
+      manifest: { formatVersion: 2, sourceCommit: null, recipes: [] },
+      problem: /formatVersion 2 is not supported/,
+    },
     { name: 'recipes not a list', manifest: { formatVersion: 1, sourceCommit: null, recipes: {} }, problem: /"recipes" must be a list/ },
     { name: 'bad recipe name', manifest: manifestOf(recipe('Bad_Name')), problem: /name "Bad_Name" must be 1-63 lowercase/ },
     { name: 'duplicate recipe', manifest: manifestOf(recipe('a'), recipe('a')), problem: /recipe a appears twice/ },
-    { name: 'template outside the bundle', manifest: manifestOf({ ...recipe('a'), template: '../x/template.yaml' }), problem: /must be relative to the bundle root/ },
-    { name: 'unknown parameter', manifest: manifestOf(recipe('a', ['VpcId'])), problem: /parameter\(s\) VpcId cannot be supplied by the pipeline/ },
+    {
+      name: 'template outside the bundle',
+      manifest: manifestOf({ ...recipe('a'), template: '../x/template.yaml' }),
+      problem: /must be relative to the bundle root/,
+    },
+    {
+      name: 'unknown parameter',
+      manifest: manifestOf(recipe('a', ['VpcId'])),
+      problem: /parameter\(s\) VpcId cannot be supplied by the pipeline/,
+    },
   ];
 
   it.each(cases)('rejects $name with a message that says what to fix', ({ manifest, problem }) => {

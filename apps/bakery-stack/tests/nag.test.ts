@@ -20,7 +20,11 @@ function nagApp(): App {
   dirs.push(outdir);
   const app = new App({ outdir });
   Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
-  const manifest = manifestOf(recipe('amazon-linux-2023-stig-high'), recipe('ubuntu-pro-2204-cis-l1', ['ArtifactBucketName', 'OrganizationId']), recipe('windows-2022-stig', []));
+  const manifest = manifestOf(
+    recipe('amazon-linux-2023-stig-high'),
+    recipe('ubuntu-pro-2204-cis-l1', ['ArtifactBucketName', 'OrganizationId']),
+    recipe('windows-2022-stig', []),
+  );
   new BakeryStack(app, 'BakeryStack', { manifest });
   new BakeryAccessStack(app, 'BakeryAccess');
   return app;
@@ -37,7 +41,9 @@ describe('cdk-nag AwsSolutions', () => {
     // Act + Assess
     const assembly = app.synth();
     const acknowledged = assembly.stacks.flatMap((stack) =>
-      stack.findMetadataByType(Validations.ACKNOWLEDGED_RULES_METADATA_KEY).flatMap((entry) => Object.entries(entry.data as unknown as Record<string, string>)),
+      stack
+        .findMetadataByType(Validations.ACKNOWLEDGED_RULES_METADATA_KEY)
+        .flatMap((entry) => Object.entries(entry.data as unknown as Record<string, string>)),
     );
     expect(acknowledged.length).toBeGreaterThan(0);
     // Every acknowledgement carries a written reason.
@@ -65,7 +71,11 @@ describe('cdk-nag AwsSolutions', () => {
     // Assess
     expect(failed).toBe(true);
     const report = JSON.parse(readFileSync(path.join(app.outdir, 'validation-report.json'), 'utf8')) as Report;
-    const findings = new Set(report.pluginReports.flatMap((p) => p.violations.map((v) => (p.pluginName === 'AwsSolutions' ? v.ruleName : `${p.pluginName.replace(/ /g, '-')}::${v.ruleName}`))));
+    const findings = new Set(
+      report.pluginReports.flatMap((p) =>
+        p.violations.map((v) => (p.pluginName === 'AwsSolutions' ? v.ruleName : `${p.pluginName.replace(/ /g, '-')}::${v.ruleName}`)),
+      ),
+    );
     expect([...recorded].filter((id) => !findings.has(id)).sort()).toEqual([]);
     expect([...findings].filter((id) => !recorded.has(id)).sort()).toEqual([]);
   });

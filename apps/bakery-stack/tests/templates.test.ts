@@ -45,8 +45,14 @@ describe('Synthesized templates', () => {
       const allowed = allStatements(template).filter((s) => s.Effect === 'Allow' && 'Action' in s);
       const actions = allowed.flatMap((s) => s.Action as string[]);
       expect(actions.length, name).toBeGreaterThan(0);
-      expect(actions.filter((a) => a === '*' || a.endsWith(':*')), name).toEqual([]);
-      expect(allowed.filter((s) => 'NotAction' in s), name).toEqual([]);
+      expect(
+        actions.filter((a) => a === '*' || a.endsWith(':*')),
+        name,
+      ).toEqual([]);
+      expect(
+        allowed.filter((s) => 'NotAction' in s),
+        name,
+      ).toEqual([]);
     }
   });
 
@@ -57,7 +63,9 @@ describe('Synthesized templates', () => {
 
   it('fit in an inline TemplateBody with 30 recipes of 4 parameters', () => {
     const names = Array.from({ length: 30 }, (_, i) => `ubuntu-pro-2404-cis-level-1-${String(i).padStart(2, '0')}`);
-    const big = synthBakeryTemplate(manifestOf(...names.map((n) => recipe(n, ['ArtifactBucketName', 'ManagementAccountId', 'OrganizationId', 'PermissionsBoundaryArn']))));
+    const big = synthBakeryTemplate(
+      manifestOf(...names.map((n) => recipe(n, ['ArtifactBucketName', 'ManagementAccountId', 'OrganizationId', 'PermissionsBoundaryArn']))),
+    );
     expect(Buffer.byteLength(JSON.stringify(big))).toBeLessThanOrEqual(MAX_TEMPLATE_BODY_BYTES);
   });
 });

@@ -6,8 +6,9 @@
  * The asset variant needs the bootstrap Lambda bundle: -c lambdaCodeDir=<path> overrides the
  * default apps/bootstrap-lambda/dist.
  */
-import { App } from 'aws-cdk-lib';
+
 import { synthAccessTemplate } from '@ami-bakery/bakery-stack';
+import { App } from 'aws-cdk-lib';
 import { ManagementStack } from '../src/index.js';
 
 const app = new App({ analyticsReporting: false });
@@ -19,5 +20,9 @@ new ManagementStack(app, 'AmiBakeryManagement', {
   organizationParameters: 'plain',
   accessTemplate,
 });
-new ManagementStack(app, 'AmiBakeryManagementCfct', { lambdaCode: { kind: 's3Parameters' }, organizationParameters: 'ssm', accessTemplate });
+new ManagementStack(app, 'AmiBakeryManagementCfct', {
+  lambdaCode: { kind: 's3Parameters' },
+  organizationParameters: 'ssm',
+  accessTemplate,
+});
 app.synth();

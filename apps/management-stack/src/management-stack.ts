@@ -6,16 +6,16 @@ import {
   CfnOutput,
   CfnParameter,
   CustomResource,
-  Duration,
-  Fn,
-  Stack,
-  type StackProps,
   aws_cloudformation as cloudformation,
   aws_cloudwatch as cloudwatch,
+  Duration,
+  Fn,
   aws_iam as iam,
   aws_kms as kms,
   aws_lambda as lambda,
   aws_logs as logs,
+  Stack,
+  type StackProps,
   aws_s3_assets as s3assets,
   aws_sns as sns,
   aws_sqs as sqs,
@@ -42,7 +42,7 @@ interface ManagementStackProps extends StackProps {
   readonly accessTemplate?: Record<string, unknown>;
 }
 
-/** Log retention values CloudWatch Logs accepts, as in the original solution. */
+/** Retention values CloudWatch Logs accepts. */
 const LOG_RETENTION_DAYS = ['1', '3', '5', '7', '14', '30', '60', '90', '120', '150', '180', '365', '400', '545', '731', '1827', '3653'];
 const SOLUTION_VERSION = '1.0.0';
 /** Seconds: a bakery stack deployment plus seeding must fit in one Lambda run. */
@@ -140,8 +140,17 @@ class ManagementStack extends Stack {
         this,
         'OrganizationId',
         ssm
-          ? { type: 'AWS::SSM::Parameter::Value<String>', default: '/sra/control-tower/organization-id', description: 'SSM parameter holding the organization id' }
-          : { type: 'String', allowedPattern: '^o-[a-z0-9]{10,32}$', constraintDescription: 'o- and 10-32 lowercase letters or digits', description: 'AWS Organization id' },
+          ? {
+              type: 'AWS::SSM::Parameter::Value<String>',
+              default: '/sra/control-tower/organization-id',
+              description: 'SSM parameter holding the organization id',
+            }
+          : {
+              type: 'String',
+              allowedPattern: '^o-[a-z0-9]{10,32}$',
+              constraintDescription: 'o- and 10-32 lowercase letters or digits',
+              description: 'AWS Organization id',
+            },
       ),
       RootOrganizationalUnitId: new CfnParameter(
         this,
@@ -152,7 +161,12 @@ class ManagementStack extends Stack {
               default: '/sra/control-tower/root-organizational-unit-id',
               description: 'SSM parameter holding the root id of the organization',
             }
-          : { type: 'String', allowedPattern: '^r-[a-z0-9]{4,32}$', constraintDescription: 'r- and 4-32 lowercase letters or digits', description: 'Root id of the organization (r-...)' },
+          : {
+              type: 'String',
+              allowedPattern: '^r-[a-z0-9]{4,32}$',
+              constraintDescription: 'r- and 4-32 lowercase letters or digits',
+              description: 'Root id of the organization (r-...)',
+            },
       ),
       LogRetentionInDays: new CfnParameter(this, 'LogRetentionInDays', {
         type: 'Number',
@@ -203,14 +217,18 @@ class ManagementStack extends Stack {
           key: new CfnParameter(this, 'LambdaCodeS3Key', {
             type: 'String',
             default: `ami-bakery/lambda_code/bootstrap-lambda-${SOLUTION_VERSION}.zip`,
-            allowedPattern: '^[\\w!.*\'()/-]{1,1024}\\.zip$',
+            allowedPattern: "^[\\w!.*'()/-]{1,1024}\\.zip$",
             description: 'Key of the bootstrap Lambda zip; use a new key per version so CloudFormation updates the code',
           }),
         }
       : undefined;
 
-    const hasAlarmEmail = new CfnCondition(this, 'HasAlarmEmail', { expression: Fn.conditionNot(Fn.conditionEquals(p.AlarmEmail.valueAsString, '')) });
-    const hasLogKmsKey = new CfnCondition(this, 'HasLogKmsKey', { expression: Fn.conditionNot(Fn.conditionEquals(p.LogKmsKeyArn.valueAsString, '')) });
+    const hasAlarmEmail = new CfnCondition(this, 'HasAlarmEmail', {
+      expression: Fn.conditionNot(Fn.conditionEquals(p.AlarmEmail.valueAsString, '')),
+    });
+    const hasLogKmsKey = new CfnCondition(this, 'HasLogKmsKey', {
+      expression: Fn.conditionNot(Fn.conditionEquals(p.LogKmsKeyArn.valueAsString, '')),
+    });
 
     const functionName = sub('${NamePrefix}-bootstrap');
     const alarmName = sub('${NamePrefix}-bootstrap-dead-letters');
@@ -305,7 +323,8 @@ class ManagementStack extends Stack {
 
     new cloudwatch.CfnAlarm(this, 'DeadLetterAlarm', {
       alarmName,
-      alarmDescription: 'AMI Bakery: the bootstrap Lambda failed an asynchronous invocation; read its log group and the message in the dead-letter queue',
+      alarmDescription:
+        'AMI Bakery: the bootstrap Lambda failed an asynchronous invocation; read its log group and the message in the dead-letter queue',
       namespace: 'AWS/SQS',
       metricName: 'ApproximateNumberOfMessagesVisible',
       dimensions: [{ name: 'QueueName', value: dlq.queueName }],
@@ -347,7 +366,11 @@ class ManagementStack extends Stack {
               resources: [Fn.join('', [logGroup.attrArn, ':log-stream:*'])],
             }),
             new iam.PolicyStatement({ sid: 'DeadLetters', actions: ['sqs:SendMessage'], resources: [dlq.queueArn] }),
-            new iam.PolicyStatement({ sid: 'DeadLetterEncryption', actions: ['kms:Decrypt', 'kms:GenerateDataKey'], resources: [key.attrArn] }),
+            new iam.PolicyStatement({
+              sid: 'DeadLetterEncryption',
+              actions: ['kms:Decrypt', 'kms:GenerateDataKey'],
+              resources: [key.attrArn],
+            }),
           ],
         }),
       },
@@ -444,11 +467,17 @@ class ManagementStack extends Stack {
     bootstrap.node.addDependency(stackSet);
 
     new CfnOutput(this, 'BootstrapFunctionArn', { value: fn.attrArn, description: 'The bootstrap Lambda' });
-    new CfnOutput(this, 'DeadLetterQueueUrl', { value: dlq.queueUrl, description: 'Failed asynchronous invocations of the bootstrap Lambda' });
+    new CfnOutput(this, 'DeadLetterQueueUrl', {
+      value: dlq.queueUrl,
+      description: 'Failed asynchronous invocations of the bootstrap Lambda',
+    });
     new CfnOutput(this, 'AlarmTopicArn', { value: topic.topicArn, description: 'Alarm topic; subscribe more endpoints here' });
     new CfnOutput(this, 'BakeryAccessStackSetId', { value: stackSet.attrStackSetId, description: 'StackSet of the configuration role' });
-    new CfnOutput(this, 'ConfigurationRoleArn', { value: configurationRoleArn, description: 'Role the Lambda assumes in the bakery account' });
+    new CfnOutput(this, 'ConfigurationRoleArn', {
+      value: configurationRoleArn,
+      description: 'Role the Lambda assumes in the bakery account',
+    });
   }
 }
 
-export { LOG_RETENTION_DAYS, type LambdaCodeSource, ManagementStack, type ManagementStackProps, SOLUTION_VERSION };
+export { type LambdaCodeSource, LOG_RETENTION_DAYS, ManagementStack, type ManagementStackProps, SOLUTION_VERSION };

@@ -21,7 +21,7 @@ beforeAll(() => {
 const alarmArn = sub('arn:${AWS::Partition}:cloudwatch:${AWS::Region}:${AWS::AccountId}:alarm:${NamePrefix}-bootstrap-dead-letters');
 
 describe('ManagementStack parameters', () => {
-  it('mirrors the original solution with patterns, plus the CDK bootstrap version for cdk deploy', () => {
+  it('declares every setting with a pattern or allowed values, plus the CDK bootstrap version for cdk deploy', () => {
     const params = json.Parameters as Record<string, Json>;
     expect(Object.keys(params)).toEqual([
       'BakeryAccountId',
@@ -48,14 +48,22 @@ describe('ManagementStack parameters', () => {
     expect(params.BakeryAccountId).toEqual(expect.objectContaining({ Type: 'String', AllowedPattern: '^\\d{12}$' }));
     expect(params.BakeryAccountId).not.toHaveProperty('Default');
     expect(params.BakeryRegion).toEqual(expect.objectContaining({ AllowedPattern: '^[a-z]{2}(-[a-z]+)+-\\d{1,2}$' }));
-    expect(params.SeedRecipes).toEqual(expect.objectContaining({ Default: 'all', AllowedPattern: '^(all|[a-z0-9][a-z0-9-]*(,[a-z0-9][a-z0-9-]*)*)$' }));
+    expect(params.SeedRecipes).toEqual(
+      expect.objectContaining({ Default: 'all', AllowedPattern: '^(all|[a-z0-9][a-z0-9-]*(,[a-z0-9][a-z0-9-]*)*)$' }),
+    );
     expect(params.BranchName).toEqual(expect.objectContaining({ Default: 'main' }));
     expect(params.OrganizationId).toEqual(expect.objectContaining({ Type: 'String', AllowedPattern: '^o-[a-z0-9]{10,32}$' }));
     expect(params.RootOrganizationalUnitId).toEqual(expect.objectContaining({ Type: 'String', AllowedPattern: '^r-[a-z0-9]{4,32}$' }));
-    expect(params.LogRetentionInDays).toEqual(expect.objectContaining({ Type: 'Number', Default: '14', AllowedValues: LOG_RETENTION_DAYS }));
-    expect(params.LogKmsKeyArn).toEqual(expect.objectContaining({ Default: '', AllowedPattern: '^$|^arn:[a-z-]+:kms:[a-z0-9-]+:\\d{12}:key/[a-zA-Z0-9-]+$' }));
+    expect(params.LogRetentionInDays).toEqual(
+      expect.objectContaining({ Type: 'Number', Default: '14', AllowedValues: LOG_RETENTION_DAYS }),
+    );
+    expect(params.LogKmsKeyArn).toEqual(
+      expect.objectContaining({ Default: '', AllowedPattern: '^$|^arn:[a-z-]+:kms:[a-z0-9-]+:\\d{12}:key/[a-zA-Z0-9-]+$' }),
+    );
     expect(params.LogLevel).toEqual(expect.objectContaining({ Default: 'INFO', AllowedValues: ['INFO', 'ERROR', 'DEBUG'] }));
-    expect(params.AlarmEmail).toEqual(expect.objectContaining({ Default: '', AllowedPattern: '^$|^[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\\.[A-Za-z]{2,}$' }));
+    expect(params.AlarmEmail).toEqual(
+      expect.objectContaining({ Default: '', AllowedPattern: '^$|^[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\\.[A-Za-z]{2,}$' }),
+    );
     expect(params.Purge).toEqual(expect.objectContaining({ Default: 'false', AllowedValues: ['false', 'true'] }));
     expect(params.SolutionVersion).toEqual(expect.objectContaining({ Default: '1.0.0' }));
   });
@@ -123,10 +131,19 @@ describe('ManagementStack notification key, DLQ and alarm', () => {
   });
 
   it('DLQ is KMS-encrypted, keeps messages 14 days and refuses non-TLS access', () => {
-    expect(resource(template, 'AWS::SQS::Queue', 'DeadLetterQueue').props).toEqual({ KmsMasterKeyId: getAtt('NotificationKey'), MessageRetentionPeriod: 1_209_600 });
+    expect(resource(template, 'AWS::SQS::Queue', 'DeadLetterQueue').props).toEqual({
+      KmsMasterKeyId: getAtt('NotificationKey'),
+      MessageRetentionPeriod: 1_209_600,
+    });
     const policy = resource(template, 'AWS::SQS::QueuePolicy', 'DeadLetterQueuePolicy').props;
     expect(statementsOf(policy.PolicyDocument)).toEqual([
-      { Effect: 'Deny', Principal: { AWS: '*' }, Action: ['sqs:*'], Resource: [getAtt(ids.dlq)], Condition: { Bool: { 'aws:SecureTransport': 'false' } } },
+      {
+        Effect: 'Deny',
+        Principal: { AWS: '*' },
+        Action: ['sqs:*'],
+        Resource: [getAtt(ids.dlq)],
+        Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+      },
     ]);
   });
 
@@ -162,7 +179,8 @@ describe('ManagementStack notification key, DLQ and alarm', () => {
   it('alarm fires on the first dead letter and treats missing data as fine', () => {
     expect(resource(template, 'AWS::CloudWatch::Alarm', 'DeadLetterAlarm').props).toEqual({
       AlarmName: sub('${NamePrefix}-bootstrap-dead-letters'),
-      AlarmDescription: 'AMI Bakery: the bootstrap Lambda failed an asynchronous invocation; read its log group and the message in the dead-letter queue',
+      AlarmDescription:
+        'AMI Bakery: the bootstrap Lambda failed an asynchronous invocation; read its log group and the message in the dead-letter queue',
       Namespace: 'AWS/SQS',
       MetricName: 'ApproximateNumberOfMessagesVisible',
       Dimensions: [{ Name: 'QueueName', Value: getAtt(ids.dlq, 'QueueName') }],
@@ -214,7 +232,12 @@ describe('ManagementStack log group and Lambda', () => {
         Resource: [{ 'Fn::Join': ['', [getAtt('LogGroup'), ':log-stream:*']] }],
       },
       { Sid: 'DeadLetters', Effect: 'Allow', Action: ['sqs:SendMessage'], Resource: [getAtt(ids.dlq)] },
-      { Sid: 'DeadLetterEncryption', Effect: 'Allow', Action: ['kms:Decrypt', 'kms:GenerateDataKey'], Resource: [getAtt('NotificationKey')] },
+      {
+        Sid: 'DeadLetterEncryption',
+        Effect: 'Allow',
+        Action: ['kms:Decrypt', 'kms:GenerateDataKey'],
+        Resource: [getAtt('NotificationKey')],
+      },
     ]);
     expect(template.findResources('AWS::IAM::Policy')).toEqual({});
   });
@@ -262,7 +285,11 @@ describe('ManagementStack StackSet', () => {
       ],
       StackInstancesGroup: [
         {
-          DeploymentTargets: { OrganizationalUnitIds: [ref('RootOrganizationalUnitId')], Accounts: [ref('BakeryAccountId')], AccountFilterType: 'INTERSECTION' },
+          DeploymentTargets: {
+            OrganizationalUnitIds: [ref('RootOrganizationalUnitId')],
+            Accounts: [ref('BakeryAccountId')],
+            AccountFilterType: 'INTERSECTION',
+          },
           Regions: [ref('BakeryRegion')],
         },
       ],
@@ -315,13 +342,20 @@ describe('ManagementStack variants and inputs', () => {
       Default: '/sra/control-tower/organization-id',
       Description: 'SSM parameter holding the organization id',
     });
-    expect(params.RootOrganizationalUnitId).toEqual(expect.objectContaining({ Type: 'AWS::SSM::Parameter::Value<String>', Default: '/sra/control-tower/root-organizational-unit-id' }));
-    expect(params.LambdaCodeS3Bucket).toEqual(expect.objectContaining({ Type: 'String', AllowedPattern: '^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$' }));
+    expect(params.RootOrganizationalUnitId).toEqual(
+      expect.objectContaining({ Type: 'AWS::SSM::Parameter::Value<String>', Default: '/sra/control-tower/root-organizational-unit-id' }),
+    );
+    expect(params.LambdaCodeS3Bucket).toEqual(
+      expect.objectContaining({ Type: 'String', AllowedPattern: '^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$' }),
+    );
     expect(params.LambdaCodeS3Key).toEqual(expect.objectContaining({ Default: 'ami-bakery/lambda_code/bootstrap-lambda-1.0.0.zip' }));
     expect(params).not.toHaveProperty('BootstrapVersion');
     expect(cfctJson).not.toHaveProperty('Rules');
     expect(JSON.stringify(cfctJson)).not.toContain('cdk-hnb659fds');
-    expect(resource(cfct, 'AWS::Lambda::Function', 'BootstrapFunction').props.Code).toEqual({ S3Bucket: ref('LambdaCodeS3Bucket'), S3Key: ref('LambdaCodeS3Key') });
+    expect(resource(cfct, 'AWS::Lambda::Function', 'BootstrapFunction').props.Code).toEqual({
+      S3Bucket: ref('LambdaCodeS3Bucket'),
+      S3Key: ref('LambdaCodeS3Key'),
+    });
   });
 
   it('puts the bakery resources in the bakery region whatever the home region', () => {
@@ -337,13 +371,23 @@ describe('ManagementStack variants and inputs', () => {
 
   it('fails with a message naming the build command when the Lambda bundle is missing', () => {
     expect(() => resolveLambdaCodeDir('/nonexistent/bootstrap-lambda/dist')).toThrowError(LambdaCodeMissingError);
-    expect(() => resolveLambdaCodeDir('/nonexistent/bootstrap-lambda/dist')).toThrowError(/pnpm --filter @ami-bakery\/bootstrap-lambda build/);
-    expect(() => synthManagement({ lambdaCode: { kind: 'asset', codeDir: '/nonexistent/dist' } })).toThrowError(/The bootstrap Lambda bundle is missing \(the folder does not exist in \/nonexistent\/dist\)/);
+    expect(() => resolveLambdaCodeDir('/nonexistent/bootstrap-lambda/dist')).toThrowError(
+      /pnpm --filter @ami-bakery\/bootstrap-lambda build/,
+    );
+    expect(() => synthManagement({ lambdaCode: { kind: 'asset', codeDir: '/nonexistent/dist' } })).toThrowError(
+      /The bootstrap Lambda bundle is missing \(the folder does not exist in \/nonexistent\/dist\)/,
+    );
   });
 });
 
 describe('ManagementStack outputs', () => {
   it('exports the Lambda, DLQ, topic, StackSet and configuration role', () => {
-    expect(Object.keys(json.Outputs as Json).sort()).toEqual(['AlarmTopicArn', 'BakeryAccessStackSetId', 'BootstrapFunctionArn', 'ConfigurationRoleArn', 'DeadLetterQueueUrl']);
+    expect(Object.keys(json.Outputs as Json).sort()).toEqual([
+      'AlarmTopicArn',
+      'BakeryAccessStackSetId',
+      'BootstrapFunctionArn',
+      'ConfigurationRoleArn',
+      'DeadLetterQueueUrl',
+    ]);
   });
 });

@@ -22,7 +22,11 @@ function nagApp(): App {
   Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
   const accessTemplate = sharedAccessTemplate();
   new ManagementStack(app, 'AmiBakeryManagement', { lambdaCode: { kind: 'asset', codeDir: FIXTURE_LAMBDA_DIR }, accessTemplate });
-  new ManagementStack(app, 'AmiBakeryManagementCfct', { lambdaCode: { kind: 's3Parameters' }, organizationParameters: 'ssm', accessTemplate });
+  new ManagementStack(app, 'AmiBakeryManagementCfct', {
+    lambdaCode: { kind: 's3Parameters' },
+    organizationParameters: 'ssm',
+    accessTemplate,
+  });
   return app;
 }
 
@@ -38,7 +42,9 @@ describe('cdk-nag AwsSolutions', () => {
     const assembly = app.synth();
     // Assess: every acknowledgement carries a written reason.
     const acknowledged = assembly.stacks.flatMap((stack) =>
-      stack.findMetadataByType(Validations.ACKNOWLEDGED_RULES_METADATA_KEY).flatMap((entry) => Object.entries(entry.data as unknown as Record<string, string>)),
+      stack
+        .findMetadataByType(Validations.ACKNOWLEDGED_RULES_METADATA_KEY)
+        .flatMap((entry) => Object.entries(entry.data as unknown as Record<string, string>)),
     );
     expect(acknowledged.map(([id]) => id).sort()).toEqual([
       'Annotation::AwsSolutions-IAM5[Resource::<LogGroup.Arn>:log-stream:*]',
@@ -65,7 +71,11 @@ describe('cdk-nag AwsSolutions', () => {
     expect(() => app.synth()).toThrowError(/Validation failed|ERROR/);
     // Assess
     const report = JSON.parse(readFileSync(path.join(app.outdir, 'validation-report.json'), 'utf8')) as Report;
-    const findings = new Set(report.pluginReports.flatMap((p) => p.violations.map((v) => (p.pluginName === 'AwsSolutions' ? v.ruleName : `${p.pluginName.replace(/ /g, '-')}::${v.ruleName}`))));
+    const findings = new Set(
+      report.pluginReports.flatMap((p) =>
+        p.violations.map((v) => (p.pluginName === 'AwsSolutions' ? v.ruleName : `${p.pluginName.replace(/ /g, '-')}::${v.ruleName}`)),
+      ),
+    );
     expect([...findings].sort()).toEqual([...recorded].sort());
   });
 });

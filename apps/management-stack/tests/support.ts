@@ -1,8 +1,8 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { synthAccessTemplate } from '@ami-bakery/bakery-stack';
 import { App } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
-import { synthAccessTemplate } from '@ami-bakery/bakery-stack';
 import { ManagementStack, type ManagementStackProps } from '../src/index.js';
 
 type Json = Record<string, unknown>;
@@ -53,7 +53,10 @@ function sharedAccessTemplate(): Record<string, unknown> {
   return accessTemplate;
 }
 
-function synthManagement(props: Partial<ManagementStackProps> = {}, stackProps: { region?: string } = {}): { template: Template; json: Json; stack: ManagementStack } {
+function synthManagement(
+  props: Partial<ManagementStackProps> = {},
+  stackProps: { region?: string } = {},
+): { template: Template; json: Json; stack: ManagementStack } {
   const app = new App({ context: { 'aws:cdk:enable-path-metadata': false } });
   const stack = new ManagementStack(app, 'Management', {
     lambdaCode: { kind: 'asset', codeDir: FIXTURE_LAMBDA_DIR },

@@ -27,8 +27,14 @@ describe('Synthesized management templates', () => {
       const allowed = allStatements(template).filter((s) => s.Effect === 'Allow');
       expect(allowed.length, name).toBeGreaterThan(0);
       const actions = allowed.flatMap((s) => s.Action as string[]);
-      expect(actions.filter((a) => a === '*' || a.endsWith(':*')), name).toEqual([]);
-      expect(allowed.filter((s) => 'NotAction' in s), name).toEqual([]);
+      expect(
+        actions.filter((a) => a === '*' || a.endsWith(':*')),
+        name,
+      ).toEqual([]);
+      expect(
+        allowed.filter((s) => 'NotAction' in s),
+        name,
+      ).toEqual([]);
     }
   });
 });
