@@ -6,6 +6,7 @@ import type { Command } from '../command.js';
 
 const REGISTRY: Readonly<Record<string, () => Promise<{ default: Command }>>> = {
   validate: () => import('./validate.js'),
+  publish: () => import('./publish.js'),
   help: () => import('./help.js'),
 };
 
