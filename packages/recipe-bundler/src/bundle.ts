@@ -6,6 +6,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { type Architecture, displayPath, type Finding, parseYaml, type Platform, validateRecipeText, validateRecipeFile } from '@ami-bakery/recipe-schema';
 import { canonicalJson, compareCodeUnits, sha256Hex } from './canonical.js';
+import { canonicalYaml } from './canonical-yaml.js';
 import { type GitRunner, readSourceCommit, runGit } from './git.js';
 import { checkPreconditions } from './preconditions.js';
 import { resolveSources, type SourceLink } from './sourced.js';
@@ -133,11 +134,13 @@ export function bundleRecipe(recipeDir: string, options: BundleOptions = {}): Bu
 
 /**
  * `sha256:` over the canonical recipe and local component documents: parsed and re-serialized
- * with sorted keys, so whitespace, comments and key order do not count.
+ * with sorted keys, so whitespace, comments and key order do not count. A component counts by its
+ * canonical text when it has one: exactly what its `Data` holds, so `Data` never changes while
+ * the hash stays the same.
  */
-export function contentHash(recipe: unknown, documents: ReadonlyMap<string, { data: unknown }>): string {
+export function contentHash(recipe: unknown, documents: ReadonlyMap<string, { data: unknown; canonical?: string }>): string {
   const components: Record<string, unknown> = {};
-  for (const [relPath, doc] of documents) components[relPath] = doc.data;
+  for (const [relPath, doc] of documents) components[relPath] = doc.canonical ?? doc.data;
   return `sha256:${sha256Hex(canonicalJson({ recipe, components }))}`;
 }
 
@@ -171,7 +174,9 @@ function loadComponents(recipe: Record<string, unknown>, dir: string, cwd: strin
       const result = parseYaml(text, display);
       findings.push(...result.findings);
       if (!result.ok) continue;
-      documents.set(relPath, { relPath, display, text, data: result.parsed.data, contentSha: sha256Hex(canonicalJson(result.parsed.data)) });
+      // Well-formed for parseYaml means well-formed here; the raw text is only a safety net.
+      const canonical = canonicalYaml(text) ?? text;
+      documents.set(relPath, { relPath, display, text, data: result.parsed.data, canonical, contentSha: sha256Hex(canonical) });
       inputs.push({ path: relPath, sha256: sha256Hex(bytes) });
     }
   }

@@ -8,6 +8,7 @@ import path from 'node:path';
 import { type JsonPath, type ParsedYaml, parseYaml } from '@ami-bakery/recipe-schema';
 import { relPathOf } from './bundle.js';
 import { canonicalJson } from './canonical.js';
+import { canonicalYaml } from './canonical-yaml.js';
 import { type BaseRef, type GitRunner, showFileAt } from './git.js';
 import { compareSemVer, parseSemVer, type SemVer } from './semver.js';
 
@@ -119,10 +120,9 @@ function moveOf(version: SemVer | undefined, baseVersion: SemVer | undefined): V
   return order > 0 ? 'increased' : order < 0 ? 'decreased' : 'same';
 }
 
-/** Canonical form of a YAML document; unparseable text compares as itself. */
+/** Canonical form of a component document, the one its `Data` holds; unparseable text compares as itself. */
 function canonicalText(text: string): string {
-  const result = parseYaml(text, 'component');
-  return result.ok ? canonicalJson(result.parsed.data) : `unparsed:${text}`;
+  return canonicalYaml(text) ?? `unparsed:${text}`;
 }
 
 function withoutVersion(recipe: Record<string, unknown>): Record<string, unknown> {

@@ -53,7 +53,7 @@ describe('bundleRecipe: manifest', () => {
       platform: 'linux',
       architecture: 'x86_64',
       stackName: 'ami-bakery-recipe-full-linux',
-      contentHash: 'sha256:9f06f35fcafb0ba68b4b72f55f44a180caa84ab29332d884497d70e727ee8f3d',
+      contentHash: 'sha256:c8fce2a1fe2109df83002046833b1ca14caf9f14614ae89b617ba05c03754360',
       sourceCommit: '0123456789abcdef0123456789abcdef01234567',
       inputs: [
         { path: 'components/audit.yaml', sha256: sha256(path.join(dir, 'components/audit.yaml')) },
@@ -102,34 +102,50 @@ describe('bundleRecipe: manifest', () => {
   });
 });
 
-describe('contentHash', () => {
-  const mutations: { name: string; file: string; edit: (text: string) => string; changes: boolean }[] = [
-    { name: 'a comment in the recipe', file: 'recipe.yaml', edit: (t) => `# reviewed\n${t.replace('version: 1.2.0', 'version: 1.2.0 # current')}`, changes: false },
-    { name: 'blank lines and trailing spaces in a component', file: 'components/cleanup.yaml', edit: (t) => t.replaceAll('\n', '  \n\n'), changes: false },
-    { name: 'key order in the recipe', file: 'recipe.yaml', edit: (t) => t.replace('platform: linux\narchitecture: x86_64', 'architecture: x86_64\nplatform: linux'), changes: false },
-    { name: 'flow style instead of block style', file: 'recipe.yaml', edit: (t) => t.replace('regions: [eu-west-1, eu-central-1]', 'regions:\n    - eu-west-1\n    - eu-central-1'), changes: false },
-    { name: 'a recipe value', file: 'recipe.yaml', edit: (t) => t.replace('sizeGiB: 30', 'sizeGiB: 40'), changes: true },
-    { name: 'a component command', file: 'components/cleanup.yaml', edit: (t) => t.replace('dnf clean all', 'dnf clean packages'), changes: true },
-    { name: 'the recipe version', file: 'recipe.yaml', edit: (t) => t.replace('version: 1.2.0', 'version: 1.2.1'), changes: true },
+describe('contentHash and component Data', () => {
+  // Data and the content hash must move together: a Data change under an unchanged hash would
+  // replace an Image Builder component under the same (immutable) version.
+  const mutations: { name: string; file: string; edit: (text: string) => string; changes: boolean; dataChanges: boolean }[] = [
+    { name: 'a comment in the recipe', file: 'recipe.yaml', edit: (t) => `# reviewed\n${t.replace('version: 1.2.0', 'version: 1.2.0 # current')}`, changes: false, dataChanges: false },
+    { name: 'blank lines and trailing spaces in a component', file: 'components/cleanup.yaml', edit: (t) => t.replaceAll('\n', '  \n\n'), changes: false, dataChanges: false },
+    { name: 'comments in a component', file: 'components/cleanup.yaml', edit: (t) => `# owned by ops\n${t.replace('dnf clean all', 'dnf clean all # caches')}`, changes: false, dataChanges: false },
+    { name: 'indentation of a component', file: 'components/cleanup.yaml', edit: (t) => t.replaceAll('\n  ', '\n    '), changes: false, dataChanges: false },
+    { name: 'key order in a component', file: 'components/cleanup.yaml', edit: (t) => t.replace('name: cleanup\ndescription: Removes build leftovers before the snapshot', 'description: Removes build leftovers before the snapshot\nname: cleanup'), changes: false, dataChanges: false },
+    { name: 'quoting of a component string', file: 'components/cleanup.yaml', edit: (t) => t.replace('- dnf clean all', "- 'dnf clean all'"), changes: false, dataChanges: false },
+    { name: 'flow style in a component', file: 'components/cleanup.yaml', edit: (t) => t.replace('commands:\n            - dnf clean all\n            - rm -rf /var/tmp/imagebuilder-cache', 'commands: [dnf clean all, rm -rf /var/tmp/imagebuilder-cache]'), changes: false, dataChanges: false },
+    { name: 'key order in the recipe', file: 'recipe.yaml', edit: (t) => t.replace('platform: linux\narchitecture: x86_64', 'architecture: x86_64\nplatform: linux'), changes: false, dataChanges: false },
+    { name: 'flow style instead of block style', file: 'recipe.yaml', edit: (t) => t.replace('regions: [eu-west-1, eu-central-1]', 'regions:\n    - eu-west-1\n    - eu-central-1'), changes: false, dataChanges: false },
+    { name: 'a recipe value', file: 'recipe.yaml', edit: (t) => t.replace('sizeGiB: 30', 'sizeGiB: 40'), changes: true, dataChanges: false },
+    { name: 'a component command', file: 'components/cleanup.yaml', edit: (t) => t.replace('dnf clean all', 'dnf clean packages'), changes: true, dataChanges: true },
+    { name: 'a number token AWSTOE reads as text (1.0 to 1.00)', file: 'components/cleanup.yaml', edit: (t) => t.replace('schemaVersion: 1.0', 'schemaVersion: 1.00'), changes: true, dataChanges: true },
+    { name: 'the recipe version', file: 'recipe.yaml', edit: (t) => t.replace('version: 1.2.0', 'version: 1.2.1'), changes: true, dataChanges: false },
   ];
 
-  it.each(mutations)('$name: content hash changes = $changes, raw input hash always changes', ({ file, edit, changes }) => {
+  const componentData = (template: unknown) =>
+    Object.entries((template as { Resources: Record<string, { Type: string; Properties: { Data?: string } }> }).Resources)
+      .filter(([, resource]) => resource.Type === 'AWS::ImageBuilder::Component')
+      .map(([id, resource]) => `${id}\n${resource.Properties.Data}`);
+
+  it.each(mutations)('$name: content hash changes = $changes, Data changes = $dataChanges, raw input hash always changes', ({ file, edit, changes, dataChanges }) => {
     // Prepare
     const { dir, cleanup } = tempDir('bundler-hash');
     try {
       const recipeDir = copyFixture('full-linux', path.join(dir, 'full-linux'));
-      const before = bundleRecipe(recipeDir, { cwd: dir, sourceCommit: null }).manifest;
+      const before = bundleRecipe(recipeDir, { cwd: dir, sourceCommit: null });
       const target = path.join(recipeDir, file);
-      writeFileSync(target, edit(readFileSync(target, 'utf8')));
+      const edited = edit(readFileSync(target, 'utf8'));
+      expect(edited).not.toBe(readFileSync(target, 'utf8'));
+      writeFileSync(target, edited);
 
       // Act
-      const after = bundleRecipe(recipeDir, { cwd: dir, sourceCommit: null }).manifest;
+      const after = bundleRecipe(recipeDir, { cwd: dir, sourceCommit: null });
 
       // Assess
-      expect(before && after).toBeTruthy();
-      expect(after?.contentHash !== before?.contentHash).toBe(changes);
-      const raw = (m: typeof before) => m?.inputs.find((input) => input.path === file)?.sha256;
-      expect(raw(after)).not.toBe(raw(before));
+      expect(after.findings.filter((f) => f.severity === 'error')).toEqual([]);
+      expect(after.manifest?.contentHash !== before.manifest?.contentHash).toBe(changes);
+      expect(componentData(after.template).join('\n') !== componentData(before.template).join('\n')).toBe(dataChanges);
+      const raw = (m: typeof before.manifest) => m?.inputs.find((input) => input.path === file)?.sha256;
+      expect(raw(after.manifest)).not.toBe(raw(before.manifest));
     } finally {
       cleanup();
     }

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { parseYaml, rangeOf } from '@ami-bakery/recipe-schema';
 import { describe, expect, it } from 'vitest';
 import { bundleRecipe, linkFor } from '../src/index.js';
-import { at, bundleFixture, FIXTURES, PACKAGE_DIR } from './helpers/fixtures.js';
+import { at, bundleFixture, PACKAGE_DIR } from './helpers/fixtures.js';
 
 const sub = (text: string) => ({ 'Fn::Sub': text });
 const getAtt = (id: string, attribute: string) => ({ 'Fn::GetAtt': [id, attribute] });
@@ -83,10 +83,41 @@ describe('bundleRecipe: resources', () => {
 });
 
 describe('bundleRecipe: local components', () => {
-  it('inlines the document exactly as authored as Data', () => {
+  it('inlines the canonical document as Data: keys sorted, number tokens as written', () => {
     const { template } = bundleFixture('full-linux');
-    const authored = readFileSync(path.join(FIXTURES, 'full-linux/components/site-hardening.yaml'), 'utf8');
-    expect(at(template, 'Resources.ComponentSiteHardening.Properties.Data')).toBe(authored);
+    expect(at(template, 'Resources.ComponentSiteHardening.Properties.Data')).toBe(
+      [
+        'description: Site SSH policy and login banner',
+        'name: site-hardening',
+        'parameters:',
+        '  - AllowedUsers:',
+        '      default: ec2-user',
+        '      description: Users allowed to log in over SSH',
+        '      type: string',
+        'phases:',
+        '  - name: build',
+        '    steps:',
+        '      - action: ExecuteBash',
+        '        inputs:',
+        '          commands:',
+        '            - echo "AllowUsers {{ AllowedUsers }}" > /etc/ssh/sshd_config.d/50-allow-users.conf',
+        '        name: AllowUsers',
+        '      - action: CreateFile',
+        '        inputs:',
+        '          - content: Authorized use only.',
+        '            overwrite: true',
+        '            path: /etc/issue.net',
+        '        name: Banner',
+        '  - name: validate',
+        '    steps:',
+        '      - action: Assert',
+        '        inputs:',
+        '          fileExists: /etc/issue.net',
+        '        name: CheckBanner',
+        'schemaVersion: 1.0',
+        '',
+      ].join('\n'),
+    );
   });
 
   it.each([

@@ -24,11 +24,13 @@ export interface ComponentSource {
   relPath: string;
   /** Display path relative to the working directory. */
   display: string;
-  /** The document exactly as authored; it becomes the component's `Data`. */
+  /** The document exactly as authored. */
   text: string;
   /** Parsed document. */
   data: unknown;
-  /** sha256 of the canonical document (hex). */
+  /** Canonical text (../canonical-yaml.ts); it becomes the component's `Data`. */
+  canonical: string;
+  /** sha256 of `canonical` (hex). */
   contentSha: string;
 }
 
@@ -227,7 +229,7 @@ function componentResource(source: TemplateSource, local: PlannedComponent, wind
     Description: description ?? `${local.relPath} of the ${reader.string(['name'])} recipe`,
     // Content-derived only: a commit id here would change the component on every commit.
     ChangeDescription: `${local.relPath} ${local.version} (sha256 ${doc?.contentSha.slice(0, 16) ?? 'missing'})`,
-    Data: doc ? sourced(doc.text, doc.display, []) : undefined,
+    Data: doc ? sourced(doc.canonical, doc.display, []) : undefined,
     Tags: tags,
   };
   return doc ? sourced({ Type: 'AWS::ImageBuilder::Component', Properties: properties }, doc.display, []) : { Type: 'AWS::ImageBuilder::Component', Properties: properties };
