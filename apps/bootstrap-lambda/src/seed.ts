@@ -1,5 +1,6 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { gitBlobId, RECORD_PATH, serializeRecord } from '@ami-bakery/publisher';
 import { CreateCommitCommand, GetBranchCommand } from '@aws-sdk/client-codecommit';
 import { call, sdkErrorName } from './aws.js';
 import { PackageError, RepositoryStateError } from './errors.js';
@@ -27,6 +28,26 @@ const MAX_COMMIT_BYTES = 6 * 1024 * 1024;
 interface ManifestRecipe {
   name: string;
   [key: string]: unknown;
+}
+
+/** Not part of the bundle, so kept out of the record: publish deletes recorded files its bundle lacks. */
+const SEED_README = 'README.md';
+
+/**
+ * The publisher's record (`.bakery/published.json`) for the bundle files of the seed, so the first
+ * `bakery publish` after bootstrap treats them as its own earlier publish instead of refusing them
+ * as drift.
+ */
+function publishRecord(files: readonly SeedFile[], recipes: readonly ManifestRecipe[], sourceCommit: unknown): SeedFile {
+  const published = files.filter((f) => f.path !== SEED_README);
+  const record = serializeRecord({
+    formatVersion: 1,
+    complete: true,
+    sourceCommit: typeof sourceCommit === 'string' ? sourceCommit : null,
+    recipes: recipes.map((r) => ({ name: r.name, version: typeof r.version === 'string' ? r.version : String(r.version) })),
+    files: Object.fromEntries(published.map((f) => [f.path, gitBlobId(f.content)])),
+  });
+  return { path: RECORD_PATH, content: Buffer.from(record) };
 }
 
 function sortedJson(value: unknown): string {
@@ -114,7 +135,8 @@ async function loadSeedBundle(seedDir: string, props: BootstrapProperties, packa
   const bundled = await readFile(join(seedDir, 'bakery', 'bakery-stack.template.json')).catch(() => undefined);
   const template = bundled ?? (await readFile(packagedTemplatePath));
   files.push({ path: 'bakery/bakery-stack.template.json', content: template });
-  files.push({ path: 'README.md', content: Buffer.from(readme(wanted, props)) });
+  files.push({ path: SEED_README, content: Buffer.from(readme(wanted, props)) });
+  files.push(publishRecord(files, chosen, manifest.sourceCommit));
   files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
 
   if (props.sourceType === 'CodeCommit') {

@@ -60,6 +60,7 @@ const EXPECTED_TAGS = [
   { Key: 'ami-bakery:solution-version', Value: '1.0.0' },
 ];
 const SEED_PATHS_ALL = [
+  '.bakery/published.json',
   'README.md',
   'bakery/bakery-stack.template.json',
   'manifest.json',
