@@ -116,7 +116,7 @@ export function bundleRecipe(recipeDir: string, options: BundleOptions = {}): Bu
     contentHash: contentHash(record, loaded.documents),
     sourceCommit: options.sourceCommit !== undefined ? options.sourceCommit : readSourceCommit(dir, options.git ?? runGit),
     inputs,
-    components: manifestComponents(record, built.localComponents),
+    components: manifestComponents(record, built.localComponents, stackName),
   };
   return {
     ok: true,
@@ -183,7 +183,8 @@ function loadComponents(recipe: Record<string, unknown>, dir: string, cwd: strin
   return { documents, inputs, findings };
 }
 
-function manifestComponents(recipe: Record<string, unknown>, locals: ReturnType<typeof buildTemplate>['localComponents']): ManifestComponent[] {
+/** Local components carry the name Image Builder gives them in the stack `stackName`. */
+function manifestComponents(recipe: Record<string, unknown>, locals: ReturnType<typeof buildTemplate>['localComponents'], stackName: string): ManifestComponent[] {
   const components: ManifestComponent[] = [];
   for (const list of ['components', 'tests'] as const) {
     const entries = Array.isArray(recipe[list]) ? (recipe[list] as Record<string, unknown>[]) : [];
@@ -197,7 +198,7 @@ function manifestComponents(recipe: Record<string, unknown>, locals: ReturnType<
       const relPath = relPathOf(String(entry.file));
       const version = String(entry.version);
       const local = locals.find((c) => c.relPath === relPath && c.version === version);
-      components.push({ kind: 'local', name: local?.name ?? relPath, version, file: relPath, ...stage });
+      components.push({ kind: 'local', name: local ? `${stackName}-${local.nameSuffix}` : relPath, version, file: relPath, ...stage });
     }
   }
   return components;

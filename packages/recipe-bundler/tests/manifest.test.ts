@@ -64,10 +64,10 @@ describe('bundleRecipe: manifest', () => {
       components: [
         { kind: 'managed', name: 'update-linux', version: 'x.x.x' },
         { kind: 'managed', name: 'stig-build-linux', version: '2025.1.x' },
-        { kind: 'local', name: 'full-linux-site-hardening', version: '1.0.3', file: 'components/site-hardening.yaml' },
-        { kind: 'local', name: 'full-linux-cleanup', version: '2.0.0', file: 'components/cleanup.yaml' },
+        { kind: 'local', name: 'ami-bakery-recipe-full-linux-site-hardening', version: '1.0.3', file: 'components/site-hardening.yaml' },
+        { kind: 'local', name: 'ami-bakery-recipe-full-linux-cleanup', version: '2.0.0', file: 'components/cleanup.yaml' },
         { kind: 'managed', name: 'reboot-test-linux', version: 'x.x.x', stage: 'test' },
-        { kind: 'local', name: 'full-linux-audit', version: '1.1.0', file: 'components/audit.yaml', stage: 'test' },
+        { kind: 'local', name: 'ami-bakery-recipe-full-linux-audit', version: '1.1.0', file: 'components/audit.yaml', stage: 'test' },
       ],
     });
     expect(result.stackName).toBe('ami-bakery-recipe-full-linux');
@@ -78,13 +78,22 @@ describe('bundleRecipe: manifest', () => {
     expect([result.stackName, result.manifest?.stackName]).toEqual(['bakery-minimal', 'bakery-minimal']);
   });
 
+  it('names local components after the stack they deploy in, as Image Builder will', () => {
+    const result = bundleRecipe('tests/fixtures/full-linux', { cwd: PACKAGE_DIR, sourceCommit: null, stackNamePrefix: 'bakery-' });
+    expect(result.manifest?.components.filter((c) => c.kind === 'local').map((c) => c.name)).toEqual([
+      'bakery-full-linux-site-hardening',
+      'bakery-full-linux-cleanup',
+      'bakery-full-linux-audit',
+    ]);
+  });
+
   it('normalizes ./ in component paths for inputs and components', () => {
     const manifest = bundleFixture('pinned-ami').manifest;
     expect(manifest?.inputs.map((input) => input.path)).toEqual(['components/build/setup.yaml', 'components/test/setup.yaml', 'recipe.yaml']);
     expect(manifest?.components).toEqual([
       { kind: 'managed', name: 'update-linux', version: 'x.x.x' },
-      { kind: 'local', name: 'pinned-ami-components-build-setup', version: '1.0.0', file: 'components/build/setup.yaml' },
-      { kind: 'local', name: 'pinned-ami-components-test-setup', version: '1.0.0', file: 'components/test/setup.yaml', stage: 'test' },
+      { kind: 'local', name: 'ami-bakery-recipe-pinned-ami-components-build-setup', version: '1.0.0', file: 'components/build/setup.yaml' },
+      { kind: 'local', name: 'ami-bakery-recipe-pinned-ami-components-test-setup', version: '1.0.0', file: 'components/test/setup.yaml', stage: 'test' },
     ]);
   });
 

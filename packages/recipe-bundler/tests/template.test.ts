@@ -69,16 +69,27 @@ describe('bundleRecipe: resources', () => {
   });
 
   it.each([
-    ['ComponentSiteHardening', 'full-linux-site-hardening'],
-    ['ComponentCleanup', 'full-linux-cleanup'],
-    ['ComponentAudit', 'full-linux-audit'],
-    ['ImageRecipe', 'full-linux'],
-    ['InfrastructureConfiguration', 'full-linux-infrastructure'],
-    ['DistributionConfiguration', 'full-linux-distribution'],
-    ['ImagePipeline', 'full-linux-pipeline'],
-    ['LifecyclePolicy', 'full-linux-lifecycle'],
-  ])('%s is named %s, prefixed with the recipe name so recipes share an account', (id, name) => {
-    expect(at(bundleFixture('full-linux').template, `Resources.${id}.Properties.Name`)).toBe(name);
+    ['ComponentSiteHardening', '${AWS::StackName}-site-hardening'],
+    ['ComponentCleanup', '${AWS::StackName}-cleanup'],
+    ['ComponentAudit', '${AWS::StackName}-audit'],
+    ['ImageRecipe', '${AWS::StackName}'],
+    ['InfrastructureConfiguration', '${AWS::StackName}-infrastructure'],
+    ['DistributionConfiguration', '${AWS::StackName}-distribution'],
+    ['ImagePipeline', '${AWS::StackName}-pipeline'],
+    ['LifecyclePolicy', '${AWS::StackName}-lifecycle'],
+  ])('%s is named %s, so the deploy role that allows only RecipeStackPrefix* names covers it', (id, name) => {
+    expect(at(bundleFixture('full-linux').template, `Resources.${id}.Properties.Name`)).toEqual(sub(name));
+  });
+
+  it.each([
+    ['InstanceRole', 'Properties.Path'],
+    ['LifecycleExecutionRole', 'Properties.Path'],
+    ['InstanceProfile', 'Properties.Path'],
+  ])('%s sits under the IAM path /<stack name>/ with a generated name', (id, property) => {
+    const resource = at(bundleFixture('full-linux').template, `Resources.${id}`) as { Properties: Record<string, unknown> };
+    expect(at(resource, property)).toEqual(sub('/${AWS::StackName}/'));
+    expect(resource.Properties).not.toHaveProperty('RoleName');
+    expect(resource.Properties).not.toHaveProperty('InstanceProfileName');
   });
 });
 
@@ -137,8 +148,8 @@ describe('bundleRecipe: local components', () => {
 
   it('names documents with the same basename after their folders', () => {
     const { template } = bundleFixture('pinned-ami');
-    expect(at(template, 'Resources.ComponentComponentsBuildSetup.Properties.Name')).toBe('pinned-ami-components-build-setup');
-    expect(at(template, 'Resources.ComponentComponentsTestSetup.Properties.Name')).toBe('pinned-ami-components-test-setup');
+    expect(at(template, 'Resources.ComponentComponentsBuildSetup.Properties.Name')).toEqual(sub('${AWS::StackName}-components-build-setup'));
+    expect(at(template, 'Resources.ComponentComponentsTestSetup.Properties.Name')).toEqual(sub('${AWS::StackName}-components-test-setup'));
     expect(at(template, 'Resources.ComponentComponentsBuildSetup.Properties.Description')).toBe('components/build/setup.yaml of the pinned-ami recipe');
   });
 });
@@ -334,12 +345,13 @@ describe('bundleRecipe: lifecycle policy', () => {
     { fixture: 'windows-managed', days: 180, keep: 2, snapshots: false },
     { fixture: 'minimal', days: 90, keep: 5, snapshots: true },
   ])('$fixture: deletes after $days days keeping $keep, snapshots $snapshots, any recipe version', ({ fixture, days, keep, snapshots }) => {
-    const { template, name } = bundleFixture(fixture);
+    const { template } = bundleFixture(fixture);
+    expect(at(template, 'Resources.ImageRecipe.Properties.Name')).toEqual(sub('${AWS::StackName}'));
     expect(at(template, 'Resources.LifecyclePolicy.Properties')).toMatchObject({
       ExecutionRole: getAtt('LifecycleExecutionRole', 'Arn'),
       ResourceType: 'AMI_IMAGE',
       Status: 'ENABLED',
-      ResourceSelection: { Recipes: [{ Name: name, SemanticVersion: 'x.x.x' }] },
+      ResourceSelection: { Recipes: [{ Name: sub('${AWS::StackName}'), SemanticVersion: 'x.x.x' }] },
       PolicyDetails: [
         {
           Action: { Type: 'DELETE', IncludeResources: { Amis: true, Snapshots: snapshots } },
@@ -413,7 +425,7 @@ describe('bundleRecipe: IAM', () => {
   });
 
   it('attaches the instance profile to the instance role', () => {
-    expect(at(bundleFixture('minimal').template, 'Resources.InstanceProfile.Properties')).toEqual({ Path: '/ami-bakery/', Roles: [{ Ref: 'InstanceRole' }] });
+    expect(at(bundleFixture('minimal').template, 'Resources.InstanceProfile.Properties')).toEqual({ Path: sub('/${AWS::StackName}/'), Roles: [{ Ref: 'InstanceRole' }] });
   });
 
   it.each(['full-linux', 'minimal', 'windows-managed', 'pinned-ami'])('%s: no IAM statement allows a wildcard action', (fixture) => {
@@ -488,7 +500,10 @@ describe('bundleRecipe: parameters, rules and outputs', () => {
 
 describe('bundleRecipe: source links', () => {
   it.each([
+    { templatePath: 'Resources.ImageRecipe.Properties.Name', file: 'tests/fixtures/full-linux/recipe.yaml', path: 'name' },
     { templatePath: 'Resources.ImageRecipe.Properties.Version', file: 'tests/fixtures/full-linux/recipe.yaml', path: 'version' },
+    { templatePath: 'Resources.ComponentSiteHardening.Properties.Name', file: 'tests/fixtures/full-linux/recipe.yaml', path: 'components.2.file' },
+    { templatePath: 'Resources.LifecyclePolicy.Properties.ResourceSelection.Recipes.0.Name', file: 'tests/fixtures/full-linux/recipe.yaml', path: 'name' },
     { templatePath: 'Resources.ImageRecipe.Properties.ParentImage', file: 'tests/fixtures/full-linux/recipe.yaml', path: 'parentImage.ssmParameter' },
     { templatePath: 'Resources.ImageRecipe.Properties.Components.1.ComponentArn', file: 'tests/fixtures/full-linux/recipe.yaml', path: 'components.1.managed' },
     { templatePath: 'Resources.ImageRecipe.Properties.Components.2.Parameters.0.Value', file: 'tests/fixtures/full-linux/recipe.yaml', path: 'components.2.parameters.AllowedUsers' },

@@ -5,7 +5,9 @@
  * Choices that fix the original solution's recipe templates:
  * - the parent image resolves at build time (`ssm:` parameter or managed-image ARN), never via a
  *   per-region AMI map or a deploy-time SSM lookup, which would replace the recipe (G3);
- * - every name starts with the recipe name, so many recipes share one account;
+ * - every Image Builder name is the stack name or starts with it, and roles and the instance
+ *   profile sit under the IAM path `/<stack name>/`: the pipeline names each stack
+ *   `<RecipeStackPrefix><recipe>`, so the bakery's deploy role can scope every grant to that prefix;
  * - every ARN is built with `${AWS::Partition}`;
  * - the lifecycle policy selects the recipe with a wildcard version so bumps do not orphan it (G13)
  *   and deletes snapshots along with the AMIs.
@@ -52,8 +54,8 @@ export interface BuiltTemplate {
 
 export interface LocalComponentResource {
   logicalId: string;
-  /** Image Builder component name. */
-  name: string;
+  /** The Image Builder component name is `<stack name>-<nameSuffix>`. */
+  nameSuffix: string;
   version: string;
   relPath: string;
 }
@@ -92,7 +94,7 @@ export function buildTemplate(source: TemplateSource): BuiltTemplate {
   const tagMap = resourceTags(reader, name);
   const iamTags = Object.entries(tagMap).map(([Key, Value]) => ({ Key, Value }));
 
-  const locals = planLocalComponents(source, name);
+  const locals = planLocalComponents(source);
   const resources: Record<string, unknown> = {};
   const logs = logTarget(reader, inputs, name);
 
@@ -126,7 +128,7 @@ export function buildTemplate(source: TemplateSource): BuiltTemplate {
   return {
     template,
     parameters: [...inputs.parameters].sort(compareCodeUnits),
-    localComponents: locals.resources.map(({ logicalId, name: componentName, version: v, relPath }) => ({ logicalId, name: componentName, version: v, relPath })),
+    localComponents: locals.resources.map(({ logicalId, nameSuffix, version: v, relPath }) => ({ logicalId, nameSuffix, version: v, relPath })),
   };
 }
 
@@ -138,6 +140,15 @@ function resourceTags(reader: RecipeReader, name: string): Record<string, unknow
   }
   tags[RECIPE_TAG] = name;
   return tags;
+}
+
+/**
+ * The stack name, or `<stack name>-<suffix>`: resolved at deploy time, so the bakery's deploy role
+ * (which allows only names starting with RecipeStackPrefix) always covers it. Suffixes are
+ * normalized to `[a-z0-9-]`, so nothing in them needs escaping for Fn::Sub.
+ */
+function stackScopedName(suffix?: string): { 'Fn::Sub': string } {
+  return sub(suffix === undefined ? '${AWS::StackName}' : `\${AWS::StackName}-${suffix}`);
 }
 
 function sourcedIfPresent(reader: RecipeReader, path: JsonPath, resource: unknown): unknown {
@@ -158,7 +169,7 @@ interface ComponentPlan {
   byEntry: Map<string, string>;
 }
 
-function planLocalComponents(source: TemplateSource, recipeName: string): ComponentPlan {
+function planLocalComponents(source: TemplateSource): ComponentPlan {
   const { reader } = source;
   const entries: { list: ListName; index: number; relPath: string; version: string }[] = [];
   for (const list of ['components', 'tests'] as const) {
@@ -169,20 +180,20 @@ function planLocalComponents(source: TemplateSource, recipeName: string): Compon
     });
   }
   const relPaths = [...new Set(entries.map((e) => e.relPath))];
-  const names = componentNames(relPaths, recipeName);
+  const suffixes = componentNameSuffixes(relPaths);
   const resources: PlannedComponent[] = [];
   const byEntry = new Map<string, string>();
   const usedIds = new Set<string>();
   for (const entry of entries) {
     let planned = resources.find((r) => r.relPath === entry.relPath && r.version === entry.version);
     if (!planned) {
-      const componentName = names.get(entry.relPath) ?? recipeName;
-      let logicalId = `Component${pascal(componentName.slice(recipeName.length + 1))}`;
+      const nameSuffix = suffixes.get(entry.relPath) ?? 'component';
+      let logicalId = `Component${pascal(nameSuffix)}`;
       // The same document at two versions is two Image Builder components.
       if (usedIds.has(logicalId)) logicalId = `${logicalId}V${entry.version.replace(/[^0-9]+/g, 'x')}`;
       for (let n = 2; usedIds.has(logicalId); n += 1) logicalId = `${logicalId}${n}`;
       usedIds.add(logicalId);
-      planned = { logicalId, name: componentName, version: entry.version, relPath: entry.relPath, list: entry.list, index: entry.index };
+      planned = { logicalId, nameSuffix, version: entry.version, relPath: entry.relPath, list: entry.list, index: entry.index };
       resources.push(planned);
     }
     byEntry.set(`${entry.list}:${entry.index}`, planned.logicalId);
@@ -191,15 +202,16 @@ function planLocalComponents(source: TemplateSource, recipeName: string): Compon
 }
 
 /**
- * `<recipe>-<file basename>`, lower-case with hyphens as Image Builder normalizes names (G7).
- * Two documents with the same basename in different folders get their folder in the name.
+ * What follows `<stack name>-` in a component name: the file basename, lower-case with hyphens as
+ * Image Builder normalizes names (G7). Two documents with the same basename in different folders
+ * get their folder in the name.
  */
-function componentNames(relPaths: string[], recipeName: string): Map<string, string> {
+function componentNameSuffixes(relPaths: string[]): Map<string, string> {
   const stem = (p: string) => normalizeName(p.replace(/\.(?:ya?ml|json)$/i, '').split('/').pop() ?? p);
   const full = (p: string) => normalizeName(p.replace(/\.(?:ya?ml|json)$/i, '').replace(/^(\.\.\/)+/, ''));
   const counts = new Map<string, number>();
   for (const p of relPaths) counts.set(stem(p), (counts.get(stem(p)) ?? 0) + 1);
-  return new Map(relPaths.map((p) => [p, `${recipeName}-${(counts.get(stem(p)) ?? 0) > 1 ? full(p) : stem(p)}`]));
+  return new Map(relPaths.map((p) => [p, (counts.get(stem(p)) ?? 0) > 1 ? full(p) : stem(p)]));
 }
 
 function normalizeName(value: string): string {
@@ -223,7 +235,7 @@ function componentResource(source: TemplateSource, local: PlannedComponent, wind
   const entry: JsonPath = [local.list, local.index];
   const description = doc ? documentDescription(doc) : undefined;
   const properties: Record<string, unknown> = {
-    Name: sourced(local.name, reader.file, [...entry, 'file']),
+    Name: sourced(stackScopedName(local.nameSuffix), reader.file, [...entry, 'file']),
     Version: reader.src([...entry, 'version']),
     Platform: reader.derive(['platform'], () => (windows ? 'Windows' : 'Linux')),
     Description: description ?? `${local.relPath} of the ${reader.string(['name'])} recipe`,
@@ -262,7 +274,7 @@ function imageRecipe(reader: RecipeReader, locals: ComponentPlan, windows: boole
     });
   }
   const properties: Record<string, unknown> = {
-    Name: reader.src(['name']),
+    Name: reader.derive(['name'], () => stackScopedName()),
     Version: reader.src(['version']),
     Description: reader.src(['description']),
     ParentImage: parentImage(reader),
@@ -344,7 +356,7 @@ function infrastructure(reader: RecipeReader, name: string, logging: unknown, ta
   const build: JsonPath = ['build'];
   const imds: JsonPath = [...build, 'instanceMetadata'];
   const properties: Record<string, unknown> = {
-    Name: `${name}-infrastructure`,
+    Name: stackScopedName('infrastructure'),
     Description: `Build and test instances of the ${name} recipe`,
     InstanceProfileName: ref('InstanceProfile'),
     InstanceTypes: reader.src([...build, 'instanceTypes']),
@@ -394,7 +406,7 @@ function distribution(reader: RecipeReader, inputs: TemplateInputs, name: string
   return {
     Type: 'AWS::ImageBuilder::DistributionConfiguration',
     Properties: {
-      Name: `${name}-distribution`,
+      Name: stackScopedName('distribution'),
       Description: `Where the ${name} AMIs go and who may launch them`,
       Distributions: regions.length > 0 ? sourced(distributions, reader.file, [...base, 'regions']) : distributions,
       Tags: tags,
@@ -448,7 +460,7 @@ function pipeline(reader: RecipeReader, name: string, tags: Record<string, unkno
   return {
     Type: 'AWS::ImageBuilder::ImagePipeline',
     Properties: {
-      Name: `${name}-pipeline`,
+      Name: stackScopedName('pipeline'),
       Description: reader.srcOr(['description'], `Bakes the ${name} AMI`),
       ImageRecipeArn: getAtt('ImageRecipe', 'Arn'),
       InfrastructureConfigurationArn: getAtt('InfrastructureConfiguration', 'Arn'),
@@ -474,12 +486,12 @@ function lifecyclePolicy(reader: RecipeReader, name: string, tags: Record<string
     // The policy names the recipe; create it after the recipe and delete it before.
     DependsOn: ['ImageRecipe'],
     Properties: {
-      Name: `${name}-lifecycle`,
+      Name: stackScopedName('lifecycle'),
       Description: `Deletes old images of the ${name} recipe with their AMIs and snapshots; tag an AMI ${RETAIN_TAG}=true to keep it`,
       ExecutionRole: getAtt('LifecycleExecutionRole', 'Arn'),
       ResourceType: 'AMI_IMAGE',
       Status: 'ENABLED',
-      ResourceSelection: { Recipes: [{ Name: reader.src(['name']), SemanticVersion: 'x.x.x' }] },
+      ResourceSelection: { Recipes: [{ Name: reader.derive(['name'], () => stackScopedName()), SemanticVersion: 'x.x.x' }] },
       PolicyDetails: [
         {
           Action: { Type: 'DELETE', IncludeResources: { Amis: true, Snapshots: reader.srcOr([...base, 'deleteSnapshots'], true) } },

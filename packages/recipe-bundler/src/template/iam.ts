@@ -12,12 +12,20 @@ export interface LogTarget {
   conditional: boolean;
 }
 
-export const IAM_PATH = '/ami-bakery/';
+/**
+ * `/<stack name>/`: role and instance profile ARNs then start with the stack name
+ * (`role/<stack name>/<generated name>`), which the bakery's deploy role requires
+ * (`role/<RecipeStackPrefix>*`), while CloudFormation still generates the names themselves so a
+ * replacement never collides with the resource it replaces.
+ */
+export function iamPath(): { 'Fn::Sub': string } {
+  return sub('/${AWS::StackName}/');
+}
 
 export function instanceRole(inputs: TemplateInputs, recipeName: string, logs: LogTarget | undefined, tags: unknown[]): Record<string, unknown> {
   const properties: Record<string, unknown> = {
     Description: `Build and test instances of the ${recipeName} image pipeline`,
-    Path: IAM_PATH,
+    Path: iamPath(),
     AssumeRolePolicyDocument: {
       Version: '2012-10-17',
       Statement: [{ Effect: 'Allow', Principal: { Service: 'ec2.amazonaws.com' }, Action: 'sts:AssumeRole' }],
@@ -44,13 +52,13 @@ export function instanceRole(inputs: TemplateInputs, recipeName: string, logs: L
 }
 
 export function instanceProfile(): Record<string, unknown> {
-  return { Type: 'AWS::IAM::InstanceProfile', Properties: { Path: IAM_PATH, Roles: [ref('InstanceRole')] } };
+  return { Type: 'AWS::IAM::InstanceProfile', Properties: { Path: iamPath(), Roles: [ref('InstanceRole')] } };
 }
 
 export function lifecycleExecutionRole(inputs: TemplateInputs, recipeName: string, tags: unknown[]): Record<string, unknown> {
   const properties: Record<string, unknown> = {
     Description: `Image Builder lifecycle policy of the ${recipeName} recipe (deletes its old images)`,
-    Path: IAM_PATH,
+    Path: iamPath(),
     AssumeRolePolicyDocument: {
       Version: '2012-10-17',
       Statement: [
