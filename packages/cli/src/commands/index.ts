@@ -7,6 +7,7 @@ import type { Command } from '../command.js';
 const REGISTRY: Readonly<Record<string, () => Promise<{ default: Command }>>> = {
   validate: () => import('./validate.js'),
   publish: () => import('./publish.js'),
+  doctor: () => import('./doctor.js'),
   help: () => import('./help.js'),
 };
 

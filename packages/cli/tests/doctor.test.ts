@@ -1,0 +1,267 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it, vi } from 'vitest';
+import {
+  type CallerIdentity,
+  createDoctorCommand,
+  type DoctorProbes,
+  NODE_MINIMUM,
+  PNPM_VERSION,
+  type ToolRun,
+} from '../src/commands/doctor.js';
+import { type Io, parseCommandArgs } from '../src/index.js';
+import { bakery, type RunResult } from './helpers.js';
+
+const HOME = '/home/dev';
+const CALLER: CallerIdentity = { account: '111122223333', arn: 'assumed-role/ami-bakery-publish/ci' };
+
+interface Machine {
+  node?: string;
+  tools?: Record<string, ToolRun | undefined>;
+  files?: string[];
+  identity?: () => Promise<CallerIdentity>;
+}
+
+const found = (stdout: string, code = 0): ToolRun => ({ found: true, code, stdout, stderr: '' });
+const notFound: ToolRun = { found: false, code: null, stdout: '', stderr: '' };
+
+const COMPLETE: Record<string, ToolRun> = {
+  pnpm: found('12.4.2\n'),
+  git: found('git version 2.39.5\n'),
+  'cfn-lint': found('cfn-lint 1.51.0\n'),
+  moto_server: found('usage: moto_server [-h] [-H HOST] [-p PORT]\n'),
+};
+
+function probesFor(machine: Machine) {
+  const tools = { ...COMPLETE, ...machine.tools };
+  return {
+    nodeVersion: vi.fn(() => machine.node ?? '20.20.2'),
+    run: vi.fn(async (command: string, _args: readonly string[]) => tools[command] ?? notFound),
+    fileExists: vi.fn((file: string) => (machine.files ?? []).includes(file)),
+    homeDir: vi.fn(() => HOME),
+    callerIdentity: vi.fn(machine.identity ?? (async () => CALLER)),
+  } satisfies DoctorProbes;
+}
+
+async function doctor(
+  argv: string[],
+  machine: Machine = {},
+  env: Record<string, string | undefined> = {},
+): Promise<RunResult & { probes: ReturnType<typeof probesFor> }> {
+  let stdout = '';
+  let stderr = '';
+  const io: Io = { stdout: { write: (t: string) => (stdout += t) }, stderr: { write: (t: string) => (stderr += t) }, cwd: HOME, env };
+  const probes = probesFor(machine);
+  const command = createDoctorCommand(probes);
+  const code = await command.run(parseCommandArgs(command, argv), io);
+  return { code, stdout, stderr, probes };
+}
+
+/** The table's row for one tool, with its padding squeezed to single spaces. */
+function row(stdout: string, tool: string): string | undefined {
+  return stdout
+    .split('\n')
+    .find((line) => line.startsWith(tool))
+    ?.replace(/ {2,}/g, ' | ');
+}
+
+describe('Command: doctor', () => {
+  it('prints every tool as ok on a complete machine and exits 0', async () => {
+    // Act
+    const result = await doctor([], { files: [`${HOME}/.aws/config`] });
+
+    // Assess
+    expect(result.stdout).toBe(
+      [
+        'Tool                Status  Found                                       How to get it',
+        'Node.js >= 20.19.0  ok      20.20.2',
+        'pnpm 12.4.2         ok      12.4.2',
+        'git                 ok      2.39.5',
+        'cfn-lint            ok      1.51.0',
+        'moto_server         ok      installed',
+        'AWS credentials     ok      ~/.aws/config (not verified; --aws checks)',
+        '',
+        'Ready: every required tool is there.',
+        '',
+      ].join('\n'),
+    );
+    expect(result.code).toBe(0);
+    expect(result.stderr).toBe('');
+  });
+
+  it('runs exactly these probes and never calls AWS without --aws', async () => {
+    // Act
+    const { probes } = await doctor([]);
+
+    // Assess
+    expect(probes.run.mock.calls).toEqual([
+      ['pnpm', ['--version']],
+      ['git', ['--version']],
+      ['cfn-lint', ['--version']],
+      ['moto_server', ['-h']],
+    ]);
+    expect(probes.fileExists.mock.calls).toEqual([[`${HOME}/.aws/credentials`], [`${HOME}/.aws/config`]]);
+    expect(probes.callerIdentity).not.toHaveBeenCalled();
+  });
+
+  it.each([
+    {
+      name: 'pnpm missing',
+      machine: { tools: { pnpm: notFound } },
+      tool: 'pnpm',
+      row: 'pnpm 12.4.2 | missing | not found | npm i -g pnpm@12.4.2 (pnpm refuses to run in this workspace at any other version)',
+      verdict: 'Not ready: pnpm 12.4.2. See "How to get it" above.',
+    },
+    {
+      name: 'another pnpm version',
+      machine: { tools: { pnpm: found('12.21.0\n') } },
+      tool: 'pnpm',
+      row: 'pnpm 12.4.2 | wrong version | 12.21.0 | npm i -g pnpm@12.4.2 (pnpm refuses to run in this workspace at any other version)',
+      verdict: 'Not ready: pnpm 12.4.2. See "How to get it" above.',
+    },
+    {
+      name: 'a pyenv shim without the tool behind it',
+      machine: { tools: { git: found('', 127) } },
+      tool: 'git',
+      row: 'git | missing | not found | install git (apt-get install git, brew install git, or git-scm.com)',
+      verdict: 'Not ready: git. See "How to get it" above.',
+    },
+    {
+      name: 'Node.js older than the engines field',
+      machine: { node: '20.18.1' },
+      tool: 'Node.js',
+      row: 'Node.js >= 20.19.0 | wrong version | 20.18.1 | install Node.js 20.19.0 or newer 20.x/22.x (nodejs.org or your package manager)',
+      verdict: 'Not ready: Node.js >= 20.19.0. See "How to get it" above.',
+    },
+  ])('exits 1 when a required tool is not ok: $name', async ({ machine, tool, row: expected, verdict }) => {
+    // Act
+    const result = await doctor([], machine);
+
+    // Assess
+    expect(row(result.stdout, tool)).toBe(expected);
+    expect(result.stdout.endsWith(`\n\n${verdict}\n`)).toBe(true);
+    expect(result.code).toBe(1);
+  });
+
+  it('treats cfn-lint, moto_server and AWS credentials as optional on a developer machine', async () => {
+    // Act
+    const result = await doctor([], { tools: { 'cfn-lint': notFound, moto_server: notFound } });
+
+    // Assess
+    expect(row(result.stdout, 'cfn-lint')).toBe(
+      'cfn-lint | optional | not found | pip install cfn-lint (without it lint runs the built-in template checks only; CI pins 1.51.0)',
+    );
+    expect(row(result.stdout, 'moto_server')).toBe(
+      "moto_server | optional | not found | pip install 'moto[server]' (only for the integration tests, which are skipped without it)",
+    );
+    expect(row(result.stdout, 'AWS credentials')).toBe(
+      'AWS credentials | optional | not found | only bakery publish needs them: aws configure sso (or set AWS_PROFILE); on CI, OIDC with aws-actions/configure-aws-credentials',
+    );
+    expect(result.code).toBe(0);
+  });
+
+  it('requires cfn-lint and moto_server when CI=true, as the CI run fails without them', async () => {
+    // Act
+    const result = await doctor([], { tools: { 'cfn-lint': notFound, moto_server: notFound } }, { CI: 'true' });
+
+    // Assess
+    expect(row(result.stdout, 'cfn-lint')).toBe(
+      'cfn-lint | missing | not found | pip install cfn-lint==1.51.0 (CI=true: lint fails without it)',
+    );
+    expect(row(result.stdout, 'moto_server')).toBe(
+      "moto_server | missing | not found | pip install 'moto[server]' (only for the integration tests, which fail without it when CI=true)",
+    );
+    expect(result.stdout.endsWith('Not ready: cfn-lint, moto_server. See "How to get it" above.\n')).toBe(true);
+    expect(result.code).toBe(1);
+  });
+
+  it('flags a cfn-lint 0.x, whose JSON the finding mapper cannot read', async () => {
+    // Act
+    const result = await doctor([], { tools: { 'cfn-lint': found('cfn-lint 0.87.1\n') } }, { CI: 'true' });
+
+    // Assess
+    expect(row(result.stdout, 'cfn-lint')).toBe('cfn-lint | wrong version | 0.87.1 | pip install cfn-lint==1.51.0 (1.x is required)');
+    expect(result.code).toBe(1);
+  });
+
+  it.each([
+    {
+      name: 'an access key in the environment',
+      env: { AWS_ACCESS_KEY_ID: 'AKIAEXAMPLE', AWS_SECRET_ACCESS_KEY: 'secret' },
+      files: [],
+      found: 'access key in the environment',
+    },
+    {
+      name: 'a web identity token (CI OIDC)',
+      env: { AWS_WEB_IDENTITY_TOKEN_FILE: '/var/run/token', AWS_ROLE_ARN: 'publish-role' },
+      files: [],
+      found: 'web identity token (OIDC)',
+    },
+    {
+      name: 'a profile and its files',
+      env: { AWS_PROFILE: 'bakery' },
+      files: [`${HOME}/.aws/credentials`, `${HOME}/.aws/config`],
+      found: 'profile bakery, ~/.aws/credentials and ~/.aws/config',
+    },
+    {
+      name: 'files named by the environment',
+      env: { AWS_CONFIG_FILE: '/etc/aws/config' },
+      files: ['/etc/aws/config'],
+      found: '/etc/aws/config',
+    },
+  ])('finds credentials without calling AWS: $name', async ({ env, files, found: expected }) => {
+    // Act
+    const result = await doctor([], { files }, env);
+
+    // Assess
+    expect(row(result.stdout, 'AWS credentials')).toBe(`AWS credentials | ok | ${expected} (not verified; --aws checks)`);
+    expect(result.probes.callerIdentity).not.toHaveBeenCalled();
+    expect(result.stdout).not.toContain('secret');
+  });
+
+  it('with --aws asks STS who the credentials are, in the bakery region, with a short timeout', async () => {
+    // Act
+    const result = await doctor(['--aws'], {}, { BAKERY_REGION: 'eu-central-1', AWS_REGION: 'us-west-2' });
+
+    // Assess
+    expect(result.probes.callerIdentity.mock.calls).toEqual([['eu-central-1', 5_000]]);
+    expect(row(result.stdout, 'AWS credentials')).toBe('AWS credentials | ok | account 111122223333, assumed-role/ami-bakery-publish/ci');
+    expect(result.code).toBe(0);
+  });
+
+  it('with --aws requires the call to succeed and shows why it did not', async () => {
+    // Prepare
+    const failure = Object.assign(new Error('Could not load credentials from any providers'), { name: 'CredentialsProviderError' });
+
+    // Act
+    const result = await doctor(['--aws'], { identity: async () => Promise.reject(failure) });
+
+    // Assess
+    expect(result.probes.callerIdentity.mock.calls).toEqual([['us-east-1', 5_000]]);
+    expect(row(result.stdout, 'AWS credentials')).toBe(
+      'AWS credentials | missing | sts:GetCallerIdentity in us-east-1 failed (CredentialsProviderError: Could not load credentials from any providers) | ' +
+        'only bakery publish needs them: aws configure sso (or set AWS_PROFILE); on CI, OIDC with aws-actions/configure-aws-credentials',
+    );
+    expect(result.stdout.endsWith('Not ready: AWS credentials. See "How to get it" above.\n')).toBe(true);
+    expect(result.code).toBe(1);
+  });
+
+  it("checks the versions the workspace's root package.json pins", () => {
+    // Prepare
+    const root = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as {
+      packageManager: string;
+      engines: { node: string };
+    };
+
+    // Assess
+    expect(root.packageManager).toBe(`pnpm@${PNPM_VERSION}`);
+    expect(`${root.engines.node}.0`).toBe(`>=${NODE_MINIMUM}`);
+  });
+
+  it('takes no arguments (exit 2)', async () => {
+    // Act
+    const result = await bakery(['doctor', 'pnpm']);
+
+    // Assess
+    expect(result).toEqual({ code: 2, stdout: '', stderr: 'bakery: doctor takes no arguments, got: pnpm\n' });
+  });
+});
