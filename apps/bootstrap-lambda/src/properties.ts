@@ -103,6 +103,9 @@ const RULES: Record<string, Rule> = {
   },
 };
 
+/** Every property the custom resource may carry (docs/contracts.md); the management stack sets exactly these. */
+const PROPERTY_NAMES: readonly string[] = Object.freeze(Object.keys(RULES));
+
 /** Keys CloudFormation itself defines on every custom resource; never a user mistake. */
 const IGNORED_KEYS = new Set(['ServiceToken', 'ServiceTimeout']);
 
@@ -191,4 +194,4 @@ function isNotCreatedMarker(id: string | undefined): boolean {
   return typeof id === 'string' && id.startsWith(NOT_CREATED_MARKER);
 }
 
-export { type BootstrapProperties, isNotCreatedMarker, NOT_CREATED_MARKER, parseProperties, physicalResourceId, type SourceType };
+export { type BootstrapProperties, isNotCreatedMarker, NOT_CREATED_MARKER, PROPERTY_NAMES, parseProperties, physicalResourceId, type SourceType };

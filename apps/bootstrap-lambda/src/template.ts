@@ -46,6 +46,7 @@ async function loadTemplate(path: string): Promise<BakeryTemplate> {
   return { body, bytes, parameters };
 }
 
+/** Every bakery-stack parameter the bootstrap sets, whether or not the packaged template declares it. */
 function desiredParameters(props: BootstrapProperties): Record<string, string> {
   return {
     NamePrefix: props.namePrefix,
@@ -76,4 +77,4 @@ function stackParameters(template: BakeryTemplate, props: BootstrapProperties): 
     .map((name) => ({ ParameterKey: name, ParameterValue: desired[name] }));
 }
 
-export { type BakeryTemplate, loadTemplate, MAX_TEMPLATE_BODY_BYTES, stackParameters };
+export { type BakeryTemplate, desiredParameters, loadTemplate, MAX_TEMPLATE_BODY_BYTES, stackParameters };
