@@ -4,7 +4,7 @@
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { type Architecture, displayPath, type Finding, parseYaml, type Platform, validateRecipeText, validateRecipeFile } from '@ami-bakery/recipe-schema';
+import { type Architecture, displayPath, type Finding, type GeneratedComponent, loadGeneratedComponents, parseYaml, type Platform, validateRecipeText, validateRecipeFile } from '@ami-bakery/recipe-schema';
 import { canonicalJson, compareCodeUnits, sha256Hex } from './canonical.js';
 import { canonicalYaml } from './canonical-yaml.js';
 import { type GitRunner, readSourceCommit, runGit } from './git.js';
@@ -98,22 +98,26 @@ export function bundleRecipe(recipeDir: string, options: BundleOptions = {}): Bu
   findings.push(...checkPreconditions(data, parsed));
   const loaded = loadComponents(record, dir, cwd);
   findings.push(...loaded.findings);
+  // Validation reported the generators' findings already; here only the documents matter.
+  const platform = record.platform === 'windows' || record.platform === 'linux' ? record.platform : undefined;
+  const generated = loadGeneratedComponents({ recipeDir: dir, cwd, recipe: parsed, platform });
   if (hasErrors(findings)) return failed(name, version, prefix, findings);
 
   const reader = new RecipeReader(record, display);
-  const built = buildTemplate({ reader, components: loaded.documents, relPathOf });
+  const built = buildTemplate({ reader, components: loaded.documents, relPathOf, generated });
   const links: SourceLink[] = [];
   const template = resolveSources(built.template, links) as CfnTemplate;
   const stackName = `${prefix}${name}`;
 
-  const inputs: ManifestInput[] = [{ path: RECIPE_FILE, sha256: sha256Hex(bytes) }, ...loaded.inputs].sort((a, b) => compareCodeUnits(a.path, b.path));
+  const tables = generatedInputs(generated);
+  const inputs: ManifestInput[] = [{ path: RECIPE_FILE, sha256: sha256Hex(bytes) }, ...loaded.inputs, ...tables.inputs].sort((a, b) => compareCodeUnits(a.path, b.path));
   const manifest: RecipeManifest = {
     name,
     version,
     platform: record.platform as Platform,
     architecture: record.architecture as Architecture,
     stackName,
-    contentHash: contentHash(record, loaded.documents),
+    contentHash: contentHash(record, new Map([...loaded.documents, ...tables.documents])),
     sourceCommit: options.sourceCommit !== undefined ? options.sourceCommit : readSourceCommit(dir, options.git ?? runGit),
     inputs,
     components: manifestComponents(record, built.localComponents, stackName),
@@ -147,6 +151,23 @@ export function contentHash(recipe: unknown, documents: ReadonlyMap<string, { da
 /** The identity of a local component document: its path relative to the recipe folder. */
 export function relPathOf(file: string): string {
   return path.posix.normalize(file.replaceAll('\\', '/')).replace(/^\.\//, '');
+}
+
+/**
+ * Tables and generated documents for the manifest and the content hash: the table counts like a
+ * local document, and each generated document by its text, so a generator change that alters the
+ * deployed `Data` changes the hash too.
+ */
+function generatedInputs(generated: readonly GeneratedComponent[]): { inputs: ManifestInput[]; documents: Map<string, { data: unknown; canonical?: string }> } {
+  const inputs: ManifestInput[] = [];
+  const documents = new Map<string, { data: unknown; canonical?: string }>();
+  for (const component of generated) {
+    if (component.bytes === undefined || documents.has(component.relPath)) continue;
+    inputs.push({ path: component.relPath, sha256: sha256Hex(component.bytes) });
+    documents.set(component.relPath, { data: component.tableData });
+    for (const document of component.documents) documents.set(`${component.relPath}#${document.part}`, { data: document.data, canonical: document.text });
+  }
+  return { inputs, documents };
 }
 
 interface LoadedComponents {
@@ -195,8 +216,16 @@ function manifestComponents(recipe: Record<string, unknown>, locals: ReturnType<
         components.push({ kind: 'managed', name: entry.managed, version, ...stage });
         continue;
       }
-      const relPath = relPathOf(String(entry.file));
       const version = String(entry.version);
+      if (typeof entry.generate === 'string' && typeof entry.table === 'string') {
+        // One manifest entry per generated part: each is a component of its own in Image Builder.
+        const relPath = relPathOf(entry.table);
+        for (const part of locals.filter((c) => c.relPath === relPath && c.version === version)) {
+          components.push({ kind: 'local', name: `${stackName}-${part.nameSuffix}`, version, file: relPath, ...stage });
+        }
+        continue;
+      }
+      const relPath = relPathOf(String(entry.file));
       const local = locals.find((c) => c.relPath === relPath && c.version === version);
       components.push({ kind: 'local', name: local ? `${stackName}-${local.nameSuffix}` : relPath, version, file: relPath, ...stage });
     }

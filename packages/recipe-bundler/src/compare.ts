@@ -108,7 +108,9 @@ function localEntries(recipe: Record<string, unknown>): LocalEntry[] {
     const items = Array.isArray(recipe[list]) ? (recipe[list] as unknown[]) : [];
     items.forEach((item, index) => {
       const entry = asRecord(item);
-      if (typeof entry.file === 'string' && entry.file !== '') entries.push({ list, index, relPath: relPathOf(entry.file), version: entry.version });
+      // A generator's table is compared like a local document: its content is what the generated components deploy.
+      const source = typeof entry.file === 'string' && entry.file !== '' ? entry.file : typeof entry.generate === 'string' && typeof entry.table === 'string' ? entry.table : undefined;
+      if (source !== undefined && source !== '') entries.push({ list, index, relPath: relPathOf(source), version: entry.version });
     });
   }
   return entries;

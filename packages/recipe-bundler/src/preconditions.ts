@@ -37,9 +37,11 @@ export function checkPreconditions(data: unknown, parsed: ParsedYaml): Finding[]
       const e = isRecord(entry) ? entry : {};
       const managed = typeof e.managed === 'string' && e.managed !== '';
       const file = typeof e.file === 'string' && e.file !== '';
-      if (managed === file) report(SCHEMA_RULES.combination, [list, index], 'Give each component exactly one of `managed` or `file`.');
-      else if (file && parseSemVer(e.version) === undefined) {
-        report(SCHEMA_RULES.pattern, [list, index, 'version'], 'Give a local component its own version MAJOR.MINOR.PATCH.');
+      const generated = typeof e.generate === 'string' && typeof e.table === 'string' && e.table !== '';
+      if ([managed, file, generated].filter(Boolean).length !== 1) {
+        report(SCHEMA_RULES.combination, [list, index], 'Give each component exactly one of `managed`, `file` or `generate` with `table`.');
+      } else if ((file || generated) && parseSemVer(e.version) === undefined) {
+        report(SCHEMA_RULES.pattern, [list, index, 'version'], `Give a ${file ? 'local' : 'generated'} component its own version MAJOR.MINOR.PATCH.`);
       }
     });
   }

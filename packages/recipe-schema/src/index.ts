@@ -19,3 +19,4 @@ export {
   validateRecipeText,
 } from './validate.js';
 export * from './formatters/index.js';
+export * from './generators/index.js';

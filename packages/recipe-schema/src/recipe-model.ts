@@ -16,18 +16,33 @@ export interface ParentImage {
   amiId?: string;
 }
 
-/** One component in a recipe: either AWS-managed (`managed`) or a local AWSTOE document (`file`). */
+/** Generators that turn a data table in the recipe folder into AWSTOE documents at validate and bundle time. */
+export type GeneratorKind = 'windows-controls';
+
+/**
+ * One component in a recipe: exactly one of AWS-managed (`managed`), a local AWSTOE document
+ * (`file`) or a document generated from a data table (`generate` + `table`).
+ */
 export interface ComponentRef {
-  /** Name of an AWS-managed component, e.g. `stig-build-linux-high`, `update-linux`, `reboot-test-linux`. */
+  /** Name of an AWS-managed component, e.g. `stig-build-linux`, `update-linux`, `reboot-test-linux`. */
   managed?: string;
   /** Path of a local AWSTOE document, relative to the recipe folder, e.g. `components/cleanup.yaml`. */
   file?: string;
+  /** Generator that writes the AWSTOE document(s) from `table`; the documents are never committed. */
+  generate?: GeneratorKind;
+  /** Path of the generator's data table, relative to the recipe folder, e.g. `controls/cis-level1.yaml`. */
+  table?: string;
   /**
    * Managed: a version or a wildcard such as `x.x.x` / `1.x.x` (default `x.x.x`).
-   * Local: the component's own semantic version `MAJOR.MINOR.PATCH` (required); bump it when the document changes.
+   * Local and generated: the component's own semantic version `MAJOR.MINOR.PATCH` (required); bump it when the document or table changes.
    */
   version?: string;
-  /** Values for the component's parameters: each value is a string or a list of strings. */
+  /**
+   * Values for the component's parameters: each value is a string or a list of strings. Two
+   * placeholders are replaced when the template is built: `{{ bakery:artifactBucket }}` (the
+   * bakery's artifact bucket) and `{{ bakery:evidencePrefix }}` (`evidence/<recipe name>`, the
+   * only prefix there the build instance may write to).
+   */
   parameters?: Record<string, string | string[]>;
 }
 
@@ -97,9 +112,8 @@ export interface Distribution {
 }
 
 export interface Schedule {
-  /** Image Builder cron, e.g. `cron(0 4 ? * sun *)`. */
+  /** Image Builder cron in UTC, e.g. `cron(0 4 ? * sun *)` (CloudFormation's schedule has no time zone). */
   expression: string;
-  timezone?: string;
   /** Default `EXPRESSION_MATCH_ONLY` so patch builds run even when only OS packages changed. */
   startCondition?: 'EXPRESSION_MATCH_ONLY' | 'EXPRESSION_MATCH_AND_DEPENDENCY_UPDATES_AVAILABLE';
 }

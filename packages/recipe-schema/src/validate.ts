@@ -5,6 +5,7 @@
 import { readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { runRules, schemaHitsToFindings, sortFindings, hitToFinding } from './engine.js';
+import { checkTableText, loadGeneratedComponents, tableKindOf } from './generators/index.js';
 import { type ParsedYaml, parseYaml } from './location.js';
 import type { Platform } from './recipe-model.js';
 import type { LoadedComponent } from './rule.js';
@@ -29,7 +30,7 @@ export interface ValidateOptions {
   cwd?: string;
 }
 
-export type DocumentKind = 'recipe' | 'component' | 'unknown';
+export type DocumentKind = 'recipe' | 'component' | 'table' | 'unknown';
 
 /** Tell a recipe from an AWSTOE component document by content. */
 export function detectKind(data: unknown): DocumentKind {
@@ -80,6 +81,11 @@ export function validateRecipeText(
     component.data = result.parsed?.data;
     findings.push(...result.findings);
   }
+  // Generated components are checked as generated: the documents the bundler would deploy.
+  for (const generated of loadGeneratedComponents({ recipeDir, cwd, recipe: parsed, platform })) {
+    if (generated.bytes) sources.set(generated.display, generated.bytes.toString('utf8'));
+    findings.push(...generated.findings);
+  }
   findings.push(...runRules(recipeRules, { data: parsed.data, recipeDir, components }, parsed));
   return { findings: sortFindings(applySuppressions(findings, parsed)), sources, data: parsed.data };
 }
@@ -109,6 +115,11 @@ export function validateFile(file: string, options: ValidateOptions = {}): Valid
   const kind = path.basename(absolute) === 'recipe.yaml' ? 'recipe' : detectKind(parsed.data);
   if (kind === 'recipe') return { kind, ...validateRecipeText(text, absolute, { cwd }) };
   if (kind === 'component') return { kind, ...validateComponentFile(absolute, { cwd }) };
+  const tableKind = tableKindOf(parsed.data);
+  if (tableKind !== undefined) {
+    const table = checkTableText(tableKind, text, display);
+    return { kind: 'table', findings: sortFindings(table.findings), sources, data: table.parsed?.data };
+  }
   const finding = hitToFinding(
     ENGINE_RULES.unknownDocument,
     { path: [], message: 'Neither a recipe (needs name, platform, parentImage, components) nor an AWSTOE component document (needs schemaVersion and phases); check the file or the path given.' },

@@ -12,11 +12,11 @@
  * - the lifecycle policy selects the recipe with a wildcard version so bumps do not orphan it (G13)
  *   and deletes snapshots along with the AMIs.
  */
-import type { JsonPath } from '@ami-bakery/recipe-schema';
-import { compareCodeUnits } from '../canonical.js';
+import type { GeneratedComponent, GeneratedDocument, JsonPath } from '@ami-bakery/recipe-schema';
+import { compareCodeUnits, sha256Hex } from '../canonical.js';
 import { sourced } from '../sourced.js';
 import type { RecipeReader } from './context.js';
-import { instanceProfile, instanceRole, type LogTarget, lifecycleExecutionRole, logObjectsArn, logObjectsArnFromParameter } from './iam.js';
+import { evidenceObjectsArn, instanceProfile, instanceRole, type LogTarget, lifecycleExecutionRole, logObjectsArn, logObjectsArnFromParameter } from './iam.js';
 import { escapeSub, getAtt, partitionAware, prefixed, ref, sub } from './intrinsics.js';
 import { type ParameterName, TemplateInputs } from './parameters.js';
 
@@ -42,6 +42,8 @@ export interface TemplateSource {
   components: ReadonlyMap<string, ComponentSource>;
   /** Maps a recipe entry's `file` to the `relPath` key above. */
   relPathOf(file: string): string;
+  /** Components generated from tables (`generate` entries), in recipe order; their documents become components as they are. */
+  generated?: readonly GeneratedComponent[];
 }
 
 export interface BuiltTemplate {
@@ -75,6 +77,14 @@ export const DEFAULTS = {
   logPrefix: (name: string) => `image-builder-logs/${name}`,
   ssmParameter: (name: string) => `/ami-bakery/${name}/latest`,
   amiName: (name: string) => `${name}-{{ imagebuilder:buildDate }}`,
+  /** The only prefix of the artifact bucket build instances may upload evidence to. */
+  evidencePrefix: (name: string) => `evidence/${name}`,
+} as const;
+
+/** Placeholders a component parameter value may hold; the bundler replaces them. */
+export const PLACEHOLDERS = {
+  artifactBucket: /\{\{\s*bakery:artifactBucket\s*\}\}/g,
+  evidencePrefix: /\{\{\s*bakery:evidencePrefix\s*\}\}/g,
 } as const;
 
 /** Tag on every resource of a recipe stack; also what the lifecycle exclusion and AMI consumers key on. */
@@ -98,13 +108,14 @@ export function buildTemplate(source: TemplateSource): BuiltTemplate {
   const resources: Record<string, unknown> = {};
   const logs = logTarget(reader, inputs, name);
 
-  resources.InstanceRole = instanceRole(inputs, name, logs.target, iamTags);
+  const evidence = usesArtifactBucket(reader) ? evidenceObjectsArn(DEFAULTS.evidencePrefix(name)) : undefined;
+  resources.InstanceRole = instanceRole(inputs, name, logs.target, iamTags, evidence);
   resources.InstanceProfile = instanceProfile();
   resources.LifecycleExecutionRole = lifecycleExecutionRole(inputs, name, iamTags);
   for (const local of locals.resources) {
     resources[local.logicalId] = componentResource(source, local, windows, tagMap);
   }
-  resources.ImageRecipe = imageRecipe(reader, locals, windows, tagMap);
+  resources.ImageRecipe = imageRecipe(reader, inputs, locals, windows, tagMap);
   resources.InfrastructureConfiguration = sourcedIfPresent(reader, ['build'], infrastructure(reader, name, logs.logging, tagMap));
   resources.DistributionConfiguration = sourcedIfPresent(reader, ['distribution'], distribution(reader, inputs, name, tagMap));
   resources.ImagePipeline = pipeline(reader, name, tagMap);
@@ -161,16 +172,19 @@ interface PlannedComponent extends LocalComponentResource {
   /** First recipe entry using this document and version (its `version` is where links point). */
   list: ListName;
   index: number;
+  /** Set for one part of a generated component. */
+  generated?: { source: GeneratedComponent; document: GeneratedDocument };
 }
 
 interface ComponentPlan {
   resources: PlannedComponent[];
-  /** logical id by `list:index` of every entry with a `file`. */
-  byEntry: Map<string, string>;
+  /** Logical ids by `list:index` of every entry with a `file` (one id) or `generate` (one per part). */
+  byEntry: Map<string, string[]>;
 }
 
 function planLocalComponents(source: TemplateSource): ComponentPlan {
   const { reader } = source;
+  const generatedSources = source.generated ?? [];
   const entries: { list: ListName; index: number; relPath: string; version: string }[] = [];
   for (const list of ['components', 'tests'] as const) {
     reader.list([list]).forEach((_, index) => {
@@ -182,21 +196,36 @@ function planLocalComponents(source: TemplateSource): ComponentPlan {
   const relPaths = [...new Set(entries.map((e) => e.relPath))];
   const suffixes = componentNameSuffixes(relPaths);
   const resources: PlannedComponent[] = [];
-  const byEntry = new Map<string, string>();
+  const byEntry = new Map<string, string[]>();
   const usedIds = new Set<string>();
+  const uniqueId = (base: string, version: string): string => {
+    let logicalId = base;
+    // The same document at two versions is two Image Builder components.
+    if (usedIds.has(logicalId)) logicalId = `${logicalId}V${version.replace(/[^0-9]+/g, 'x')}`;
+    for (let n = 2; usedIds.has(logicalId); n += 1) logicalId = `${logicalId}${n}`;
+    usedIds.add(logicalId);
+    return logicalId;
+  };
   for (const entry of entries) {
     let planned = resources.find((r) => r.relPath === entry.relPath && r.version === entry.version);
     if (!planned) {
       const nameSuffix = suffixes.get(entry.relPath) ?? 'component';
-      let logicalId = `Component${pascal(nameSuffix)}`;
-      // The same document at two versions is two Image Builder components.
-      if (usedIds.has(logicalId)) logicalId = `${logicalId}V${entry.version.replace(/[^0-9]+/g, 'x')}`;
-      for (let n = 2; usedIds.has(logicalId); n += 1) logicalId = `${logicalId}${n}`;
-      usedIds.add(logicalId);
+      const logicalId = uniqueId(`Component${pascal(nameSuffix)}`, entry.version);
       planned = { logicalId, nameSuffix, version: entry.version, relPath: entry.relPath, list: entry.list, index: entry.index };
       resources.push(planned);
     }
-    byEntry.set(`${entry.list}:${entry.index}`, planned.logicalId);
+    byEntry.set(`${entry.list}:${entry.index}`, [planned.logicalId]);
+  }
+  // Each part of a generated component is a component of its own: `<stack name>-<table stem>-<part>`.
+  for (const source of generatedSources) {
+    const stem = normalizeName(source.relPath.replace(/\.ya?ml$/i, '').split('/').pop() ?? source.relPath) || 'generated';
+    const ids = source.documents.map((document) => {
+      const nameSuffix = `${stem}-${document.part}`;
+      const logicalId = uniqueId(`Component${pascal(nameSuffix)}`, source.version);
+      resources.push({ logicalId, nameSuffix, version: source.version, relPath: source.relPath, list: source.list, index: source.index, generated: { source, document } });
+      return logicalId;
+    });
+    byEntry.set(`${source.list}:${source.index}`, ids);
   }
   return { resources, byEntry };
 }
@@ -231,6 +260,7 @@ function pascal(value: string): string {
 
 function componentResource(source: TemplateSource, local: PlannedComponent, windows: boolean, tags: Record<string, unknown>): unknown {
   const { reader } = source;
+  if (local.generated) return generatedComponentResource(reader, local, local.generated, windows, tags);
   const doc = source.components.get(local.relPath);
   const entry: JsonPath = [local.list, local.index];
   const description = doc ? documentDescription(doc) : undefined;
@@ -247,6 +277,28 @@ function componentResource(source: TemplateSource, local: PlannedComponent, wind
   return doc ? sourced({ Type: 'AWS::ImageBuilder::Component', Properties: properties }, doc.display, []) : { Type: 'AWS::ImageBuilder::Component', Properties: properties };
 }
 
+/** One part of a generated component: its `Data` is the generated document exactly as validated. */
+function generatedComponentResource(
+  reader: RecipeReader,
+  local: PlannedComponent,
+  { source, document }: { source: GeneratedComponent; document: GeneratedDocument },
+  windows: boolean,
+  tags: Record<string, unknown>,
+): unknown {
+  const entry: JsonPath = [local.list, local.index];
+  const description = (document.data as { description?: unknown }).description;
+  const properties: Record<string, unknown> = {
+    Name: sourced(stackScopedName(local.nameSuffix), reader.file, [...entry, 'table']),
+    Version: reader.src([...entry, 'version']),
+    Platform: reader.derive(['platform'], () => (windows ? 'Windows' : 'Linux')),
+    Description: typeof description === 'string' ? description.slice(0, 1024) : `Part ${document.part} of ${source.relPath}`,
+    ChangeDescription: `${source.relPath} ${local.version} part ${document.part} of ${document.parts} (sha256 ${sha256Hex(document.text).slice(0, 16)})`,
+    Data: document.text,
+    Tags: tags,
+  };
+  return sourced({ Type: 'AWS::ImageBuilder::Component', Properties: properties }, source.display, []);
+}
+
 function documentDescription(doc: ComponentSource): unknown {
   const data = doc.data as Record<string, unknown> | undefined;
   const description = data?.description;
@@ -256,19 +308,28 @@ function documentDescription(doc: ComponentSource): unknown {
 
 // --- image recipe -------------------------------------------------------------------------
 
-function imageRecipe(reader: RecipeReader, locals: ComponentPlan, windows: boolean, tags: Record<string, unknown>): unknown {
+function imageRecipe(reader: RecipeReader, inputs: TemplateInputs, locals: ComponentPlan, windows: boolean, tags: Record<string, unknown>): unknown {
   const components: unknown[] = [];
+  const name = reader.string(['name']) ?? '';
   for (const list of ['components', 'tests'] as const) {
     reader.list([list]).forEach((_, index) => {
       const entry: JsonPath = [list, index];
       const managed = reader.string([...entry, 'managed']);
+      if (managed === undefined && reader.has([...entry, 'generate'])) {
+        for (const logicalId of locals.byEntry.get(`${list}:${index}`) ?? []) {
+          components.push({ ComponentArn: sourced(getAtt(logicalId, 'Arn'), reader.file, [...entry, 'generate']) });
+        }
+        return;
+      }
       const arn =
         managed !== undefined
           ? sourced(managedComponentArn(managed, reader.string([...entry, 'version']) ?? DEFAULTS.managedComponentVersion), reader.file, [...entry, 'managed'])
-          : sourced(getAtt(locals.byEntry.get(`${list}:${index}`) ?? 'MissingComponent', 'Arn'), reader.file, [...entry, 'file']);
+          : sourced(getAtt(locals.byEntry.get(`${list}:${index}`)?.[0] ?? 'MissingComponent', 'Arn'), reader.file, [...entry, 'file']);
       const parameters = Object.keys(reader.record([...entry, 'parameters']) ?? {}).map((parameter) => ({
         Name: parameter,
-        Value: reader.derive([...entry, 'parameters', parameter], (value: string | string[]) => (Array.isArray(value) ? value : [value])),
+        Value: reader.derive([...entry, 'parameters', parameter], (value: string | string[]) =>
+          (Array.isArray(value) ? value : [value]).map((item) => parameterValue(item, name, inputs)),
+        ),
       }));
       components.push({ ComponentArn: arn, Parameters: parameters.length > 0 ? sourced(parameters, reader.file, [...entry, 'parameters']) : undefined });
     });
@@ -285,6 +346,28 @@ function imageRecipe(reader: RecipeReader, locals: ComponentPlan, windows: boole
     Tags: tags,
   };
   return { Type: 'AWS::ImageBuilder::ImageRecipe', Properties: properties };
+}
+
+/**
+ * A component parameter value with its placeholders replaced: the evidence prefix is known now,
+ * the artifact bucket only at deploy time (the ArtifactBucketName parameter, then mandatory).
+ */
+function parameterValue(value: string, recipeName: string, inputs: TemplateInputs): unknown {
+  const withPrefix = value.replace(PLACEHOLDERS.evidencePrefix, DEFAULTS.evidencePrefix(recipeName));
+  if (!new RegExp(PLACEHOLDERS.artifactBucket.source).test(withPrefix)) return withPrefix;
+  inputs.requiredBucket(`a component of the recipe uploads to s3://<ArtifactBucketName>/${DEFAULTS.evidencePrefix(recipeName)}/`);
+  const parts = withPrefix.split(new RegExp(PLACEHOLDERS.artifactBucket.source));
+  return sub(parts.map(escapeSub).join('${ArtifactBucketName}'));
+}
+
+/** Whether any component parameter names the artifact bucket (its instance role may then upload evidence). */
+function usesArtifactBucket(reader: RecipeReader): boolean {
+  const pattern = new RegExp(PLACEHOLDERS.artifactBucket.source);
+  return (['components', 'tests'] as const).some((list) =>
+    reader.list([list]).some((_, index) =>
+      Object.values(reader.record([list, index, 'parameters']) ?? {}).some((value) => (Array.isArray(value) ? value : [value]).some((item) => typeof item === 'string' && pattern.test(item))),
+    ),
+  );
 }
 
 function managedComponentArn(managedName: string, version: string): unknown {

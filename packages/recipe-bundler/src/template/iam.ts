@@ -22,7 +22,11 @@ export function iamPath(): { 'Fn::Sub': string } {
   return sub('/${AWS::StackName}/');
 }
 
-export function instanceRole(inputs: TemplateInputs, recipeName: string, logs: LogTarget | undefined, tags: unknown[]): Record<string, unknown> {
+/**
+ * @param evidenceArn objects a component uploads evidence to (audit reports); only given when a
+ *   component parameter names the artifact bucket, which a template rule then makes mandatory.
+ */
+export function instanceRole(inputs: TemplateInputs, recipeName: string, logs: LogTarget | undefined, tags: unknown[], evidenceArn?: unknown): Record<string, unknown> {
   const properties: Record<string, unknown> = {
     Description: `Build and test instances of the ${recipeName} image pipeline`,
     Path: iamPath(),
@@ -37,16 +41,23 @@ export function instanceRole(inputs: TemplateInputs, recipeName: string, logs: L
     ],
     PermissionsBoundary: inputs.when('HasPermissionsBoundary', inputs.parameter('PermissionsBoundaryArn')),
   };
-  if (logs) {
-    const policy = {
-      PolicyName: 'write-build-logs',
-      PolicyDocument: {
-        Version: '2012-10-17',
-        Statement: [{ Sid: 'WriteBuildLogs', Effect: 'Allow', Action: 's3:PutObject', Resource: logs.objectsArn }],
-      },
-    };
-    properties.Policies = logs.conditional ? inputs.when('HasArtifactBucket', [policy]) : [policy];
-  }
+  const logPolicy = logs && {
+    PolicyName: 'write-build-logs',
+    PolicyDocument: {
+      Version: '2012-10-17',
+      Statement: [{ Sid: 'WriteBuildLogs', Effect: 'Allow', Action: 's3:PutObject', Resource: logs.objectsArn }],
+    },
+  };
+  const evidencePolicy = evidenceArn !== undefined && {
+    PolicyName: 'write-evidence',
+    PolicyDocument: {
+      Version: '2012-10-17',
+      Statement: [{ Sid: 'WriteEvidence', Effect: 'Allow', Action: 's3:PutObject', Resource: evidenceArn }],
+    },
+  };
+  if (logPolicy && !evidencePolicy) properties.Policies = logs?.conditional ? inputs.when('HasArtifactBucket', [logPolicy]) : [logPolicy];
+  // The evidence policy is unconditional (a template rule requires the bucket), so a conditional log policy becomes a conditional item.
+  if (evidencePolicy) properties.Policies = [...(logPolicy ? [logs?.conditional ? inputs.when('HasArtifactBucket', logPolicy) : logPolicy] : []), evidencePolicy];
   if (tags.length > 0) properties.Tags = tags;
   return { Type: 'AWS::IAM::Role', Properties: properties };
 }
@@ -76,6 +87,11 @@ export function lifecycleExecutionRole(inputs: TemplateInputs, recipeName: strin
   };
   if (tags.length > 0) properties.Tags = tags;
   return { Type: 'AWS::IAM::Role', Properties: properties };
+}
+
+/** `arn:<partition>:s3:::<artifact bucket>/<prefix>/*`: where components may upload evidence. */
+export function evidenceObjectsArn(keyPrefix: string): { 'Fn::Sub': string } {
+  return sub(`arn:\${AWS::Partition}:s3:::\${ArtifactBucketName}/${escapeSub(trimSlashes(keyPrefix))}/*`);
 }
 
 /** `arn:<partition>:s3:::<bucket>/<prefix>/*` for a bucket given as a parameter. */

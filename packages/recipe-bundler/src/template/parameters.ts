@@ -58,6 +58,8 @@ export type ConditionName = keyof typeof CONDITIONS;
 export class TemplateInputs {
   readonly parameters = new Set<ParameterName>();
   readonly conditions = new Set<ConditionName>();
+  /** Set when a component parameter names the artifact bucket: then an empty bucket name cannot deploy. */
+  private bucketRequiredBy: string | undefined;
 
   parameter(name: ParameterName): { Ref: string } {
     this.parameters.add(name);
@@ -83,20 +85,37 @@ export class TemplateInputs {
     return section;
   }
 
+  /** The artifact bucket, for a component that uploads there (`why` ends up in the deploy error). */
+  requiredBucket(why: string): { Ref: string } {
+    this.bucketRequiredBy ??= why;
+    return this.parameter('ArtifactBucketName');
+  }
+
   /**
-   * Sharing with the organization is useless with an empty id: fail the deploy with a message
-   * instead of creating a distribution that silently shares with nobody.
+   * Sharing with the organization is useless with an empty id, and a component that uploads to
+   * the artifact bucket fails late without one: fail the deploy with a message instead.
    */
   rulesSection(): Record<string, unknown> | undefined {
+    const rules: Record<string, unknown> = {};
     const required = (['OrganizationId', 'ManagementAccountId'] as const).filter((name) => this.parameters.has(name));
-    if (required.length === 0) return undefined;
-    return {
-      OrganizationSharing: {
+    if (required.length > 0) {
+      rules.OrganizationSharing = {
         Assertions: required.map((name) => ({
           Assert: { 'Fn::Not': [{ 'Fn::Equals': [ref(name), ''] }] },
           AssertDescription: `${name} must be set: the recipe shares its AMIs with the organization or its OUs.`,
         })),
-      },
-    };
+      };
+    }
+    if (this.bucketRequiredBy !== undefined) {
+      rules.ArtifactBucketRequired = {
+        Assertions: [
+          {
+            Assert: { 'Fn::Not': [{ 'Fn::Equals': [ref('ArtifactBucketName'), ''] }] },
+            AssertDescription: `ArtifactBucketName must be set: ${this.bucketRequiredBy}.`,
+          },
+        ],
+      };
+    }
+    return Object.keys(rules).length > 0 ? rules : undefined;
   }
 }

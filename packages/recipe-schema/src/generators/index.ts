@@ -1,0 +1,251 @@
+/**
+ * Components generated from data tables. A recipe entry `{ generate, table, version }` names a
+ * generator and a table in the recipe folder; validation and the bundler both call
+ * `loadGeneratedComponents`, so what is checked is exactly what is deployed.
+ *
+ * Findings land in the file the author edits: table problems in the table, problems of a
+ * generated step in the table row it came from when there is one, otherwise on the recipe entry.
+ */
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { hitToFinding, schemaHitsToFindings } from '../engine.js';
+import { type ParsedYaml, parseYaml } from '../location.js';
+import type { GeneratorKind, Platform } from '../recipe-model.js';
+import { actionPlatform } from '../rules/component/ActionPlatform.js';
+import { componentRules } from '../rules/component/index.js';
+import { registerRuleMeta } from '../rules/index.js';
+import { ENGINE_RULES } from '../rules/meta.js';
+import { componentFileExists } from '../rules/recipe/ComponentFileExists.js';
+import { componentPathOutsideRecipe } from '../rules/recipe/ComponentPathOutsideRecipe.js';
+import { escapesRecipeDir } from '../rules/recipe/recipe-fields.js';
+import { asArray, asRecord, asString } from '../rules/util.js';
+import { checkSchema } from '../schema-validator.js';
+import type { Finding, JsonPath, RuleHit, RuleMeta } from '../types.js';
+import { checkTableSchema } from './table-schema.js';
+import { ControlTooLargeError, type GeneratedDocument, generateWindowsControls, type Origin } from './windows-controls/generate.js';
+import { checkControlsTable } from './windows-controls/rules.js';
+import type { ControlsTable } from './windows-controls/table.js';
+
+export const GENERATOR_RULES = {
+  controlsTable: {
+    id: 'RB2015',
+    slug: 'controls-table',
+    severity: 'error',
+    description:
+      'Every row of a generator table sets its own setting, names an audit subcategory by its own GUID, fits in a component document, and leaves Systems Manager and the local administrator able to reach the instance.',
+  },
+} as const satisfies Record<string, RuleMeta>;
+
+registerRuleMeta(...Object.values(GENERATOR_RULES));
+
+interface GeneratorDefinition {
+  /** Platform of the documents the generator writes. */
+  platform: Platform;
+  schemaFile: URL;
+  check(table: unknown): RuleHit[];
+  generate(table: unknown, options: { baseName: string; tableFile: string }): GeneratedDocument[];
+}
+
+export const GENERATORS: Readonly<Record<GeneratorKind, GeneratorDefinition>> = {
+  'windows-controls': {
+    platform: 'windows',
+    schemaFile: new URL('./windows-controls/table.schema.json', import.meta.url),
+    check: (table) => checkControlsTable(table as ControlsTable),
+    generate: (table, options) => generateWindowsControls(table as ControlsTable, options),
+  },
+};
+
+const schemas = new Map<GeneratorKind, object>();
+
+/** The JSON Schema of a generator's table (editors use the same file through `$schema`). */
+export function tableSchema(kind: GeneratorKind): object {
+  let schema = schemas.get(kind);
+  if (!schema) {
+    schema = JSON.parse(readFileSync(GENERATORS[kind].schemaFile, 'utf8')) as object;
+    schemas.set(kind, schema);
+  }
+  return schema;
+}
+
+export interface GeneratedComponent {
+  list: 'components' | 'tests';
+  index: number;
+  kind: GeneratorKind;
+  /** The table path as written in the recipe. */
+  table: string;
+  /** Table path relative to the recipe folder, posix separators, normalized. */
+  relPath: string;
+  absolutePath: string;
+  /** Table path relative to the working directory, as findings show it. */
+  display: string;
+  version: string;
+  /** The table's bytes as read; undefined when unreadable or outside the recipe folder. */
+  bytes?: Buffer;
+  /** Parsed table, when it parsed. */
+  tableData?: unknown;
+  /** Image Builder component name before the part number: `<recipe>-<table file stem>`. */
+  baseName: string;
+  /** Empty when the table has errors. */
+  documents: GeneratedDocument[];
+  findings: Finding[];
+}
+
+export interface LoadGeneratedOptions {
+  /** Absolute path of the recipe folder. */
+  recipeDir: string;
+  /** Paths in findings are relative to this folder. */
+  cwd: string;
+  /** The parsed recipe, where findings about recipe entries are located. */
+  recipe: ParsedYaml;
+  /** The recipe's platform, for the component rules run on the generated documents. */
+  platform: Platform | undefined;
+}
+
+/** Every generated entry of `components` and `tests`, with its documents and findings. */
+export function loadGeneratedComponents(options: LoadGeneratedOptions): GeneratedComponent[] {
+  const data = asRecord(options.recipe.data);
+  const recipeName = asString(data.name) ?? path.basename(options.recipeDir);
+  const loaded: GeneratedComponent[] = [];
+  for (const list of ['components', 'tests'] as const) {
+    asArray(data[list]).forEach((raw, index) => {
+      const entry = asRecord(raw);
+      const kind = entry.generate;
+      const table = asString(entry.table);
+      if (!isGeneratorKind(kind) || table === undefined || table.trim() === '') return;
+      loaded.push(loadOne({ list, index, kind, table, version: asString(entry.version) ?? '', recipeName }, options));
+    });
+  }
+  return loaded;
+}
+
+interface Entry {
+  list: 'components' | 'tests';
+  index: number;
+  kind: GeneratorKind;
+  table: string;
+  version: string;
+  recipeName: string;
+}
+
+function loadOne(entry: Entry, options: LoadGeneratedOptions): GeneratedComponent {
+  const relPath = path.posix.normalize(entry.table.trim().replaceAll('\\', '/')).replace(/^\.\//, '');
+  const absolutePath = path.resolve(options.recipeDir, relPath);
+  const display = displayPathOf(options.cwd, absolutePath);
+  const baseName = `${entry.recipeName}-${stemOf(relPath)}`;
+  const at: JsonPath = [entry.list, entry.index, 'table'];
+  const result: GeneratedComponent = { list: entry.list, index: entry.index, kind: entry.kind, table: entry.table, relPath, absolutePath, display, version: entry.version, baseName, documents: [], findings: [] };
+  const onRecipe = (rule: RuleMeta, where: JsonPath, message: string) => result.findings.push(hitToFinding(rule, { path: where, message }, options.recipe));
+
+  // Tables outside the recipe folder are never read, as local documents are not (RB3009).
+  if (escapesRecipeDir(entry.table, options.recipeDir, absolutePath)) {
+    onRecipe(componentPathOutsideRecipe, at, `'${entry.table}' is outside the recipe folder; copy the table into it (e.g. controls/) and use a relative path, so the bundle, the content hash and the version gate include it.`);
+    return result;
+  }
+  try {
+    result.bytes = readFileSync(absolutePath);
+  } catch {
+    onRecipe(componentFileExists, at, `There is no file '${entry.table}' in the recipe folder; create the ${entry.kind} table there or fix the path (it is relative to the folder of recipe.yaml).`);
+    return result;
+  }
+  const generator = GENERATORS[entry.kind];
+  if (options.platform !== undefined && options.platform !== generator.platform) {
+    onRecipe(actionPlatform, [entry.list, entry.index, 'generate'], `${entry.kind} writes ${generator.platform} documents (ExecutePowerShell, SetRegistry) but platform is ${options.platform}; use it in a ${generator.platform} recipe.`);
+    return result;
+  }
+
+  const parsed = parseYaml(result.bytes.toString('utf8'), display);
+  result.findings.push(...parsed.findings);
+  if (!parsed.ok) return result;
+  result.tableData = parsed.parsed.data;
+  const schemaHits = checkTableSchema(entry.kind, tableSchema(entry.kind), parsed.parsed.data);
+  result.findings.push(...schemaHitsToFindings(schemaHits, parsed.parsed));
+  if (schemaHits.length > 0) return result;
+  const tableHits = generator.check(parsed.parsed.data);
+  result.findings.push(...tableHits.map((hit) => hitToFinding(GENERATOR_RULES.controlsTable, hit, parsed.parsed)));
+  if (tableHits.length > 0) return result;
+
+  try {
+    result.documents = generator.generate(parsed.parsed.data, { baseName, tableFile: relPath });
+  } catch (cause) {
+    if (!(cause instanceof ControlTooLargeError)) throw cause;
+    result.findings.push(hitToFinding(GENERATOR_RULES.controlsTable, { path: ['controls'], message: `${cause.message} Shorten its values.` }, parsed.parsed));
+    return result;
+  }
+  for (const document of result.documents) result.findings.push(...checkDocument(document, parsed.parsed, options, [entry.list, entry.index, 'generate']));
+  return result;
+}
+
+/** The component schema and rules on a generated document, located back in the table or on the recipe entry. */
+function checkDocument(document: GeneratedDocument, table: ParsedYaml, options: LoadGeneratedOptions, entryPath: JsonPath): Finding[] {
+  const locate = (rule: RuleMeta, hit: RuleHit): Finding => {
+    const origin = originOf(document.origins, hit.path);
+    const where = `${document.name} ${hit.path.join('.')}`;
+    return origin
+      ? hitToFinding(rule, { path: origin.tablePath, message: `In generated document ${where}: ${hit.message}` }, table)
+      : hitToFinding(rule, { path: entryPath, message: `In generated document ${where}: ${hit.message}` }, options.recipe);
+  };
+  const findings = checkSchema('component', document.data).map((hit) => locate(hit.rule, hit));
+  for (const rule of componentRules) {
+    let hits: RuleHit[];
+    try {
+      hits = rule.check({ data: document.data, platform: options.platform });
+    } catch (cause) {
+      const reason = cause instanceof Error ? cause.message : String(cause);
+      const message = `Rule ${rule.id} (${rule.slug}) failed on generated document ${document.name}: ${reason}. Please report it; the other rules still ran.`;
+      findings.push(hitToFinding(ENGINE_RULES.ruleFailed, { path: entryPath, message }, options.recipe));
+      continue;
+    }
+    findings.push(...hits.map((hit) => locate(rule, hit)));
+  }
+  return findings;
+}
+
+/** The table row behind a document path: the origin whose document path is the longest prefix of it. */
+function originOf(origins: readonly Origin[], documentPath: JsonPath): Origin | undefined {
+  let best: Origin | undefined;
+  for (const origin of origins) {
+    if (origin.documentPath.length > documentPath.length) continue;
+    if (!origin.documentPath.every((segment, i) => segment === documentPath[i])) continue;
+    if (!best || origin.documentPath.length > best.documentPath.length) best = origin;
+  }
+  return best;
+}
+
+export function isGeneratorKind(value: unknown): value is GeneratorKind {
+  return typeof value === 'string' && Object.hasOwn(GENERATORS, value);
+}
+
+/** A table recognised by content (for `bakery validate <table>`): the generator whose table it looks like. */
+export function tableKindOf(data: unknown): GeneratorKind | undefined {
+  const record = asRecord(data);
+  return 'controls' in record && 'benchmark' in record ? 'windows-controls' : undefined;
+}
+
+/** Checks a table file on its own: YAML, schema and table rules (no recipe, so no documents). */
+export function checkTableText(kind: GeneratorKind, text: string, display: string): { findings: Finding[]; parsed?: ParsedYaml } {
+  const parsed = parseYaml(text, display);
+  if (!parsed.ok) return { findings: parsed.findings };
+  const findings = [...parsed.findings];
+  const schemaHits = checkTableSchema(kind, tableSchema(kind), parsed.parsed.data);
+  findings.push(...schemaHitsToFindings(schemaHits, parsed.parsed));
+  if (schemaHits.length === 0) findings.push(...GENERATORS[kind].check(parsed.parsed.data).map((hit) => hitToFinding(GENERATOR_RULES.controlsTable, hit, parsed.parsed)));
+  return { findings, parsed: parsed.parsed };
+}
+
+function stemOf(relPath: string): string {
+  const base = relPath.split('/').pop() ?? relPath;
+  return base
+    .replace(/\.ya?ml$/i, '')
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-+|-+$/g, '');
+}
+
+function displayPathOf(cwd: string, absolute: string): string {
+  const relative = path.relative(cwd, absolute);
+  return (relative === '' || relative.startsWith('..') ? absolute : relative).split(path.sep).join('/');
+}
+
+export { ControlTooLargeError, COMPONENT_DATA_LIMIT, type GeneratedDocument, generateWindowsControls, type Origin } from './windows-controls/generate.js';
+export type { Control, ControlsTable } from './windows-controls/table.js';
+export { AUDIT_SUBCATEGORIES } from './windows-controls/table.js';
