@@ -355,9 +355,9 @@ function imageRecipe(reader: RecipeReader, inputs: TemplateInputs, locals: Compo
 function parameterValue(value: string, recipeName: string, inputs: TemplateInputs): unknown {
   const withPrefix = value.replace(PLACEHOLDERS.evidencePrefix, DEFAULTS.evidencePrefix(recipeName));
   if (!new RegExp(PLACEHOLDERS.artifactBucket.source).test(withPrefix)) return withPrefix;
-  inputs.requiredBucket(`a component of the recipe uploads to s3://<ArtifactBucketName>/${DEFAULTS.evidencePrefix(recipeName)}/`);
+  const bucket = inputs.requiredBucket(`a component of the recipe uploads to s3://<ArtifactBucketName>/${DEFAULTS.evidencePrefix(recipeName)}/`);
   const parts = withPrefix.split(new RegExp(PLACEHOLDERS.artifactBucket.source));
-  return sub(parts.map(escapeSub).join('${ArtifactBucketName}'));
+  return parts.every((part) => part === '') && parts.length === 2 ? bucket : sub(parts.map(escapeSub).join('${ArtifactBucketName}'));
 }
 
 /** Whether any component parameter names the artifact bucket (its instance role may then upload evidence). */
