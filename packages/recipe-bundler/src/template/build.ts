@@ -216,11 +216,11 @@ function planLocalComponents(source: TemplateSource): ComponentPlan {
     }
     byEntry.set(`${entry.list}:${entry.index}`, [planned.logicalId]);
   }
-  // Each part of a generated component is a component of its own: `<stack name>-<table stem>-<part>`.
+  // Each part of a generated component is a component of its own: `<stack name>-<table stem>-part-<n>`.
   for (const source of generatedSources) {
     const stem = normalizeName(source.relPath.replace(/\.ya?ml$/i, '').split('/').pop() ?? source.relPath) || 'generated';
     const ids = source.documents.map((document) => {
-      const nameSuffix = `${stem}-${document.part}`;
+      const nameSuffix = `${stem}-part-${document.part}`;
       const logicalId = uniqueId(`Component${pascal(nameSuffix)}`, source.version);
       resources.push({ logicalId, nameSuffix, version: source.version, relPath: source.relPath, list: source.list, index: source.index, generated: { source, document } });
       return logicalId;

@@ -36,7 +36,7 @@ export interface GeneratedDocument {
   /** 1-based part number. */
   part: number;
   parts: number;
-  /** Image Builder component name: `<baseName>-<part>`. */
+  /** Name inside the document: `<baseName>-part-<part>`. */
   name: string;
   data: Record<string, unknown>;
   /** The document as YAML; it becomes the component's `Data`. */
@@ -74,7 +74,7 @@ export function generateWindowsControls(table: ControlsTable, options: GenerateO
 }
 
 function render(table: ControlsTable, options: GenerateOptions, rows: number[], part: number, parts: number): GeneratedDocument {
-  const name = `${options.baseName}-${part}`;
+  const name = `${options.baseName}-part-${part}`;
   const picked = rows.map((index) => ({ index, control: table.controls[index] as Control }));
   const of = <K extends Control['kind']>(kind: K) => picked.filter((p): p is { index: number; control: Extract<Control, { kind: K }> } => p.control.kind === kind);
   const registry = of('registry');
