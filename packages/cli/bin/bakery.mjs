@@ -1,39 +1,26 @@
 #!/usr/bin/env node
-// Starts the bundled CLI (no TypeScript loader at run time), rebuilding the bundle first when a
-// file it was built from is newer than it. Plain JavaScript so that Node runs it as is.
-import { spawnSync } from 'node:child_process';
-import { readFileSync, statSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { fileURLToPath } from 'node:url';
+// Starts the bundled CLI, so no TypeScript is compiled at run time. When a source the bundle was
+// built from (or the lockfile) is newer than the bundle, it is rebuilt first, in this process.
+// When that fails (no esbuild, a read-only checkout), the sources run through tsx instead.
+// Plain JavaScript so that Node runs it as is, from a fresh clone.
+import { pathToFileURL } from 'node:url';
+import { DIST, ENTRY, isStale } from './build.mjs';
 
-const bundle = new URL('../dist/bakery.mjs', import.meta.url);
-const manifest = new URL('../dist/bakery.inputs.json', import.meta.url);
+async function runFromSource(reason) {
+  process.stderr.write(`bakery: cannot use the CLI bundle (${reason}); running the sources with tsx (slower).\n`);
+  const { register } = await import('tsx/esm/api');
+  register();
+  await import(new URL('../src/bin.ts', import.meta.url).href);
+}
 
-function isStale() {
+let ready = !isStale();
+if (!ready) {
   try {
-    const builtAt = statSync(bundle).mtimeMs;
-    const { inputs } = JSON.parse(readFileSync(manifest, 'utf8'));
-    return inputs.some((file) => {
-      try {
-        return statSync(file).mtimeMs > builtAt;
-      } catch {
-        return true; // a source was deleted or moved
-      }
-    });
-  } catch {
-    return true; // never built, or the manifest is unreadable
+    const { buildBundle } = await import('./build.mjs');
+    await buildBundle();
+    ready = true;
+  } catch (error) {
+    await runFromSource(error instanceof Error ? error.message.split('\n')[0] : String(error));
   }
 }
-
-if (isStale()) {
-  const tsxCli = createRequire(import.meta.url).resolve('tsx/cli');
-  const build = spawnSync(process.execPath, [tsxCli, fileURLToPath(new URL('../scripts/build-bin.ts', import.meta.url))], {
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
-  if (build.status !== 0) {
-    process.stderr.write('bakery: could not rebuild packages/cli/dist/bakery.mjs; run: pnpm exec tsx packages/cli/scripts/build-bin.ts\n');
-    process.exit(3);
-  }
-}
-
-await import(bundle.href);
+if (ready) await import(pathToFileURL(`${DIST}/${ENTRY}`).href);

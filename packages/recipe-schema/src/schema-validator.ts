@@ -3,14 +3,14 @@
  * into a finding with a stable id through one keyword table (like cfn-lint's `rule_set`).
  * Users never see raw ajv output.
  */
-import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
+import { Ajv, type ErrorObject, type Options, type ValidateFunction } from 'ajv';
 import { readFileSync } from 'node:fs';
 import { SchemaCompilationError } from './errors.js';
 import type { JsonPath, RuleHit, RuleMeta } from './types.js';
 
 export type SchemaName = 'recipe' | 'component';
 
-const SCHEMA_FILES: Record<SchemaName, URL> = {
+export const SCHEMA_FILES: Record<SchemaName, URL> = {
   recipe: new URL('../schemas/recipe.schema.json', import.meta.url),
   component: new URL('../schemas/component.schema.json', import.meta.url),
 };
@@ -67,14 +67,30 @@ export interface SchemaHit extends RuleHit {
 const compiled = new Map<SchemaName, ValidateFunction>();
 let ajv: Ajv | undefined;
 
+/**
+ * The ajv every schema here is compiled with. The CLI bundle generates its precompiled
+ * validators with this same function (`extra` adds only the code-generation options).
+ */
+export function newAjv(extra: Options = {}): Ajv {
+  const instance = new Ajv({ allErrors: true, strict: true, allowUnionTypes: true, verbose: true, ...extra });
+  // `x-fix` holds a human sentence telling the author what to write; it is ours, not JSON Schema's.
+  instance.addVocabulary(['x-fix', 'markdownDescription']);
+  return instance;
+}
+
+/**
+ * Compiling both schemas costs about half a second, most of a one-recipe run. The CLI bundle
+ * replaces this global with validators generated at bundle time by ajv's standalone code from the
+ * same schemas and options; run from source it is undefined and the schemas are compiled here.
+ */
+function precompiledValidator(name: SchemaName): ValidateFunction | undefined {
+  return (globalThis as { __bakeryPrecompiledValidators?: Partial<Record<SchemaName, ValidateFunction>> }).__bakeryPrecompiledValidators?.[name];
+}
+
 function validatorFor(name: SchemaName): ValidateFunction {
-  const cached = compiled.get(name);
+  const cached = compiled.get(name) ?? precompiledValidator(name);
   if (cached) return cached;
-  if (!ajv) {
-    ajv = new Ajv({ allErrors: true, strict: true, allowUnionTypes: true, verbose: true });
-    // `x-fix` holds a human sentence telling the author what to write; it is ours, not JSON Schema's.
-    ajv.addVocabulary(['x-fix', 'markdownDescription']);
-  }
+  ajv ??= newAjv();
   try {
     const schema = JSON.parse(readFileSync(SCHEMA_FILES[name], 'utf8')) as object;
     const validate = ajv.compile(schema);

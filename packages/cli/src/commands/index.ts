@@ -6,6 +6,11 @@ import type { Command } from '../command.js';
 
 const REGISTRY: Readonly<Record<string, () => Promise<{ default: Command }>>> = {
   validate: () => import('./validate.js'),
+  lint: () => import('./lint.js'),
+  bundle: () => import('./bundle.js'),
+  build: () => import('./build.js'),
+  bump: () => import('./bump.js'),
+  new: () => import('./new.js'),
   publish: () => import('./publish.js'),
   doctor: () => import('./doctor.js'),
   help: () => import('./help.js'),

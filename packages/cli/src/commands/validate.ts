@@ -10,6 +10,7 @@ import {
 } from '@ami-bakery/recipe-schema';
 import { defineCommand } from '../command.js';
 import { UsageError } from '../errors.js';
+import { BASE_OPTION, versionGate } from '../gate.js';
 import { type Input, resolveInputs } from '../inputs.js';
 import { type Io, wantsColor } from '../io.js';
 import { cliVersion } from '../version.js';
@@ -34,6 +35,9 @@ export default defineCommand({
     'holding a recipe.yaml counts as that recipe). Without PATH: every recipes/*/recipe.yaml of the',
     'workspace.',
     '',
+    'Every recipe also passes the version gate: content changed since the git base (--base) needs a',
+    'higher version (RB4001). Outside a git work tree the gate is skipped with an info finding (RB4003).',
+    '',
     'Exit code: 0 when no unsuppressed error remains, 1 when one does, 2 for a usage error.',
   ].join('\n'),
   options: {
@@ -46,6 +50,7 @@ export default defineCommand({
       description: 'Also write a complete report to FILE, as SARIF (.sarif), JUnit (.xml) or JSON (.json). Repeatable.',
     },
     quiet: { type: 'boolean', short: 'q', description: 'Show errors only (reports stay complete).' },
+    base: BASE_OPTION,
   },
   run(args, io) {
     const format = args.values.format ?? 'stylish';
@@ -54,7 +59,9 @@ export default defineCommand({
     const output = args.values.output === undefined ? undefined : path.resolve(io.cwd, args.values.output);
 
     const inputs = args.positionals.length > 0 ? resolveInputs(args.positionals, io.cwd) : workspaceInputs(io);
+    const gate = versionGate(args.values.base, io);
     const { findings, sources } = validateAll(inputs, io.cwd);
+    for (const input of inputs) if (input.kind === 'recipe') findings.push(...gate.check(path.dirname(input.absolute)));
 
     const shown = args.values.quiet ? findings.filter(isFailing) : findings;
     const toolVersion = cliVersion();

@@ -1,0 +1,77 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { bundleSafely } from '../bundling.js';
+import { displayPath, type Finding } from '@ami-bakery/recipe-schema';
+import { checkTemplateFile } from '@ami-bakery/template-checks';
+import { defineCommand } from '../command.js';
+import { isFailing, OUTPUT_OPTIONS, planOutput, sourcesOf, writeFindings } from '../findings-output.js';
+import { resolveTargets } from '../targets.js';
+import { cfnLintAll, checkBundledTemplate, generatedTemplateDisplay, type LintTemplate, skippedNotice } from '../template-lint.js';
+import { findWorkspaceRoot } from '../workspace.js';
+
+export default defineCommand({
+  name: 'lint',
+  summary: 'Lint the CloudFormation each recipe bundles to: built-in template checks, then cfn-lint.',
+  usage: 'bakery lint [PATH...] [options]',
+  details: [
+    'PATH is a recipe folder or its recipe.yaml, a folder holding recipes, or a CloudFormation',
+    'template that already exists (*.template.json, *.template.yaml, template.yaml). Without PATH:',
+    'every recipes/*/recipe.yaml of the workspace.',
+    '',
+    'Each recipe is bundled in memory and its template checked; findings on values that come from',
+    'the recipe or a component are shown at that line. Then one cfn-lint process checks every',
+    'template. Without cfn-lint on PATH (or BAKERY_CFN_LINT) it is skipped with a notice, except',
+    'with CI=true, where that is an error (RB5091). A recipe with errors is not linted: its errors',
+    'are shown instead (bakery validate tells more).',
+    '',
+    'Exit code: 0 when no unsuppressed error remains, 1 when one does, 2 for a usage error.',
+  ].join('\n'),
+  options: OUTPUT_OPTIONS,
+  async run(args, io) {
+    const plan = planOutput(args.values, io);
+    const targets = resolveTargets(args.positionals, io, { templates: true });
+    const outDir = path.join(findWorkspaceRoot(io.cwd) ?? io.cwd, 'dist', 'bundle');
+
+    const findings: Finding[] = [];
+    const generated = new Map<string, string>();
+    const checked = new Map<string, string>();
+    const templates: LintTemplate[] = [];
+    for (const dir of targets.recipes) {
+      const result = bundleSafely(dir, { cwd: io.cwd, sourceCommit: null });
+      const recipeFile = displayPath(io.cwd, path.join(dir, 'recipe.yaml'));
+      const recipeText = readText(path.join(dir, 'recipe.yaml'));
+      if (recipeText !== undefined) checked.set(recipeFile, recipeText);
+      if (!result.ok || result.templateText === undefined) {
+        findings.push(...result.findings.filter(isFailing));
+        continue;
+      }
+      const display = generatedTemplateDisplay(outDir, result.name, io.cwd);
+      generated.set(display, result.templateText);
+      findings.push(...checkBundledTemplate(result, display, io.cwd));
+      templates.push({ kind: 'generated', display, text: result.templateText, links: result.links });
+    }
+    for (const absolute of targets.templates) {
+      const text = readText(absolute);
+      if (text !== undefined) checked.set(displayPath(io.cwd, absolute), text);
+      findings.push(...checkTemplateFile(absolute, { cwd: io.cwd }));
+      templates.push({ kind: 'file', absolute });
+    }
+
+    const cfnLint = await cfnLintAll(templates, io);
+    const notice = skippedNotice(cfnLint);
+    if (notice) io.stderr.write(notice);
+    findings.push(...cfnLint.findings);
+
+    const sources = new Map([...checked, ...sourcesOf(findings, io.cwd, generated)]);
+    writeFindings(plan, findings, sources, io);
+    return findings.some(isFailing) ? 1 : 0;
+  },
+});
+
+function readText(file: string): string | undefined {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,117 @@
+/**
+ * The PATH arguments of `lint`, `bundle` and `build`: recipe folders (or their recipe.yaml),
+ * folders holding recipes, and for `lint` CloudFormation templates that already exist.
+ */
+import { type Dirent, readdirSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { UsageError } from './errors.js';
+import type { Io } from './io.js';
+import { findWorkspaceRoot, workspaceRecipes } from './workspace.js';
+
+export interface Targets {
+  /** Absolute recipe folders, in argument order, then sorted within a walked folder. */
+  recipes: string[];
+  /** Absolute template files (only when templates are accepted). */
+  templates: string[];
+}
+
+const RECIPE_FILE = 'recipe.yaml';
+// Build output is skipped while walking (name it to lint it): a walk of the workspace would lint every bundle twice.
+const SKIPPED_FOLDERS = new Set(['node_modules', 'dist', 'cdk.out', 'coverage']);
+/** `x.template.json`, `x.template.yaml`, and the bundle's own `template.yaml`. */
+const TEMPLATE_FILE = /(?:^|\.)template\.(?:json|ya?ml)$/i;
+
+export function isTemplateFile(file: string): boolean {
+  return TEMPLATE_FILE.test(path.basename(file));
+}
+
+export function resolveTargets(paths: readonly string[], io: Io, options: { templates: boolean }): Targets {
+  const targets: Targets = { recipes: [], templates: [] };
+  if (paths.length === 0) {
+    targets.recipes = workspaceRecipes(workspaceRootOf(io, 'name the recipes')).map((file) => path.dirname(file));
+    if (targets.recipes.length === 0) io.stderr.write(`bakery: no recipes/*/recipe.yaml under ${findWorkspaceRoot(io.cwd)}\n`);
+    return targets;
+  }
+  const seen = new Set<string>();
+  const add = (list: string[], absolute: string) => {
+    if (seen.has(absolute)) return;
+    seen.add(absolute);
+    list.push(absolute);
+  };
+  for (const given of paths) {
+    const absolute = path.resolve(io.cwd, given);
+    const kind = kindOf(absolute);
+    if (kind === undefined) throw new UsageError(`no such file or folder: ${given}`);
+    if (kind === 'file') {
+      if (path.basename(absolute) === RECIPE_FILE) add(targets.recipes, path.dirname(absolute));
+      else if (options.templates && isTemplateFile(absolute)) add(targets.templates, absolute);
+      else throw new UsageError(`${given} is not a recipe.yaml${options.templates ? ' or a CloudFormation template (*.template.json, template.yaml)' : ''}`);
+      continue;
+    }
+    const before = targets.recipes.length + targets.templates.length;
+    walk(absolute, options.templates, (found, isRecipe) => add(isRecipe ? targets.recipes : targets.templates, found));
+    if (targets.recipes.length + targets.templates.length === before && !alreadyCovered(absolute, seen)) {
+      throw new UsageError(`no recipe${options.templates ? ' or CloudFormation template' : ''} under ${given}`);
+    }
+  }
+  return targets;
+}
+
+/** The workspace root; `what` tells the user what to pass instead when there is none. */
+export function workspaceRootOf(io: Io, what: string): string {
+  const root = findWorkspaceRoot(io.cwd);
+  if (root === undefined) throw new UsageError(`no pnpm-workspace.yaml at or above ${io.cwd}; ${what}`);
+  return root;
+}
+
+function walk(dir: string, templates: boolean, found: (absolute: string, isRecipe: boolean) => void): void {
+  if (kindOf(path.join(dir, RECIPE_FILE)) === 'file') {
+    found(dir, true);
+    return;
+  }
+  let entries: Dirent[];
+  try {
+    entries = readdirSync(dir, { withFileTypes: true });
+  } catch {
+    return;
+  }
+  entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  for (const entry of entries) {
+    const absolute = path.join(dir, entry.name);
+    // Symlinked folders are not followed, so a loop cannot hang the walk.
+    if (entry.isDirectory()) {
+      if (!SKIPPED_FOLDERS.has(entry.name) && !entry.name.startsWith('.')) walk(absolute, templates, found);
+    } else if (templates && (entry.isFile() || entry.isSymbolicLink()) && isTemplateFile(entry.name)) {
+      found(absolute, false);
+    }
+  }
+}
+
+/** A folder whose recipes were all named before (e.g. `recipes/a recipes`) is not an empty folder. */
+function alreadyCovered(dir: string, seen: ReadonlySet<string>): boolean {
+  const prefix = dir.endsWith(path.sep) ? dir : `${dir}${path.sep}`;
+  return [...seen].some((item) => item === dir || item.startsWith(prefix));
+}
+
+function kindOf(absolute: string): 'file' | 'folder' | undefined {
+  try {
+    const stat = statSync(absolute);
+    return stat.isDirectory() ? 'folder' : stat.isFile() ? 'file' : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** One recipe named on the command line: its folder, its recipe.yaml, or its name under `recipes/`. */
+export function resolveRecipe(given: string, io: Io): string {
+  const absolute = path.resolve(io.cwd, given);
+  const kind = kindOf(absolute);
+  if (kind === 'file' && path.basename(absolute) === RECIPE_FILE) return path.dirname(absolute);
+  if (kind === 'folder' && kindOf(path.join(absolute, RECIPE_FILE)) === 'file') return absolute;
+  const root = findWorkspaceRoot(io.cwd);
+  if (root !== undefined && /^[a-z0-9][a-z0-9-]*$/.test(given)) {
+    const named = path.join(root, 'recipes', given);
+    if (kindOf(path.join(named, RECIPE_FILE)) === 'file') return named;
+  }
+  throw new UsageError(`no recipe '${given}': name a recipe folder, its recipe.yaml, or a recipe under recipes/`);
+}
