@@ -16,7 +16,7 @@ import {
 } from 'nx/src/devkit-exports.js';
 
 export const RECIPE_GLOB = 'recipes/*/recipe.yaml';
-/** How targets call the CLI; the root `bakery` script runs `packages/cli/src/bin.ts`. */
+/** How targets call the CLI; the root `bakery` script runs the launcher `packages/cli/bin/bakery.mjs`. */
 export const BAKERY = 'pnpm bakery';
 export const RECIPE_TAG = 'type:recipe';
 
@@ -41,6 +41,16 @@ function productionFiles(folder: string): string[] {
 }
 
 const SCHEMA_FILES = [...productionFiles(TOOLCHAIN.schema), `{workspaceRoot}/${TOOLCHAIN.schema}/schemas/**/*`];
+/** The CLI's sources and its launcher, which builds and runs the bundle. */
+const CLI_FILES = [...productionFiles(TOOLCHAIN.cli), `{workspaceRoot}/${TOOLCHAIN.cli}/bin/**/*`];
+/**
+ * The commit the version gate compares with (validate): the explicit base, else the merge-base
+ * with main, so a moved base never replays a cached pass.
+ */
+const GIT_BASE = {
+  runtime:
+    'git rev-parse --verify -q "${BAKERY_BASE:-$NX_BASE}^{commit}" 2>/dev/null; git merge-base HEAD origin/main 2>/dev/null || git merge-base HEAD main 2>/dev/null || echo no-git-base',
+};
 /** The root `bakery` script and every locked dependency version (ajv, yaml, ...). */
 const WORKSPACE_FILES = ['{workspaceRoot}/package.json', '{workspaceRoot}/pnpm-lock.yaml'];
 const RECIPE_FILES = '{projectRoot}/**/*';
@@ -52,10 +62,20 @@ export function validateTarget(): TargetConfiguration {
     executor: 'nx:run-commands',
     options: { command: `${BAKERY} validate {projectRoot} --report reports/validate/{projectName}.sarif` },
     cache: true,
-    inputs: [RECIPE_FILES, ...SCHEMA_FILES, ...productionFiles(TOOLCHAIN.cli), ...WORKSPACE_FILES, { externalDependencies: ['ajv', 'yaml'] }] satisfies Inputs,
+    inputs: [
+      RECIPE_FILES,
+      ...SCHEMA_FILES,
+      ...productionFiles(TOOLCHAIN.bundler),
+      ...CLI_FILES,
+      ...WORKSPACE_FILES,
+      { externalDependencies: ['ajv', 'yaml'] },
+      { env: 'BAKERY_BASE' },
+      { env: 'NX_BASE' },
+      GIT_BASE,
+    ] satisfies Inputs,
     outputs: ['{workspaceRoot}/reports/validate/{projectName}.sarif'],
     metadata: {
-      description: 'Check recipe.yaml and its components: YAML, JSON Schema and recipe rules. Writes a SARIF report.',
+      description: 'Check recipe.yaml and its components: YAML, JSON Schema, recipe rules and the version gate. Writes a SARIF report.',
       technologies: ['ami-bakery'],
     },
   };
@@ -64,7 +84,7 @@ export function validateTarget(): TargetConfiguration {
 export function lintTarget(): TargetConfiguration {
   return {
     executor: 'nx:run-commands',
-    options: { command: `${BAKERY} lint {projectRoot}` },
+    options: { command: `${BAKERY} lint {projectRoot} --report reports/lint/{projectName}.sarif` },
     cache: true,
     inputs: [
       RECIPE_FILES,
@@ -72,15 +92,17 @@ export function lintTarget(): TargetConfiguration {
       ...productionFiles(TOOLCHAIN.bundler),
       ...productionFiles(TOOLCHAIN.templateChecks),
       ...productionFiles(TOOLCHAIN.cfnLint),
-      ...productionFiles(TOOLCHAIN.cli),
+      ...CLI_FILES,
       ...WORKSPACE_FILES,
       { externalDependencies: ['ajv', 'yaml'] },
       // cfn-lint is a Python tool outside the lockfile; its version changes what it reports.
       { runtime: 'cfn-lint --version 2>&1 || echo cfn-lint-missing' },
+      { env: 'BAKERY_CFN_LINT' },
+      { env: 'CI' },
     ] satisfies Inputs,
-    outputs: [],
+    outputs: ['{workspaceRoot}/reports/lint/{projectName}.sarif'],
     metadata: {
-      description: 'Lint the CloudFormation template the recipe bundles to: built-in template checks, then cfn-lint.',
+      description: 'Lint the CloudFormation template the recipe bundles to: built-in template checks, then cfn-lint. Writes a SARIF report.',
       technologies: ['ami-bakery', 'cloudformation'],
     },
   };
@@ -96,7 +118,7 @@ export function bundleTarget(): TargetConfiguration {
       RECIPE_FILES,
       ...SCHEMA_FILES,
       ...productionFiles(TOOLCHAIN.bundler),
-      ...productionFiles(TOOLCHAIN.cli),
+      ...CLI_FILES,
       ...WORKSPACE_FILES,
       { externalDependencies: ['ajv', 'yaml'] },
     ] satisfies Inputs,

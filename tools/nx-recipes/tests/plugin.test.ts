@@ -45,6 +45,7 @@ describe('Plugin: nx-recipes createNodes', () => {
                     "{workspaceRoot}/packages/recipe-bundler/package.json",
                     "{workspaceRoot}/packages/cli/src/**/*",
                     "{workspaceRoot}/packages/cli/package.json",
+                    "{workspaceRoot}/packages/cli/bin/**/*",
                     "{workspaceRoot}/package.json",
                     "{workspaceRoot}/pnpm-lock.yaml",
                     {
@@ -84,6 +85,7 @@ describe('Plugin: nx-recipes createNodes', () => {
                     "{workspaceRoot}/packages/cfn-lint/package.json",
                     "{workspaceRoot}/packages/cli/src/**/*",
                     "{workspaceRoot}/packages/cli/package.json",
+                    "{workspaceRoot}/packages/cli/bin/**/*",
                     "{workspaceRoot}/package.json",
                     "{workspaceRoot}/pnpm-lock.yaml",
                     {
@@ -95,18 +97,26 @@ describe('Plugin: nx-recipes createNodes', () => {
                     {
                       "runtime": "cfn-lint --version 2>&1 || echo cfn-lint-missing",
                     },
+                    {
+                      "env": "BAKERY_CFN_LINT",
+                    },
+                    {
+                      "env": "CI",
+                    },
                   ],
                   "metadata": {
-                    "description": "Lint the CloudFormation template the recipe bundles to: built-in template checks, then cfn-lint.",
+                    "description": "Lint the CloudFormation template the recipe bundles to: built-in template checks, then cfn-lint. Writes a SARIF report.",
                     "technologies": [
                       "ami-bakery",
                       "cloudformation",
                     ],
                   },
                   "options": {
-                    "command": "pnpm bakery lint {projectRoot}",
+                    "command": "pnpm bakery lint {projectRoot} --report reports/lint/{projectName}.sarif",
                   },
-                  "outputs": [],
+                  "outputs": [
+                    "{workspaceRoot}/reports/lint/{projectName}.sarif",
+                  ],
                 },
                 "validate": {
                   "cache": true,
@@ -116,8 +126,11 @@ describe('Plugin: nx-recipes createNodes', () => {
                     "{workspaceRoot}/packages/recipe-schema/src/**/*",
                     "{workspaceRoot}/packages/recipe-schema/package.json",
                     "{workspaceRoot}/packages/recipe-schema/schemas/**/*",
+                    "{workspaceRoot}/packages/recipe-bundler/src/**/*",
+                    "{workspaceRoot}/packages/recipe-bundler/package.json",
                     "{workspaceRoot}/packages/cli/src/**/*",
                     "{workspaceRoot}/packages/cli/package.json",
+                    "{workspaceRoot}/packages/cli/bin/**/*",
                     "{workspaceRoot}/package.json",
                     "{workspaceRoot}/pnpm-lock.yaml",
                     {
@@ -126,9 +139,18 @@ describe('Plugin: nx-recipes createNodes', () => {
                         "yaml",
                       ],
                     },
+                    {
+                      "env": "BAKERY_BASE",
+                    },
+                    {
+                      "env": "NX_BASE",
+                    },
+                    {
+                      "runtime": "git rev-parse --verify -q "\${BAKERY_BASE:-$NX_BASE}^{commit}" 2>/dev/null; git merge-base HEAD origin/main 2>/dev/null || git merge-base HEAD main 2>/dev/null || echo no-git-base",
+                    },
                   ],
                   "metadata": {
-                    "description": "Check recipe.yaml and its components: YAML, JSON Schema and recipe rules. Writes a SARIF report.",
+                    "description": "Check recipe.yaml and its components: YAML, JSON Schema, recipe rules and the version gate. Writes a SARIF report.",
                     "technologies": [
                       "ami-bakery",
                     ],
