@@ -9,7 +9,6 @@
 // repository from there, so the version gate still compares with the git base.
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, realpathSync, rmSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -46,8 +45,8 @@ async function validate(folders, cwd) {
     await import(pathToFileURL(launcher).href);
     return process.exitCode ?? 0;
   }
-  const tsx = createRequire(import.meta.url).resolve('tsx/esm/api');
-  (await import(pathToFileURL(tsx).href)).register();
+  // No prebuilt CLI in this checkout: load its TypeScript sources through tsx (slower to start).
+  (await import('tsx/esm/api')).register();
   const { main } = await import(pathToFileURL(cliMain).href);
   return main(argv, { stdout: process.stdout, stderr: process.stderr, cwd, env: process.env });
 }

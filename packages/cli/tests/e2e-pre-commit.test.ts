@@ -172,6 +172,28 @@ describe('pre-commit hook (e2e, real git in a temporary repository)', () => {
     expect(commit.stderr).toMatch(BOGUS_FINDING);
   });
 
+  it('runs the CLI sources through tsx when the checkout has no prebuilt launcher', () => {
+    // Prepare: a checkout whose packages/cli holds only src/ (no bin/bakery.mjs), with the hook script copied in.
+    const checkout = path.join(shims, 'checkout');
+    mkdirSync(path.join(checkout, 'tools/scripts'), { recursive: true });
+    mkdirSync(path.join(checkout, 'packages/cli'), { recursive: true });
+    copyFileSync(path.join(ROOT, 'tools/scripts/pre-commit.mjs'), path.join(checkout, 'tools/scripts/pre-commit.mjs'));
+    symlinkSync(path.join(ROOT, 'node_modules'), path.join(checkout, 'node_modules'));
+    symlinkSync(path.join(ROOT, 'packages/cli/src'), path.join(checkout, 'packages/cli/src'));
+    rmSync(path.join(repo, 'tools/scripts/pre-commit.mjs'));
+    symlinkSync(path.join(checkout, 'tools/scripts/pre-commit.mjs'), path.join(repo, 'tools/scripts/pre-commit.mjs'));
+    edit(RECIPE, (text) => BREAK(BUMP(text)));
+    git(['add', RECIPE]);
+
+    // Act
+    const commit = git(['commit', '-q', '-m', 'broken']);
+
+    // Assess
+    expect(commit.status).toBe(1);
+    expect(commit.stderr).toMatch(BOGUS_FINDING);
+    expect(existsSync(path.join(checkout, 'packages/cli/bin'))).toBe(false);
+  });
+
   it('passes a commit that touches no recipe without starting Node', () => {
     // Prepare: a `node` that leaves a mark and fails, first on PATH.
     const marker = path.join(shims, 'node-was-started');
