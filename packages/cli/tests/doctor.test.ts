@@ -1,9 +1,13 @@
+import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { describe, expect, it, vi } from 'vitest';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import {
   type CallerIdentity,
   createDoctorCommand,
   type DoctorProbes,
+  defaultProbes,
   NODE_MINIMUM,
   PNPM_VERSION,
   type ToolRun,
@@ -263,5 +267,98 @@ describe('Command: doctor', () => {
 
     // Assess
     expect(result).toEqual({ code: 2, stdout: '', stderr: 'bakery: doctor takes no arguments, got: pnpm\n' });
+  });
+});
+
+describe('Doctor probes on the real machine', () => {
+  const servers: Server[] = [];
+  const saved = { ...process.env };
+  afterEach(async () => {
+    for (const server of servers.splice(0)) await new Promise((resolve) => server.close(resolve));
+    for (const key of ['AWS_ENDPOINT_URL_STS', 'AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN', 'AWS_PROFILE']) {
+      if (saved[key] === undefined) delete process.env[key];
+      else process.env[key] = saved[key];
+    }
+  });
+
+  /** A local stand-in for STS; the SDK is pointed at it with AWS_ENDPOINT_URL_STS. */
+  async function fakeSts(answer: boolean): Promise<string[]> {
+    const bodies: string[] = [];
+    const server = createServer((request, response) => {
+      let body = '';
+      request.on('data', (chunk) => (body += chunk));
+      request.on('end', () => {
+        bodies.push(body);
+        if (!answer) return;
+        response.writeHead(200, { 'content-type': 'text/xml' });
+        response.end(
+          '<GetCallerIdentityResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/"><GetCallerIdentityResult>' +
+            '<Arn>assumed-role/ami-bakery-publish/ci</Arn><UserId>AROAEXAMPLE:ci</UserId><Account>111122223333</Account>' +
+            '</GetCallerIdentityResult><ResponseMetadata><RequestId>r-1</RequestId></ResponseMetadata></GetCallerIdentityResponse>',
+        );
+      });
+    });
+    servers.push(server);
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    Object.assign(process.env, {
+      AWS_ENDPOINT_URL_STS: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+      AWS_ACCESS_KEY_ID: 'AKIAEXAMPLE',
+      AWS_SECRET_ACCESS_KEY: 'example-secret',
+    });
+    delete process.env.AWS_SESSION_TOKEN;
+    delete process.env.AWS_PROFILE;
+    return bodies;
+  }
+
+  it('reads the versions of Node.js and git', async () => {
+    // Prepare: the real Node.js and git probes; the other tools answer as on a complete machine.
+    let stdout = '';
+    const command = createDoctorCommand({
+      run: async (tool, args) => (tool === 'git' ? defaultProbes.run(tool, args) : (COMPLETE[tool] ?? notFound)),
+    });
+
+    // Act
+    const code = await command.run(
+      { values: {}, positionals: [] },
+      { stdout: { write: (t: string) => (stdout += t) }, stderr: { write: () => true }, cwd: HOME, env: {} },
+    );
+
+    // Assess
+    const git = /(\d+\.\d+\.\d+)/.exec(execFileSync('git', ['--version'], { encoding: 'utf8' }))?.[1];
+    expect(row(stdout, 'Node.js')).toBe(`Node.js >= 20.19.0 | ok | ${process.versions.node}`);
+    expect(row(stdout, 'git')).toBe(`git | ok | ${git}`);
+    expect(code).toBe(0);
+  });
+
+  it('reports a tool that is not on PATH as not found', async () => {
+    // Act
+    const run = await defaultProbes.run('bakery-no-such-tool', ['--version']);
+
+    // Assess
+    expect(run).toEqual({ found: false, code: null, stdout: '', stderr: '' });
+  });
+
+  it('asks STS GetCallerIdentity in the given region', async () => {
+    // Prepare
+    const bodies = await fakeSts(true);
+
+    // Act
+    const identity = await defaultProbes.callerIdentity('eu-central-1', 5_000);
+
+    // Assess
+    expect(identity).toEqual({ account: '111122223333', arn: 'assumed-role/ami-bakery-publish/ci' });
+    expect(bodies).toEqual(['Action=GetCallerIdentity&Version=2011-06-15']);
+  });
+
+  it('gives up on an STS endpoint that does not answer', async () => {
+    // Prepare
+    const bodies = await fakeSts(false);
+
+    // Act
+    const call = defaultProbes.callerIdentity('eu-central-1', 300);
+
+    // Assess
+    await expect(call).rejects.toMatchObject({ name: expect.stringMatching(/^(AbortError|TimeoutError)$/) });
+    expect(bodies).toEqual(['Action=GetCallerIdentity&Version=2011-06-15']);
   });
 });

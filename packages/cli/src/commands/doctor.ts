@@ -61,7 +61,8 @@ async function stsCallerIdentity(region: string, timeoutMs: number): Promise<Cal
   }
 }
 
-const REAL_PROBES: DoctorProbes = {
+/** What doctor looks at on the real machine. */
+export const defaultProbes: DoctorProbes = {
   nodeVersion: () => process.versions.node,
   run: runTool,
   fileExists: existsSync,
@@ -204,7 +205,7 @@ function table(checks: readonly Check[]): string {
 }
 
 export function createDoctorCommand(overrides: Partial<DoctorProbes> = {}): Command {
-  const probes: DoctorProbes = { ...REAL_PROBES, ...overrides };
+  const probes: DoctorProbes = { ...defaultProbes, ...overrides };
   return defineCommand({
     name: 'doctor',
     summary: 'Check the tools this workspace needs (Node.js, pnpm, git, cfn-lint, moto_server, AWS credentials).',
