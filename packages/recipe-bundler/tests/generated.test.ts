@@ -1,0 +1,140 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { generateWindowsControls } from '@ami-bakery/recipe-schema';
+import { afterEach, describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+import { bundleRecipe, checkVersions } from '../src/index.js';
+import { at, bundleFixture, FIXTURES, PACKAGE_DIR } from './helpers/fixtures.js';
+import { RecipeRepo } from './helpers/recipe-repo.js';
+
+const sub = (text: string) => ({ 'Fn::Sub': text });
+const TABLE = 'controls/settings.yaml';
+
+let current: RecipeRepo | undefined;
+afterEach(() => {
+  current?.cleanup();
+  current = undefined;
+});
+
+describe('bundleRecipe: generated components', () => {
+  const { template, manifest, links } = bundleFixture('generated-windows');
+  const table = parse(readFileSync(path.join(FIXTURES, 'generated-windows', TABLE), 'utf8'));
+  const expected = generateWindowsControls(table, { baseName: 'generated-windows-settings', tableFile: TABLE });
+
+  it('deploys each generated document as a component of its own, with the document as Data', () => {
+    const parts = expected.map((document, i) => ({
+      Name: sub(`\${AWS::StackName}-settings-part-${i + 1}`),
+      Version: '2.1.0',
+      Platform: 'Windows',
+      Data: document.text,
+      ChangeDescription: expect.stringMatching(new RegExp(`^controls/settings\\.yaml 2\\.1\\.0 part ${i + 1} of ${expected.length} \\(sha256 [0-9a-f]{16}\\)$`)),
+    }));
+    expect(expected.length).toBeGreaterThanOrEqual(1);
+    expect(expected.map((_, i) => at(template, `Resources.ComponentSettingsPart${i + 1}.Properties`))).toEqual(parts.map((p) => expect.objectContaining(p)));
+  });
+
+  it('lists the parts in place of the entry in the image recipe', () => {
+    expect(at(template, 'Resources.ImageRecipe.Properties.Components')).toEqual([
+      { ComponentArn: sub('arn:${AWS::Partition}:imagebuilder:${AWS::Region}:aws:component/update-windows/x.x.x') },
+      ...expected.map((_, i) => ({ ComponentArn: { 'Fn::GetAtt': [`ComponentSettingsPart${i + 1}`, 'Arn'] } })),
+      { ComponentArn: sub('arn:${AWS::Partition}:imagebuilder:${AWS::Region}:aws:component/reboot-test-windows/x.x.x') },
+    ]);
+  });
+
+  it('records the table as an input and every part as a local component of the table', () => {
+    expect(manifest?.inputs.map((i) => i.path)).toEqual([TABLE, 'recipe.yaml']);
+    expect(manifest?.components.filter((c) => c.file === TABLE)).toEqual(
+      expected.map((_, i) => ({ kind: 'local', name: `ami-bakery-recipe-generated-windows-settings-part-${i + 1}`, version: '2.1.0', file: TABLE })),
+    );
+  });
+
+  it('links each part to the table, so template findings land in the file the author edits', () => {
+    expect(links).toContainEqual({ templatePath: ['Resources', 'ComponentSettingsPart1'], file: `tests/fixtures/generated-windows/${TABLE}`, path: [] });
+    expect(links).toContainEqual({ templatePath: ['Resources', 'ComponentSettingsPart1', 'Properties', 'Name'], file: 'tests/fixtures/generated-windows/recipe.yaml', path: ['components', 1, 'table'] });
+  });
+
+  it('changes the content hash with a table value, not with a table comment', () => {
+    // Prepare
+    current = new RecipeRepo('generated-windows');
+    const before = bundleRecipe(current.recipeDir, { cwd: PACKAGE_DIR, sourceCommit: null }).manifest?.contentHash;
+
+    // Act
+    current.edit(TABLE, (t) => `# reviewed\n${t}`);
+    const commented = bundleRecipe(current.recipeDir, { cwd: PACKAGE_DIR, sourceCommit: null }).manifest?.contentHash;
+    current.edit(TABLE, (t) => t.replace('value: 255', 'value: 253'));
+    const changed = bundleRecipe(current.recipeDir, { cwd: PACKAGE_DIR, sourceCommit: null }).manifest?.contentHash;
+
+    // Assess
+    expect(commented).toBe(before);
+    expect(changed).not.toBe(before);
+  });
+
+  it('asks for a version bump when the table changed but the entry version did not (RB4001)', () => {
+    // Prepare
+    const r = (current = new RecipeRepo('generated-windows'));
+    r.edit(TABLE, (t) => t.replace('value: 255', 'value: 253'));
+
+    // Act
+    const findings = checkVersions(r.relativeDir, { base: r.base, cwd: r.dir });
+
+    // Assess
+    const line = r.lineOf('recipe.yaml', 'version: 2.1.0');
+    expect(findings.map((f) => `${f.ruleId} ${f.path.join('.')} ${f.range.start.line}:${f.range.start.column}`)).toEqual([`RB4001 components.1.version ${line}:14`]);
+    expect(findings[0]?.message).toContain(`Component ${TABLE} changed since`);
+  });
+});
+
+describe('bundleRecipe: artifact bucket placeholders', () => {
+  const { template, parameters } = bundleFixture('evidence-linux');
+
+  it('replaces the placeholders: the bucket by the ArtifactBucketName parameter, the prefix by evidence/<recipe>', () => {
+    expect(at(template, 'Resources.ImageRecipe.Properties.Components.0.Parameters')).toEqual([
+      { Name: 'Bucket', Value: [{ Ref: 'ArtifactBucketName' }] },
+      { Name: 'Prefix', Value: ['evidence/evidence-linux'] },
+      { Name: 'Destination', Value: [sub('s3://${ArtifactBucketName}/evidence/evidence-linux/${!literal}/')] },
+    ]);
+    expect(parameters).toContain('ArtifactBucketName');
+  });
+
+  it('lets the build instance write under the evidence prefix, next to its build logs', () => {
+    expect(at(template, 'Resources.InstanceRole.Properties.Policies')).toEqual([
+      {
+        'Fn::If': [
+          'HasArtifactBucket',
+          {
+            PolicyName: 'write-build-logs',
+            PolicyDocument: {
+              Version: '2012-10-17',
+              Statement: [{ Sid: 'WriteBuildLogs', Effect: 'Allow', Action: 's3:PutObject', Resource: sub('arn:${AWS::Partition}:s3:::${ArtifactBucketName}/image-builder-logs/evidence-linux/*') }],
+            },
+          },
+          { Ref: 'AWS::NoValue' },
+        ],
+      },
+      {
+        PolicyName: 'write-evidence',
+        PolicyDocument: {
+          Version: '2012-10-17',
+          Statement: [{ Sid: 'WriteEvidence', Effect: 'Allow', Action: 's3:PutObject', Resource: sub('arn:${AWS::Partition}:s3:::${ArtifactBucketName}/evidence/evidence-linux/*') }],
+        },
+      },
+    ]);
+  });
+
+  it('refuses to deploy without the bucket, naming where the component uploads', () => {
+    expect(at(template, 'Rules.ArtifactBucketRequired')).toEqual({
+      Assertions: [
+        {
+          Assert: { 'Fn::Not': [{ 'Fn::Equals': [{ Ref: 'ArtifactBucketName' }, ''] }] },
+          AssertDescription: 'ArtifactBucketName must be set: a component of the recipe uploads to s3://<ArtifactBucketName>/evidence/evidence-linux/.',
+        },
+      ],
+    });
+  });
+
+  it('adds neither grant nor rule to a recipe without placeholders', () => {
+    const plain = bundleFixture('full-linux').template;
+    expect(JSON.stringify(plain.Resources)).not.toContain('write-evidence');
+    expect(at(plain, 'Rules.ArtifactBucketRequired')).toBeUndefined();
+  });
+});
