@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
-import { renderRulesDoc } from '../../../tools/scripts/rules-doc.js';
+import { renderRulesDoc, withReadmeRules } from '../../../tools/scripts/rules-doc.js';
 
 const TSX_CLI = createRequire(import.meta.url).resolve('tsx/cli');
 const SCRIPT = fileURLToPath(new URL('../../../tools/scripts/rules-doc.ts', import.meta.url));
@@ -87,5 +87,33 @@ describe('Script: rules-doc', () => {
       | <a id="x100"></a>X100 | \`odd\` | info | Not an RB id. |
       "
     `);
+  });
+
+  it('fills the README rules section between its markers, linking each id to docs/rules.md, and --check catches a stale one', () => {
+    // Prepare
+    const rules = [
+      { id: 'RB0001', slug: 'yaml-syntax', severity: 'error' as const, description: 'The file is valid YAML.' },
+      { id: 'RB3003', slug: 'imdsv2-required', severity: 'error' as const, description: 'IMDSv2 | required.' },
+    ];
+    const readme = path.join(temp, 'README.md');
+    writeFileSync(readme, '# Title\n\n<!-- rules:start -->\nold\n<!-- rules:end -->\n\nAfter.\n');
+
+    // Act
+    const filled = withReadmeRules('# T\n<!-- rules:start -->\n<!-- rules:end -->\ntail\n', rules);
+    const noMarkers = withReadmeRules('# T\n', rules);
+    const stale = rulesDoc('--check', '--file', path.join(temp, 'rules-for-readme.md'), '--readme', readme);
+    rulesDoc('--file', path.join(temp, 'rules-for-readme.md'), '--readme', readme);
+    const fresh = rulesDoc('--check', '--file', path.join(temp, 'rules-for-readme.md'), '--readme', readme);
+
+    // Assess
+    expect(filled).toContain('| [RB3003](docs/rules.md#rb3003) | error | `imdsv2-required`: IMDSv2 \\| required. |');
+    expect(filled?.endsWith('<!-- rules:end -->\ntail\n')).toBe(true);
+    expect(noMarkers).toBeUndefined();
+    expect(stale.status).toBe(1);
+    expect(fresh.status).toBe(0);
+    const written = readFileSync(readme, 'utf8');
+    expect(written.startsWith('# Title\n\n<!-- rules:start -->\n')).toBe(true);
+    expect(written).toContain('[RB0001](docs/rules.md#rb0001)');
+    expect(written.endsWith('<!-- rules:end -->\n\nAfter.\n')).toBe(true);
   });
 });
