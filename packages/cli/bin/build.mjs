@@ -105,7 +105,9 @@ export async function buildBundle({ outDir = DIST, precompile = true, log = (lin
         inject.push(validators);
         extraInputs.push(path.join(SCHEMA_DIR, 'schemas/recipe.schema.json'), path.join(SCHEMA_DIR, 'schemas/component.schema.json'));
       } catch (error) {
-        log(`bakery: building without precompiled schema validators (${error instanceof Error ? error.message.split('\n')[0] : error}); start-up is slower.`);
+        log(
+          `bakery: building without precompiled schema validators (${error instanceof Error ? error.message.split('\n')[0] : error}); start-up is slower.`,
+        );
       }
     }
     const result = await esbuild.build({
@@ -212,5 +214,7 @@ function removeOldChunks(outDir, keep) {
 
 if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
   const meta = await buildBundle();
-  process.stdout.write(`${path.join(DIST, ENTRY)} (${meta.outputs.length} files, ${meta.inputs.length} inputs, precompiled validators: ${meta.precompiledValidators ? 'yes' : 'no'})\n`);
+  process.stdout.write(
+    `${path.join(DIST, ENTRY)} (${meta.outputs.length} files, ${meta.inputs.length} inputs, precompiled validators: ${meta.precompiledValidators ? 'yes' : 'no'})\n`,
+  );
 }

@@ -37,7 +37,8 @@ export function changesSince(recipeDir: string, commit: string, git: GitRunner):
 
   const changed: string[] = [];
   const recipe = asRecord(parsed.parsed.data);
-  if (!base.ok || canonicalJson(withoutVersion(recipe)) !== canonicalJson(withoutVersion(asRecord(base.parsed.data)))) changed.push('recipe.yaml');
+  if (!base.ok || canonicalJson(withoutVersion(recipe)) !== canonicalJson(withoutVersion(asRecord(base.parsed.data))))
+    changed.push('recipe.yaml');
   for (const file of localFiles(recipe)) {
     const absolute = path.resolve(recipeDir, file);
     const now = readText(absolute);

@@ -56,7 +56,11 @@ export function planOutput(values: OutputValues, io: Io): OutputPlan {
 
 export function writeFindings(plan: OutputPlan, findings: readonly Finding[], sources: ReadonlyMap<string, string>, io: Io): void {
   const shown = plan.quiet ? findings.filter(isFailing) : findings;
-  const text = formatters[plan.format](shown, { sources, toolVersion: cliVersion(), color: plan.format === 'stylish' && plan.output === undefined && wantsColor(io) });
+  const text = formatters[plan.format](shown, {
+    sources,
+    toolVersion: cliVersion(),
+    color: plan.format === 'stylish' && plan.output === undefined && wantsColor(io),
+  });
   writeReports(plan, findings, sources);
   if (plan.output === undefined) io.stdout.write(text);
   else writeFileAtomic(plan.output, text);

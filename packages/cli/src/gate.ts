@@ -12,7 +12,8 @@ import type { Io } from './io.js';
 export const BASE_OPTION = {
   type: 'string',
   valueName: 'REF',
-  description: 'Git ref the version gate compares with (default BAKERY_BASE, NX_BASE, else the merge-base of HEAD with origin/main or main).',
+  description:
+    'Git ref the version gate compares with (default BAKERY_BASE, NX_BASE, else the merge-base of HEAD with origin/main or main).',
 } as const satisfies OptionSpec;
 
 export interface Gate {

@@ -18,7 +18,8 @@ interface TreeEntry {
 
 /** Most bytes one `cat-file --batch` call reads ahead; beyond that files are read one at a time. */
 const PREFETCH_LIMIT = 64 * 1024 * 1024;
-const NOT_A_REPO: GitResult = { ok: false, stdout: '' };
+/** What git says, in GitRunner terms, to a question it cannot answer (no work tree, no such file). */
+const FAILED: GitResult = { ok: false, stdout: '' };
 
 export function cachingGit(run: GitRunner = runGit, env: Readonly<Record<string, string | undefined>> = process.env): GitRunner {
   const answers = new Map<string, GitResult>();
@@ -41,7 +42,12 @@ export function cachingGit(run: GitRunner = runGit, env: Readonly<Record<string,
     const tree = treeOf(root, commit);
     if (tree === undefined) return undefined;
     const entry = tree.get(file);
-    if (entry === undefined) return NOT_A_REPO;
+    if (entry === undefined) {
+      // `ls-tree -r` lists files only: a folder's listing is git's to print.
+      const folder = `${file.replace(/\/$/, '')}/`;
+      for (const name of tree.keys()) if (name.startsWith(folder)) return undefined;
+      return FAILED;
+    }
     if (entry.type !== 'blob') return undefined;
     if (!blobs.has(entry.oid)) {
       const group = file.includes('/') ? `${file.slice(0, file.indexOf('/'))}/` : file;
@@ -66,7 +72,7 @@ export function cachingGit(run: GitRunner = runGit, env: Readonly<Record<string,
 
   return (args, cwd) => {
     const holder = gitEnvSet ? undefined : gitHolder(cwd);
-    if (!gitEnvSet && holder === undefined) return NOT_A_REPO;
+    if (!gitEnvSet && holder === undefined) return FAILED;
     const key = `${holder ?? path.resolve(cwd)}\u0000${args.join('\u0000')}`;
     const known = answers.get(key);
     if (known) return known;

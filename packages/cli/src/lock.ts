@@ -38,7 +38,8 @@ export function withLock<T>(target: string, work: () => T, options: LockOptions 
       rmSync(lock, { recursive: true, force: true });
       continue;
     }
-    if (Date.now() > deadline) throw new UsageError(`waited ${Math.round(timeoutMs / 1000)} s for ${lock}; if no other bakery command is running, remove it`);
+    if (Date.now() > deadline)
+      throw new UsageError(`waited ${Math.round(timeoutMs / 1000)} s for ${lock}; if no other bakery command is running, remove it`);
     sleep(POLL_MS);
   }
   try {

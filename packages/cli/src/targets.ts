@@ -45,7 +45,10 @@ export function resolveTargets(paths: readonly string[], io: Io, options: { temp
     if (kind === 'file') {
       if (path.basename(absolute) === RECIPE_FILE) add(targets.recipes, path.dirname(absolute));
       else if (options.templates && isTemplateFile(absolute)) add(targets.templates, absolute);
-      else throw new UsageError(`${given} is not a recipe.yaml${options.templates ? ' or a CloudFormation template (*.template.json, template.yaml)' : ''}`);
+      else
+        throw new UsageError(
+          `${given} is not a recipe.yaml${options.templates ? ' or a CloudFormation template (*.template.json, template.yaml)' : ''}`,
+        );
       continue;
     }
     const before = targets.recipes.length + targets.templates.length;

@@ -15,7 +15,9 @@ import { checkTemplate, readSourceFrom, type SourceLink } from '@ami-bakery/temp
 import type { Io } from './io.js';
 
 /** One template for cfn-lint: generated in memory (text and links) or a file that exists. */
-export type LintTemplate = { kind: 'generated'; display: string; text: string; links: readonly SourceLink[] } | { kind: 'file'; absolute: string };
+export type LintTemplate =
+  | { kind: 'generated'; display: string; text: string; links: readonly SourceLink[] }
+  | { kind: 'file'; absolute: string };
 
 /** Where the generated template of recipe `name` is shown: its place in the bundle folder. */
 export function generatedTemplateDisplay(outDir: string, name: string, cwd: string): string {
@@ -76,7 +78,11 @@ export async function cfnLintAll(templates: readonly LintTemplate[], io: Io): Pr
       return shown === undefined ? finding : { ...finding, file: shown };
     });
     const failed = result.status === 'ran' && findings.some((f) => isToolFinding(f) && f.ruleId !== CFN_LINT_RULES.missing.id);
-    return { status: failed ? 'failed' : result.status, findings, ...(result.skippedReason ? { skippedReason: result.skippedReason } : {}) };
+    return {
+      status: failed ? 'failed' : result.status,
+      findings,
+      ...(result.skippedReason ? { skippedReason: result.skippedReason } : {}),
+    };
   } finally {
     rmSync(scratch, { recursive: true, force: true });
   }

@@ -30,7 +30,9 @@ describe('Command: bundle', () => {
 
     // Assess
     expect(result.stdout).toBe(
-      ['al2023-hardened  1.2.0  dist/bundle/recipes/al2023-hardened', 'imds-optional    2.0.0  not bundled: 1 error', ...REFUSED].join('\n'),
+      ['al2023-hardened  1.2.0  dist/bundle/recipes/al2023-hardened', 'imds-optional    2.0.0  not bundled: 1 error', ...REFUSED].join(
+        '\n',
+      ),
     );
     expect(result.stderr).toBe('');
     expect(result.code).toBe(1);
@@ -79,7 +81,9 @@ describe('Command: bundle', () => {
     await bakery(['bundle', '--no-stack'], { cwd: root });
     const second = snapshotFiles(out);
     rmSync(out, { recursive: true });
-    await bakery(['bundle', 'al2023-hardened', 'imds-optional', '--out', '../dist/bundle', '--no-stack'], { cwd: path.join(root, 'recipes') });
+    await bakery(['bundle', 'al2023-hardened', 'imds-optional', '--out', '../dist/bundle', '--no-stack'], {
+      cwd: path.join(root, 'recipes'),
+    });
     const fromElsewhere = snapshotFiles(out);
 
     // Assess

@@ -95,16 +95,26 @@ describe('Command: lint', () => {
     const dir = tempDir();
 
     // Act
-    const result = await run(['lint', 'recipes/imds-optional', 'templates', '--output', path.join(dir, 'out.txt'), '--report', path.join(dir, 'lint.sarif')]);
+    const result = await run([
+      'lint',
+      'recipes/imds-optional',
+      'templates',
+      '--output',
+      path.join(dir, 'out.txt'),
+      '--report',
+      path.join(dir, 'lint.sarif'),
+    ]);
 
     // Assess
     expect(result).toEqual({ code: 1, stdout: '', stderr: CFN_LINT_MISSING_NOTICE });
     expect(readFileSync(path.join(dir, 'out.txt'), 'utf8')).toMatch(/\n2 problems \(2 errors, 0 warnings\) in 2 files\.\n$/);
     const sarif = JSON.parse(readFileSync(path.join(dir, 'lint.sarif'), 'utf8'));
-    expect(sarif.runs[0].results.map((r: { ruleId: string; locations: { physicalLocation: { artifactLocation: { uri: string } } }[] }) => `${r.locations[0]?.physicalLocation.artifactLocation.uri} ${r.ruleId}`)).toEqual([
-      'recipes/imds-optional/recipe.yaml RB3003',
-      'templates/topic.template.json RB5001',
-    ]);
+    expect(
+      sarif.runs[0].results.map(
+        (r: { ruleId: string; locations: { physicalLocation: { artifactLocation: { uri: string } } }[] }) =>
+          `${r.locations[0]?.physicalLocation.artifactLocation.uri} ${r.ruleId}`,
+      ),
+    ).toEqual(['recipes/imds-optional/recipe.yaml RB3003', 'templates/topic.template.json RB5001']);
   });
 
   describe('usage errors: one line on stderr, exit code 2', () => {
@@ -112,10 +122,15 @@ describe('Command: lint', () => {
       {
         name: 'a file that is neither a recipe nor a template',
         argv: ['lint', 'recipes/al2023-hardened/components/harden-ssh.yaml'],
-        stderr: 'bakery: recipes/al2023-hardened/components/harden-ssh.yaml is not a recipe.yaml or a CloudFormation template (*.template.json, template.yaml)\n',
+        stderr:
+          'bakery: recipes/al2023-hardened/components/harden-ssh.yaml is not a recipe.yaml or a CloudFormation template (*.template.json, template.yaml)\n',
       },
       { name: 'a missing path', argv: ['lint', 'recipes/nope'], stderr: 'bakery: no such file or folder: recipes/nope\n' },
-      { name: 'an unknown format', argv: ['lint', '--format', 'xml'], stderr: "bakery: unknown format 'xml'; use one of: stylish, json, sarif, junit\n" },
+      {
+        name: 'an unknown format',
+        argv: ['lint', '--format', 'xml'],
+        stderr: "bakery: unknown format 'xml'; use one of: stylish, json, sarif, junit\n",
+      },
     ])('$name', async ({ argv, stderr }) => {
       // Act
       const result = await run(argv);
@@ -140,14 +155,31 @@ describe('Command: lint', () => {
 
 describe('checkBundledTemplate: findings on a bundled template', () => {
   it.each([
-    { name: 'a value taken from the recipe goes to its line', at: ['ImageRecipe', 'BlockDeviceMappings', 0, 'Ebs', 'VolumeSize'], value: 'thirty', expected: 'recipes/al2023-hardened/recipe.yaml:19:14 RB5003' },
-    { name: 'a property under a recipe block goes to that block', at: ['InfrastructureConfiguration', 'Colour'], value: 'red', expected: 'recipes/al2023-hardened/recipe.yaml:15:1 RB5001' },
-    { name: 'a value the bundler made stays on the generated template', at: ['InstanceRole', 'Colour'], value: 'red', expected: 'dist/bundle/recipes/al2023-hardened/template.yaml:65:7 RB5001', line: '      Colour: red' },
+    {
+      name: 'a value taken from the recipe goes to its line',
+      at: ['ImageRecipe', 'BlockDeviceMappings', 0, 'Ebs', 'VolumeSize'],
+      value: 'thirty',
+      expected: 'recipes/al2023-hardened/recipe.yaml:19:14 RB5003',
+    },
+    {
+      name: 'a property under a recipe block goes to that block',
+      at: ['InfrastructureConfiguration', 'Colour'],
+      value: 'red',
+      expected: 'recipes/al2023-hardened/recipe.yaml:15:1 RB5001',
+    },
+    {
+      name: 'a value the bundler made stays on the generated template',
+      at: ['InstanceRole', 'Colour'],
+      value: 'red',
+      expected: 'dist/bundle/recipes/al2023-hardened/template.yaml:65:7 RB5001',
+      line: '      Colour: red',
+    },
   ])('$name', ({ at, value, expected, line }) => {
     // Prepare
     const result = bundleRecipe(path.join(PIPELINE, 'recipes/al2023-hardened'), { cwd: PIPELINE, sourceCommit: null });
     const [resource, ...property] = at as [string, ...(string | number)[]];
-    let node = (result.template as { Resources: Record<string, { Properties: Record<string | number, unknown> }> }).Resources[resource]?.Properties as Record<string | number, unknown>;
+    let node = (result.template as { Resources: Record<string, { Properties: Record<string | number, unknown> }> }).Resources[resource]
+      ?.Properties as Record<string | number, unknown>;
     for (const key of property.slice(0, -1)) node = node[key] as Record<string | number, unknown>;
     node[property.at(-1) as string | number] = value;
     const text = stringify(result.template, { version: '1.1', lineWidth: 0 });

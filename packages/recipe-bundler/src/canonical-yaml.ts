@@ -10,7 +10,20 @@
  * (`1.0`, `0755`, `True`): AWSTOE reads them with its own YAML rules, often into strings, so
  * `schemaVersion: 1.0` must not become `1`.
  */
-import { Document, isAlias, isMap, isPair, isScalar, isSeq, type Node, parseDocument, Scalar, type ScalarTag, YAMLMap, YAMLSeq } from 'yaml';
+import {
+  Document,
+  isAlias,
+  isMap,
+  isPair,
+  isScalar,
+  isSeq,
+  type Node,
+  parseDocument,
+  Scalar,
+  type ScalarTag,
+  YAMLMap,
+  YAMLSeq,
+} from 'yaml';
 import { compareCodeUnits } from './canonical.js';
 
 /** A plain scalar's source token, written back unchanged. */
@@ -68,7 +81,9 @@ function copy(node: unknown, doc: Document.Parsed, budget: { nodes: number }, ex
   if (isScalar(node)) return copyScalar(node);
   if (isMap(node)) {
     const map = new YAMLMap();
-    const pairs = node.items.filter(isPair).map((pair) => ({ key: copy(pair.key, doc, budget, expanding), value: copy(pair.value, doc, budget, expanding) }));
+    const pairs = node.items
+      .filter(isPair)
+      .map((pair) => ({ key: copy(pair.key, doc, budget, expanding), value: copy(pair.value, doc, budget, expanding) }));
     pairs.sort((a, b) => compareCodeUnits(sortKey(a.key), sortKey(b.key)));
     for (const { key, value } of pairs) map.add({ key, value } as never);
     return map;

@@ -102,7 +102,8 @@ export function lintTarget(): TargetConfiguration {
     ] satisfies Inputs,
     outputs: ['{workspaceRoot}/reports/lint/{projectName}.sarif'],
     metadata: {
-      description: 'Lint the CloudFormation template the recipe bundles to: built-in template checks, then cfn-lint. Writes a SARIF report.',
+      description:
+        'Lint the CloudFormation template the recipe bundles to: built-in template checks, then cfn-lint. Writes a SARIF report.',
       technologies: ['ami-bakery', 'cloudformation'],
     },
   };
@@ -162,8 +163,14 @@ export const createNodes: CreateNodes = createNodesV2;
 export const createDependencies: CreateDependencies = (_options, context) => {
   const projects = Object.entries(context.projects);
   const toolchainRoots: readonly string[] = Object.values(TOOLCHAIN);
-  const packages = projects.filter(([, project]) => toolchainRoots.includes(project.root)).map(([name]) => name).sort();
-  const recipes = projects.filter(([, project]) => project.tags?.includes(RECIPE_TAG)).map(([name]) => name).sort();
+  const packages = projects
+    .filter(([, project]) => toolchainRoots.includes(project.root))
+    .map(([name]) => name)
+    .sort();
+  const recipes = projects
+    .filter(([, project]) => project.tags?.includes(RECIPE_TAG))
+    .map(([name]) => name)
+    .sort();
   return recipes.flatMap((source) =>
     packages.map((target): RawProjectGraphDependency => ({ source, target, type: DependencyType.implicit })),
   );

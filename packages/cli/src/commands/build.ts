@@ -8,7 +8,15 @@ import { isFailing, OUTPUT_OPTIONS, planOutput, sourcesOf, tally, writeReports }
 import { BASE_OPTION, versionGate } from '../gate.js';
 import { wantsColor } from '../io.js';
 import { resolveTargets } from '../targets.js';
-import { type CfnLintRun, cfnLintAll, checkBundledTemplate, generatedTemplateDisplay, isToolFinding, type LintTemplate, skippedNotice } from '../template-lint.js';
+import {
+  type CfnLintRun,
+  cfnLintAll,
+  checkBundledTemplate,
+  generatedTemplateDisplay,
+  isToolFinding,
+  type LintTemplate,
+  skippedNotice,
+} from '../template-lint.js';
 import { countsText, plural, table } from '../text.js';
 
 interface RecipeRun {
@@ -53,11 +61,15 @@ export default defineCommand({
       const findings = [...result.findings, ...gate.check(dir), ...checkBundledTemplate(result, templateDisplay, io.cwd)];
       runs.push({ dir, result, templateDisplay, findings });
       const counts = tally(findings);
-      io.stdout.write(`${counts.errors > 0 ? '✗' : '✓'} ${result.name.padEnd(width)}  ${(result.version || '-').padEnd(8)}  ${countsText(counts)}\n`);
+      io.stdout.write(
+        `${counts.errors > 0 ? '✗' : '✓'} ${result.name.padEnd(width)}  ${(result.version || '-').padEnd(8)}  ${countsText(counts)}\n`,
+      );
     }
 
     const templates: LintTemplate[] = runs.flatMap((run) =>
-      run.result.ok && run.result.templateText !== undefined ? [{ kind: 'generated' as const, display: run.templateDisplay, text: run.result.templateText, links: run.result.links }] : [],
+      run.result.ok && run.result.templateText !== undefined
+        ? [{ kind: 'generated' as const, display: run.templateDisplay, text: run.result.templateText, links: run.result.links }]
+        : [],
     );
     const cfnLint = await cfnLintAll(templates, io);
     const notice = skippedNotice(cfnLint);
@@ -96,7 +108,9 @@ export default defineCommand({
     });
     io.stdout.write(`\n${table(['recipe', 'version', 'errors', 'warnings', 'cfn-lint', 'bundle'], rows, new Set([2, 3]))}`);
     const total = tally(findings);
-    io.stdout.write(`\n${clean.length} of ${plural(runs.length, 'recipe')} bundled to ${displayPath(io.cwd, outDir)}; ${countsText(total)}.\n`);
+    io.stdout.write(
+      `\n${clean.length} of ${plural(runs.length, 'recipe')} bundled to ${displayPath(io.cwd, outDir)}; ${countsText(total)}.\n`,
+    );
     if (written.stack && 'file' in written.stack) io.stdout.write(`bakery stack: ${displayPath(io.cwd, written.stack.file)}\n`);
     return total.errors > 0 ? 1 : 0;
   },
@@ -118,4 +132,3 @@ function attribute(cfnLint: CfnLintRun, runs: RecipeRun[], cwd: string): Finding
   }
   return general;
 }
-

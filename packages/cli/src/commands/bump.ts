@@ -32,7 +32,8 @@ export default defineCommand({
     if (given === undefined) throw new UsageError("bump needs the recipe to bump. Run 'bakery bump --help'.");
     if (extra.length > 0) throw new UsageError(`bump takes one recipe, got: ${args.positionals.join(' ')}`);
     const levels = (['major', 'minor', 'patch'] as const).filter((level) => args.values[level] === true);
-    if (levels.length > 1) throw new UsageError(`choose one of --major, --minor, --patch, not ${levels.map((l) => `--${l}`).join(' and ')}`);
+    if (levels.length > 1)
+      throw new UsageError(`choose one of --major, --minor, --patch, not ${levels.map((l) => `--${l}`).join(' and ')}`);
     const level: BumpLevel = levels[0] ?? 'patch';
     const dir = resolveRecipe(given, io);
     const recipeFile = displayPath(io.cwd, path.join(dir, 'recipe.yaml'));
@@ -46,7 +47,9 @@ export default defineCommand({
         return 1;
       }
       if (changes?.kind === 'compared' && changes.changed.length === 0) {
-        io.stderr.write(`bakery: nothing in ${displayPath(io.cwd, dir)} changed since ${resolved.base.ref} (comments and layout do not count); there is nothing to bump.\n`);
+        io.stderr.write(
+          `bakery: nothing in ${displayPath(io.cwd, dir)} changed since ${resolved.base.ref} (comments and layout do not count); there is nothing to bump.\n`,
+        );
         return 1;
       }
     } else {

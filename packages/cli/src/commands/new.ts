@@ -28,7 +28,11 @@ export default defineCommand({
     '2 for a usage error.',
   ].join('\n'),
   options: {
-    from: { type: 'string', valueName: 'RECIPE', description: 'Recipe to copy: a name under recipes/, a recipe folder or its recipe.yaml.' },
+    from: {
+      type: 'string',
+      valueName: 'RECIPE',
+      description: 'Recipe to copy: a name under recipes/, a recipe folder or its recipe.yaml.',
+    },
   },
   run(args, io) {
     const [name, ...extra] = args.positionals;
@@ -122,12 +126,15 @@ function rename(doc: Document, oldName: string, newName: string): string[] {
         const key = isScalar(pair.key) ? String(pair.key.value) : String(pair.key);
         const here = [...at, key];
         if (here.length === 1 && (key === 'parentImage' || key === 'suppressions')) continue;
-        if (here.length === 3 && (here[0] === 'components' || here[0] === 'tests') && ['managed', 'file', 'version'].includes(key)) continue;
+        if (here.length === 3 && (here[0] === 'components' || here[0] === 'tests') && ['managed', 'file', 'version'].includes(key))
+          continue;
         visit(pair.value as Node | null, here);
       }
       return;
     }
-    if (isSeq(node)) node.items.forEach((item, index) => visit(item as Node | null, [...at, index]));
+    if (isSeq(node)) {
+      for (const [index, item] of node.items.entries()) visit(item as Node | null, [...at, index]);
+    }
   };
   visit(doc.contents as Node | null, []);
   return renamed;
