@@ -113,7 +113,9 @@ export function bundleTarget(): TargetConfiguration {
   return {
     executor: 'nx:run-commands',
     options: { command: `${BAKERY} bundle {projectRoot} --out dist/bundle` },
-    cache: true,
+    // Never replayed from cache: each run also rewrites the shared manifest.json and the bakery
+    // stack template from every recipe folder present, which a replay would not restore.
+    cache: false,
     dependsOn: ['validate'],
     inputs: [
       RECIPE_FILES,

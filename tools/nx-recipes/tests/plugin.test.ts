@@ -31,7 +31,7 @@ describe('Plugin: nx-recipes createNodes', () => {
               ],
               "targets": {
                 "bundle": {
-                  "cache": true,
+                  "cache": false,
                   "dependsOn": [
                     "validate",
                   ],
@@ -186,13 +186,18 @@ describe('Plugin: nx-recipes createNodes', () => {
     for (const [, projects] of results) for (const [root, project] of Object.entries(projects)) expect(project.name).toBe(root.split('/').at(-1));
   });
 
-  it.each(['validate', 'lint', 'bundle'])('%s is cached and re-runs when the schema package or the recipe changes', async (target) => {
+  it.each([
+    { target: 'validate', cache: true },
+    { target: 'lint', cache: true },
+    // Its run rewrites the shared manifest and stack template, which a cache replay would not.
+    { target: 'bundle', cache: false },
+  ])('$target (cache: $cache) declares the schema package and the recipe as inputs', async ({ target, cache }) => {
     // Act
     const [[, projects]] = (await projectsFor(['recipes/a/recipe.yaml'])) as [[string, Record<string, ProjectConfiguration>]];
     const config = projects['recipes/a']?.targets?.[target];
 
     // Assess
-    expect(config?.cache).toBe(true);
+    expect(config?.cache).toBe(cache);
     expect(config?.inputs).toEqual(
       expect.arrayContaining([
         '{projectRoot}/**/*',
