@@ -92,6 +92,8 @@ interface SizeResult {
   cfnLintStatus: string;
   findings: number;
   stackMs: number;
+  /** Built-in pipeline time per shipped shape: [total ms, recipes]. */
+  byShape: Map<string, [number, number]>;
 }
 
 async function measure(count: number): Promise<SizeResult> {
@@ -117,9 +119,11 @@ async function measure(count: number): Promise<SizeResult> {
     const results = [];
     let checksMs = 0;
     let findings = 0;
+    const byShape = new Map<string, [number, number]>();
     const builtInStart = performance.now();
     for (const name of readdirSync(path.join(root, 'recipes')).sort()) {
       const dir = path.join(root, 'recipes', name);
+      const recipeStart = performance.now();
       const result = bundleSafely(dir, { cwd: root, git: gate.git });
       findings += result.findings.length + gate.check(dir).length;
       const display = generatedTemplateDisplay(outDir, result.name, root);
@@ -129,6 +133,9 @@ async function measure(count: number): Promise<SizeResult> {
       if (result.ok && result.templateText !== undefined)
         templates.push({ kind: 'generated', display, text: result.templateText, links: result.links });
       results.push(result);
+      const shape = name.replace(/^b\d+-/, '');
+      const [total, recipes] = byShape.get(shape) ?? [0, 0];
+      byShape.set(shape, [total + performance.now() - recipeStart, recipes + 1]);
     }
     const builtInMs = performance.now() - builtInStart;
     const cfnStart = performance.now();
@@ -153,6 +160,7 @@ async function measure(count: number): Promise<SizeResult> {
       cfnLintStatus: cfnLint.status,
       findings,
       stackMs,
+      byShape,
     };
   } finally {
     rmSync(root, { recursive: true, force: true });
@@ -205,6 +213,12 @@ const staleMs = performance.now() - staleStart;
 const precompiled = JSON.parse(readFileSync(meta, 'utf8')).precompiledValidators === true;
 const loadAfter = loadavg()[0] ?? 0;
 
+const largest = sizes.reduce((a, b) => (b.recipes > a.recipes ? b : a));
+const perShape = [...largest.byShape.entries()]
+  .map(([shape, [total, count]]) => [shape, total / count] as const)
+  .sort((a, b) => b[1] - a[1]);
+const slowest = perShape[0] ?? ['-', 0];
+const fastest = perShape.at(-1) ?? ['-', 0];
 const cfnVersion = spawnSync('cfn-lint', ['--version'], { encoding: 'utf8' }).stdout.trim() || 'not installed';
 const lines = [
   '## Build',
@@ -233,6 +247,16 @@ const lines = [
     (s) =>
       `| ${s.recipes} | ${ms(s.builtInMs)} (${ms(s.builtInMs / s.recipes)}/recipe) | ${ms(s.checksMs)} | ${ms(s.cfnLintMs)} (${s.cfnLintStatus}) | **${(s.cfnLintMs / s.checksMs).toFixed(1)}×** | ${(s.cfnLintMs / s.builtInMs).toFixed(1)}× | ${ms(s.stackMs)} |`,
   ),
+  '',
+  `Built-in pipeline per recipe by shipped shape (${largest.recipes} recipes, warm process):`,
+  '',
+  '| shape | per recipe |',
+  '|---|---|',
+  ...[...largest.byShape.entries()]
+    .sort((a, b) => b[1][0] / b[1][1] - a[1][0] / a[1][1])
+    .map(([shape, [total, count]]) => `| ${shape} | ${ms(total / count)} |`),
+  '',
+  `Reading: one cfn-lint run costs ${(largest.cfnLintMs / largest.checksMs).toFixed(0)}× the built-in template checks on the same ${largest.recipes} templates and ${(largest.cfnLintMs / largest.builtInMs).toFixed(1)}× the whole built-in pipeline, so it stays one process per build. The built-in pipeline's cost is the recipes' own, led by ${slowest[0]} (${ms(slowest[1])} per recipe against ${ms(fastest[1])} for ${fastest[0]}); the template checks are ${ms(largest.checksMs / largest.recipes)} per template. The bakery stack synthesis grows with the number of recipes (one deploy action each) and is left out of the wall-clock column (\`--no-stack\`).`,
   '',
   `### One recipe from the command line (cold start, median of ${RUNS})`,
   '',
