@@ -185,7 +185,13 @@ function coldStart(command: string[], runs: number): { median: number; min: numb
 }
 
 const ms = (value: number) =>
-  value >= 10_000 ? `${(value / 1000).toFixed(1)} s` : value >= 1000 ? `${(value / 1000).toFixed(2)} s` : `${value.toFixed(0)} ms`;
+  value >= 10_000
+    ? `${(value / 1000).toFixed(1)} s`
+    : value >= 1000
+      ? `${(value / 1000).toFixed(2)} s`
+      : value >= 10
+        ? `${value.toFixed(0)} ms`
+        : `${value.toFixed(2)} ms`;
 
 const loadBefore = loadavg()[0] ?? 0;
 // A fresh bundle first, so no timed run pays for a rebuild.
