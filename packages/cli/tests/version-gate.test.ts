@@ -69,6 +69,22 @@ describe('Command: validate, version gate', () => {
     },
   );
 
+  it('honours a recipe suppression of RB4001 without calling it unused', async () => {
+    // Prepare
+    const root = gitWorkspace();
+    edit(root, RECIPE, (t) => `${t}suppressions:\n  - id: RB4001\n    reason: Rebuilt under the same version on purpose (test)\n`);
+    git(root, 'commit', '-q', '-am', 'suppress the gate');
+    edit(root, RECIPE, (t) => t.replace('sizeGiB: 30', 'sizeGiB: 40'));
+
+    // Act
+    const result = await bakery(['validate', 'recipes/al2023-hardened', '--format', 'json'], { cwd: root });
+
+    // Assess
+    const matches = JSON.parse(result.stdout) as { Rule: { Id: string }; Suppressed?: { Reason: string } }[];
+    expect(matches.map((m) => `${m.Rule.Id} ${m.Suppressed?.Reason}`)).toEqual(['RB4001 Rebuilt under the same version on purpose (test)']);
+    expect(result.code).toBe(0);
+  });
+
   it('says how to fix it at the version line', async () => {
     // Prepare
     const root = gitWorkspace();

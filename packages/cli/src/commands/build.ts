@@ -2,10 +2,11 @@ import path from 'node:path';
 import { type BundleResult, VERSION_RULES } from '@ami-bakery/recipe-bundler';
 import { bundleSafely } from '../bundling.js';
 import { displayPath, type Finding, formatters } from '@ami-bakery/recipe-schema';
+import { readSourceFrom } from '@ami-bakery/template-checks';
 import { BUNDLE_OPTIONS, bundleFolder, writeBundled } from '../bundle-output.js';
 import { defineCommand } from '../command.js';
 import { isFailing, OUTPUT_OPTIONS, planOutput, sourcesOf, tally, writeReports } from '../findings-output.js';
-import { BASE_OPTION, versionGate } from '../gate.js';
+import { BASE_OPTION, versionGate, withoutGateSuppressionNotices } from '../gate.js';
 import { wantsColor } from '../io.js';
 import { resolveTargets } from '../targets.js';
 import {
@@ -53,12 +54,14 @@ export default defineCommand({
     const targets = resolveTargets(args.positionals, io, { templates: false });
     const gate = versionGate(args.values.base, io);
 
+    const readSource = readSourceFrom(io.cwd);
     const width = Math.max(0, ...targets.recipes.map((dir) => path.basename(dir).length));
     const runs: RecipeRun[] = [];
     for (const dir of targets.recipes) {
       const result = bundleSafely(dir, { cwd: io.cwd, git: gate.git });
       const templateDisplay = generatedTemplateDisplay(outDir, result.name, io.cwd);
-      const findings = [...result.findings, ...gate.check(dir), ...checkBundledTemplate(result, templateDisplay, io.cwd)];
+      const checked = [...result.findings, ...gate.check(dir), ...checkBundledTemplate(result, templateDisplay, io.cwd)];
+      const findings = withoutGateSuppressionNotices(checked, readSource);
       runs.push({ dir, result, templateDisplay, findings });
       const counts = tally(findings);
       io.stdout.write(

@@ -10,7 +10,7 @@ import {
 } from '@ami-bakery/recipe-schema';
 import { defineCommand } from '../command.js';
 import { UsageError } from '../errors.js';
-import { BASE_OPTION, versionGate } from '../gate.js';
+import { BASE_OPTION, versionGate, withoutGateSuppressionNotices } from '../gate.js';
 import { type Input, resolveInputs } from '../inputs.js';
 import { type Io, wantsColor } from '../io.js';
 import { cliVersion } from '../version.js';
@@ -60,8 +60,10 @@ export default defineCommand({
 
     const inputs = args.positionals.length > 0 ? resolveInputs(args.positionals, io.cwd) : workspaceInputs(io);
     const gate = versionGate(args.values.base, io);
-    const { findings, sources } = validateAll(inputs, io.cwd);
-    for (const input of inputs) if (input.kind === 'recipe') findings.push(...gate.check(path.dirname(input.absolute)));
+    const validated = validateAll(inputs, io.cwd);
+    const sources = validated.sources;
+    for (const input of inputs) if (input.kind === 'recipe') validated.findings.push(...gate.check(path.dirname(input.absolute)));
+    const findings = withoutGateSuppressionNotices(validated.findings, (file) => sources.get(file));
 
     const shown = args.values.quiet ? findings.filter(isFailing) : findings;
     const toolVersion = cliVersion();
