@@ -15,7 +15,7 @@ describe('bin: bakery as a process', () => {
     { name: 'an unknown flag', argv: ['validate', '--nope'], code: 2, stdout: /^$/, stderr: "bakery: unknown option '--nope'. Run 'bakery validate --help'.\n" },
   ])('exits $code for $name', ({ argv, code, stdout, stderr }) => {
     // Act
-    const result = spawnSync(process.execPath, [TSX_CLI, BIN, ...argv], { cwd: WORKSPACE, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
+    const result = spawnSync(process.execPath, [TSX_CLI, BIN, ...argv], { cwd: WORKSPACE, encoding: 'utf8', env: { ...process.env, FORCE_COLOR: undefined, NO_COLOR: '1' } });
 
     // Assess
     expect(result.stderr).toBe(stderr);

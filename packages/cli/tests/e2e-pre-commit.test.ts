@@ -43,6 +43,8 @@ function cleanEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
     GIT_COMMITTER_NAME: 'Test',
     GIT_COMMITTER_EMAIL: 'test@example.com',
     NO_COLOR: '1',
+    // Nx sets FORCE_COLOR for its tasks; next to NO_COLOR it makes Node print a warning on stderr.
+    FORCE_COLOR: undefined,
     ...extra,
   };
 }

@@ -39,6 +39,8 @@ function env(): NodeJS.ProcessEnv {
     NX_NO_CLOUD: 'true',
     NX_TUI: 'false',
     NO_COLOR: '1',
+    // Nx sets FORCE_COLOR for its tasks; next to NO_COLOR it makes Node print a warning on stderr.
+    FORCE_COLOR: undefined,
     // The linked node_modules belong to the checkout; pnpm must run scripts, never re-install there.
     pnpm_config_verify_deps_before_run: 'false',
     GIT_CONFIG_GLOBAL: '/dev/null',

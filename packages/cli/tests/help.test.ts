@@ -7,6 +7,13 @@ const OVERVIEW = [
   '',
   'Commands:',
   '  validate  Check recipes and AWSTOE component documents: YAML syntax, schema and rules.',
+  '  lint      Lint the CloudFormation each recipe bundles to: built-in template checks, then cfn-lint.',
+  '  bundle    Write each recipe as a CloudFormation template and manifest to the bundle folder.',
+  '  build     Validate, lint and bundle every recipe (or those named) in one run, with a summary table.',
+  '  bump      Raise the version of a recipe and of each local component that changed since the git base.',
+  '  new       Start a recipe by copying another one, renamed and at version 1.0.0.',
+  '  publish   Publish the bundle to the bakery account\'s CodeCommit branch or S3 source object.',
+  '  doctor    Check the tools this workspace needs (Node.js, pnpm, git, cfn-lint, moto_server, AWS credentials).',
   '  help      List the commands, or show the options of one.',
   '',
   "Run 'bakery <command> --help' for the options of a command.",
@@ -48,6 +55,9 @@ describe('Command: help', () => {
       holding a recipe.yaml counts as that recipe). Without PATH: every recipes/*/recipe.yaml of the
       workspace.
 
+      Every recipe also passes the version gate: content changed since the git base (--base) needs a
+      higher version (RB4001). Outside a git work tree the gate is skipped with an info finding (RB4003).
+
       Exit code: 0 when no unsuppressed error remains, 1 when one does, 2 for a usage error.
 
       Options:
@@ -55,6 +65,7 @@ describe('Command: help', () => {
         -o, --output FILE    Write the output to FILE instead of stdout.
         --report FILE        Also write a complete report to FILE, as SARIF (.sarif), JUnit (.xml) or JSON (.json). Repeatable.
         -q, --quiet          Show errors only (reports stay complete).
+        --base REF           Git ref the version gate compares with (default BAKERY_BASE, NX_BASE, else the merge-base of HEAD with origin/main or main).
         -h, --help           Show this help.
       "
     `);

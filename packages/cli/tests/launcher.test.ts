@@ -23,7 +23,7 @@ interface Meta {
 
 const CLI = fileURLToPath(new URL('..', import.meta.url));
 const node = (args: string[], cwd: string) =>
-  spawnSync(process.execPath, args, { cwd, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
+  spawnSync(process.execPath, args, { cwd, encoding: 'utf8', env: { ...process.env, FORCE_COLOR: undefined, NO_COLOR: '1' } });
 
 describe('CLI bundle', () => {
   let out: string;

@@ -20,7 +20,8 @@ export function applySuppressions(findings: Finding[], recipe: ParsedYaml): Find
   });
   entries.forEach((entry, index) => {
     const id = asString(asRecord(entry).id);
-    if (used.has(index) || !id || !asString(asRecord(entry).reason)) return;
+    // An id that cannot be suppressed is already a schema error at the same place.
+    if (used.has(index) || !id || /^RB[01]/.test(id) || !asString(asRecord(entry).reason)) return;
     result.push(
       hitToFinding(
         ENGINE_RULES.unusedSuppression,
@@ -37,8 +38,9 @@ function matches(entry: Record<string, unknown>, finding: Finding, recipeFile: s
   const reason = asString(entry.reason);
   // A suppression without a reason is a schema error and suppresses nothing.
   if (!id || !reason || reason.trim() === '') return false;
-  // Engine findings (parse errors, crashes) cannot be suppressed.
-  if (finding.ruleId.startsWith('RB0')) return false;
+  // Engine and schema findings cannot be suppressed: nothing downstream can build a recipe that
+  // does not parse or does not match the schema.
+  if (/^RB[01]/.test(finding.ruleId)) return false;
   if (finding.ruleId !== id) return false;
   const path = asString(entry.path);
   if (path === undefined) return true;

@@ -59,4 +59,35 @@ describe('recipe suppressions', () => {
       { ruleId: 'RB3015', path: ['build', 'instanceTypes', 1], suppressed: undefined },
     ]);
   });
+
+  it('refuses to suppress a schema finding: the id is a schema error and the finding stays unsuppressed', () => {
+    // Prepare
+    const text = [
+      'name: schema-suppression',
+      'version: 1.0.0',
+      'platform: linux',
+      'architecture: x86_64',
+      'parentImage:',
+      '  ssmParameter: /aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64',
+      'components:',
+      '  - managed: update-linux',
+      'build:',
+      '  instanceTypes: [m7i.large]',
+      '  rootVolume: { sizeGiB: "thirty" }',
+      'suppressions:',
+      '  - id: RB1003',
+      '    reason: Trying to hide a wrong type from the bundler.',
+    ].join('\n');
+
+    // Act
+    const { findings } = validateRecipeText(text, `${FIXTURES}inline/recipe.yaml`, { cwd: FIXTURES });
+
+    // Assess
+    expect(findings.map((f) => ({ ruleId: f.ruleId, path: f.path.join('.'), line: f.range.start.line, suppressed: f.suppressed !== undefined }))).toEqual([
+      { ruleId: 'RB1003', path: 'build.rootVolume.sizeGiB', line: 11, suppressed: false },
+      { ruleId: 'RB1005', path: 'suppressions.0.id', line: 13, suppressed: false },
+    ]);
+    expect(findings[1]?.message).toContain('cannot be suppressed');
+  });
 });
+
