@@ -14,6 +14,7 @@ import {
   pipelineRoleName,
   recipeDeployRoleName,
 } from './names.js';
+import { KEY_MANAGEMENT_ACTIONS } from './shared.js';
 
 type BakeryAccessStackProps = StackProps;
 
@@ -102,23 +103,7 @@ class BakeryAccessStack extends Stack {
             }),
             new iam.PolicyStatement({
               sid: 'ManageBakeryKey',
-              actions: [
-                'kms:CreateAlias',
-                'kms:DeleteAlias',
-                'kms:DescribeKey',
-                'kms:DisableKey',
-                'kms:EnableKey',
-                'kms:EnableKeyRotation',
-                'kms:GetKeyPolicy',
-                'kms:GetKeyRotationStatus',
-                'kms:ListResourceTags',
-                'kms:PutKeyPolicy',
-                'kms:ScheduleKeyDeletion',
-                'kms:TagResource',
-                'kms:UntagResource',
-                'kms:UpdateAlias',
-                'kms:UpdateKeyDescription',
-              ],
+              actions: [...KEY_MANAGEMENT_ACTIONS],
               resources: [bakeryKeys],
               conditions: onlyBakeryKey,
             }),

@@ -38,6 +38,7 @@ import {
   SSM_PARAMETER_PATH,
   s3SourceRuleName,
 } from './names.js';
+import { accountKey } from './shared.js';
 
 interface BakeryStackProps extends StackProps {
   /** The bundle the pipeline deploys: one Deploy action per recipe. */
@@ -182,46 +183,19 @@ class BakeryStack extends Stack {
     const stackIdPart = Fn.select(0, Fn.split('-', Fn.select(2, Fn.split('/', Aws.STACK_ID))));
 
     // ----- KMS key for artifacts, the S3 source bundle and build logs -----
-    const key = new kms.CfnKey(this, 'ArtifactKey', {
+    const key = accountKey(this, 'ArtifactKey', {
       description: 'AMI Bakery artifacts: pipeline artifacts, the S3 source bundle and Image Builder logs',
-      enableKeyRotation: true,
-      pendingWindowInDays: 30,
-      keyPolicy: new iam.PolicyDocument({
-        statements: [
-          new iam.PolicyStatement({
-            sid: 'KeyAdministration',
-            principals: [accountRoot],
-            actions: [
-              'kms:CancelKeyDeletion',
-              'kms:CreateAlias',
-              'kms:DeleteAlias',
-              'kms:DescribeKey',
-              'kms:DisableKey',
-              'kms:EnableKey',
-              'kms:EnableKeyRotation',
-              'kms:GetKeyPolicy',
-              'kms:GetKeyRotationStatus',
-              'kms:ListResourceTags',
-              'kms:PutKeyPolicy',
-              'kms:ScheduleKeyDeletion',
-              'kms:TagResource',
-              'kms:UntagResource',
-              'kms:UpdateAlias',
-              'kms:UpdateKeyDescription',
-            ],
-            resources: ['*'],
-          }),
-          // Data use only through S3 in this account: IAM policies then decide who (pipeline role,
-          // recipe instance roles, publisher), and nothing can use the key outside S3.
-          new iam.PolicyStatement({
-            sid: 'UseThroughS3InThisAccount',
-            principals: [accountRoot],
-            actions: ['kms:Decrypt', 'kms:Encrypt', 'kms:GenerateDataKey'],
-            resources: ['*'],
-            conditions: { StringEquals: { 'kms:ViaService': s3ViaService, 'kms:CallerAccount': Aws.ACCOUNT_ID } },
-          }),
-        ],
-      }),
+      dataUse: [
+        // Data use only through S3 in this account: IAM policies then decide who (pipeline role,
+        // recipe instance roles, publisher), and nothing can use the key outside S3.
+        new iam.PolicyStatement({
+          sid: 'UseThroughS3InThisAccount',
+          principals: [accountRoot],
+          actions: ['kms:Decrypt', 'kms:Encrypt', 'kms:GenerateDataKey'],
+          resources: ['*'],
+          conditions: { StringEquals: { 'kms:ViaService': s3ViaService, 'kms:CallerAccount': Aws.ACCOUNT_ID } },
+        }),
+      ],
       tags: [{ key: NAME_PREFIX_TAG, value: param.NamePrefix.valueAsString }],
     });
     // The bootstrap empties and deletes the artifact bucket on teardown; the key follows it, with

@@ -1,4 +1,5 @@
 import { acknowledge, BAKERY_DEFAULTS, synthAccessTemplate } from '@ami-bakery/bakery-stack';
+import { accountKey } from '@ami-bakery/bakery-stack/shared';
 import {
   Aws,
   BootstraplessSynthesizer,
@@ -237,58 +238,31 @@ class ManagementStack extends Stack {
     const accountRoot = new iam.AccountRootPrincipal();
 
     // ----- Key for the dead-letter queue and the alarm topic -----
-    const key = new kms.CfnKey(this, 'NotificationKey', {
+    const key = accountKey(this, 'NotificationKey', {
       description: 'AMI Bakery: bootstrap dead-letter queue and alarm topic',
-      enableKeyRotation: true,
-      pendingWindowInDays: 30,
-      keyPolicy: new iam.PolicyDocument({
-        statements: [
-          new iam.PolicyStatement({
-            sid: 'KeyAdministration',
-            principals: [accountRoot],
-            actions: [
-              'kms:CancelKeyDeletion',
-              'kms:CreateAlias',
-              'kms:DeleteAlias',
-              'kms:DescribeKey',
-              'kms:DisableKey',
-              'kms:EnableKey',
-              'kms:EnableKeyRotation',
-              'kms:GetKeyPolicy',
-              'kms:GetKeyRotationStatus',
-              'kms:ListResourceTags',
-              'kms:PutKeyPolicy',
-              'kms:ScheduleKeyDeletion',
-              'kms:TagResource',
-              'kms:UntagResource',
-              'kms:UpdateAlias',
-              'kms:UpdateKeyDescription',
-            ],
-            resources: ['*'],
-          }),
-          // Data use only through SQS and SNS in this account; IAM policies decide who.
-          new iam.PolicyStatement({
-            sid: 'UseThroughSqsAndSns',
-            principals: [accountRoot],
-            actions: ['kms:Decrypt', 'kms:GenerateDataKey'],
-            resources: ['*'],
-            conditions: {
-              StringEquals: {
-                'kms:CallerAccount': Aws.ACCOUNT_ID,
-                'kms:ViaService': [sub('sqs.${AWS::Region}.${AWS::URLSuffix}'), sub('sns.${AWS::Region}.${AWS::URLSuffix}')],
-              },
+      dataUse: [
+        // Data use only through SQS and SNS in this account; IAM policies decide who.
+        new iam.PolicyStatement({
+          sid: 'UseThroughSqsAndSns',
+          principals: [accountRoot],
+          actions: ['kms:Decrypt', 'kms:GenerateDataKey'],
+          resources: ['*'],
+          conditions: {
+            StringEquals: {
+              'kms:CallerAccount': Aws.ACCOUNT_ID,
+              'kms:ViaService': [sub('sqs.${AWS::Region}.${AWS::URLSuffix}'), sub('sns.${AWS::Region}.${AWS::URLSuffix}')],
             },
-          }),
-          // CloudWatch publishes the alarm to the encrypted topic with its own principal.
-          new iam.PolicyStatement({
-            sid: 'CloudWatchAlarmToEncryptedTopic',
-            principals: [new iam.ServicePrincipal('cloudwatch.amazonaws.com')],
-            actions: ['kms:Decrypt', 'kms:GenerateDataKey'],
-            resources: ['*'],
-            conditions: { StringEquals: { 'aws:SourceAccount': Aws.ACCOUNT_ID }, ArnEquals: { 'aws:SourceArn': alarmArn } },
-          }),
-        ],
-      }),
+          },
+        }),
+        // CloudWatch publishes the alarm to the encrypted topic with its own principal.
+        new iam.PolicyStatement({
+          sid: 'CloudWatchAlarmToEncryptedTopic',
+          principals: [new iam.ServicePrincipal('cloudwatch.amazonaws.com')],
+          actions: ['kms:Decrypt', 'kms:GenerateDataKey'],
+          resources: ['*'],
+          conditions: { StringEquals: { 'aws:SourceAccount': Aws.ACCOUNT_ID }, ArnEquals: { 'aws:SourceArn': alarmArn } },
+        }),
+      ],
     });
     const keyRef = kms.Key.fromKeyArn(this, 'NotificationKeyRef', key.attrArn);
 
