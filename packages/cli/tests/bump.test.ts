@@ -2,7 +2,7 @@ import { cpSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { bakery } from './helpers.js';
-import { git, gitWorkspace, workspaceCopy } from './pipeline-helpers.js';
+import { git, gitWorkspace, REPO_ROOT, workspaceCopy } from './pipeline-helpers.js';
 
 const RECIPE = 'recipes/al2023-hardened/recipe.yaml';
 const COMPONENT = 'recipes/al2023-hardened/components/harden-ssh.yaml';
@@ -95,6 +95,27 @@ describe('Command: bump', () => {
         'bakery: nothing in recipes/al2023-hardened changed since merge-base(HEAD, main) (comments and layout do not count); there is nothing to bump.\n',
     });
     expect(readFileSync(path.join(root, RECIPE), 'utf8')).toBe(before);
+  });
+
+  it('raises a generated component whose table changed, as the version gate asks', async () => {
+    // Prepare
+    const root = workspaceCopy();
+    cpSync(path.join(REPO_ROOT, 'recipes/windows-server-2022-cis-level1'), path.join(root, 'recipes/windows'), { recursive: true });
+    git(root, 'init', '-q', '-b', 'main');
+    git(root, 'add', '.');
+    git(root, 'commit', '-q', '-m', 'recipes');
+    edit(root, 'recipes/windows/controls/cis-level1.yaml', (t) => t.replace('title: "Ensure', 'title: "Check'));
+
+    // Act
+    const result = await bakery(['bump', 'windows'], { cwd: root });
+
+    // Assess
+    expect(result).toEqual({
+      code: 0,
+      stdout: 'Bumped recipes/windows/recipe.yaml (compared with merge-base(HEAD, main)):\n  recipe                    1.0.0 → 1.0.1\n  controls/cis-level1.yaml  1.0.0 → 1.0.1\n',
+      stderr: '',
+    });
+    expect((await bakery(['validate', 'recipes/windows'], { cwd: root })).code).toBe(0);
   });
 
   it('refuses with exit code 1 for a recipe that is not at the base yet', async () => {

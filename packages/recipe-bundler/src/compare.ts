@@ -30,8 +30,10 @@ export interface ComponentComparison {
 export interface RecipeComparison {
   parsed: ParsedYaml;
   name: string;
-  /** recipe.yaml did not exist at base. */
+  /** recipe.yaml did not exist at base, or did not parse there: no earlier version to compare with. */
   isNew: boolean;
+  /** recipe.yaml is at base but does not parse there (isNew is true too). */
+  baseUnparsable: boolean;
   /** Canonical content other than `version` changed. */
   contentChanged: boolean;
   version: SemVer | undefined;
@@ -52,7 +54,17 @@ export function compareWithBase(recipePath: string, display: string, text: strin
   const baseParsed = baseText === undefined ? undefined : parseYaml(baseText, display);
   if (baseParsed === undefined || !baseParsed.ok) {
     // New at base, or the base copy was broken: there is no earlier version to compare with.
-    return { parsed: current.parsed, name, isNew: true, contentChanged: false, version, baseVersion: undefined, move: 'unknown', components: [] };
+    return {
+      parsed: current.parsed,
+      name,
+      isNew: true,
+      baseUnparsable: baseParsed !== undefined,
+      contentChanged: false,
+      version,
+      baseVersion: undefined,
+      move: 'unknown',
+      components: [],
+    };
   }
   const baseData = asRecord(baseParsed.parsed.data);
   const baseVersion = parseSemVer(baseData.version);
@@ -83,6 +95,7 @@ export function compareWithBase(recipePath: string, display: string, text: strin
     parsed: current.parsed,
     name,
     isNew: false,
+    baseUnparsable: false,
     contentChanged: canonicalJson(withoutVersion(data)) !== canonicalJson(withoutVersion(baseData)),
     version,
     baseVersion,

@@ -1,7 +1,7 @@
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { type BumpLevel, bumpRecipe, RecipeBundlerError, resolveBase } from '@ami-bakery/recipe-bundler';
+import { type BumpLevel, bumpRecipe, compareWithBase, type RecipeComparison, RecipeBundlerError, resolveBase } from '@ami-bakery/recipe-bundler';
 import { displayPath } from '@ami-bakery/recipe-schema';
-import { changesSince } from '../changes.js';
 import { defineCommand } from '../command.js';
 import { UsageError } from '../errors.js';
 import { BASE_OPTION, versionGate } from '../gate.js';
@@ -36,17 +36,25 @@ export default defineCommand({
       throw new UsageError(`choose one of --major, --minor, --patch, not ${levels.map((l) => `--${l}`).join(' and ')}`);
     const level: BumpLevel = levels[0] ?? 'patch';
     const dir = resolveRecipe(given, io);
-    const recipeFile = displayPath(io.cwd, path.join(dir, 'recipe.yaml'));
+    const recipePath = path.join(dir, 'recipe.yaml');
+    const recipeFile = displayPath(io.cwd, recipePath);
     const { git } = versionGate(args.values.base, io);
 
     const resolved = resolveBase(dir, { base: args.values.base, env: io.env, git });
     if (resolved.ok) {
-      const changes = changesSince(dir, resolved.base.commit, git);
-      if (changes?.kind === 'new') {
+      // The version gate's own comparison, so bump refuses exactly when the gate would ask for nothing.
+      let text: string | undefined;
+      try {
+        text = readFileSync(recipePath, 'utf8');
+      } catch {
+        // Unreadable: bumpRecipe below reports the file.
+      }
+      const comparison = text === undefined ? undefined : compareWithBase(recipePath, recipeFile, text, resolved.base, git);
+      if (comparison?.isNew && !comparison.baseUnparsable) {
         io.stderr.write(`bakery: ${recipeFile} is new since ${resolved.base.ref}: its first version needs no bump.\n`);
         return 1;
       }
-      if (changes?.kind === 'compared' && changes.changed.length === 0) {
+      if (comparison !== undefined && !comparison.isNew && unchanged(comparison)) {
         io.stderr.write(
           `bakery: nothing in ${displayPath(io.cwd, dir)} changed since ${resolved.base.ref} (comments and layout do not count); there is nothing to bump.\n`,
         );
@@ -78,3 +86,8 @@ export default defineCommand({
     return 0;
   },
 });
+
+/** A component document missing at base or now counts as changed: bumping the recipe is still due. */
+function unchanged(comparison: RecipeComparison): boolean {
+  return !comparison.contentChanged && comparison.components.every((component) => !component.isNew && !component.contentChanged);
+}
