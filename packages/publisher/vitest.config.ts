@@ -1,8 +1,4 @@
 import { defineConfig } from 'vitest/config';
+import { sharedTestOptions } from '../../vitest.shared.js';
 
-export default defineConfig({
-  test: {
-    include: ['tests/**/*.test.ts'],
-    setupFiles: ['tests/setup.ts'],
-  },
-});
+export default defineConfig({ test: { ...sharedTestOptions, setupFiles: ['tests/setup.ts'] } });
