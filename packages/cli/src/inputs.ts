@@ -2,9 +2,9 @@
  * Turns the PATH arguments of `validate` into the files to check. A recipe folder stands for its
  * recipe.yaml (whose components are checked through it); any other folder is walked for YAML files.
  */
-import { type Dirent, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { UsageError } from './errors.js';
+import { kindOf, RECIPE_FILE, walkFolder } from './walk.js';
 
 export interface Input {
   /** `recipe`: validate as a recipe with its components; `file`: decide by content. */
@@ -12,10 +12,7 @@ export interface Input {
   absolute: string;
 }
 
-/** Folders never worth walking: dependencies, build output, VCS and tool state. */
-const SKIPPED_FOLDERS = new Set(['node_modules', 'dist', 'cdk.out', 'coverage']);
 const YAML_FILE = /\.ya?ml$/i;
-const RECIPE_FILE = 'recipe.yaml';
 
 export function resolveInputs(paths: readonly string[], cwd: string): Input[] {
   const absolutes = paths.map((p) => path.resolve(cwd, p));
@@ -31,41 +28,11 @@ export function resolveInputs(paths: readonly string[], cwd: string): Input[] {
   };
   for (const absolute of absolutes) {
     if (kindOf(absolute) === 'file') add({ kind: path.basename(absolute) === RECIPE_FILE ? 'recipe' : 'file', absolute });
-    else walk(absolute, add);
+    else
+      walkFolder(absolute, (name) => YAML_FILE.test(name), {
+        recipe: (dir) => add({ kind: 'recipe', absolute: path.join(dir, RECIPE_FILE) }),
+        file: (file) => add({ kind: 'file', absolute: file }),
+      });
   }
   return inputs;
-}
-
-function walk(dir: string, add: (input: Input) => void): void {
-  const recipe = path.join(dir, RECIPE_FILE);
-  if (kindOf(recipe) === 'file') {
-    add({ kind: 'recipe', absolute: recipe });
-    return;
-  }
-  let entries: Dirent[];
-  try {
-    entries = readdirSync(dir, { withFileTypes: true });
-  } catch {
-    // An unreadable sub-folder has nothing we can check; the folder named on the command line exists.
-    return;
-  }
-  entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-  for (const entry of entries) {
-    const absolute = path.join(dir, entry.name);
-    // Symlinked folders are not followed (Dirent reports them as links), so a loop cannot hang the walk.
-    if (entry.isDirectory()) {
-      if (!SKIPPED_FOLDERS.has(entry.name) && !entry.name.startsWith('.')) walk(absolute, add);
-    } else if ((entry.isFile() || entry.isSymbolicLink()) && YAML_FILE.test(entry.name)) {
-      add({ kind: 'file', absolute });
-    }
-  }
-}
-
-function kindOf(absolute: string): 'file' | 'folder' | undefined {
-  try {
-    const stat = statSync(absolute);
-    return stat.isDirectory() ? 'folder' : stat.isFile() ? 'file' : undefined;
-  } catch {
-    return undefined;
-  }
 }

@@ -2,10 +2,10 @@
  * The PATH arguments of `lint`, `bundle` and `build`: recipe folders (or their recipe.yaml),
  * folders holding recipes, and for `lint` CloudFormation templates that already exist.
  */
-import { type Dirent, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { UsageError } from './errors.js';
 import type { Io } from './io.js';
+import { kindOf, RECIPE_FILE, walkFolder } from './walk.js';
 import { findWorkspaceRoot, workspaceRecipes } from './workspace.js';
 
 export interface Targets {
@@ -15,9 +15,6 @@ export interface Targets {
   templates: string[];
 }
 
-const RECIPE_FILE = 'recipe.yaml';
-// Build output is skipped while walking (name it to lint it): a walk of the workspace would lint every bundle twice.
-const SKIPPED_FOLDERS = new Set(['node_modules', 'dist', 'cdk.out', 'coverage']);
 /** `x.template.json`, `x.template.yaml`, and the bundle's own `template.yaml`. */
 const TEMPLATE_FILE = /(?:^|\.)template\.(?:json|ya?ml)$/i;
 
@@ -52,7 +49,10 @@ export function resolveTargets(paths: readonly string[], io: Io, options: { temp
       continue;
     }
     const before = targets.recipes.length + targets.templates.length;
-    walk(absolute, options.templates, (found, isRecipe) => add(isRecipe ? targets.recipes : targets.templates, found));
+    walkFolder(absolute, (name) => options.templates && isTemplateFile(name), {
+      recipe: (dir) => add(targets.recipes, dir),
+      file: (file) => add(targets.templates, file),
+    });
     if (targets.recipes.length + targets.templates.length === before && !alreadyCovered(absolute, seen)) {
       throw new UsageError(`no recipe${options.templates ? ' or CloudFormation template' : ''} under ${given}`);
     }
@@ -67,42 +67,10 @@ export function workspaceRootOf(io: Io, what: string): string {
   return root;
 }
 
-function walk(dir: string, templates: boolean, found: (absolute: string, isRecipe: boolean) => void): void {
-  if (kindOf(path.join(dir, RECIPE_FILE)) === 'file') {
-    found(dir, true);
-    return;
-  }
-  let entries: Dirent[];
-  try {
-    entries = readdirSync(dir, { withFileTypes: true });
-  } catch {
-    return;
-  }
-  entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-  for (const entry of entries) {
-    const absolute = path.join(dir, entry.name);
-    // Symlinked folders are not followed, so a loop cannot hang the walk.
-    if (entry.isDirectory()) {
-      if (!SKIPPED_FOLDERS.has(entry.name) && !entry.name.startsWith('.')) walk(absolute, templates, found);
-    } else if (templates && (entry.isFile() || entry.isSymbolicLink()) && isTemplateFile(entry.name)) {
-      found(absolute, false);
-    }
-  }
-}
-
 /** A folder whose recipes were all named before (e.g. `recipes/a recipes`) is not an empty folder. */
 function alreadyCovered(dir: string, seen: ReadonlySet<string>): boolean {
   const prefix = dir.endsWith(path.sep) ? dir : `${dir}${path.sep}`;
   return [...seen].some((item) => item === dir || item.startsWith(prefix));
-}
-
-function kindOf(absolute: string): 'file' | 'folder' | undefined {
-  try {
-    const stat = statSync(absolute);
-    return stat.isDirectory() ? 'folder' : stat.isFile() ? 'file' : undefined;
-  } catch {
-    return undefined;
-  }
 }
 
 /** One recipe named on the command line: its folder, its recipe.yaml, or its name under `recipes/`. */
