@@ -11,8 +11,8 @@ export {
 } from './bundle.js';
 export { type BumpOptions, type BumpResult, bumpRecipe, type VersionChange } from './bump.js';
 export { canonicalJson, sha256Hex, stableJson } from './canonical.js';
-export { type ComponentComparison, compareWithBase, type RecipeComparison, type VersionMove } from './compare.js';
 export { canonicalYaml } from './canonical-yaml.js';
+export { type ComponentComparison, compareWithBase, type RecipeComparison, type VersionMove } from './compare.js';
 export { BumpError, BundleWriteError, ConcurrentEditError, InvalidArgumentError, RecipeBundlerError } from './errors.js';
 export { type BaseRef, type BaseResolution, type GitResult, type GitRunner, readSourceCommit, resolveBase, runGit } from './git.js';
 export { type BumpLevel, bumpSemVer, compareSemVer, formatSemVer, parseSemVer, type SemVer } from './semver.js';

@@ -1,6 +1,13 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { type BumpLevel, bumpRecipe, compareWithBase, type RecipeComparison, RecipeBundlerError, resolveBase } from '@ami-bakery/recipe-bundler';
+import {
+  type BumpLevel,
+  bumpRecipe,
+  compareWithBase,
+  RecipeBundlerError,
+  type RecipeComparison,
+  resolveBase,
+} from '@ami-bakery/recipe-bundler';
 import { displayPath } from '@ami-bakery/recipe-schema';
 import { defineCommand } from '../command.js';
 import { UsageError } from '../errors.js';
