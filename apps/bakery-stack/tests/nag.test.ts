@@ -1,25 +1,16 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import { App, Validations } from 'aws-cdk-lib';
-import { AwsSolutionsChecks } from 'cdk-nag';
+import { type App, Validations } from 'aws-cdk-lib';
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import { BakeryAccessStack, BakeryStack } from '../src/index.js';
+import { acknowledgedFindings, nagCheckedApp, removeNagOutdirs, reportedFindings } from '../testing/index.js';
 import { manifestOf, recipe } from './support.js';
 
 // This file keeps CloudFormation's built-in validator on (the other files turn it off for speed).
 delete process.env.CDK_VALIDATION;
 
-const dirs: string[] = [];
-afterAll(() => {
-  for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
-});
+afterAll(removeNagOutdirs);
 
 function nagApp(): App {
-  const outdir = mkdtempSync(path.join(tmpdir(), 'bakery-nag-'));
-  dirs.push(outdir);
-  const app = new App({ outdir });
-  Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
+  const app = nagCheckedApp('bakery-nag-');
   const manifest = manifestOf(
     recipe('amazon-linux-2023-stig-high'),
     recipe('ubuntu-pro-2204-cis-l1', ['ArtifactBucketName', 'OrganizationId']),
@@ -30,21 +21,13 @@ function nagApp(): App {
   return app;
 }
 
-interface Report {
-  pluginReports: { pluginName: string; violations: { ruleName: string; violatingConstructs: { constructPath: string }[] }[] }[];
-}
-
 describe('cdk-nag AwsSolutions', () => {
   it('passes for the bakery stack and the access stack, with the built-in validator on', () => {
     // Prepare
     const app = nagApp();
     // Act + Assess
     const assembly = app.synth();
-    const acknowledged = assembly.stacks.flatMap((stack) =>
-      stack
-        .findMetadataByType(Validations.ACKNOWLEDGED_RULES_METADATA_KEY)
-        .flatMap((entry) => Object.entries(entry.data as unknown as Record<string, string>)),
-    );
+    const acknowledged = acknowledgedFindings(assembly);
     expect(acknowledged.length).toBeGreaterThan(0);
     // Every acknowledgement carries a written reason.
     for (const [id, reason] of acknowledged) {
@@ -70,12 +53,7 @@ describe('cdk-nag AwsSolutions', () => {
     spy.mockRestore();
     // Assess
     expect(failed).toBe(true);
-    const report = JSON.parse(readFileSync(path.join(app.outdir, 'validation-report.json'), 'utf8')) as Report;
-    const findings = new Set(
-      report.pluginReports.flatMap((p) =>
-        p.violations.map((v) => (p.pluginName === 'AwsSolutions' ? v.ruleName : `${p.pluginName.replace(/ /g, '-')}::${v.ruleName}`)),
-      ),
-    );
+    const findings = reportedFindings(app);
     expect([...recorded].filter((id) => !findings.has(id)).sort()).toEqual([]);
     expect([...findings].filter((id) => !recorded.has(id)).sort()).toEqual([]);
   });

@@ -1,8 +1,5 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import { App, Validations } from 'aws-cdk-lib';
-import { AwsSolutionsChecks } from 'cdk-nag';
+import { acknowledgedFindings, nagCheckedApp, removeNagOutdirs, reportedFindings } from '@ami-bakery/bakery-stack/testing';
+import { type App, Validations } from 'aws-cdk-lib';
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import { ManagementStack } from '../src/index.js';
 import { FIXTURE_LAMBDA_DIR, sharedAccessTemplate } from './support.js';
@@ -10,16 +7,10 @@ import { FIXTURE_LAMBDA_DIR, sharedAccessTemplate } from './support.js';
 // This file keeps CloudFormation's built-in validator on (the other files turn it off for speed).
 delete process.env.CDK_VALIDATION;
 
-const dirs: string[] = [];
-afterAll(() => {
-  for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
-});
+afterAll(removeNagOutdirs);
 
 function nagApp(): App {
-  const outdir = mkdtempSync(path.join(tmpdir(), 'management-nag-'));
-  dirs.push(outdir);
-  const app = new App({ outdir });
-  Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
+  const app = nagCheckedApp('management-nag-');
   const accessTemplate = sharedAccessTemplate();
   new ManagementStack(app, 'AmiBakeryManagement', { lambdaCode: { kind: 'asset', codeDir: FIXTURE_LAMBDA_DIR }, accessTemplate });
   new ManagementStack(app, 'AmiBakeryManagementCfct', {
@@ -30,10 +21,6 @@ function nagApp(): App {
   return app;
 }
 
-interface Report {
-  pluginReports: { pluginName: string; violations: { ruleName: string }[] }[];
-}
-
 describe('cdk-nag AwsSolutions', () => {
   it('passes for both management stack variants, with the built-in validator on', () => {
     // Prepare
@@ -41,11 +28,7 @@ describe('cdk-nag AwsSolutions', () => {
     // Act
     const assembly = app.synth();
     // Assess: every acknowledgement carries a written reason.
-    const acknowledged = assembly.stacks.flatMap((stack) =>
-      stack
-        .findMetadataByType(Validations.ACKNOWLEDGED_RULES_METADATA_KEY)
-        .flatMap((entry) => Object.entries(entry.data as unknown as Record<string, string>)),
-    );
+    const acknowledged = acknowledgedFindings(assembly);
     expect(acknowledged.map(([id]) => id).sort()).toEqual([
       'Annotation::AwsSolutions-IAM5[Resource::<LogGroup.Arn>:log-stream:*]',
       'Annotation::AwsSolutions-IAM5[Resource::<LogGroup.Arn>:log-stream:*]',
@@ -70,12 +53,7 @@ describe('cdk-nag AwsSolutions', () => {
     // Act
     expect(() => app.synth()).toThrowError(/Validation failed|ERROR/);
     // Assess
-    const report = JSON.parse(readFileSync(path.join(app.outdir, 'validation-report.json'), 'utf8')) as Report;
-    const findings = new Set(
-      report.pluginReports.flatMap((p) =>
-        p.violations.map((v) => (p.pluginName === 'AwsSolutions' ? v.ruleName : `${p.pluginName.replace(/ /g, '-')}::${v.ruleName}`)),
-      ),
-    );
+    const findings = reportedFindings(app);
     expect([...findings].sort()).toEqual([...recorded].sort());
   });
 });

@@ -1,9 +1,5 @@
-import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import { execa } from 'execa';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { cfnLintSuite } from '@ami-bakery/bakery-stack/testing';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { allStatements, type Json, sharedAccessTemplate, synthManagement } from './support.js';
 
 process.env.CDK_VALIDATION = 'false';
@@ -42,36 +38,4 @@ describe('Synthesized management templates', () => {
   });
 });
 
-const cfnLintAvailable = spawnSync('cfn-lint', ['--version'], { encoding: 'utf8' }).status === 0;
-if (!cfnLintAvailable) {
-  if (process.env.CI === 'true') {
-    it('cfn-lint is installed (required in CI)', () => {
-      throw new Error('cfn-lint is not on PATH; CI must provide it (Python cfn-lint 1.51 comes with the machine image)');
-    });
-  } else {
-    console.warn('Skipping the cfn-lint tests: cfn-lint is not on PATH (install Python cfn-lint to run them).');
-  }
-}
-
-describe.runIf(cfnLintAvailable)('cfn-lint on the synthesized templates', () => {
-  let dir: string;
-  beforeAll(() => {
-    dir = mkdtempSync(path.join(tmpdir(), 'management-cfn-lint-'));
-  });
-  afterAll(() => rmSync(dir, { recursive: true, force: true }));
-
-  it('reports no errors and no warnings', async () => {
-    // Prepare
-    const files = Object.entries(templates).map(([name, template]) => {
-      const file = path.join(dir, name);
-      writeFileSync(file, `${JSON.stringify(template, null, 2)}\n`);
-      return file;
-    });
-    // Act
-    const run = await execa('cfn-lint', ['--format', 'json', '--non-zero-exit-code', 'none', ...files], { reject: false });
-    // Assess
-    expect(run.exitCode, run.stderr).toBe(0);
-    const matches = JSON.parse(run.stdout || '[]') as { Level: string; Rule: { Id: string }; Message: string; Filename: string }[];
-    expect(matches.map((m) => `${m.Level} ${m.Rule.Id} ${path.basename(m.Filename)}: ${m.Message}`)).toEqual([]);
-  });
-});
+cfnLintSuite(() => templates, 'management-cfn-lint-');
