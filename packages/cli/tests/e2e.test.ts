@@ -12,11 +12,12 @@ import { copyFileSync, cpSync, mkdtempSync, readFileSync, rmSync, symlinkSync, w
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { FakeRepository } from '@ami-bakery/publisher/testing';
 import { CreateCommitCommand } from '@aws-sdk/client-codecommit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPublishCommand } from '../src/commands/publish.js';
 import { type Io, main, parseCommandArgs } from '../src/index.js';
-import { type FakeAws, FakeBranch, fakeAws } from './fixtures/gitops/fake-aws.js';
+import { type FakeAws, fakeAws } from './fixtures/gitops/fake-aws.js';
 import type { RunResult } from './helpers.js';
 
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
@@ -27,7 +28,7 @@ const CHANGED = 'al2023-db';
 
 let workspace: string;
 let aws: FakeAws;
-let branch: FakeBranch;
+let branch: FakeRepository;
 
 /** Only this test's settings: variables of an outer Nx or git run would steer the inner ones. */
 function env(): NodeJS.ProcessEnv {
@@ -93,7 +94,7 @@ beforeAll(() => {
   run('git', ['add', '-A']);
   run('git', ['commit', '-q', '-m', 'three recipes']);
   aws = fakeAws();
-  branch = new FakeBranch(REPOSITORY, 'main');
+  branch = new FakeRepository();
   branch.install(aws.codeCommit);
 });
 

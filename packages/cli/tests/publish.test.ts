@@ -5,13 +5,14 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gitBlobId } from '@ami-bakery/publisher';
+import { FakeRepository } from '@ami-bakery/publisher/testing';
 import { CreateCommitCommand, GetBranchCommand } from '@aws-sdk/client-codecommit';
 import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { AssumeRoleCommand } from '@aws-sdk/client-sts';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createPublishCommand } from '../src/commands/publish.js';
 import { type Io, parseCommandArgs } from '../src/index.js';
-import { type FakeAws, FakeBranch, FakeObject, fakeAws } from './fixtures/gitops/fake-aws.js';
+import { type FakeAws, FakeObject, fakeAws } from './fixtures/gitops/fake-aws.js';
 import { bakery, type RunResult } from './helpers.js';
 
 const GITOPS = fileURLToPath(new URL('./fixtures/gitops/', import.meta.url)).replace(/\/$/, '');
@@ -83,10 +84,10 @@ afterEach(() => {
 
 describe('Command: publish', () => {
   let aws: FakeAws;
-  let branch: FakeBranch;
+  let branch: FakeRepository;
   beforeEach(() => {
     aws = fakeAws();
-    branch = new FakeBranch(REPOSITORY, 'main');
+    branch = new FakeRepository();
     branch.install(aws.codeCommit);
   });
 

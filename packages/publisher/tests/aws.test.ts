@@ -20,8 +20,8 @@ import {
   type PublishTarget,
   publish,
 } from '../src/index.js';
+import { BRANCH, FakeRepository, REPOSITORY } from '../testing/fake-codecommit.js';
 import { AL2023, bundleFiles, removeBundles, writeBundle } from './helpers/bundle.js';
-import { BRANCH, FakeRepository, REPOSITORY } from './helpers/fake-codecommit.js';
 import { BUCKET, FakeBucket, KEY } from './helpers/fake-s3.js';
 import { noSleep, ROLE_ARN } from './helpers/publish.js';
 

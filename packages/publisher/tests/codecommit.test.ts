@@ -22,8 +22,8 @@ import {
   publish,
   RECORD_PATH,
 } from '../src/index.js';
+import { BRANCH, FakeRepository, REPOSITORY } from '../testing/fake-codecommit.js';
 import { AL2023, bundleFiles, bytes, removeBundles, SOURCE, UBUNTU, WINDOWS, writeBundle } from './helpers/bundle.js';
-import { BRANCH, FakeRepository, REPOSITORY } from './helpers/fake-codecommit.js';
 import { blobIds, filesOf, noSleep, putEntries, recordOf } from './helpers/publish.js';
 
 const codeCommit = mockClient(CodeCommitClient);

@@ -12,17 +12,21 @@ import {
   ParentCommitIdRequiredException,
 } from '@aws-sdk/client-codecommit';
 import type { AwsClientStub } from 'aws-sdk-client-mock';
-import { gitBlobId } from '../../src/hash.js';
-import { bytes } from './bundle.js';
+import { gitBlobId } from '../src/hash.js';
 
 const REPOSITORY = 'ami-bakery-recipes';
 const BRANCH = 'main';
 
 type Tree = Map<string, Uint8Array>;
 
+const encoder = new TextEncoder();
+const bytes = (value: string | Uint8Array): Uint8Array => (typeof value === 'string' ? encoder.encode(value) : value);
+
 /**
  * An in-memory CodeCommit repository with one branch, served through aws-sdk-client-mock. It
- * enforces what the service enforces for publish: the parent must be the branch head.
+ * enforces what the service enforces for publish: the parent must be the branch head. Exported as
+ * `@ami-bakery/publisher/testing` for the CLI's publish tests; outside tests/ so their cached
+ * results follow changes here.
  */
 class FakeRepository {
   readonly #commits = new Map<string, Tree>();
