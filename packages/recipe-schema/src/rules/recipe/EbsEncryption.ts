@@ -1,5 +1,5 @@
 import type { RecipeRule } from '../../rule.js';
-import { valueAt } from './recipe-fields.js';
+import { forbidFalse } from './recipe-fields.js';
 
 const PATH = ['build', 'rootVolume', 'encrypted'];
 
@@ -9,14 +9,8 @@ export const ebsEncryption: RecipeRule = {
   severity: 'error',
   description: 'The root volume, and so every snapshot of the AMI, is encrypted.',
   appliesTo: 'recipe',
-  check({ data }) {
-    if (valueAt(data, PATH) !== false) return [];
-    return [
-      {
-        path: PATH,
-        message:
-          'encrypted: false leaves the AMI snapshots unencrypted; remove it (encryption is the default) or set it to true, with kmsKeyId for a customer managed key.',
-      },
-    ];
-  },
+  check: forbidFalse(
+    PATH,
+    'encrypted: false leaves the AMI snapshots unencrypted; remove it (encryption is the default) or set it to true, with kmsKeyId for a customer managed key.',
+  ),
 };

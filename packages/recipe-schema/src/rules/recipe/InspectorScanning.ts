@@ -1,5 +1,5 @@
 import type { RecipeRule } from '../../rule.js';
-import { valueAt } from './recipe-fields.js';
+import { forbidFalse } from './recipe-fields.js';
 
 const PATH = ['scanning', 'inspector'];
 
@@ -9,14 +9,8 @@ export const inspectorScanning: RecipeRule = {
   severity: 'warning',
   description: 'Output images are scanned for vulnerabilities with Amazon Inspector.',
   appliesTo: 'recipe',
-  check({ data }) {
-    if (valueAt(data, PATH) !== false) return [];
-    return [
-      {
-        path: PATH,
-        message:
-          'inspector: false ships images nobody scanned for known vulnerabilities; remove it (scanning is on by default), or suppress RB3010 with the reason scanning happens elsewhere.',
-      },
-    ];
-  },
+  check: forbidFalse(
+    PATH,
+    'inspector: false ships images nobody scanned for known vulnerabilities; remove it (scanning is on by default), or suppress RB3010 with the reason scanning happens elsewhere.',
+  ),
 };

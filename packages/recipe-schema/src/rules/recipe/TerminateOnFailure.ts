@@ -1,5 +1,5 @@
 import type { RecipeRule } from '../../rule.js';
-import { valueAt } from './recipe-fields.js';
+import { forbidFalse } from './recipe-fields.js';
 
 const PATH = ['build', 'terminateOnFailure'];
 
@@ -9,14 +9,8 @@ export const terminateOnFailure: RecipeRule = {
   severity: 'error',
   description: 'Failed build instances are terminated rather than left running.',
   appliesTo: 'recipe',
-  check({ data }) {
-    if (valueAt(data, PATH) !== false) return [];
-    return [
-      {
-        path: PATH,
-        message:
-          'terminateOnFailure: false keeps every failed build instance running and billed; remove it (true is the default). To debug one failure, suppress RB3005 with a reason and remove the suppression afterwards.',
-      },
-    ];
-  },
+  check: forbidFalse(
+    PATH,
+    'terminateOnFailure: false keeps every failed build instance running and billed; remove it (true is the default). To debug one failure, suppress RB3005 with a reason and remove the suppression afterwards.',
+  ),
 };

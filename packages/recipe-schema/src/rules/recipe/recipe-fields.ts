@@ -4,6 +4,7 @@
  */
 import { realpathSync } from 'node:fs';
 import path from 'node:path';
+import type { RecipeRule } from '../../rule.js';
 import type { JsonPath } from '../../types.js';
 import { asArray, asRecord, asString } from '../util.js';
 
@@ -43,6 +44,14 @@ export function valueAt(data: unknown, path: JsonPath): unknown {
     if (node === undefined) return undefined;
   }
   return node;
+}
+
+/**
+ * The check of a boolean setting whose default is the safe value: only an explicit `false` is a
+ * finding, so a recipe that leaves the setting out is never flagged.
+ */
+export function forbidFalse(settingPath: JsonPath, message: string): RecipeRule['check'] {
+  return ({ data }) => (valueAt(data, settingPath) === false ? [{ path: settingPath, message }] : []);
 }
 
 export function platformOf(data: unknown): 'linux' | 'windows' | undefined {
