@@ -1,4 +1,4 @@
-import { type CfnTag, aws_iam as iam, aws_kms as kms } from 'aws-cdk-lib';
+import { Aws, type CfnTag, aws_iam as iam, aws_kms as kms } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
 
 /**
@@ -55,4 +55,23 @@ function accountKey(scope: Construct, id: string, props: AccountKeyProps): kms.C
   });
 }
 
-export { type AccountKeyProps, accountKey, KEY_MANAGEMENT_ACTIONS };
+interface CloudFormationServiceRoleProps {
+  readonly roleName: string;
+  readonly description: string;
+  readonly policyName: string;
+  readonly statements: iam.PolicyStatement[];
+}
+
+/** A role CloudFormation assumes for stacks of this account only, with one inline policy. */
+function cloudFormationServiceRole(scope: Construct, id: string, props: CloudFormationServiceRoleProps): iam.Role {
+  return new iam.Role(scope, id, {
+    roleName: props.roleName,
+    description: props.description,
+    assumedBy: new iam.ServicePrincipal('cloudformation.amazonaws.com').withConditions({
+      StringEquals: { 'aws:SourceAccount': Aws.ACCOUNT_ID },
+    }),
+    inlinePolicies: { [props.policyName]: new iam.PolicyDocument({ statements: props.statements }) },
+  });
+}
+
+export { type AccountKeyProps, accountKey, type CloudFormationServiceRoleProps, cloudFormationServiceRole, KEY_MANAGEMENT_ACTIONS };
