@@ -1,12 +1,11 @@
 import { defineConfig } from 'vitest/config';
+import { sharedTestOptions } from '../../vitest.shared.js';
 
 export default defineConfig({
   test: {
-    include: ['tests/**/*.test.ts'],
+    ...sharedTestOptions,
     setupFiles: ['tests/setup.ts'],
     // One CDK synthesis per file takes seconds on a shared 2-core machine.
-    testTimeout: 60_000,
-    hookTimeout: 180_000,
     maxWorkers: 2,
   },
 });
