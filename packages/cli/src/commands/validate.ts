@@ -1,29 +1,12 @@
 import path from 'node:path';
-import {
-  type Finding,
-  FORMAT_NAMES,
-  type FormatName,
-  formatters,
-  isFormatName,
-  validateFile,
-  validateRecipeFile,
-} from '@ami-bakery/recipe-schema';
+import { type Finding, validateFile, validateRecipeFile } from '@ami-bakery/recipe-schema';
 import { defineCommand } from '../command.js';
 import { UsageError } from '../errors.js';
+import { isFailing, OUTPUT_OPTIONS, planOutput, writeFindings } from '../findings-output.js';
 import { BASE_OPTION, versionGate, withoutGateSuppressionNotices } from '../gate.js';
 import { type Input, resolveInputs } from '../inputs.js';
-import { type Io, wantsColor } from '../io.js';
-import { cliVersion } from '../version.js';
+import type { Io } from '../io.js';
 import { findWorkspaceRoot, workspaceRecipes } from '../workspace.js';
-import { writeFileAtomic } from '../write.js';
-
-/** Report formats recognised from a file name, for `--report`. */
-const REPORT_EXTENSIONS: ReadonlyArray<[suffix: string, format: FormatName]> = [
-  ['.sarif', 'sarif'],
-  ['.sarif.json', 'sarif'],
-  ['.xml', 'junit'],
-  ['.json', 'json'],
-];
 
 export default defineCommand({
   name: 'validate',
@@ -40,23 +23,9 @@ export default defineCommand({
     '',
     'Exit code: 0 when no unsuppressed error remains, 1 when one does, 2 for a usage error.',
   ].join('\n'),
-  options: {
-    format: { type: 'string', short: 'f', valueName: 'FORMAT', description: `Output format: ${FORMAT_NAMES.join(', ')} (default stylish).` },
-    output: { type: 'string', short: 'o', valueName: 'FILE', description: 'Write the output to FILE instead of stdout.' },
-    report: {
-      type: 'string',
-      multiple: true,
-      valueName: 'FILE',
-      description: 'Also write a complete report to FILE, as SARIF (.sarif), JUnit (.xml) or JSON (.json). Repeatable.',
-    },
-    quiet: { type: 'boolean', short: 'q', description: 'Show errors only (reports stay complete).' },
-    base: BASE_OPTION,
-  },
+  options: { ...OUTPUT_OPTIONS, base: BASE_OPTION },
   run(args, io) {
-    const format = args.values.format ?? 'stylish';
-    if (!isFormatName(format)) throw new UsageError(`unknown format '${format}'; use one of: ${FORMAT_NAMES.join(', ')}`);
-    const reports = (args.values.report ?? []).map((file) => ({ file: path.resolve(io.cwd, file), format: reportFormat(file) }));
-    const output = args.values.output === undefined ? undefined : path.resolve(io.cwd, args.values.output);
+    const plan = planOutput(args.values, io);
 
     const inputs = args.positionals.length > 0 ? resolveInputs(args.positionals, io.cwd) : workspaceInputs(io);
     const gate = versionGate(args.values.base, io);
@@ -65,26 +34,10 @@ export default defineCommand({
     for (const input of inputs) if (input.kind === 'recipe') validated.findings.push(...gate.check(path.dirname(input.absolute)));
     const findings = withoutGateSuppressionNotices(validated.findings, (file) => sources.get(file));
 
-    const shown = args.values.quiet ? findings.filter(isFailing) : findings;
-    const toolVersion = cliVersion();
-    const text = formatters[format](shown, { sources, toolVersion, color: format === 'stylish' && output === undefined && wantsColor(io) });
-    for (const report of reports) writeFileAtomic(report.file, formatters[report.format](findings, { sources, toolVersion }));
-    if (output === undefined) io.stdout.write(text);
-    else writeFileAtomic(output, text);
+    writeFindings(plan, findings, sources, io);
     return findings.some(isFailing) ? 1 : 0;
   },
 });
-
-function isFailing(finding: Finding): boolean {
-  return finding.severity === 'error' && !finding.suppressed;
-}
-
-function reportFormat(file: string): FormatName {
-  const lower = file.toLowerCase();
-  const match = REPORT_EXTENSIONS.find(([suffix]) => lower.endsWith(suffix));
-  if (!match) throw new UsageError(`cannot tell the report format of '${file}'; end its name in .sarif, .xml or .json`);
-  return match[1];
-}
 
 function workspaceInputs(io: Io): Input[] {
   const root = findWorkspaceRoot(io.cwd);
