@@ -123,9 +123,9 @@ describe('GitOps flow (e2e: git, Nx and the bakery CLI in a temporary workspace)
     const affected = run(process.execPath, [NX, 'affected', '-t', 'validate', 'lint', 'bundle', '--base=HEAD~1', '--output-style=static']);
     const plan = await publish(['--dry-run']);
 
-    // Assess: Nx ran exactly the changed recipe's three tasks.
+    // Assess: Nx ran exactly the changed recipe's tasks (bundle-recipe writes its folder, bundle the index).
     const tasks = [...affected.stdout.matchAll(/^> nx run (\S+:\S+)/gm)].map((m) => m[1]).sort();
-    expect(tasks).toEqual([`${CHANGED}:bundle`, `${CHANGED}:lint`, `${CHANGED}:validate`]);
+    expect(tasks).toEqual([`${CHANGED}:bundle`, `${CHANGED}:bundle-recipe`, `${CHANGED}:lint`, `${CHANGED}:validate`]);
     expect(affected.stdout).toContain(`Successfully ran targets validate, lint, bundle for project ${CHANGED}`);
 
     // Assess: the plan touches that recipe and the manifest listing its new version, nothing else.

@@ -1,8 +1,13 @@
 /**
  * Local Nx plugin: every `recipes/<name>/recipe.yaml` becomes a project `<name>` with `validate`,
- * `lint` and `bundle` targets. Each target declares the toolchain files it runs through, so a change
- * to the schema package re-runs (and never replays from cache) every recipe's validation, and a
- * dependency edge to those packages makes `nx affected` pick every recipe up.
+ * `lint`, `bundle-recipe` and `bundle` targets. Each cached target declares the toolchain files it
+ * runs through, so a change to the schema package re-runs (and never replays from cache) every
+ * recipe's validation, and a dependency edge to those packages makes `nx affected` pick every
+ * recipe up.
+ *
+ * Bundling is split so that its cached part restores everything it wrote: `bundle-recipe` writes
+ * only `dist/bundle/recipes/<name>/`, and `bundle` then rebuilds the shared index
+ * (`manifest.json`, the bakery stack template) from the recipe folders present.
  */
 import {
   type CreateDependencies,
@@ -109,13 +114,14 @@ export function lintTarget(): TargetConfiguration {
   };
 }
 
-export function bundleTarget(): TargetConfiguration {
+/** The recipe manifest records HEAD as `sourceCommit`, so a replay must not hand over another commit's. */
+const GIT_HEAD = { runtime: 'git rev-parse --verify -q "HEAD^{commit}" 2>/dev/null || echo no-git-head' };
+
+export function bundleRecipeTarget(): TargetConfiguration {
   return {
     executor: 'nx:run-commands',
-    options: { command: `${BAKERY} bundle {projectRoot} --out dist/bundle` },
-    // Never replayed from cache: each run also rewrites the shared manifest.json and the bakery
-    // stack template from every recipe folder present, which a replay would not restore.
-    cache: false,
+    options: { command: `${BAKERY} bundle {projectRoot} --out dist/bundle --no-index` },
+    cache: true,
     dependsOn: ['validate'],
     inputs: [
       RECIPE_FILES,
@@ -124,10 +130,29 @@ export function bundleTarget(): TargetConfiguration {
       ...CLI_FILES,
       ...WORKSPACE_FILES,
       { externalDependencies: ['ajv', 'yaml'] },
+      GIT_HEAD,
     ] satisfies Inputs,
     outputs: ['{workspaceRoot}/dist/bundle/recipes/{projectName}'],
     metadata: {
-      description: 'Write the recipe CloudFormation template and manifest to dist/bundle/recipes/<name>.',
+      description: 'Write the recipe CloudFormation template and manifest to dist/bundle/recipes/<name>, and nothing else.',
+      technologies: ['ami-bakery', 'cloudformation'],
+    },
+  };
+}
+
+export function bundleTarget(): TargetConfiguration {
+  return {
+    executor: 'nx:run-commands',
+    options: { command: `${BAKERY} bundle --index-only --out dist/bundle` },
+    // Never replayed from cache: the index lists every recipe folder on disk, also those no task
+    // of this run wrote, so no input list describes it. A rerun bundles no recipe; it reads the
+    // folders and synthesizes the stack.
+    cache: false,
+    dependsOn: ['bundle-recipe'],
+    outputs: ['{workspaceRoot}/dist/bundle/manifest.json', '{workspaceRoot}/dist/bundle/bakery'],
+    metadata: {
+      description:
+        'Bundle the recipe (bundle-recipe), then rebuild dist/bundle/manifest.json and the bakery stack template from every recipe folder in dist/bundle/recipes.',
       technologies: ['ami-bakery', 'cloudformation'],
     },
   };
@@ -144,7 +169,7 @@ export function recipeProject(file: string): CreateNodesResult {
         name,
         root,
         tags: [RECIPE_TAG],
-        targets: { validate: validateTarget(), lint: lintTarget(), bundle: bundleTarget() },
+        targets: { validate: validateTarget(), lint: lintTarget(), 'bundle-recipe': bundleRecipeTarget(), bundle: bundleTarget() },
       },
     },
   };

@@ -33,6 +33,27 @@ describe('Plugin: nx-recipes createNodes', () => {
                 "bundle": {
                   "cache": false,
                   "dependsOn": [
+                    "bundle-recipe",
+                  ],
+                  "executor": "nx:run-commands",
+                  "metadata": {
+                    "description": "Bundle the recipe (bundle-recipe), then rebuild dist/bundle/manifest.json and the bakery stack template from every recipe folder in dist/bundle/recipes.",
+                    "technologies": [
+                      "ami-bakery",
+                      "cloudformation",
+                    ],
+                  },
+                  "options": {
+                    "command": "pnpm bakery bundle --index-only --out dist/bundle",
+                  },
+                  "outputs": [
+                    "{workspaceRoot}/dist/bundle/manifest.json",
+                    "{workspaceRoot}/dist/bundle/bakery",
+                  ],
+                },
+                "bundle-recipe": {
+                  "cache": true,
+                  "dependsOn": [
                     "validate",
                   ],
                   "executor": "nx:run-commands",
@@ -54,16 +75,19 @@ describe('Plugin: nx-recipes createNodes', () => {
                         "yaml",
                       ],
                     },
+                    {
+                      "runtime": "git rev-parse --verify -q "HEAD^{commit}" 2>/dev/null || echo no-git-head",
+                    },
                   ],
                   "metadata": {
-                    "description": "Write the recipe CloudFormation template and manifest to dist/bundle/recipes/<name>.",
+                    "description": "Write the recipe CloudFormation template and manifest to dist/bundle/recipes/<name>, and nothing else.",
                     "technologies": [
                       "ami-bakery",
                       "cloudformation",
                     ],
                   },
                   "options": {
-                    "command": "pnpm bakery bundle {projectRoot} --out dist/bundle",
+                    "command": "pnpm bakery bundle {projectRoot} --out dist/bundle --no-index",
                   },
                   "outputs": [
                     "{workspaceRoot}/dist/bundle/recipes/{projectName}",
@@ -183,34 +207,60 @@ describe('Plugin: nx-recipes createNodes', () => {
 
     // Assess
     expect(results.map(([, projects]) => Object.keys(projects))).toEqual(roots);
-    for (const [, projects] of results) for (const [root, project] of Object.entries(projects)) expect(project.name).toBe(root.split('/').at(-1));
+    for (const [, projects] of results)
+      for (const [root, project] of Object.entries(projects)) expect(project.name).toBe(root.split('/').at(-1));
   });
 
-  it.each([
-    { target: 'validate', cache: true },
-    { target: 'lint', cache: true },
-    // Its run rewrites the shared manifest and stack template, which a cache replay would not.
-    { target: 'bundle', cache: false },
-  ])('$target (cache: $cache) declares the schema package and the recipe as inputs', async ({ target, cache }) => {
+  it.each(['validate', 'lint', 'bundle-recipe'])(
+    '%s is cached and declares the schema package and the recipe as inputs',
+    async (target) => {
+      // Act
+      const [[, projects]] = (await projectsFor(['recipes/a/recipe.yaml'])) as [[string, Record<string, ProjectConfiguration>]];
+      const config = projects['recipes/a']?.targets?.[target];
+
+      // Assess
+      expect(config?.cache).toBe(true);
+      expect(config?.inputs).toEqual(
+        expect.arrayContaining([
+          '{projectRoot}/**/*',
+          '{workspaceRoot}/packages/recipe-schema/src/**/*',
+          '{workspaceRoot}/packages/recipe-schema/schemas/**/*',
+          '{workspaceRoot}/packages/recipe-schema/package.json',
+          '{workspaceRoot}/packages/cli/src/**/*',
+          '{workspaceRoot}/pnpm-lock.yaml',
+        ]),
+      );
+      expect(config?.inputs?.filter((input) => typeof input === 'string' && /tests|\*\*\/\*\.test/.test(input))).toEqual([]);
+      expect(Array.isArray(config?.outputs)).toBe(true);
+      expect(config?.metadata?.description).toMatch(/\.$/);
+    },
+  );
+
+  it('bundle-recipe outputs exactly the recipe folder and hashes HEAD, which the recipe manifest records as sourceCommit', async () => {
     // Act
     const [[, projects]] = (await projectsFor(['recipes/a/recipe.yaml'])) as [[string, Record<string, ProjectConfiguration>]];
-    const config = projects['recipes/a']?.targets?.[target];
+    const config = projects['recipes/a']?.targets?.['bundle-recipe'];
 
     // Assess
-    expect(config?.cache).toBe(cache);
-    expect(config?.inputs).toEqual(
-      expect.arrayContaining([
-        '{projectRoot}/**/*',
-        '{workspaceRoot}/packages/recipe-schema/src/**/*',
-        '{workspaceRoot}/packages/recipe-schema/schemas/**/*',
-        '{workspaceRoot}/packages/recipe-schema/package.json',
-        '{workspaceRoot}/packages/cli/src/**/*',
-        '{workspaceRoot}/pnpm-lock.yaml',
-      ]),
-    );
-    expect(config?.inputs?.filter((input) => typeof input === 'string' && /tests|\*\*\/\*\.test/.test(input))).toEqual([]);
-    expect(Array.isArray(config?.outputs)).toBe(true);
-    expect(config?.metadata?.description).toMatch(/\.$/);
+    expect(config?.options).toEqual({ command: 'pnpm bakery bundle {projectRoot} --out dist/bundle --no-index' });
+    expect(config?.outputs).toEqual(['{workspaceRoot}/dist/bundle/recipes/{projectName}']);
+    expect(config?.dependsOn).toEqual(['validate']);
+    expect(config?.inputs).toContainEqual({ runtime: 'git rev-parse --verify -q "HEAD^{commit}" 2>/dev/null || echo no-git-head' });
+  });
+
+  it('bundle runs bundle-recipe first, then rebuilds the shared index uncached', async () => {
+    // Act
+    const [[, projects]] = (await projectsFor(['recipes/a/recipe.yaml'])) as [[string, Record<string, ProjectConfiguration>]];
+    const config = projects['recipes/a']?.targets?.bundle;
+
+    // Assess: the index lists whatever recipe folders are on disk, so no inputs describe it.
+    expect(config).toMatchObject({
+      cache: false,
+      dependsOn: ['bundle-recipe'],
+      options: { command: 'pnpm bakery bundle --index-only --out dist/bundle' },
+      outputs: ['{workspaceRoot}/dist/bundle/manifest.json', '{workspaceRoot}/dist/bundle/bakery'],
+    });
+    expect(config?.inputs).toBeUndefined();
   });
 });
 
