@@ -110,19 +110,21 @@ async function deleteStack(session: BakerySession, stackName: string, deadline: 
   if (left) throw await failed(session, left, 'could not be deleted', deadline.signal, log);
 }
 
+/** The stack as CreateStack and UpdateStack both take it, so an update deploys what a create would. */
+function stackInput(spec: StackSpec) {
+  return {
+    StackName: spec.stackName,
+    ...(spec.roleArn ? { RoleARN: spec.roleArn } : {}),
+    TemplateBody: spec.template.body,
+    Parameters: spec.parameters,
+    Capabilities: [Capability.CAPABILITY_NAMED_IAM],
+    Tags: spec.tags,
+  };
+}
+
 async function createStack(session: BakerySession, spec: StackSpec, signal: AbortSignal): Promise<string | undefined> {
   const out = await call(cfnAction('CreateStack'), session.where, () =>
-    session.cloudFormation.send(
-      new CreateStackCommand({
-        StackName: spec.stackName,
-        ...(spec.roleArn ? { RoleARN: spec.roleArn } : {}),
-        TemplateBody: spec.template.body,
-        Parameters: spec.parameters,
-        Capabilities: [Capability.CAPABILITY_NAMED_IAM],
-        Tags: spec.tags,
-      }),
-      { abortSignal: signal },
-    ),
+    session.cloudFormation.send(new CreateStackCommand(stackInput(spec)), { abortSignal: signal }),
   );
   return out.StackId;
 }
@@ -131,17 +133,7 @@ async function createStack(session: BakerySession, spec: StackSpec, signal: Abor
 async function updateStack(session: BakerySession, spec: StackSpec, signal: AbortSignal): Promise<boolean> {
   try {
     await call(cfnAction('UpdateStack'), session.where, () =>
-      session.cloudFormation.send(
-        new UpdateStackCommand({
-          StackName: spec.stackName,
-          ...(spec.roleArn ? { RoleARN: spec.roleArn } : {}),
-          TemplateBody: spec.template.body,
-          Parameters: spec.parameters,
-          Capabilities: [Capability.CAPABILITY_NAMED_IAM],
-          Tags: spec.tags,
-        }),
-        { abortSignal: signal },
-      ),
+      session.cloudFormation.send(new UpdateStackCommand(stackInput(spec)), { abortSignal: signal }),
     );
     return true;
   } catch (error) {
