@@ -45,7 +45,10 @@ function hangingCall<T>(value: T) {
  * event-loop turns pass until the work reaches the point under test.
  */
 async function until(condition: () => boolean): Promise<void> {
-  for (let turn = 0; turn < 10_000 && !condition(); turn += 1) await new Promise((resolve) => setImmediate(resolve));
+  // Bounded by real time (performance.now is not faked), not by a number of turns: on a loaded
+  // machine the file reads can take longer than any fixed count of event-loop turns.
+  const giveUp = performance.now() + 20_000;
+  while (!condition() && performance.now() < giveUp) await new Promise((resolve) => setImmediate(resolve));
   expect(condition()).toBe(true);
 }
 
