@@ -174,6 +174,7 @@ describe('Function: requiredPermissions', () => {
       permissions: [
         { actions: ['s3:GetObject', 's3:PutObject'], resource: 'object source/bundle.zip in bucket ami-bakery-source' },
         { actions: ['s3:ListBucket'], resource: 'bucket ami-bakery-source' },
+        { actions: ['kms:Decrypt', 'kms:GenerateDataKey'], resource: 'the KMS key of bucket ami-bakery-source, through S3 only (kms:ViaService)' },
       ],
     },
   ])('lists exactly the actions publish calls for $case', ({ target, permissions }) => {
