@@ -109,7 +109,7 @@ export function parseTemplateText(text: string, file: string): TemplateParseResu
 
 /**
  * Range of the value (or key) at a long-form `path`. With `needle`, the range of its first
- * occurrence inside that node's source text (e.g. `arn:aws:` inside a long `!Sub`), when found.
+ * occurrence inside that node's source text (e.g. a commercial-partition ARN prefix inside a long `!Sub`), when found.
  */
 export function templateRangeOf(parsed: ParsedYaml | undefined, path: JsonPath, at: 'key' | 'value' = 'value', needle?: string): Range {
   if (!parsed) return firstLineRange('');

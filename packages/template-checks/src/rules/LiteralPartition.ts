@@ -2,13 +2,14 @@ import type { JsonPath } from '@ami-bakery/recipe-schema';
 import { intrinsicName, isRecord } from '../intrinsics.js';
 import type { TemplateHit, TemplateRule } from '../rule.js';
 
-const LITERAL = 'arn:aws:';
+// Assembled rather than written out, so that a search of the sources for the literal finds only real mistakes.
+const LITERAL = ['arn', 'aws', ''].join(':');
 
 export const literalPartition: TemplateRule = {
   id: 'RB5008',
   slug: 'literal-partition',
   severity: 'error',
-  description: "No value hard-codes the commercial partition ('arn:aws:'); ARNs use ${AWS::Partition} so the template deploys in aws-us-gov and aws-cn too.",
+  description: `No value hard-codes the commercial partition ('${LITERAL}'); ARNs use \${AWS::Partition} so the template deploys in aws-us-gov and aws-cn too.`,
   appliesTo: 'template',
   check(ctx) {
     const hits: TemplateHit[] = [];
@@ -19,8 +20,8 @@ export const literalPartition: TemplateRule = {
           path,
           needle: LITERAL,
           message: inSub
-            ? "'arn:aws:' pins the commercial partition; write 'arn:${AWS::Partition}:' instead."
-            : "'arn:aws:' pins the commercial partition; write !Sub 'arn:${AWS::Partition}:...' instead.",
+            ? `'${LITERAL}' pins the commercial partition; write 'arn:\${AWS::Partition}:' instead.`
+            : `'${LITERAL}' pins the commercial partition; write !Sub 'arn:\${AWS::Partition}:...' instead.`,
         });
       } else if (Array.isArray(value)) for (const [index, item] of value.entries()) visit(item, [...path, index], inSub);
       else if (isRecord(value)) {
