@@ -4,27 +4,23 @@
  * and the bakery stack template), a function of whichever recipe folders are present. A cache
  * replay restores only a recipe folder, so the index is rebuilt from the folders afterwards.
  */
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, renameSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import {
-  type BundleManifestEntry,
   type BundleResult,
   BundleWriteError,
   buildBundleManifest,
-  manifestEntry,
-  type RecipeManifest,
+  readRecipeFolders,
+  type SkippedFolder,
   stableJson,
   writeBundle,
 } from '@ami-bakery/recipe-bundler';
-import { parse } from 'yaml';
 import { writeBakeryStack } from './bakery-stack.js';
 import { OutputWriteError, UsageError } from './errors.js';
 import { withLock } from './lock.js';
 import { writeFileAtomic } from './write.js';
 
 const RECIPES_DIR = 'recipes';
-/** The recipe folder names the bundler writes; other folders (a scratch folder, a README's) are not recipes. */
-const RECIPE_FOLDER = /^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?$/;
 
 /**
  * Writes the folders of the bundled results (those with `ok`) and nothing else: `manifest.json`
@@ -82,10 +78,7 @@ export type IndexOutcome =
       stack: { file: string } | { skipped: string } | undefined;
     };
 
-export interface SkippedFolder {
-  folder: string;
-  reason: string;
-}
+export type { SkippedFolder };
 
 /**
  * Rewrites `manifest.json` from every complete recipe folder under `<outDir>/recipes` (the bytes
@@ -94,7 +87,13 @@ export interface SkippedFolder {
  */
 export async function writeIndex(outDir: string, sourceCommit: string | null, noStack: boolean): Promise<IndexOutcome> {
   const read = withLock(outDir, () => {
-    const { entries, skipped } = readRecipeFolders(outDir);
+    let folders: ReturnType<typeof readRecipeFolders>;
+    try {
+      folders = readRecipeFolders(outDir);
+    } catch (cause) {
+      throw new OutputWriteError(path.join(outDir, RECIPES_DIR), { cause });
+    }
+    const { entries, skipped } = folders;
     if (entries.length === 0) return { empty: true as const, skipped };
     const manifest = buildBundleManifest(entries, sourceCommit);
     const manifestText = stableJson(manifest);
@@ -108,67 +107,4 @@ export async function writeIndex(outDir: string, sourceCommit: string | null, no
   if (noStack) return { ...base, stack: undefined };
   const file = await writeBakeryStack(outDir, read.manifest, read.manifestText);
   return { ...base, stack: file ? { file } : { skipped: 'another bundle run rewrote the manifest meanwhile and writes the stack for it' } };
-}
-
-/**
- * The manifest entry of each recipe folder. An incomplete folder is left out rather than failing
- * the run: under Nx it may be another recipe's cache replay still being restored, and that
- * recipe's own index run comes after it.
- */
-function readRecipeFolders(outDir: string): { entries: BundleManifestEntry[]; skipped: SkippedFolder[] } {
-  const dir = path.join(outDir, RECIPES_DIR);
-  let names: string[];
-  try {
-    names = readdirSync(dir, { withFileTypes: true })
-      .filter((entry) => entry.isDirectory() && RECIPE_FOLDER.test(entry.name))
-      .map((entry) => entry.name)
-      .sort();
-  } catch (cause) {
-    if ((cause as NodeJS.ErrnoException).code === 'ENOENT') return { entries: [], skipped: [] };
-    throw new OutputWriteError(dir, { cause });
-  }
-  const entries: BundleManifestEntry[] = [];
-  const skipped: SkippedFolder[] = [];
-  for (const name of names) {
-    const folder = path.join(dir, name);
-    const entry = readEntry(folder, name);
-    if (typeof entry === 'string') skipped.push({ folder, reason: entry });
-    else entries.push(entry);
-  }
-  return { entries, skipped };
-}
-
-/** The folder's manifest entry, or why it has none. */
-function readEntry(folder: string, name: string): BundleManifestEntry | string {
-  const manifestText = readOptional(path.join(folder, 'manifest.json'));
-  if (manifestText === undefined) return 'no manifest.json';
-  const templateText = readOptional(path.join(folder, 'template.yaml'));
-  if (templateText === undefined) return 'no template.yaml';
-  let manifest: Partial<RecipeManifest>;
-  try {
-    manifest = JSON.parse(manifestText) as Partial<RecipeManifest>;
-  } catch {
-    return 'manifest.json is not JSON';
-  }
-  if (manifest.name !== name) return `manifest.json names recipe ${JSON.stringify(manifest.name)}, not the folder's`;
-  if (typeof manifest.version !== 'string' || typeof manifest.stackName !== 'string' || typeof manifest.contentHash !== 'string')
-    return 'manifest.json lacks version, stackName or contentHash';
-  let template: unknown;
-  try {
-    // The bundler writes YAML 1.1 (CloudFormation's dialect) and reads it back the same way.
-    template = parse(templateText, { version: '1.1' });
-  } catch {
-    return 'template.yaml is not YAML';
-  }
-  const parameters = (template as { Parameters?: unknown } | null)?.Parameters;
-  const names = typeof parameters === 'object' && parameters !== null ? Object.keys(parameters).sort() : [];
-  return manifestEntry({ manifest: manifest as RecipeManifest, parameters: names });
-}
-
-function readOptional(file: string): string | undefined {
-  try {
-    return readFileSync(file, 'utf8');
-  } catch {
-    return undefined;
-  }
 }

@@ -20,4 +20,5 @@ export { linkFor, type SourceLink } from './sourced.js';
 export { DEFAULTS, RECIPE_TAG, RETAIN_TAG } from './template/build.js';
 export { PARAMETER_DEFINITIONS, type ParameterName } from './template/parameters.js';
 export { type CheckVersionsOptions, checkVersions, VERSION_RULES } from './version-gate.js';
+export { readRecipeFolders, type SkippedFolder } from './read-bundle.js';
 export { type BundleManifest, type BundleManifestEntry, buildBundleManifest, manifestEntry, type WriteBundleResult, writeBundle } from './write.js';

@@ -3,17 +3,15 @@
  * `manifest.json` listing every recipe folder present. Only recipe folders of the given results
  * are replaced; nothing else in the output folder is touched or deleted.
  */
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
-import { parse } from 'yaml';
 import type { BundleResult, RecipeManifest } from './bundle.js';
 import { compareCodeUnits, stableJson } from './canonical.js';
 import { BundleWriteError } from './errors.js';
 import { writeAtomic } from './fs-util.js';
+import { RECIPES_DIR, readRecipeFolders, SAFE_NAME } from './read-bundle.js';
 
 export const BUNDLE_FORMAT_VERSION = 1;
-const RECIPES_DIR = 'recipes';
-const SAFE_NAME = /^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?$/;
 
 export interface BundleManifestEntry {
   name: string;
@@ -73,10 +71,8 @@ export function writeBundle(results: readonly BundleResult[], outDir: string): W
       written.push(`${RECIPES_DIR}/${result.name}/manifest.json`, `${RECIPES_DIR}/${result.name}/template.yaml`);
     }
     const entries = new Map<string, BundleManifestEntry>();
-    for (const name of listRecipeFolders(root)) {
-      const entry = readEntry(root, name);
-      if (entry) entries.set(name, entry);
-    }
+    // Folders that are incomplete (another run still writing them) are left out, as before.
+    for (const entry of readRecipeFolders(root).entries) entries.set(entry.name, entry);
     for (const result of bundled) entries.set(result.name, manifestEntry(result));
     const sourceCommit = bundled[0]?.manifest.sourceCommit ?? readExistingSourceCommit(root);
     const manifest = buildBundleManifest([...entries.values()], sourceCommit);
@@ -87,28 +83,6 @@ export function writeBundle(results: readonly BundleResult[], outDir: string): W
   } catch (cause) {
     if (cause instanceof BundleWriteError) throw cause;
     throw new BundleWriteError(`Cannot write the bundle to ${root}: ${cause instanceof Error ? cause.message : String(cause)}`, { cause });
-  }
-}
-
-function listRecipeFolders(root: string): string[] {
-  const dir = path.join(root, RECIPES_DIR);
-  if (!existsSync(dir)) return [];
-  return readdirSync(dir, { withFileTypes: true })
-    .filter((entry) => entry.isDirectory() && SAFE_NAME.test(entry.name))
-    .map((entry) => entry.name)
-    .sort(compareCodeUnits);
-}
-
-/** The manifest entry of a recipe folder written earlier; undefined when it is incomplete. */
-function readEntry(root: string, name: string): BundleManifestEntry | undefined {
-  const dir = path.join(root, RECIPES_DIR, name);
-  try {
-    const manifest = JSON.parse(readFileSync(path.join(dir, 'manifest.json'), 'utf8')) as RecipeManifest;
-    const template = parse(readFileSync(path.join(dir, 'template.yaml'), 'utf8'), { version: '1.1' }) as { Parameters?: Record<string, unknown> };
-    if (manifest.name !== name) return undefined;
-    return manifestEntry({ manifest, parameters: Object.keys(template.Parameters ?? {}).sort(compareCodeUnits) });
-  } catch {
-    return undefined;
   }
 }
 

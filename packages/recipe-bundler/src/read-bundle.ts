@@ -1,0 +1,84 @@
+/**
+ * Reads back the recipe folders of a bundle (`recipes/<name>/{manifest.json,template.yaml}`):
+ * the top-level manifest is always rebuilt from what is on disk, by `writeBundle` and by the
+ * index-only step that runs after cached per-recipe bundles are restored.
+ */
+import { readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { parse } from 'yaml';
+import type { RecipeManifest } from './bundle.js';
+import { compareCodeUnits } from './canonical.js';
+// write.ts imports this module too; both sides only call each other's functions, never at load time.
+import { type BundleManifestEntry, manifestEntry } from './write.js';
+
+export const RECIPES_DIR = 'recipes';
+export const SAFE_NAME = /^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?$/;
+
+/** A recipe folder left out of the index, and why. */
+export interface SkippedFolder {
+  folder: string;
+  reason: string;
+}
+
+/**
+ * The manifest entry of each recipe folder, sorted by name. An incomplete folder is left out with
+ * its reason rather than failing: under Nx it may be another recipe's cache replay still being
+ * restored. A missing `recipes/` folder reads as empty; other read errors are thrown.
+ */
+export function readRecipeFolders(outDir: string): { entries: BundleManifestEntry[]; skipped: SkippedFolder[] } {
+  const dir = path.join(outDir, RECIPES_DIR);
+  let names: string[];
+  try {
+    names = readdirSync(dir, { withFileTypes: true })
+      .filter((entry) => entry.isDirectory() && SAFE_NAME.test(entry.name))
+      .map((entry) => entry.name)
+      .sort(compareCodeUnits);
+  } catch (cause) {
+    if ((cause as NodeJS.ErrnoException).code === 'ENOENT') return { entries: [], skipped: [] };
+    throw cause;
+  }
+  const entries: BundleManifestEntry[] = [];
+  const skipped: SkippedFolder[] = [];
+  for (const name of names) {
+    const folder = path.join(dir, name);
+    const entry = readEntry(folder, name);
+    if (typeof entry === 'string') skipped.push({ folder, reason: entry });
+    else entries.push(entry);
+  }
+  return { entries, skipped };
+}
+
+/** The folder's manifest entry, or why it has none. */
+function readEntry(folder: string, name: string): BundleManifestEntry | string {
+  const manifestText = readOptional(path.join(folder, 'manifest.json'));
+  if (manifestText === undefined) return 'no manifest.json';
+  const templateText = readOptional(path.join(folder, 'template.yaml'));
+  if (templateText === undefined) return 'no template.yaml';
+  let manifest: Partial<RecipeManifest>;
+  try {
+    manifest = JSON.parse(manifestText) as Partial<RecipeManifest>;
+  } catch {
+    return 'manifest.json is not JSON';
+  }
+  if (manifest.name !== name) return `manifest.json names recipe ${JSON.stringify(manifest.name)}, not the folder's`;
+  if (typeof manifest.version !== 'string' || typeof manifest.stackName !== 'string' || typeof manifest.contentHash !== 'string')
+    return 'manifest.json lacks version, stackName or contentHash';
+  let template: unknown;
+  try {
+    // The bundler writes YAML 1.1 (CloudFormation's dialect) and reads it back the same way.
+    template = parse(templateText, { version: '1.1' });
+  } catch {
+    return 'template.yaml is not YAML';
+  }
+  const parameters = (template as { Parameters?: unknown } | null)?.Parameters;
+  const parameterNames = typeof parameters === 'object' && parameters !== null ? Object.keys(parameters).sort(compareCodeUnits) : [];
+  return manifestEntry({ manifest: manifest as RecipeManifest, parameters: parameterNames });
+}
+
+function readOptional(file: string): string | undefined {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch {
+    return undefined;
+  }
+}
