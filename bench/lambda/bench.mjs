@@ -1,4 +1,4 @@
-// Bootstrap Lambda benchmark: bundle size and cold import time of apps/bootstrap-lambda/dist/index.mjs,
+// Bootstrap Lambda benchmark: bundle size and cold import time of control-plane/bootstrap-lambda/dist/index.mjs,
 // plus the same figures with the AWS SDK left to the runtime, which is the case against bundling it.
 // Writes the "Bootstrap Lambda" section of docs/benchmarks.md (other sections are left alone).
 //
@@ -13,7 +13,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { gzipSync } from 'node:zlib';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-const app = path.join(root, 'apps/bootstrap-lambda');
+const app = path.join(root, 'control-plane/bootstrap-lambda');
 const bundle = path.join(app, 'dist/index.mjs');
 const args = new Set(process.argv.slice(2));
 const RUNS = 10;
@@ -75,7 +75,7 @@ const verdict = (ok) => (ok ? 'OK' : 'OVER');
 
 const section = `## Bootstrap Lambda
 
-\`node bench/lambda/bench.mjs\` (apps/bootstrap-lambda). Cold import = \`await import('dist/index.mjs')\` in a fresh
+\`node bench/lambda/bench.mjs\` (control-plane/bootstrap-lambda). Cold import = \`await import('dist/index.mjs')\` in a fresh
 \`node\` process, timed inside it, median of ${RUNS} runs. Machine: ${os.cpus().length} cores (${cpu}), Node ${process.version},
 shared with other builds, so treat the times as upper bounds.
 

@@ -5,7 +5,7 @@ import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 
 const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '../..');
-const projectDirs = ['apps', 'packages', 'tools']
+const projectDirs = ['control-plane', 'packages', 'tools']
   .flatMap((group) => (existsSync(path.join(root, group)) ? readdirSync(path.join(root, group)).map((d) => path.join(root, group, d)) : []))
   .filter((dir) => existsSync(path.join(dir, 'package.json')));
 

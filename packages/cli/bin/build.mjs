@@ -30,7 +30,7 @@ const BANNER = "import { createRequire as __bakeryRequire } from 'node:module'; 
 const keepSourceUrls = {
   name: 'keep-source-urls',
   setup(builder) {
-    builder.onLoad({ filter: /[\\/](?:packages|apps)[\\/][^\\/]+[\\/]src[\\/].*\.ts$/ }, (args) => {
+    builder.onLoad({ filter: /[\\/](?:packages|control-plane)[\\/][^\\/]+[\\/]src[\\/].*\.ts$/ }, (args) => {
       const source = readFileSync(args.path, 'utf8');
       if (!source.includes('import.meta.url')) return undefined;
       return { contents: source.replaceAll('import.meta.url', JSON.stringify(pathToFileURL(args.path).href)), loader: 'ts' };

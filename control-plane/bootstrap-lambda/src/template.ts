@@ -20,7 +20,7 @@ async function loadTemplate(path: string): Promise<BakeryTemplate> {
     text = await readFile(path, 'utf8');
   } catch (error) {
     throw new PackageError(
-      `The bakery stack template is missing from the Lambda package (${path}): rebuild the package with "pnpm --filter @ami-bakery/bootstrap-lambda build" after synthesizing apps/bakery-stack`,
+      `The bakery stack template is missing from the Lambda package (${path}): rebuild the package with "pnpm --filter @ami-bakery/bootstrap-lambda build" after synthesizing control-plane/bakery-stack`,
       { cause: error },
     );
   }
@@ -38,7 +38,7 @@ async function loadTemplate(path: string): Promise<BakeryTemplate> {
   if (bytes > MAX_TEMPLATE_BODY_BYTES) {
     throw new PackageError(
       `The bakery stack template is ${bytes} bytes minified; CloudFormation accepts at most ${MAX_TEMPLATE_BODY_BYTES} bytes as TemplateBody. ` +
-        'Shrink apps/bakery-stack (fewer inline policies, no inline Lambda code) and rebuild the package.',
+        'Shrink control-plane/bakery-stack (fewer inline policies, no inline Lambda code) and rebuild the package.',
     );
   }
   const declared = (parsed as { Parameters?: Record<string, { Default?: unknown }> }).Parameters ?? {};
@@ -69,7 +69,7 @@ function stackParameters(template: BakeryTemplate, props: BootstrapProperties): 
   const missing = [...template.parameters].filter(([name, spec]) => !(name in desired) && !spec.hasDefault).map(([name]) => name);
   if (missing.length > 0) {
     throw new PackageError(
-      `The bakery stack template requires parameter(s) ${missing.join(', ')} that the bootstrap cannot supply (it passes ${Object.keys(desired).join(', ')}): give them defaults in apps/bakery-stack`,
+      `The bakery stack template requires parameter(s) ${missing.join(', ')} that the bootstrap cannot supply (it passes ${Object.keys(desired).join(', ')}): give them defaults in control-plane/bakery-stack`,
     );
   }
   return Object.keys(desired)

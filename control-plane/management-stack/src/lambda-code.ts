@@ -3,7 +3,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { LambdaCodeMissingError } from './errors.js';
 
-/** The esbuild output of apps/bootstrap-lambda: `index.mjs` exports `handler`. */
+/** The esbuild output of control-plane/bootstrap-lambda: `index.mjs` exports `handler`. */
 const DEFAULT_LAMBDA_CODE_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../bootstrap-lambda/dist');
 const LAMBDA_HANDLER = 'index.handler';
 const LAMBDA_ENTRY_FILE = 'index.mjs';

@@ -108,7 +108,7 @@ describe('bakery template', () => {
 
     // Assess
     await expect(load).rejects.toThrow(PackageError);
-    await expect(load).rejects.toThrow('rebuild the package with "pnpm --filter @ami-bakery/bootstrap-lambda build" after synthesizing apps/bakery-stack');
+    await expect(load).rejects.toThrow('rebuild the package with "pnpm --filter @ami-bakery/bootstrap-lambda build" after synthesizing control-plane/bakery-stack');
   });
 });
 

@@ -4,7 +4,7 @@
  * - AmiBakeryManagementCfct: Lambda code from LambdaCodeS3Bucket/Key, organization ids from the
  *   SRA Control Tower SSM parameters, no CDK bootstrap (plain CloudFormation, CfCT).
  * The asset variant needs the bootstrap Lambda bundle: -c lambdaCodeDir=<path> overrides the
- * default apps/bootstrap-lambda/dist.
+ * default control-plane/bootstrap-lambda/dist.
  */
 
 import { synthAccessTemplate } from '@ami-bakery/bakery-stack';
