@@ -1,0 +1,59 @@
+export { type BundledRecipe, buildManifestV2, buildOnVersionChangeOf, bundleFiles, manifestEntryOf, parseRetiredFile, stableJson } from './build.js';
+export { type DiffOptions, diffTemplates, type PropertyChange, type ResourceAction, type ResourceChange, referencedResources, type SchemaLookup } from './diff.js';
+export { BundleError, InvalidArgumentError } from './errors.js';
+export {
+  type DocumentInput,
+  formatPlan,
+  formatPlanJson,
+  formatPlanMarkdown,
+  formatPlanStylish,
+  PLAN_FORMATS,
+  type PlanDocument,
+  type PlanDocumentRecipe,
+  type PlanFormat,
+  planDocument,
+  type RecipeOutcome,
+  summaryLine,
+} from './format/index.js';
+export { canonicalJson, compareCodeUnits, deployHash, sha256Hex, templateHash } from './hash.js';
+export { LIMITS, type Limits } from './limits.js';
+export {
+  type BundleManifestV2,
+  type BundleRecipeEntry,
+  checkRecipeManifest,
+  FORMAT_VERSION,
+  parseManifest,
+  RECIPE_PARAMETERS,
+  type RecipeManifestV2,
+  type RecipeParameter,
+  type RetiredRecipe,
+} from './manifest.js';
+export { isRecipeName, MANIFEST_PATH, recipeManifestPath, templatePath, unsafePathReason } from './names.js';
+export {
+  DEFAULT_MAX_UNRETIRED_DELETE_SHARE,
+  type DeployedStack,
+  deployedStateOf,
+  type PlanOptions,
+  type PlanReason,
+  type PlanRefusal,
+  planRecipes,
+  type RecipeAction,
+  type RecipePlan,
+  type RecipePlanItem,
+} from './plan.js';
+export { type BundleProblem, formatProblems, PROBLEMS, type ProblemId, sortProblems } from './problems.js';
+export { type Handler, handlerPermissions, RECIPE_RESOURCE_TYPES, RESOURCE_SCHEMAS, type ResourceSchema, type ResourceSchemas, resourceSchema } from './schemas.js';
+export { MANAGED_BY, recipeStackTags, type StackTag, TAGS, tagMap } from './tags.js';
+export {
+  isSourceArtifactExtra,
+  type LoadedBundle,
+  type LoadedRecipe,
+  type LoadResult,
+  loadBundle,
+  SOURCE_ARTIFACT_EXTRAS,
+  type Template,
+  type VerifyOptions,
+  verifyBundle,
+} from './verify.js';
+export { parseTemplateText } from './yaml.js';
+export { type UnzipResult, unzipBundle } from './zip.js';
