@@ -33,7 +33,10 @@ function manifestEntryOf(recipe: BundledRecipe): BundleRecipeEntry {
   };
 }
 
-function buildManifestV2(recipes: readonly BundledRecipe[], context: { sourceCommit: string | null; partial: boolean; retired: readonly RetiredRecipe[] }): BundleManifestV2 {
+function buildManifestV2(
+  recipes: readonly BundledRecipe[],
+  context: { sourceCommit: string | null; partial: boolean; retired: readonly RetiredRecipe[] },
+): BundleManifestV2 {
   return {
     formatVersion: FORMAT_VERSION,
     sourceCommit: context.sourceCommit,
@@ -49,7 +52,10 @@ function stableJson(value: unknown): string {
 }
 
 /** The bundle's files: manifest.json and each recipe's template.yaml and manifest.json. */
-function bundleFiles(recipes: readonly BundledRecipe[], context: { sourceCommit: string | null; partial: boolean; retired: readonly RetiredRecipe[] }): Map<string, Uint8Array> {
+function bundleFiles(
+  recipes: readonly BundledRecipe[],
+  context: { sourceCommit: string | null; partial: boolean; retired: readonly RetiredRecipe[] },
+): Map<string, Uint8Array> {
   const encoder = new TextEncoder();
   const manifest = buildManifestV2(recipes, context);
   const files = new Map<string, Uint8Array>();
@@ -59,7 +65,9 @@ function bundleFiles(recipes: readonly BundledRecipe[], context: { sourceCommit:
     files.set(templatePath(recipe.name), encoder.encode(recipe.templateText));
     files.set(
       recipeManifestPath(recipe.name),
-      encoder.encode(stableJson({ ...recipe.recipeManifest, templateHash: entry.templateHash, buildOnVersionChange: entry.buildOnVersionChange })),
+      encoder.encode(
+        stableJson({ ...recipe.recipeManifest, templateHash: entry.templateHash, buildOnVersionChange: entry.buildOnVersionChange }),
+      ),
     );
   }
   return files;
@@ -91,11 +99,12 @@ function parseRetiredFile(text: string | undefined): { retired: RetiredRecipe[];
     const name = isObject(item) ? item.name : undefined;
     const reason = isObject(item) ? item.reason : undefined;
     if (!isRecipeName(name)) problems.push(`recipes/retired.yaml item ${index + 1}: name ${quote(name)} is not a recipe name`);
-    else if (typeof reason !== 'string' || reason.trim() === '') problems.push(`recipes/retired.yaml item ${index + 1} (${name}): give a reason`);
+    else if (typeof reason !== 'string' || reason.trim() === '')
+      problems.push(`recipes/retired.yaml item ${index + 1} (${name}): give a reason`);
     else if (retired.some((r) => r.name === name)) problems.push(`recipes/retired.yaml: ${name} is listed twice`);
     else retired.push({ name, reason: reason.trim() });
   });
   return { retired, problems };
 }
 
-export { type BundledRecipe, bundleFiles, buildManifestV2, buildOnVersionChangeOf, manifestEntryOf, parseRetiredFile, stableJson };
+export { type BundledRecipe, buildManifestV2, buildOnVersionChangeOf, bundleFiles, manifestEntryOf, parseRetiredFile, stableJson };

@@ -89,7 +89,12 @@ function isCreateOnly(path: string, createOnly: readonly string[]): boolean {
   return createOnly.some((c) => path === c || path.startsWith(`${c}/`) || c.startsWith(`${path}/`));
 }
 
-function diffResource(id: string, before: Record<string, unknown> | undefined, after: Record<string, unknown> | undefined, lookup: SchemaLookup): ResourceChange | undefined {
+function diffResource(
+  id: string,
+  before: Record<string, unknown> | undefined,
+  after: Record<string, unknown> | undefined,
+  lookup: SchemaLookup,
+): ResourceChange | undefined {
   if (!before && after) return { logicalId: id, type: typeOf(after), action: 'add', properties: [], attributes: [] };
   if (before && !after) return { logicalId: id, type: typeOf(before), action: 'remove', properties: [], attributes: [] };
   if (!before || !after) return undefined;
@@ -98,8 +103,10 @@ function diffResource(id: string, before: Record<string, unknown> | undefined, a
     return { logicalId: id, type, previousType: typeOf(before), action: 'replace', replacement: 'always', properties: [], attributes: [] };
   }
   const createOnly = createOnlyPaths(type, lookup);
-  const paths = changedPaths(propertiesOf(before), propertiesOf(after), createOnly ?? []);
-  const properties: PropertyChange[] = paths.map((path) => ({ path, createOnly: createOnly ? isCreateOnly(path, createOnly) : false, cause: 'value' }));
+  const properties: PropertyChange[] = changedPaths(propertiesOf(before), propertiesOf(after), createOnly ?? []).map((p) => ({
+    ...p,
+    cause: 'value',
+  }));
   const attributes = ATTRIBUTES.filter((a) => canonicalJson(before[a] ?? null) !== canonicalJson(after[a] ?? null));
   if (properties.length === 0 && attributes.length === 0) return undefined;
   const replace = properties.some((p) => p.createOnly);
@@ -118,21 +125,31 @@ function diffResource(id: string, before: Record<string, unknown> | undefined, a
  * Top-level property names that differ; for a create-only path nested deeper than the top level
  * (`A/B`), the nested value is compared so a change beside it is not taken for a replacement.
  */
-function changedPaths(before: Record<string, unknown>, after: Record<string, unknown>, createOnly: readonly string[]): string[] {
-  const out: string[] = [];
+function changedPaths(
+  before: Record<string, unknown>,
+  after: Record<string, unknown>,
+  createOnly: readonly string[],
+): { path: string; createOnly: boolean }[] {
+  const out: { path: string; createOnly: boolean }[] = [];
   const keys = [...new Set([...Object.keys(before), ...Object.keys(after)])].sort(compareCodeUnits);
   for (const key of keys) {
     if (canonicalJson(before[key] ?? null) === canonicalJson(after[key] ?? null)) continue;
     const nested = createOnly.filter((c) => c.startsWith(`${key}/`));
     if (nested.length === 0) {
-      out.push(key);
+      out.push({ path: key, createOnly: createOnly.includes(key) });
       continue;
     }
-    const changedNested = nested.filter((c) => canonicalJson(at(before, c) ?? null) !== canonicalJson(at(after, c) ?? null));
-    out.push(...changedNested);
-    // Something else under the key changed too: report the key itself as an in-place change.
-    const rest = (value: unknown) => canonicalJson(withoutPaths(value, nested.map((c) => c.slice(key.length + 1))) ?? null);
-    if (rest(before[key]) !== rest(after[key])) out.push(key);
+    for (const c of nested)
+      if (canonicalJson(at(before, c) ?? null) !== canonicalJson(at(after, c) ?? null)) out.push({ path: c, createOnly: true });
+    // Something else under the key changed too: the key itself changes in place.
+    const rest = (value: unknown) =>
+      canonicalJson(
+        withoutPaths(
+          value,
+          nested.map((c) => c.slice(key.length + 1)),
+        ) ?? null,
+      );
+    if (rest(before[key]) !== rest(after[key])) out.push({ path: key, createOnly: false });
   }
   return out;
 }
@@ -162,14 +179,18 @@ function withoutPaths(value: unknown, paths: readonly string[]): unknown {
  * A replaced resource gets a new physical id (and ARN): every property that refers to it (Ref,
  * GetAtt, ${X} in Sub) changes at deploy time. Repeats until nothing new is replaced.
  */
-function propagateReplacements(resources: Record<string, Record<string, unknown>>, changes: Map<string, ResourceChange>, lookup: SchemaLookup): void {
+function propagateReplacements(
+  resources: Record<string, Record<string, unknown>>,
+  changes: Map<string, ResourceChange>,
+  lookup: SchemaLookup,
+): void {
   const replaced = () => new Set([...changes.values()].filter((c) => c.action === 'replace').map((c) => c.logicalId));
   let current = replaced();
   for (let round = 0; round < 1_000 && current.size > 0; round += 1) {
     let grew = false;
     for (const [id, resource] of Object.entries(resources)) {
       const existing = changes.get(id);
-      if (existing && (existing.action === 'add' || existing.action === 'remove' || existing.replacement === 'always')) continue;
+      if (existing && (existing.action === 'add' || existing.action === 'remove')) continue;
       const createOnly = createOnlyPaths(typeOf(resource), lookup);
       const props = propertiesOf(resource);
       const additions: PropertyChange[] = [];
@@ -187,7 +208,9 @@ function propagateReplacements(resources: Record<string, Record<string, unknown>
         logicalId: id,
         type: typeOf(resource),
         action: replace ? 'replace' : 'modify',
-        ...(replace ? { replacement: properties.some((p) => p.createOnly && p.cause === 'value') ? ('always' as const) : ('conditional' as const) } : {}),
+        ...(replace
+          ? { replacement: properties.some((p) => p.createOnly && p.cause === 'value') ? ('always' as const) : ('conditional' as const) }
+          : {}),
         properties,
         attributes: existing?.attributes ?? [],
         ...(createOnly ? {} : { unknownType: true }),
@@ -226,4 +249,12 @@ function referencedResources(value: unknown, out = new Set<string>()): Set<strin
   return out;
 }
 
-export { type DiffOptions, diffTemplates, type PropertyChange, type ResourceAction, type ResourceChange, referencedResources, type SchemaLookup };
+export {
+  type DiffOptions,
+  diffTemplates,
+  type PropertyChange,
+  type ResourceAction,
+  type ResourceChange,
+  referencedResources,
+  type SchemaLookup,
+};

@@ -1,5 +1,21 @@
-export { type BundledRecipe, buildManifestV2, buildOnVersionChangeOf, bundleFiles, manifestEntryOf, parseRetiredFile, stableJson } from './build.js';
-export { type DiffOptions, diffTemplates, type PropertyChange, type ResourceAction, type ResourceChange, referencedResources, type SchemaLookup } from './diff.js';
+export {
+  type BundledRecipe,
+  buildManifestV2,
+  buildOnVersionChangeOf,
+  bundleFiles,
+  manifestEntryOf,
+  parseRetiredFile,
+  stableJson,
+} from './build.js';
+export {
+  type DiffOptions,
+  diffTemplates,
+  type PropertyChange,
+  type ResourceAction,
+  type ResourceChange,
+  referencedResources,
+  type SchemaLookup,
+} from './diff.js';
 export { BundleError, InvalidArgumentError } from './errors.js';
 export {
   type DocumentInput,
@@ -42,7 +58,15 @@ export {
   type RecipePlanItem,
 } from './plan.js';
 export { type BundleProblem, formatProblems, PROBLEMS, type ProblemId, sortProblems } from './problems.js';
-export { type Handler, handlerPermissions, RECIPE_RESOURCE_TYPES, RESOURCE_SCHEMAS, type ResourceSchema, type ResourceSchemas, resourceSchema } from './schemas.js';
+export {
+  type Handler,
+  handlerPermissions,
+  RECIPE_RESOURCE_TYPES,
+  RESOURCE_SCHEMAS,
+  type ResourceSchema,
+  type ResourceSchemas,
+  resourceSchema,
+} from './schemas.js';
 export { MANAGED_BY, recipeStackTags, type StackTag, TAGS, tagMap } from './tags.js';
 export {
   isSourceArtifactExtra,

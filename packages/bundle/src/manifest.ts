@@ -90,23 +90,34 @@ function parseManifest(data: unknown, path = 'manifest.json'): { manifest: Bundl
     return { manifest: undefined, problems };
   }
   for (const key of Object.keys(data)) {
-    if (!TOP_KEYS.includes(key)) problems.push(problem('BUNDLE005', `unknown key ${quote(key)} (format ${FORMAT_VERSION} has ${TOP_KEYS.join(', ')})`, at));
+    if (!TOP_KEYS.includes(key))
+      problems.push(problem('BUNDLE005', `unknown key ${quote(key)} (format ${FORMAT_VERSION} has ${TOP_KEYS.join(', ')})`, at));
   }
   if (data.formatVersion !== FORMAT_VERSION) {
-    const hint = data.formatVersion === 1 ? ': the bundle was written by an older bakery CLI; bundle and publish again with the current one' : '';
+    const hint =
+      data.formatVersion === 1 ? ': the bundle was written by an older bakery CLI; bundle and publish again with the current one' : '';
     problems.push(problem('BUNDLE003', `formatVersion is ${quote(data.formatVersion)}, expected ${FORMAT_VERSION}${hint}`, at));
   }
   if (!(data.sourceCommit === null || (typeof data.sourceCommit === 'string' && COMMIT.test(data.sourceCommit)))) {
-    problems.push(problem('BUNDLE004', `sourceCommit must be a git commit id (40 or 64 hex digits) or null, not ${quote(data.sourceCommit)}`, at));
+    problems.push(
+      problem('BUNDLE004', `sourceCommit must be a git commit id (40 or 64 hex digits) or null, not ${quote(data.sourceCommit)}`, at),
+    );
   }
-  if (typeof data.partial !== 'boolean') problems.push(problem('BUNDLE004', `partial must be true or false, not ${quote(data.partial)}`, at));
+  if (typeof data.partial !== 'boolean')
+    problems.push(problem('BUNDLE004', `partial must be true or false, not ${quote(data.partial)}`, at));
 
   const retired = parseRetired(data.retired, problems, path);
   const recipes = parseEntries(data.recipes, problems, path);
   const recipeNames = new Set(recipes.map((r) => r.name));
   for (const entry of retired) {
     if (recipeNames.has(entry.name)) {
-      problems.push(problem('BUNDLE024', `${entry.name} is listed both as a recipe and as retired; remove it from recipes/retired.yaml or from recipes/`, { path, recipe: entry.name }));
+      problems.push(
+        problem(
+          'BUNDLE024',
+          `${entry.name} is listed both as a recipe and as retired; remove it from recipes/retired.yaml or from recipes/`,
+          { path, recipe: entry.name },
+        ),
+      );
     }
   }
   if (problems.length > 0) return { manifest: undefined, problems };
@@ -133,14 +144,26 @@ function parseRetired(value: unknown, problems: BundleProblem[], path: string): 
       problems.push(problem('BUNDLE004', `${where} must be an object {name, reason}`, { path }));
       return;
     }
-    for (const key of Object.keys(item)) if (!RETIRED_KEYS.includes(key)) problems.push(problem('BUNDLE005', `${where} has unknown key ${quote(key)}`, { path }));
+    for (const key of Object.keys(item))
+      if (!RETIRED_KEYS.includes(key)) problems.push(problem('BUNDLE005', `${where} has unknown key ${quote(key)}`, { path }));
     const name = item.name;
     if (!isRecipeName(name)) {
-      problems.push(problem('BUNDLE006', `${where}.name ${quote(name)} is not a recipe name (${RECIPE_NAME_MIN}-${RECIPE_NAME_MAX} lower-case letters, digits, single hyphens)`, { path }));
+      problems.push(
+        problem(
+          'BUNDLE006',
+          `${where}.name ${quote(name)} is not a recipe name (${RECIPE_NAME_MIN}-${RECIPE_NAME_MAX} lower-case letters, digits, single hyphens)`,
+          { path },
+        ),
+      );
       return;
     }
     if (typeof item.reason !== 'string' || item.reason.trim() === '' || item.reason.length > LIMITS.maxReasonLength) {
-      problems.push(problem('BUNDLE004', `${where}.reason must be a non-empty text of at most ${LIMITS.maxReasonLength} characters`, { path, recipe: name }));
+      problems.push(
+        problem('BUNDLE004', `${where}.reason must be a non-empty text of at most ${LIMITS.maxReasonLength} characters`, {
+          path,
+          recipe: name,
+        }),
+      );
       return;
     }
     if (seen.has(name)) {
@@ -159,7 +182,9 @@ function parseEntries(value: unknown, problems: BundleProblem[], path: string): 
     return [];
   }
   if (value.length > LIMITS.maxRecipes) {
-    problems.push(problem('BUNDLE020', `the bundle lists ${value.length} recipes; at most ${LIMITS.maxRecipes} are deployed from one bundle`, { path }));
+    problems.push(
+      problem('BUNDLE020', `the bundle lists ${value.length} recipes; at most ${LIMITS.maxRecipes} are deployed from one bundle`, { path }),
+    );
     return [];
   }
   const out: BundleRecipeEntry[] = [];
@@ -173,7 +198,9 @@ function parseEntries(value: unknown, problems: BundleProblem[], path: string): 
       return;
     }
     if (previous !== undefined && entry.name < previous) {
-      problems.push(problem('BUNDLE008', `recipes must be sorted by name: ${entry.name} comes after ${previous}`, { path, recipe: entry.name }));
+      problems.push(
+        problem('BUNDLE008', `recipes must be sorted by name: ${entry.name} comes after ${previous}`, { path, recipe: entry.name }),
+      );
     }
     previous = entry.name;
     seen.add(entry.name);
@@ -190,28 +217,51 @@ function parseEntry(item: unknown, index: number, problems: BundleProblem[], pat
   }
   const name = item.name;
   if (!isRecipeName(name)) {
-    problems.push(problem('BUNDLE006', `${where}.name ${quote(name)} is not a recipe name (${RECIPE_NAME_MIN}-${RECIPE_NAME_MAX} lower-case letters, digits, single hyphens)`, { path }));
+    problems.push(
+      problem(
+        'BUNDLE006',
+        `${where}.name ${quote(name)} is not a recipe name (${RECIPE_NAME_MIN}-${RECIPE_NAME_MAX} lower-case letters, digits, single hyphens)`,
+        { path },
+      ),
+    );
     return undefined;
   }
   const at = { path, recipe: name };
   const before = problems.length;
-  for (const key of Object.keys(item)) if (!ENTRY_KEYS.includes(key)) problems.push(problem('BUNDLE005', `${where} (${name}) has unknown key ${quote(key)}`, at));
-  if (typeof item.version !== 'string' || !SEMVER.test(item.version)) problems.push(problem('BUNDLE004', `version ${quote(item.version)} is not MAJOR.MINOR.PATCH`, at));
+  for (const key of Object.keys(item))
+    if (!ENTRY_KEYS.includes(key)) problems.push(problem('BUNDLE005', `${where} (${name}) has unknown key ${quote(key)}`, at));
+  if (typeof item.version !== 'string' || !SEMVER.test(item.version))
+    problems.push(problem('BUNDLE004', `version ${quote(item.version)} is not MAJOR.MINOR.PATCH`, at));
   const stackName = item.stackName;
-  if (typeof stackName !== 'string' || !STACK_NAME.test(stackName) || stackName.length > LIMITS.maxStackNameLength || !stackName.endsWith(name)) {
-    problems.push(problem('BUNDLE027', `stackName ${quote(stackName)} must be a CloudFormation stack name of at most ${LIMITS.maxStackNameLength} characters ending in the recipe name`, at));
+  if (
+    typeof stackName !== 'string' ||
+    !STACK_NAME.test(stackName) ||
+    stackName.length > LIMITS.maxStackNameLength ||
+    !stackName.endsWith(name)
+  ) {
+    problems.push(
+      problem(
+        'BUNDLE027',
+        `stackName ${quote(stackName)} must be a CloudFormation stack name of at most ${LIMITS.maxStackNameLength} characters ending in the recipe name`,
+        at,
+      ),
+    );
   }
-  if (item.template !== templatePath(name)) problems.push(problem('BUNDLE009', `template is ${quote(item.template)}, expected ${quote(templatePath(name))}`, at));
+  if (item.template !== templatePath(name))
+    problems.push(problem('BUNDLE009', `template is ${quote(item.template)}, expected ${quote(templatePath(name))}`, at));
   for (const key of ['contentHash', 'templateHash'] as const) {
-    if (typeof item[key] !== 'string' || !HASH.test(item[key] as string)) problems.push(problem('BUNDLE004', `${key} ${quote(item[key])} is not sha256:<64 hex digits>`, at));
+    if (typeof item[key] !== 'string' || !HASH.test(item[key] as string))
+      problems.push(problem('BUNDLE004', `${key} ${quote(item[key])} is not sha256:<64 hex digits>`, at));
   }
-  if (typeof item.buildOnVersionChange !== 'boolean') problems.push(problem('BUNDLE004', `buildOnVersionChange must be true or false, not ${quote(item.buildOnVersionChange)}`, at));
+  if (typeof item.buildOnVersionChange !== 'boolean')
+    problems.push(problem('BUNDLE004', `buildOnVersionChange must be true or false, not ${quote(item.buildOnVersionChange)}`, at));
   const parameters = item.parameters;
   if (!Array.isArray(parameters) || parameters.some((p) => typeof p !== 'string')) {
     problems.push(problem('BUNDLE004', `parameters must be a list of parameter names, not ${quote(parameters)}`, at));
   } else {
     const unknown = parameters.filter((p) => !(RECIPE_PARAMETERS as readonly string[]).includes(p));
-    for (const p of unknown) problems.push(problem('BUNDLE023', `parameter ${quote(p)} is not one the deployer fills (${RECIPE_PARAMETERS.join(', ')})`, at));
+    for (const p of unknown)
+      problems.push(problem('BUNDLE023', `parameter ${quote(p)} is not one the deployer fills (${RECIPE_PARAMETERS.join(', ')})`, at));
     const sorted = [...parameters].sort();
     if (new Set(parameters).size !== parameters.length || sorted.some((p, i) => p !== parameters[i])) {
       problems.push(problem('BUNDLE004', 'parameters must be sorted and unique', at));
@@ -236,10 +286,12 @@ function checkRecipeManifest(data: unknown, entry: BundleRecipeEntry, path: stri
   if (!isObject(data)) return [problem('BUNDLE015', 'the recipe manifest is not a JSON object', at)];
   const problems: BundleProblem[] = [];
   for (const key of ['name', 'version', 'contentHash'] as const) {
-    if (data[key] !== entry[key]) problems.push(problem('BUNDLE014', `${key} is ${quote(data[key])} here but ${quote(entry[key])} in manifest.json`, at));
+    if (data[key] !== entry[key])
+      problems.push(problem('BUNDLE014', `${key} is ${quote(data[key])} here but ${quote(entry[key])} in manifest.json`, at));
   }
   for (const key of ['templateHash', 'stackName', 'buildOnVersionChange'] as const) {
-    if (key in data && data[key] !== entry[key]) problems.push(problem('BUNDLE014', `${key} is ${quote(data[key])} here but ${quote(entry[key])} in manifest.json`, at));
+    if (key in data && data[key] !== entry[key])
+      problems.push(problem('BUNDLE014', `${key} is ${quote(data[key])} here but ${quote(entry[key])} in manifest.json`, at));
   }
   return problems;
 }

@@ -102,7 +102,8 @@ const ATTENTION_HINT: Record<string, string> = {
 
 function planRecipes(desired: BundleManifestV2, deployed: readonly DeployedStack[], options: PlanOptions): RecipePlan {
   const prefix = options.stackPrefix;
-  if (!STACK_NAME.test(prefix) || prefix.length > 100) throw new InvalidArgumentError(`stack prefix ${JSON.stringify(prefix)} cannot start a stack name`);
+  if (!STACK_NAME.test(prefix) || prefix.length > 100)
+    throw new InvalidArgumentError(`stack prefix ${JSON.stringify(prefix)} cannot start a stack name`);
   const prune = options.prune ?? true;
   const values = options.parameterValues ?? {};
   const share = options.maxUnretiredDeleteShare ?? DEFAULT_MAX_UNRETIRED_DELETE_SHARE;
@@ -110,7 +111,8 @@ function planRecipes(desired: BundleManifestV2, deployed: readonly DeployedStack
 
   const stacks = new Map<string, DeployedStack>();
   for (const stack of deployed) {
-    if (stack.stackName.startsWith(prefix) && stack.stackName.length > prefix.length && stack.status !== 'DELETE_COMPLETE') stacks.set(stack.stackName, stack);
+    if (stack.stackName.startsWith(prefix) && stack.stackName.length > prefix.length && stack.status !== 'DELETE_COMPLETE')
+      stacks.set(stack.stackName, stack);
   }
   const items: RecipePlanItem[] = [];
   const wanted = new Set<string>();
@@ -205,25 +207,44 @@ function planDesired(entry: BundleRecipeEntry, stackName: string, stack: Deploye
       ...common,
       action: 'update',
       reason: 'version-changed',
-      detail: `version ${fromVersion ?? 'unknown'} -> ${toVersion}${build ? '' : ' (schedule.buildOnVersionChange is false: no build)'}`,
+      detail: `version changed${build ? '' : ' (schedule.buildOnVersionChange is false: no build)'}`,
       build,
     };
   }
-  if (deployChanged) return { ...common, action: 'update', reason: 'deployment-changed', detail: 'template or parameter values changed, same version', build: false };
+  if (deployChanged)
+    return {
+      ...common,
+      action: 'update',
+      reason: 'deployment-changed',
+      detail: 'template or parameter values changed, same version',
+      build: false,
+    };
   return { ...common, action: 'update', reason: 'tags-changed', detail: 'only the stack tags change (content hash)', build: false };
 }
 
 function blockedBy(stack: DeployedStack): { reason: PlanReason; detail: string; blocked: true } | undefined {
   if (NEEDS_ATTENTION.has(stack.status)) {
-    return { reason: 'stack-needs-attention', detail: `stack ${stack.stackName} is ${stack.status}: ${ATTENTION_HINT[stack.status]}`, blocked: true };
+    return {
+      reason: 'stack-needs-attention',
+      detail: `stack ${stack.stackName} is ${stack.status}: ${ATTENTION_HINT[stack.status]}`,
+      blocked: true,
+    };
   }
   if (BUSY.test(stack.status)) {
-    return { reason: 'stack-busy', detail: `stack ${stack.stackName} is ${stack.status} (another operation is running); run the pipeline again when it ends`, blocked: true };
+    return {
+      reason: 'stack-busy',
+      detail: `stack ${stack.stackName} is ${stack.status} (another operation is running); run the pipeline again when it ends`,
+      blocked: true,
+    };
   }
   return undefined;
 }
 
-function planLeft(stack: DeployedStack, recipe: string, context: { prune: boolean; partial: boolean; retired: ReadonlyMap<string, string> }): RecipePlanItem {
+function planLeft(
+  stack: DeployedStack,
+  recipe: string,
+  context: { prune: boolean; partial: boolean; retired: ReadonlyMap<string, string> },
+): RecipePlanItem {
   const common = { ...base(recipe, stack.stackName, stack), toVersion: null, build: false };
   if (!isManaged(stack)) {
     return {
@@ -233,8 +254,15 @@ function planLeft(stack: DeployedStack, recipe: string, context: { prune: boolea
       detail: `stack ${stack.stackName} has the recipe prefix but is not the deployer's (no ${TAGS.managedBy} tag) and no recipe names it: left alone`,
     };
   }
-  if (context.partial) return { ...common, action: 'unchanged', reason: 'kept-partial', detail: 'not in this partial bundle: kept (a partial bundle never deletes)' };
-  if (!context.prune) return { ...common, action: 'unchanged', reason: 'kept-prune-off', detail: 'left the manifest: kept because pruning is off' };
+  if (context.partial)
+    return {
+      ...common,
+      action: 'unchanged',
+      reason: 'kept-partial',
+      detail: 'not in this partial bundle: kept (a partial bundle never deletes)',
+    };
+  if (!context.prune)
+    return { ...common, action: 'unchanged', reason: 'kept-prune-off', detail: 'left the manifest: kept because pruning is off' };
   const blocked = blockedBy(stack);
   if (blocked) return { ...common, action: 'delete', ...blocked };
   const reason = context.retired.get(recipe);
@@ -247,7 +275,12 @@ function planLeft(stack: DeployedStack, recipe: string, context: { prune: boolea
  * refused unless each deleted recipe is retired in the bundle (recipes/retired.yaml). A half-empty
  * bundle (a failed build, a wrong folder) thus never wipes the bakery.
  */
-function safetyRefusals(items: readonly RecipePlanItem[], managed: readonly DeployedStack[], retired: ReadonlyMap<string, string>, share: number): PlanRefusal[] {
+function safetyRefusals(
+  items: readonly RecipePlanItem[],
+  managed: readonly DeployedStack[],
+  retired: ReadonlyMap<string, string>,
+  share: number,
+): PlanRefusal[] {
   const deletes = items.filter((i) => i.action === 'delete');
   const unretired = deletes.filter((i) => !retired.has(i.recipe)).map((i) => i.recipe);
   if (unretired.length === 0) return [];

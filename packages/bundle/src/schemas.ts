@@ -38,7 +38,10 @@ function resourceSchema(type: string): ResourceSchema | undefined {
  * Every IAM action CloudFormation may call with the recipe deploy role for these resource types
  * and handlers (known gaps included), sorted and unique.
  */
-function handlerPermissions(types: Iterable<string> = RECIPE_RESOURCE_TYPES, handlers: readonly Handler[] = ['create', 'read', 'update', 'delete', 'list']): string[] {
+function handlerPermissions(
+  types: Iterable<string> = RECIPE_RESOURCE_TYPES,
+  handlers: readonly Handler[] = ['create', 'read', 'update', 'delete', 'list'],
+): string[] {
   const actions = new Set<string>();
   for (const type of types) {
     const schema = resourceSchema(type);
@@ -51,4 +54,12 @@ function handlerPermissions(types: Iterable<string> = RECIPE_RESOURCE_TYPES, han
   return [...actions].sort();
 }
 
-export { type Handler, handlerPermissions, RECIPE_RESOURCE_TYPES, RESOURCE_SCHEMAS, type ResourceSchema, type ResourceSchemas, resourceSchema };
+export {
+  type Handler,
+  handlerPermissions,
+  RECIPE_RESOURCE_TYPES,
+  RESOURCE_SCHEMAS,
+  type ResourceSchema,
+  type ResourceSchemas,
+  resourceSchema,
+};

@@ -11,7 +11,6 @@ import { type BundleProblem, problem, sortProblems } from './problems.js';
 import { RECIPE_RESOURCE_TYPES } from './schemas.js';
 import { parseTemplateText } from './yaml.js';
 
-
 /** A CloudFormation template as plain data. */
 type Template = Record<string, unknown>;
 
@@ -67,10 +66,15 @@ function decode(bytes: Uint8Array): string | undefined {
 function loadBundle(files: ReadonlyMap<string, Uint8Array>, options: VerifyOptions = {}): LoadResult {
   try {
     const problems = collect(files, options);
-    return problems.problems.length > 0 ? { bundle: undefined, problems: sortProblems(problems.problems) } : { bundle: problems.bundle, problems: [] };
+    return problems.problems.length > 0
+      ? { bundle: undefined, problems: sortProblems(problems.problems) }
+      : { bundle: problems.bundle, problems: [] };
   } catch (error) {
     // A bug here must not let a bundle through: report it as a problem and refuse.
-    return { bundle: undefined, problems: [problem('BUNDLE002', `the bundle could not be verified: ${(error as Error)?.message ?? String(error)}`)] };
+    return {
+      bundle: undefined,
+      problems: [problem('BUNDLE002', `the bundle could not be verified: ${(error as Error)?.message ?? String(error)}`)],
+    };
   }
 }
 
@@ -79,7 +83,10 @@ function verifyBundle(files: ReadonlyMap<string, Uint8Array>, options: VerifyOpt
   return [...loadBundle(files, options).problems];
 }
 
-function collect(files: ReadonlyMap<string, Uint8Array>, options: VerifyOptions): { bundle: LoadedBundle | undefined; problems: BundleProblem[] } {
+function collect(
+  files: ReadonlyMap<string, Uint8Array>,
+  options: VerifyOptions,
+): { bundle: LoadedBundle | undefined; problems: BundleProblem[] } {
   const limits: Limits = { ...LIMITS, ...options.limits };
   const problems: BundleProblem[] = [];
   const allowedTypes = options.allowedResourceTypes ?? RECIPE_RESOURCE_TYPES;
@@ -102,9 +109,15 @@ function collect(files: ReadonlyMap<string, Uint8Array>, options: VerifyOptions)
   const manifestBytes = files.get(MANIFEST_PATH);
   let raw: unknown;
   if (manifestBytes === undefined) {
-    problems.push(problem('BUNDLE001', 'manifest.json is missing: this is not a bundle (bakery bundle writes one)', { path: MANIFEST_PATH }));
+    problems.push(
+      problem('BUNDLE001', 'manifest.json is missing: this is not a bundle (bakery bundle writes one)', { path: MANIFEST_PATH }),
+    );
   } else if (manifestBytes.byteLength > limits.maxManifestBytes) {
-    problems.push(problem('BUNDLE028', `manifest.json has ${manifestBytes.byteLength} bytes; at most ${limits.maxManifestBytes} are read`, { path: MANIFEST_PATH }));
+    problems.push(
+      problem('BUNDLE028', `manifest.json has ${manifestBytes.byteLength} bytes; at most ${limits.maxManifestBytes} are read`, {
+        path: MANIFEST_PATH,
+      }),
+    );
   } else {
     const text = decode(manifestBytes);
     if (text === undefined) problems.push(problem('BUNDLE002', 'manifest.json is not UTF-8 text', { path: MANIFEST_PATH }));
@@ -131,7 +144,10 @@ function collect(files: ReadonlyMap<string, Uint8Array>, options: VerifyOptions)
     const inRecipe = parts[0] === RECIPES_DIR && parts.length === 3 && name !== undefined && claimed.has(name);
     if (inRecipe && (parts[2] === 'template.yaml' || parts[2] === 'manifest.json')) continue;
     const recipe = parts[0] === RECIPES_DIR && name !== undefined && isRecipeName(name) ? name : undefined;
-    const why = recipe !== undefined && !claimed.has(recipe) ? `recipes/${recipe}/ is not a recipe of manifest.json` : 'the bundle format has no such file';
+    const why =
+      recipe !== undefined && !claimed.has(recipe)
+        ? `recipes/${recipe}/ is not a recipe of manifest.json`
+        : 'the bundle format has no such file';
     problems.push(problem('BUNDLE011', `${why}; remove it (a recipe folder holds only template.yaml and manifest.json)`, { path, recipe }));
   }
 
@@ -169,14 +185,25 @@ function checkRecipe(
   const recipe = entry.name;
   const before = problems.length;
   if (stackPrefix !== undefined && `${stackPrefix}${recipe}`.length > limits.maxStackNameLength) {
-    problems.push(problem('BUNDLE027', `stack name ${stackPrefix}${recipe} is longer than ${limits.maxStackNameLength} characters; shorten the recipe name`, { recipe }));
+    problems.push(
+      problem(
+        'BUNDLE027',
+        `stack name ${stackPrefix}${recipe} is longer than ${limits.maxStackNameLength} characters; shorten the recipe name`,
+        { recipe },
+      ),
+    );
   }
   const manifestPath = recipeManifestPath(recipe);
   const manifestBytes = files.get(manifestPath);
   if (manifestBytes === undefined) {
     problems.push(problem('BUNDLE010', 'the recipe manifest is missing', { recipe, path: manifestPath }));
   } else if (manifestBytes.byteLength > limits.maxRecipeManifestBytes) {
-    problems.push(problem('BUNDLE028', `the recipe manifest has ${manifestBytes.byteLength} bytes; at most ${limits.maxRecipeManifestBytes} are read`, { recipe, path: manifestPath }));
+    problems.push(
+      problem('BUNDLE028', `the recipe manifest has ${manifestBytes.byteLength} bytes; at most ${limits.maxRecipeManifestBytes} are read`, {
+        recipe,
+        path: manifestPath,
+      }),
+    );
   } else {
     const text = decode(manifestBytes);
     let data: unknown;
@@ -197,10 +224,14 @@ function checkRecipe(
   }
   if (bytes.byteLength > limits.maxTemplateBytes) {
     problems.push(
-      problem('BUNDLE019', `the template has ${bytes.byteLength} bytes; CloudFormation takes at most ${limits.maxTemplateBytes} from S3. Split the recipe or shorten its components`, {
-        recipe,
-        path,
-      }),
+      problem(
+        'BUNDLE019',
+        `the template has ${bytes.byteLength} bytes; CloudFormation takes at most ${limits.maxTemplateBytes} from S3. Split the recipe or shorten its components`,
+        {
+          recipe,
+          path,
+        },
+      ),
     );
     return undefined;
   }
@@ -210,11 +241,22 @@ function checkRecipe(
   }
   const actual = templateHash(bytes);
   if (actual !== entry.templateHash) {
-    problems.push(problem('BUNDLE013', `the template's sha256 is ${actual}, manifest.json says ${entry.templateHash}: the file changed after bundling`, { recipe, path }));
+    problems.push(
+      problem(
+        'BUNDLE013',
+        `the template's sha256 is ${actual}, manifest.json says ${entry.templateHash}: the file changed after bundling`,
+        { recipe, path },
+      ),
+    );
   }
   const text = decode(bytes);
   if (text === undefined || text.includes('\u0000')) {
-    problems.push(problem('BUNDLE016', text === undefined ? 'the template is not UTF-8 text' : 'the template contains a NUL character', { recipe, path }));
+    problems.push(
+      problem('BUNDLE016', text === undefined ? 'the template is not UTF-8 text' : 'the template contains a NUL character', {
+        recipe,
+        path,
+      }),
+    );
     return undefined;
   }
   const parsed = parseTemplateText(text, limits.maxYamlAliases);
@@ -247,7 +289,8 @@ function checkTemplateShape(
     return undefined;
   }
   const ids = Object.keys(resources);
-  if (ids.length > limits.maxResources) problems.push(problem('BUNDLE025', `the template has ${ids.length} resources; CloudFormation allows ${limits.maxResources}`, at));
+  if (ids.length > limits.maxResources)
+    problems.push(problem('BUNDLE025', `the template has ${ids.length} resources; CloudFormation allows ${limits.maxResources}`, at));
   for (const id of ids.slice(0, limits.maxResources)) {
     const resource = resources[id];
     if (!isObject(resource) || typeof resource.Type !== 'string') {
@@ -256,7 +299,11 @@ function checkTemplateShape(
     }
     if (!allowedTypes.has(resource.Type)) {
       problems.push(
-        problem('BUNDLE021', `resource ${quote(id)} is a ${quote(resource.Type)}, which a recipe template may not contain (allowed: ${[...allowedTypes].sort().join(', ')})`, at),
+        problem(
+          'BUNDLE021',
+          `resource ${quote(id)} is a ${quote(resource.Type)}, which a recipe template may not contain (allowed: ${[...allowedTypes].sort().join(', ')})`,
+          at,
+        ),
       );
     }
   }
@@ -266,12 +313,17 @@ function checkTemplateShape(
   ] as const) {
     const block = value[section];
     if (block !== undefined && block !== null && !isObject(block)) problems.push(problem('BUNDLE018', `${section} is not a mapping`, at));
-    else if (isObject(block) && Object.keys(block).length > max) problems.push(problem('BUNDLE025', `the template has ${Object.keys(block).length} ${section.toLowerCase()}; CloudFormation allows ${max}`, at));
+    else if (isObject(block) && Object.keys(block).length > max)
+      problems.push(
+        problem('BUNDLE025', `the template has ${Object.keys(block).length} ${section.toLowerCase()}; CloudFormation allows ${max}`, at),
+      );
   }
   const declared = isObject(value.Parameters) ? Object.keys(value.Parameters).sort() : [];
   const listed = [...entry.parameters].sort();
   if (declared.join(',') !== listed.join(',')) {
-    problems.push(problem('BUNDLE022', `the template declares parameters [${declared.join(', ')}] but manifest.json lists [${listed.join(', ')}]`, at));
+    problems.push(
+      problem('BUNDLE022', `the template declares parameters [${declared.join(', ')}] but manifest.json lists [${listed.join(', ')}]`, at),
+    );
   }
   return value;
 }

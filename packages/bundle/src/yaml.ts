@@ -7,7 +7,25 @@ import { type CollectionTag, parseDocument, type ScalarTag, type YAMLMap, type Y
 
 type ParseResult = { ok: true; value: unknown } | { ok: false; message: string; line?: number; column?: number };
 
-const FUNCTIONS = ['And', 'Base64', 'Cidr', 'Equals', 'FindInMap', 'GetAZs', 'If', 'ImportValue', 'Join', 'Not', 'Or', 'Select', 'Split', 'Sub', 'Transform', 'ToJsonString', 'Length'];
+const FUNCTIONS = [
+  'And',
+  'Base64',
+  'Cidr',
+  'Equals',
+  'FindInMap',
+  'GetAZs',
+  'If',
+  'ImportValue',
+  'Join',
+  'Not',
+  'Or',
+  'Select',
+  'Split',
+  'Sub',
+  'Transform',
+  'ToJsonString',
+  'Length',
+];
 
 function longForm(name: string, value: unknown): Record<string, unknown> {
   if (name === 'Ref') return { Ref: value };

@@ -41,7 +41,10 @@ function unzipBundle(archive: Uint8Array, limits: Partial<Limits> = {}): UnzipRe
   try {
     return read(archive, { ...LIMITS, ...limits });
   } catch (error) {
-    return { files: new Map(), problems: [problem('BUNDLE026', `the archive cannot be read: ${(error as Error)?.message ?? String(error)}`)] };
+    return {
+      files: new Map(),
+      problems: [problem('BUNDLE026', `the archive cannot be read: ${(error as Error)?.message ?? String(error)}`)],
+    };
   }
 }
 
@@ -53,8 +56,13 @@ function read(archive: Uint8Array, limits: Limits): UnzipResult {
   const count = buffer.readUInt16LE(end + 10);
   const centralSize = buffer.readUInt32LE(end + 12);
   const centralOffset = buffer.readUInt32LE(end + 16);
-  if (count === 0xffff || centralOffset === 0xffffffff || centralSize === 0xffffffff) return fail('zip64 archives are not read (a bundle never needs one)');
-  if (count > limits.maxFiles) return { files: new Map(), problems: [problem('BUNDLE020', `the archive holds ${count} entries; at most ${limits.maxFiles} are read`)] };
+  if (count === 0xffff || centralOffset === 0xffffffff || centralSize === 0xffffffff)
+    return fail('zip64 archives are not read (a bundle never needs one)');
+  if (count > limits.maxFiles)
+    return {
+      files: new Map(),
+      problems: [problem('BUNDLE020', `the archive holds ${count} entries; at most ${limits.maxFiles} are read`)],
+    };
   if (centralOffset + centralSize > buffer.byteLength) return fail('the central directory lies outside the archive');
 
   // First pass: names and sizes only, so limits are checked before a single byte is inflated.
@@ -73,7 +81,8 @@ function read(archive: Uint8Array, limits: Limits): UnzipResult {
   let total = 0;
   let at = centralOffset;
   for (let i = 0; i < count; i += 1) {
-    if (at + 46 > buffer.byteLength || buffer.readUInt32LE(at) !== CENTRAL_HEADER) return fail(`central directory entry ${i + 1} is damaged`);
+    if (at + 46 > buffer.byteLength || buffer.readUInt32LE(at) !== CENTRAL_HEADER)
+      return fail(`central directory entry ${i + 1} is damaged`);
     const flags = buffer.readUInt16LE(at + 8);
     const method = buffer.readUInt16LE(at + 10);
     const crc = buffer.readUInt32LE(at + 16);
@@ -93,7 +102,8 @@ function read(archive: Uint8Array, limits: Limits): UnzipResult {
     at += 46 + nameLength + extraLength + commentLength;
     if (name.endsWith('/')) continue;
     if (flags & 1) problems.push(problem('BUNDLE026', `${quote(name)} is encrypted`));
-    if (method !== METHOD_STORE && method !== METHOD_DEFLATE) problems.push(problem('BUNDLE026', `${quote(name)} uses compression method ${method}; only store and deflate are read`));
+    if (method !== METHOD_STORE && method !== METHOD_DEFLATE)
+      problems.push(problem('BUNDLE026', `${quote(name)} uses compression method ${method}; only store and deflate are read`));
     const unsafe = unsafePathReason(name);
     if (unsafe) problems.push(problem('BUNDLE012', `${quote(name)}: ${unsafe}`));
     if (names.has(name)) problems.push(problem('BUNDLE026', `${quote(name)} appears twice in the archive`));
@@ -101,13 +111,15 @@ function read(archive: Uint8Array, limits: Limits): UnzipResult {
     total += size;
     entries.push({ name, method, crc, compressedSize, size, localOffset });
   }
-  if (total > limits.maxBundleBytes) problems.push(problem('BUNDLE020', `the archive unpacks to ${total} bytes; at most ${limits.maxBundleBytes} are read`));
+  if (total > limits.maxBundleBytes)
+    problems.push(problem('BUNDLE020', `the archive unpacks to ${total} bytes; at most ${limits.maxBundleBytes} are read`));
   if (problems.length > 0) return { files: new Map(), problems };
 
   const files = new Map<string, Uint8Array>();
   for (const entry of entries) {
     const { name } = entry;
-    if (entry.localOffset + 30 > buffer.byteLength || buffer.readUInt32LE(entry.localOffset) !== LOCAL_HEADER) return fail(`the local header of ${quote(name)} is damaged`);
+    if (entry.localOffset + 30 > buffer.byteLength || buffer.readUInt32LE(entry.localOffset) !== LOCAL_HEADER)
+      return fail(`the local header of ${quote(name)} is damaged`);
     const dataStart = entry.localOffset + 30 + buffer.readUInt16LE(entry.localOffset + 26) + buffer.readUInt16LE(entry.localOffset + 28);
     const raw = buffer.subarray(dataStart, dataStart + entry.compressedSize);
     if (raw.byteLength !== entry.compressedSize) return fail(`${quote(name)} is truncated`);

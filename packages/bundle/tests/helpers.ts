@@ -103,12 +103,19 @@ function bundledRecipe(spec: RecipeSpec): BundledRecipe {
     templateText: spec.templateText ?? recipeTemplate(spec),
     parameters: spec.parameters ?? ['PermissionsBoundaryArn'],
     buildOnVersionChange: spec.buildOnVersionChange ?? true,
-    recipeManifest: { name: spec.name, version, contentHash: spec.contentHash ?? HASH_A, platform: 'linux', architecture: 'x86_64' },
+    recipeManifest: { name: spec.name, version, stackName: `ami-bakery-recipe-${spec.name}`, contentHash: spec.contentHash ?? HASH_A, platform: 'linux', architecture: 'x86_64' },
   };
 }
 
-function makeBundle(specs: RecipeSpec[], context: { partial?: boolean; retired?: RetiredRecipe[]; sourceCommit?: string | null } = {}): Map<string, Uint8Array> {
-  return bundleFiles(specs.map(bundledRecipe), { sourceCommit: context.sourceCommit ?? null, partial: context.partial ?? false, retired: context.retired ?? [] });
+function makeBundle(
+  specs: RecipeSpec[],
+  context: { partial?: boolean; retired?: RetiredRecipe[]; sourceCommit?: string | null } = {},
+): Map<string, Uint8Array> {
+  return bundleFiles(specs.map(bundledRecipe), {
+    sourceCommit: context.sourceCommit ?? null,
+    partial: context.partial ?? false,
+    retired: context.retired ?? [],
+  });
 }
 
 const text = (s: string) => new TextEncoder().encode(s);
@@ -184,4 +191,4 @@ function ids(problems: readonly { id: string; path?: string; recipe?: string }[]
   return problems.map((p) => `${p.id} ${p.path ?? `(${p.recipe ?? '-'})`}`);
 }
 
-export { bundledRecipe, editManifest, HASH_A, ids, makeBundle, makeZip, read, type RecipeSpec, recipeTemplate, text };
+export { bundledRecipe, editManifest, HASH_A, ids, makeBundle, makeZip, type RecipeSpec, read, recipeTemplate, text };

@@ -30,7 +30,8 @@ function without(files: Files, path: string): Files {
   return copy;
 }
 
-const entry = (m: Record<string, unknown>, name: string) => (m.recipes as Record<string, unknown>[]).find((r) => r.name === name) as Record<string, unknown>;
+const entry = (m: Record<string, unknown>, name: string) =>
+  (m.recipes as Record<string, unknown>[]).find((r) => r.name === name) as Record<string, unknown>;
 
 describe('Function: verifyBundle', () => {
   it('accepts a well-formed bundle of three recipes', () => {
@@ -49,35 +50,106 @@ describe('Function: verifyBundle', () => {
       files: () => without(makeBundle([{ name: 'al2023-base' }]), 'manifest.json'),
       expected: ['BUNDLE001 manifest.json', 'BUNDLE011 recipes/al2023-base/manifest.json', 'BUNDLE011 recipes/al2023-base/template.yaml'],
     },
-    { name: 'manifest is not JSON', files: () => withFile(three(), 'manifest.json', '{"formatVersion": 2,'), expected: ['BUNDLE002 manifest.json'].concat(allExtra()) },
+    {
+      name: 'manifest is not JSON',
+      files: () => withFile(three(), 'manifest.json', '{"formatVersion": 2,'),
+      expected: ['BUNDLE002 manifest.json'].concat(allExtra()),
+    },
     { name: 'format 1 bundle', files: () => editManifest(three(), (m) => (m.formatVersion = 1)), expected: ['BUNDLE003 manifest.json'] },
-    { name: 'unknown top-level key', files: () => editManifest(three(), (m) => (m.bakeryStack = 'bakery/x.json')), expected: ['BUNDLE005 manifest.json'] },
-    { name: 'sourceCommit is not a commit', files: () => editManifest(three(), (m) => (m.sourceCommit = 'main')), expected: ['BUNDLE004 manifest.json'] },
-    { name: 'template edited after bundling', files: () => withFile(three(), 'recipes/al2023-web/template.yaml', `${read(three(), 'recipes/al2023-web/template.yaml')}# x\n`), expected: ['BUNDLE013 recipes/al2023-web/template.yaml'] },
+    {
+      name: 'unknown top-level key',
+      files: () => editManifest(three(), (m) => (m.bakeryStack = 'bakery/x.json')),
+      expected: ['BUNDLE005 manifest.json'],
+    },
+    {
+      name: 'sourceCommit is not a commit',
+      files: () => editManifest(three(), (m) => (m.sourceCommit = 'main')),
+      expected: ['BUNDLE004 manifest.json'],
+    },
+    {
+      name: 'template edited after bundling',
+      files: () => withFile(three(), 'recipes/al2023-web/template.yaml', `${read(three(), 'recipes/al2023-web/template.yaml')}# x\n`),
+      expected: ['BUNDLE013 recipes/al2023-web/template.yaml'],
+    },
     {
       name: 'per-recipe manifest disagrees on the version',
-      files: () => withFile(three(), 'recipes/ubuntu-cis/manifest.json', JSON.stringify({ ...JSON.parse(read(three(), 'recipes/ubuntu-cis/manifest.json')), version: '9.9.9' })),
+      files: () =>
+        withFile(
+          three(),
+          'recipes/ubuntu-cis/manifest.json',
+          JSON.stringify({ ...JSON.parse(read(three(), 'recipes/ubuntu-cis/manifest.json')), version: '9.9.9' }),
+        ),
       expected: ['BUNDLE014 recipes/ubuntu-cis/manifest.json'],
     },
-    { name: 'per-recipe manifest is not JSON', files: () => withFile(three(), 'recipes/ubuntu-cis/manifest.json', 'nope'), expected: ['BUNDLE015 recipes/ubuntu-cis/manifest.json'] },
-    { name: 'extra file in a recipe folder', files: () => withFile(three(), 'recipes/al2023-base/notes.txt', 'x'), expected: ['BUNDLE011 recipes/al2023-base/notes.txt'] },
-    { name: 'the old bakery stack template', files: () => withFile(three(), 'bakery/bakery-stack.template.json', '{}'), expected: ['BUNDLE011 bakery/bakery-stack.template.json'] },
-    { name: 'a recipe folder the manifest does not list', files: () => withFile(three(), 'recipes/zz-stale/template.yaml', 'x'), expected: ['BUNDLE011 recipes/zz-stale/template.yaml'] },
-    { name: 'template missing', files: () => without(three(), 'recipes/al2023-web/template.yaml'), expected: ['BUNDLE010 recipes/al2023-web/template.yaml'] },
-    { name: 'recipe manifest missing', files: () => without(three(), 'recipes/al2023-web/manifest.json'), expected: ['BUNDLE010 recipes/al2023-web/manifest.json'] },
-    { name: 'template not UTF-8', files: () => replaceTemplate(three(), 'al2023-base', new Uint8Array([0xff, 0xfe, 0x41])), expected: ['BUNDLE016 recipes/al2023-base/template.yaml'] },
-    { name: 'template with a NUL', files: () => replaceTemplate(three(), 'al2023-base', text('Resources:\u0000')), expected: ['BUNDLE016 recipes/al2023-base/template.yaml'] },
-    { name: 'template not YAML', files: () => replaceTemplate(three(), 'al2023-base', text('Resources:\n  A: [\n')), expected: ['BUNDLE017 recipes/al2023-base/template.yaml'] },
-    { name: 'template with a duplicate key', files: () => replaceTemplate(three(), 'al2023-base', text('Resources: {}\nResources: {}\n')), expected: ['BUNDLE017 recipes/al2023-base/template.yaml'] },
-    { name: 'template without resources', files: () => replaceTemplate(three(), 'al2023-base', text('Description: nothing\n')), expected: ['BUNDLE018 recipes/al2023-base/template.yaml'] },
-    { name: 'empty template', files: () => replaceTemplate(three(), 'al2023-base', new Uint8Array()), expected: ['BUNDLE018 recipes/al2023-base/template.yaml'] },
+    {
+      name: 'per-recipe manifest is not JSON',
+      files: () => withFile(three(), 'recipes/ubuntu-cis/manifest.json', 'nope'),
+      expected: ['BUNDLE015 recipes/ubuntu-cis/manifest.json'],
+    },
+    {
+      name: 'extra file in a recipe folder',
+      files: () => withFile(three(), 'recipes/al2023-base/notes.txt', 'x'),
+      expected: ['BUNDLE011 recipes/al2023-base/notes.txt'],
+    },
+    {
+      name: 'the old bakery stack template',
+      files: () => withFile(three(), 'bakery/bakery-stack.template.json', '{}'),
+      expected: ['BUNDLE011 bakery/bakery-stack.template.json'],
+    },
+    {
+      name: 'a recipe folder the manifest does not list',
+      files: () => withFile(three(), 'recipes/zz-stale/template.yaml', 'x'),
+      expected: ['BUNDLE011 recipes/zz-stale/template.yaml'],
+    },
+    {
+      name: 'template missing',
+      files: () => without(three(), 'recipes/al2023-web/template.yaml'),
+      expected: ['BUNDLE010 recipes/al2023-web/template.yaml'],
+    },
+    {
+      name: 'recipe manifest missing',
+      files: () => without(three(), 'recipes/al2023-web/manifest.json'),
+      expected: ['BUNDLE010 recipes/al2023-web/manifest.json'],
+    },
+    {
+      name: 'template not UTF-8',
+      files: () => replaceTemplate(three(), 'al2023-base', new Uint8Array([0xff, 0xfe, 0x41])),
+      expected: ['BUNDLE016 recipes/al2023-base/template.yaml'],
+    },
+    {
+      name: 'template with a NUL',
+      files: () => replaceTemplate(three(), 'al2023-base', text('Resources:\u0000')),
+      expected: ['BUNDLE016 recipes/al2023-base/template.yaml'],
+    },
+    {
+      name: 'template not YAML',
+      files: () => replaceTemplate(three(), 'al2023-base', text('Resources:\n  A: [\n')),
+      expected: ['BUNDLE017 recipes/al2023-base/template.yaml'],
+    },
+    {
+      name: 'template with a duplicate key',
+      files: () => replaceTemplate(three(), 'al2023-base', text('Resources: {}\nResources: {}\n')),
+      expected: ['BUNDLE017 recipes/al2023-base/template.yaml'],
+    },
+    {
+      name: 'template without resources',
+      files: () => replaceTemplate(three(), 'al2023-base', text('Description: nothing\n')),
+      expected: ['BUNDLE018 recipes/al2023-base/template.yaml'],
+    },
+    {
+      name: 'empty template',
+      files: () => replaceTemplate(three(), 'al2023-base', new Uint8Array()),
+      expected: ['BUNDLE018 recipes/al2023-base/template.yaml'],
+    },
     {
       name: 'a resource type recipes may not contain',
       files: () =>
         replaceTemplate(
           three(),
           'al2023-web',
-          text(`${read(three(), 'recipes/al2023-web/template.yaml').replace('Resources:\n', 'Resources:\n  Backdoor:\n    Type: AWS::Lambda::Function\n    Properties: {}\n')}`),
+          text(
+            `${read(three(), 'recipes/al2023-web/template.yaml').replace('Resources:\n', 'Resources:\n  Backdoor:\n    Type: AWS::Lambda::Function\n    Properties: {}\n')}`,
+          ),
         ),
       expected: ['BUNDLE021 recipes/al2023-web/template.yaml'],
     },
@@ -191,5 +263,8 @@ describe('Function: verifyBundle', () => {
 });
 
 function allExtra(): string[] {
-  return ['al2023-base', 'al2023-web', 'ubuntu-cis'].flatMap((n) => [`BUNDLE011 recipes/${n}/manifest.json`, `BUNDLE011 recipes/${n}/template.yaml`]);
+  return ['al2023-base', 'al2023-web', 'ubuntu-cis'].flatMap((n) => [
+    `BUNDLE011 recipes/${n}/manifest.json`,
+    `BUNDLE011 recipes/${n}/template.yaml`,
+  ]);
 }

@@ -90,7 +90,9 @@ const ACTION_ORDER: Record<RecipeAction, number> = { create: 0, update: 1, delet
 
 /** Recipes worth showing in detail: everything but unchanged ones without an outcome to report. */
 function shownRecipes(doc: PlanDocument): PlanDocumentRecipe[] {
-  return doc.recipes.filter((r) => r.action !== 'unchanged' || (r.outcome !== undefined && r.outcome.status === 'failed') || r.reason === 'unmanaged');
+  return doc.recipes.filter(
+    (r) => r.action !== 'unchanged' || (r.outcome !== undefined && r.outcome.status === 'failed') || r.reason === 'unmanaged',
+  );
 }
 
 function versionText(r: Pick<RecipePlanItem, 'fromVersion' | 'toVersion'>): string {
@@ -110,6 +112,15 @@ function propertiesText(change: ResourceChange): string {
   return all.join(', ');
 }
 
+/** Create and delete touch every resource of the stack: formats show a count, not a list. */
+function listsResources(r: Pick<RecipePlanItem, 'action'>): boolean {
+  return r.action === 'update' || r.action === 'unchanged';
+}
+
+function resourceCountText(n: number, verb: string): string {
+  return `${n} ${n === 1 ? 'resource' : 'resources'} ${verb}`;
+}
+
 function resourceActionText(change: ResourceChange): string {
   if (change.action !== 'replace') return change.action;
   return change.replacement === 'conditional' ? 'may replace' : 'replace';
@@ -118,12 +129,14 @@ function resourceActionText(change: ResourceChange): string {
 export {
   ACTION_ORDER,
   type DocumentInput,
+  listsResources,
   type PlanDocument,
   type PlanDocumentRecipe,
   planDocument,
   propertiesText,
   type RecipeOutcome,
   resourceActionText,
+  resourceCountText,
   shownRecipes,
   summaryLine,
   versionText,

@@ -13,8 +13,15 @@ function formatPlan(doc: PlanDocument, format: PlanFormat): string {
   return formatPlanStylish(doc);
 }
 
-export { formatPlan, PLAN_FORMATS, type PlanFormat };
-export { type DocumentInput, type PlanDocument, type PlanDocumentRecipe, planDocument, type RecipeOutcome, summaryLine } from './document.js';
+export {
+  type DocumentInput,
+  type PlanDocument,
+  type PlanDocumentRecipe,
+  planDocument,
+  type RecipeOutcome,
+  summaryLine,
+} from './document.js';
 export { formatPlanJson } from './json.js';
 export { formatPlanMarkdown } from './markdown.js';
 export { formatPlanStylish } from './stylish.js';
+export { formatPlan, PLAN_FORMATS, type PlanFormat };

@@ -1,9 +1,23 @@
 /** The plan as GitHub-flavoured Markdown: a pull request's job summary, the deployment report. */
-import { type PlanDocument, propertiesText, resourceActionText, shownRecipes, summaryLine, versionText } from './document.js';
+import {
+  listsResources,
+  type PlanDocument,
+  propertiesText,
+  resourceActionText,
+  resourceCountText,
+  shownRecipes,
+  summaryLine,
+  versionText,
+} from './document.js';
 
 /** Table cells: no pipes, no line breaks, no HTML. */
 function cell(text: string): string {
-  return text.replace(/\\/g, '\\\\').replace(/\|/g, '\\|').replace(/[\r\n]+/g, ' ').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+  return text
+    .replace(/\\/g, '\\\\')
+    .replace(/\|/g, '\\|')
+    .replace(/[\r\n]+/g, ' ')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;');
 }
 
 function code(text: string): string {
@@ -32,15 +46,23 @@ function formatPlanMarkdown(doc: PlanDocument): string {
     lines.push(`|---|---|---|---|---|${deployment ? '---|' : ''}`);
     for (const r of recipes) {
       const result = r.outcome ? `${r.outcome.status}${r.outcome.message ? `: ${r.outcome.message}` : ''}` : '';
-      lines.push(`| ${code(r.recipe)} | ${r.action} | ${cell(versionText(r))} | ${r.build ? 'yes' : ''} | ${cell(r.detail)} |${deployment ? ` ${cell(result)} |` : ''}`);
+      const count =
+        !listsResources(r) && r.resources && r.resources.length > 0
+          ? ` (${resourceCountText(r.resources.length, r.action === 'create' ? 'to add' : 'to remove')})`
+          : '';
+      lines.push(
+        `| ${code(r.recipe)} | ${r.action} | ${cell(versionText(r))} | ${r.build ? 'yes' : ''} | ${cell(r.detail + count)} |${deployment ? ` ${cell(result)} |` : ''}`,
+      );
     }
     lines.push('');
   }
   for (const r of recipes) {
     const resources = r.resources ?? [];
-    if (resources.length === 0) continue;
+    if (resources.length === 0 || !listsResources(r)) continue;
     const replaced = resources.filter((c) => c.action === 'replace').length;
-    lines.push(`<details><summary>${cell(r.recipe)}: ${resources.length} resource ${resources.length === 1 ? 'change' : 'changes'}${replaced > 0 ? `, ${replaced} replaced` : ''}</summary>`);
+    lines.push(
+      `<details><summary>${cell(r.recipe)}: ${resources.length} resource ${resources.length === 1 ? 'change' : 'changes'}${replaced > 0 ? `, ${replaced} replaced` : ''}</summary>`,
+    );
     lines.push('');
     lines.push('| resource | type | action | properties |');
     lines.push('|---|---|---|---|');
