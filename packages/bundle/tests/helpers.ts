@@ -103,7 +103,14 @@ function bundledRecipe(spec: RecipeSpec): BundledRecipe {
     templateText: spec.templateText ?? recipeTemplate(spec),
     parameters: spec.parameters ?? ['PermissionsBoundaryArn'],
     buildOnVersionChange: spec.buildOnVersionChange ?? true,
-    recipeManifest: { name: spec.name, version, stackName: `ami-bakery-recipe-${spec.name}`, contentHash: spec.contentHash ?? HASH_A, platform: 'linux', architecture: 'x86_64' },
+    recipeManifest: {
+      name: spec.name,
+      version,
+      stackName: `ami-bakery-recipe-${spec.name}`,
+      contentHash: spec.contentHash ?? HASH_A,
+      platform: 'linux',
+      architecture: 'x86_64',
+    },
   };
 }
 
