@@ -1,0 +1,89 @@
+/**
+ * The Lambda entry point for the pipeline's Deploy action. Thin: read the job, read the
+ * environment, run the job. Never throws (CodePipeline invokes asynchronously; a thrown error
+ * would only make Lambda run the same job again). Never logs the event: it holds the pipeline's
+ * temporary artifact credentials.
+ */
+import { Logger } from '@aws-lambda-powertools/logger';
+import type { Context } from 'aws-lambda';
+import { type Clients, createClients } from './aws.js';
+import { baselineCheck, composeChecks, type TemplateCheck } from './checks.js';
+import { runJob } from './deploy.js';
+import { parseEnv } from './env.js';
+import { ConfigurationError } from './errors.js';
+import { parseJobEvent, putJobFailure } from './job.js';
+import { type Clock, type Log, messageOf, realClock } from './util.js';
+
+interface HandlerOptions {
+  readonly env: Readonly<Record<string, string | undefined>>;
+  readonly log: Log;
+  /** Built on first use, once per container. */
+  readonly clients: (region: string) => Clients;
+  /** The template checks; the invariants of packages/invariants are added here. */
+  readonly checks: readonly TemplateCheck[];
+  readonly clock?: Clock;
+  readonly pollIntervalMs?: number;
+  readonly safetyMarginMs?: number;
+}
+
+function createHandler(options: HandlerOptions) {
+  let clients: Clients | undefined;
+  const clientsFor = (region: string) => {
+    clients ??= options.clients(region);
+    return clients;
+  };
+  const check = composeChecks(...options.checks);
+
+  return async function handler(event: unknown, context: Pick<Context, 'getRemainingTimeInMillis'>): Promise<void> {
+    let job: ReturnType<typeof parseJobEvent>;
+    try {
+      job = parseJobEvent(event);
+    } catch (error) {
+      options.log.warn('Ignored an event that is not a CodePipeline job for the Deploy action', { error: messageOf(error) });
+      return;
+    }
+    const region = options.env.AWS_REGION ?? 'us-east-1';
+    let config: ReturnType<typeof parseEnv>;
+    try {
+      config = parseEnv(options.env);
+    } catch (error) {
+      const message = error instanceof ConfigurationError ? error.message : `The deployer is misconfigured: ${messageOf(error)}`;
+      options.log.error(message, { jobId: job.id });
+      await putJobFailure(clientsFor(region), job.id, message, 'ConfigurationError').catch((e) =>
+        options.log.error('The job result could not be sent', { error: messageOf(e) }),
+      );
+      return;
+    }
+    options.log.info('Deploy action invoked', {
+      jobId: job.id,
+      continuation: job.continuationToken !== undefined,
+      artifact: `s3://${job.artifact.bucket}/${job.artifact.key}`,
+    });
+    await runJob(job, {
+      clients: clientsFor(config.region),
+      config,
+      check,
+      log: options.log,
+      clock: options.clock ?? realClock,
+      remainingMs: () => context.getRemainingTimeInMillis(),
+      ...(options.pollIntervalMs !== undefined ? { pollIntervalMs: options.pollIntervalMs } : {}),
+      ...(options.safetyMarginMs !== undefined ? { safetyMarginMs: options.safetyMarginMs } : {}),
+    });
+  };
+}
+
+const logger = new Logger({ serviceName: 'ami-bakery-deployer' });
+const log: Log = {
+  info: (message, extra) => logger.info(message, extra ?? {}),
+  warn: (message, extra) => logger.warn(message, extra ?? {}),
+  error: (message, extra) => logger.error(message, extra ?? {}),
+};
+
+const handler = createHandler({
+  env: process.env,
+  log,
+  clients: (region) => createClients({ region }),
+  checks: [baselineCheck],
+});
+
+export { createHandler, type HandlerOptions, handler };
