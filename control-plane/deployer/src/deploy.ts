@@ -49,7 +49,7 @@ type JobOutcome =
 async function runJob(job: PipelineJob, deps: DeployDeps): Promise<JobOutcome> {
   let outcome: JobOutcome;
   try {
-    outcome = job.continuationToken ? await resume(job, job.continuationToken, deps) : await start(job, deps);
+    outcome = job.continuationToken ? await resume(job.continuationToken, deps) : await start(job, deps);
   } catch (error) {
     outcome = { kind: 'failed', message: `The deployment stopped: ${messageOf(error)}` };
   }
@@ -155,7 +155,7 @@ async function start(job: PipelineJob, deps: DeployDeps): Promise<JobOutcome> {
   return advance(state, [...findings], deps);
 }
 
-async function resume(job: PipelineJob, token: string, deps: DeployDeps): Promise<JobOutcome> {
+async function resume(token: string, deps: DeployDeps): Promise<JobOutcome> {
   const continuation = decodeContinuation(token);
   if (!continuation)
     return {

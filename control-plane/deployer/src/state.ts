@@ -37,6 +37,8 @@ interface Task {
   readonly parameters: readonly { ParameterKey: string; ParameterValue: string }[];
   readonly tags: readonly StackTag[];
   changeSetId?: string;
+  /** The stack's ARN, once it exists. */
+  stackId?: string;
   /** The change set had nothing to do. */
   noChanges?: boolean;
   pipelineArn?: string;

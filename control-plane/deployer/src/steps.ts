@@ -15,7 +15,6 @@ import {
   DeleteChangeSetCommand,
   DeleteStackCommand,
   DescribeChangeSetCommand,
-  DescribeStackResourcesCommand,
   ExecuteChangeSetCommand,
   type Stack,
 } from '@aws-sdk/client-cloudformation';
@@ -38,6 +37,11 @@ interface StepContext {
 /** `<NamePrefix>-<execution>`: one change set name per deployment, so a repeated call finds its own change set. */
 function changeSetName(ctx: StepContext): string {
   return `${ctx.config.namePrefix.slice(0, 40)}-${ctx.execution}`.slice(0, 128);
+}
+
+/** The change set by ARN once known (exact, whatever the name), else by name within the stack. */
+function changeSetRef(task: Task, ctx: StepContext): string {
+  return task.changeSetId ?? changeSetName(ctx);
 }
 
 /** Idempotency token for calls that take one (a retried call is not done twice): `bakery-<40 hex>`. */
@@ -134,7 +138,7 @@ async function step(task: Task, ctx: StepContext): Promise<void> {
         clients.cloudFormation.send(
           new ExecuteChangeSetCommand({
             StackName: task.stackName,
-            ChangeSetName: changeSetName(ctx),
+            ChangeSetName: changeSetRef(task, ctx),
             ClientRequestToken: token(ctx, task, 'execute'),
           }),
         ),
@@ -145,7 +149,9 @@ async function step(task: Task, ctx: StepContext): Promise<void> {
       const stack = await describeStack(clients, task.stackName);
       const status = stack?.StackStatus ?? 'GONE';
       if (DONE.has(status)) {
-        task.pipelineArn = pipelineArnFromOutputs(stack);
+        const output = pipelineArnFromOutputs(stack);
+        if (output) task.pipelineArn = output;
+        if (stack?.StackId) task.stackId = stack.StackId;
         task.step = task.build ? 'start-build' : 'done';
       } else if (FAILED_END.test(status) || status === 'GONE') {
         fail(task, `stack ${task.stackName} ended ${status}: ${await failureReason(clients, task.stackName)}`);
@@ -185,6 +191,7 @@ async function createChangeSet(task: Task, ctx: StepContext): Promise<void> {
       ),
     );
     task.changeSetId = out.Id;
+    if (out.StackId) task.stackId = out.StackId;
   } catch (error) {
     // A resumed invocation may repeat the call that the previous one made before it stopped.
     if (error instanceof AwsCallError && error.errorName === 'AlreadyExistsException') return;
@@ -194,10 +201,11 @@ async function createChangeSet(task: Task, ctx: StepContext): Promise<void> {
 
 async function waitChangeSet(task: Task, ctx: StepContext): Promise<void> {
   const { clients } = ctx;
-  const name = changeSetName(ctx);
+  const name = changeSetRef(task, ctx);
   const out = await call('cloudformation:DescribeChangeSet', cfnEndpoint(ctx, task.stackName), () =>
     clients.cloudFormation.send(new DescribeChangeSetCommand({ StackName: task.stackName, ChangeSetName: name })),
   );
+  if (out.StackId) task.stackId = out.StackId;
   const status = out.Status ?? 'UNKNOWN';
   if (status === 'CREATE_COMPLETE') {
     ctx.resources[task.recipe] = await changeSetChanges(clients, task.stackName, name, out);
@@ -224,26 +232,24 @@ function pipelineArnFromOutputs(stack: Stack | undefined): string | undefined {
   return stack?.Outputs?.find((o) => o.OutputKey === 'PipelineArn')?.OutputValue;
 }
 
-async function pipelineArnOf(task: Task, ctx: StepContext): Promise<string> {
-  if (task.pipelineArn) return task.pipelineArn;
-  const out = await call('cloudformation:DescribeStackResources', cfnEndpoint(ctx, task.stackName), () =>
-    ctx.clients.cloudFormation.send(new DescribeStackResourcesCommand({ StackName: task.stackName })),
-  );
-  const pipeline = out.StackResources?.find((r) => r.ResourceType === 'AWS::ImageBuilder::ImagePipeline')?.PhysicalResourceId;
-  if (!pipeline) throw new Error(`stack ${task.stackName} has no PipelineArn output and no AWS::ImageBuilder::ImagePipeline resource`);
-  return pipeline;
+/**
+ * The recipe's own pipeline: `<stack name>-pipeline` (docs/contracts.md, recipe stack resource
+ * names), in the stack's account and region; Image Builder ARNs are lower case. The template's
+ * PipelineArn output, when there is one, must name the same pipeline: a template never chooses
+ * which pipeline the deployer starts.
+ */
+function pipelineArnOf(task: Task, ctx: StepContext): string {
+  const account = task.stackId?.split(':')[4];
+  if (!account || !/^[0-9]{12}$/.test(account)) throw new Error(`the account of stack ${task.stackName} is unknown (no stack id)`);
+  const own = `arn:${ctx.config.partition}:imagebuilder:${ctx.config.region}:${account}:image-pipeline/${task.stackName.toLowerCase()}-pipeline`;
+  if (task.pipelineArn && task.pipelineArn !== own) {
+    throw new Error(`the stack's PipelineArn output names ${task.pipelineArn}, not the recipe's own pipeline ${own}; no build started`);
+  }
+  return own;
 }
 
 async function startBuild(task: Task, ctx: StepContext): Promise<void> {
-  const arn = await pipelineArnOf(task, ctx);
-  // The template decides the output: only the recipe's own pipeline (named after its stack) is started.
-  const own = new RegExp(
-    `^arn:${ctx.config.partition}:imagebuilder:${ctx.config.region}:[0-9]{12}:image-pipeline/${escape(task.stackName.toLowerCase())}-pipeline$`,
-  );
-  if (!own.test(arn))
-    throw new Error(
-      `the stack names pipeline ${arn}, which is not the recipe's own (${task.stackName.toLowerCase()}-pipeline); no build started`,
-    );
+  const arn = pipelineArnOf(task, ctx);
   const out = await call('imagebuilder:StartImagePipelineExecution', `${endpointOf(ctx.clients, 'imagebuilder')} (${arn})`, () =>
     ctx.clients.imageBuilder.send(
       new StartImagePipelineExecutionCommand({ imagePipelineArn: arn, clientToken: hashOf(ctx, task, 'build').slice(0, 36) }),
@@ -251,10 +257,6 @@ async function startBuild(task: Task, ctx: StepContext): Promise<void> {
   );
   task.pipelineArn = arn;
   if (out.imageBuildVersionArn) task.imageBuildArn = out.imageBuildVersionArn;
-}
-
-function escape(text: string): string {
-  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
 export { advanceTask, changeSetName, type StepContext, templateUrl };
