@@ -1,8 +1,7 @@
 /** CloudFormation reads the deployer needs: the recipe stacks, one stack, why a stack failed, a change set's changes. */
 
-import { type DeployedStack, type PropertyChange, type ResourceChange, tagMap } from '@ami-bakery/bundle';
+import { changeSetResourceChanges, type DeployedStack, type ResourceChange, tagMap } from '@ami-bakery/bundle';
 import {
-  type Change,
   DescribeChangeSetCommand,
   type DescribeChangeSetCommandOutput,
   DescribeStackEventsCommand,
@@ -84,49 +83,7 @@ async function changeSetChanges(
     changes.push(...(next.Changes ?? []));
     token = next.NextToken;
   }
-  return toResourceChanges(changes);
+  return changeSetResourceChanges(changes);
 }
 
-const ACTIONS: Record<string, ResourceChange['action']> = {
-  Add: 'add',
-  Modify: 'modify',
-  Remove: 'remove',
-  Import: 'add',
-  Dynamic: 'modify',
-  SyncWithActual: 'modify',
-};
-
-/** CloudFormation's change list as the plan's resource changes (Replacement True = replace, Conditional = may replace). */
-function toResourceChanges(changes: readonly Change[]): ResourceChange[] {
-  const out: ResourceChange[] = [];
-  for (const change of changes) {
-    const rc = change.ResourceChange;
-    if (!rc?.LogicalResourceId) continue;
-    const properties: PropertyChange[] = [];
-    for (const detail of rc.Details ?? []) {
-      const target = detail.Target;
-      if (!target) continue;
-      const path = target.Name ?? target.Attribute ?? 'unknown';
-      if (properties.some((p) => p.path === path)) continue;
-      const reference = detail.ChangeSource === 'ResourceReference' || detail.ChangeSource === 'ResourceAttribute';
-      properties.push({
-        path,
-        createOnly: target.RequiresRecreation === 'Always' || target.RequiresRecreation === 'Conditionally',
-        cause: reference ? 'reference' : 'value',
-        ...(reference && detail.CausingEntity ? { via: [detail.CausingEntity.split('.')[0] as string] } : {}),
-      });
-    }
-    const replace = rc.Action === 'Modify' && (rc.Replacement === 'True' || rc.Replacement === 'Conditional');
-    out.push({
-      logicalId: rc.LogicalResourceId,
-      type: rc.ResourceType ?? 'unknown',
-      action: replace ? 'replace' : (ACTIONS[rc.Action ?? ''] ?? 'modify'),
-      ...(replace ? { replacement: rc.Replacement === 'True' ? ('always' as const) : ('conditional' as const) } : {}),
-      properties: properties.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0)),
-      attributes: [],
-    });
-  }
-  return out.sort((a, b) => (a.logicalId < b.logicalId ? -1 : a.logicalId > b.logicalId ? 1 : 0));
-}
-
-export { changeSetChanges, describeStack, failureReason, listRecipeStacks, toResourceChanges };
+export { changeSetChanges, describeStack, failureReason, listRecipeStacks };

@@ -7,6 +7,7 @@ export {
   parseRetiredFile,
   stableJson,
 } from './build.js';
+export { type ChangeSetChange, changeSetResourceChanges } from './change-set.js';
 export {
   type DiffOptions,
   diffTemplates,
