@@ -11,6 +11,7 @@ const REGISTRY: Readonly<Record<string, () => Promise<{ default: Command }>>> = 
   build: () => import('./build.js'),
   bump: () => import('./bump.js'),
   new: () => import('./new.js'),
+  plan: () => import('./plan.js'),
   publish: () => import('./publish.js'),
   doctor: () => import('./doctor.js'),
   help: () => import('./help.js'),
