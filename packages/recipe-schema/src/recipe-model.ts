@@ -116,6 +116,8 @@ export interface Schedule {
   expression: string;
   /** Default `EXPRESSION_MATCH_ONLY` so patch builds run even when only OS packages changed. */
   startCondition?: 'EXPRESSION_MATCH_ONLY' | 'EXPRESSION_MATCH_AND_DEPENDENCY_UPDATES_AVAILABLE';
+  /** Start a build when a merge deploys a new version of the recipe; default true (the bundle manifest's `buildOnVersionChange`). */
+  buildOnVersionChange?: boolean;
 }
 
 export interface Testing {
