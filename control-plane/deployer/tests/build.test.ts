@@ -1,4 +1,4 @@
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -11,7 +11,7 @@ describe('build.mjs', () => {
   it('bundles the handler into dist/index.mjs, SDK included, and the bundle ignores an event that is not a pipeline job', () => {
     // Act
     execFileSync('node', ['build.mjs'], { cwd: PACKAGE_DIR, stdio: 'pipe' });
-    const out = execFileSync(
+    const run = spawnSync(
       'node',
       [
         '--input-type=module',
@@ -23,7 +23,8 @@ describe('build.mjs', () => {
       { env: { PATH: process.env.PATH, AWS_REGION: 'us-east-1', POWERTOOLS_LOG_LEVEL: 'WARN' }, encoding: 'utf8' },
     );
     // Assess
-    const [exports, warning] = out.trim().split('\n');
+    const exports = run.stdout.trim();
+    const warning = run.stderr.trim().split('\n').at(-1);
     expect(exports).toBe('createHandler,handler');
     expect(JSON.parse(warning ?? '{}')).toMatchObject({
       level: 'WARN',
