@@ -95,6 +95,7 @@ describe('CI definitions', () => {
         'pip cfn-lint==1.51.0',
         'pip moto[server]==5.2.1',
         'nx affected validate,lint,bundle',
+        'bakery plan',
         'pnpm test',
         'npm i -g pnpm@12.4.2',
         'pnpm install',
