@@ -3,7 +3,7 @@
  * path -> bytes map. `bakery plan` uses these to bundle two trees without writing them; the bundle
  * writer may use them so both sides share one definition.
  */
-import { parse } from 'yaml';
+import jsyaml from 'js-yaml';
 import { compareCodeUnits, sortKeys, templateHash } from './hash.js';
 import { type BundleManifestV2, type BundleRecipeEntry, FORMAT_VERSION, isObject, type RetiredRecipe } from './manifest.js';
 import { isRecipeName, MANIFEST_PATH, quote, recipeManifestPath, templatePath } from './names.js';
@@ -87,9 +87,10 @@ function parseRetiredFile(text: string | undefined): { retired: RetiredRecipe[];
   if (text === undefined) return { retired: [], problems: [] };
   let data: unknown;
   try {
-    data = parse(text, { uniqueKeys: true, maxAliasCount: 10 });
+    data = jsyaml.load(text, { schema: jsyaml.CORE_SCHEMA, json: false });
   } catch (error) {
-    return { retired: [], problems: [`recipes/retired.yaml is not YAML: ${(error as Error).message.split('\n')[0]}`] };
+    const e = error as { reason?: string; message?: string };
+    return { retired: [], problems: [`recipes/retired.yaml is not YAML: ${e.reason ?? (e.message ?? '').split('\n')[0]}`] };
   }
   if (data === null || data === undefined) return { retired: [], problems: [] };
   if (!Array.isArray(data)) return { retired: [], problems: ['recipes/retired.yaml must be a list of {name, reason}'] };

@@ -26,8 +26,6 @@ const LIMITS = {
   maxRetired: 10_000,
   /** Characters of a retired entry's reason. */
   maxReasonLength: 1_024,
-  /** YAML aliases in one template (bounds alias expansion). */
-  maxYamlAliases: 100,
 } as const;
 
 type Limits = { -readonly [K in keyof typeof LIMITS]: number };

@@ -259,7 +259,7 @@ function checkRecipe(
     );
     return undefined;
   }
-  const parsed = parseTemplateText(text, limits.maxYamlAliases);
+  const parsed = parseTemplateText(text);
   if (!parsed.ok) {
     const where = parsed.line !== undefined ? ` at ${path}:${parsed.line}:${parsed.column ?? 1}` : '';
     problems.push(problem('BUNDLE017', `the template does not parse${where}: ${parsed.message}`, { recipe, path }));

@@ -147,8 +147,15 @@ describe('Function: parseTemplateText', () => {
     });
   });
 
-  it('refuses alias expansion beyond the limit', () => {
+  it('refuses aliases to collections (an alias bomb is never expanded)', () => {
     const bomb = `a: &a [x, x, x, x, x, x, x, x, x, x]\nb: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a, *a]\nc: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b, *b]\nd: [*c, *c, *c, *c, *c, *c, *c, *c, *c, *c]\n`;
-    expect(parseTemplateText(bomb, 20).ok).toBe(false);
+    expect(parseTemplateText(bomb)).toEqual({
+      ok: false,
+      message: 'the template uses YAML aliases (*name) to mappings or lists; write the values out',
+    });
+  });
+
+  it('says where a syntax error is', () => {
+    expect(parseTemplateText('Resources:\n  A: [\n')).toMatchObject({ ok: false, line: 3 });
   });
 });
