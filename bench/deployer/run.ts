@@ -106,9 +106,10 @@ function fakeClients(cfn: FakeCloudFormation, objects: Map<string, Uint8Array | 
     cloudFormation: { send: dispatch } as never,
     s3: s3 as never,
     imageBuilder: {
-      send: async (c: { input: { imagePipelineArn: string } }) => (
-        builds.count++, { imageBuildVersionArn: `${c.input.imagePipelineArn}/1` }
-      ),
+      send: async (c: { input: { imagePipelineArn: string } }) => {
+        builds.count += 1;
+        return { imageBuildVersionArn: `${c.input.imagePipelineArn}/1` };
+      },
     } as never,
     codePipeline: { send: async () => ({}) } as never,
     artifactS3: () => s3 as never,
