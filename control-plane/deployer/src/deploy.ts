@@ -35,7 +35,7 @@ interface DeployDeps {
   readonly remainingMs: () => number;
   /** Between polls of a stack or change set (default 5 s). */
   readonly pollIntervalMs?: number;
-  /** Kept back for saving state, the report and the job result (default 60 s). */
+  /** Kept back for saving state, the report and the job result, and for a call that hangs through its retries (default 120 s). */
   readonly safetyMarginMs?: number;
 }
 
@@ -171,7 +171,7 @@ async function resume(token: string, deps: DeployDeps): Promise<JobOutcome> {
 async function advance(state: DeploymentState, findings: TemplateFinding[], deps: DeployDeps): Promise<JobOutcome> {
   const { clients, config, clock } = deps;
   const poll = deps.pollIntervalMs ?? 5_000;
-  const margin = deps.safetyMarginMs ?? 60_000;
+  const margin = deps.safetyMarginMs ?? 120_000;
   state.invocations += 1;
   const ctx: StepContext = { clients, config, execution: state.execution, resources: state.resources };
   const queue = state.tasks.filter((t) => !isFinished(t));
