@@ -57,7 +57,8 @@ const HERE = '${AWS::Region}:${AWS::AccountId}';
 class BakeryAccessStack extends Stack {
   constructor(scope: Construct, id: string, props: BakeryAccessStackProps = {}) {
     super(scope, id, {
-      description: 'AMI Bakery: bakery key, control bucket, configuration role for the management account bootstrap and the bakery stack deploy role',
+      description:
+        'AMI Bakery: bakery key, control bucket, configuration role for the management account bootstrap and the bakery stack deploy role',
       ...props,
       synthesizer: props.synthesizer ?? new BootstraplessSynthesizer(),
       analyticsReporting: false,
@@ -122,7 +123,9 @@ class BakeryAccessStack extends Stack {
           principals: [new iam.AccountRootPrincipal()],
           actions: ['kms:Decrypt', 'kms:Encrypt', 'kms:GenerateDataKey'],
           resources: ['*'],
-          conditions: { StringEquals: { 'kms:ViaService': sub('s3.${AWS::Region}.${AWS::URLSuffix}'), 'kms:CallerAccount': Aws.ACCOUNT_ID } },
+          conditions: {
+            StringEquals: { 'kms:ViaService': sub('s3.${AWS::Region}.${AWS::URLSuffix}'), 'kms:CallerAccount': Aws.ACCOUNT_ID },
+          },
         }),
         // Grants only for AWS services acting for a resource (S3 Bucket Keys): nobody hands the key on.
         new iam.PolicyStatement({
@@ -154,7 +157,11 @@ class BakeryAccessStack extends Stack {
       blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
       objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
       lifecycleRules: [
-        { id: 'expire-replaced-objects', noncurrentVersionExpiration: Duration.days(90), abortIncompleteMultipartUploadAfter: Duration.days(1) },
+        {
+          id: 'expire-replaced-objects',
+          noncurrentVersionExpiration: Duration.days(90),
+          abortIncompleteMultipartUploadAfter: Duration.days(1),
+        },
       ],
       // Deleting the StackSet instance leaves the shipped code behind for inspection; the name is fixed per account and region.
       removalPolicy: RemovalPolicy.RETAIN,
@@ -167,7 +174,14 @@ class BakeryAccessStack extends Stack {
         sid: 'OnlyTheConfigurationRoleWrites',
         effect: iam.Effect.DENY,
         principals: [new iam.AnyPrincipal()],
-        actions: ['s3:DeleteObject', 's3:DeleteObjectVersion', 's3:PutObject', 's3:PutObjectAcl', 's3:PutObjectRetention', 's3:RestoreObject'],
+        actions: [
+          's3:DeleteObject',
+          's3:DeleteObjectVersion',
+          's3:PutObject',
+          's3:PutObjectAcl',
+          's3:PutObjectRetention',
+          's3:RestoreObject',
+        ],
         resources: [control.arnForObjects('*')],
         conditions: { ArnNotEquals: { 'aws:PrincipalArn': configurationRoleArn } },
       }),
@@ -491,7 +505,10 @@ class BakeryAccessStack extends Stack {
       description: 'KMS key of the bakery buckets; the bakery stack imports it',
       exportName: sub(artifactKeyExportName(P)),
     });
-    new CfnOutput(this, 'ControlBucketName', { value: control.bucketName, description: 'Deployer code and Guard rules, written by the configuration role only' });
+    new CfnOutput(this, 'ControlBucketName', {
+      value: control.bucketName,
+      description: 'Deployer code and Guard rules, written by the configuration role only',
+    });
     new CfnOutput(this, 'ConfigurationRoleArn', { value: configurationRole.roleArn, description: 'Role the bootstrap Lambda assumes' });
     new CfnOutput(this, 'BakeryStackDeployRoleArn', {
       value: deployRole.roleArn,

@@ -20,6 +20,7 @@ import {
   aws_s3 as s3,
 } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
+import { controlTowerFinding } from './control-tower.js';
 import {
   DEPLOYER_ARTIFACT_READ_ACTIONS,
   DEPLOYER_ARTIFACT_WRITE_ACTIONS,
@@ -29,7 +30,6 @@ import {
   DEPLOYER_STACK_WRITE_ACTIONS,
   DEPLOYER_UNSCOPED_ACTIONS,
 } from './deployer-permissions.js';
-import { controlTowerFinding } from './control-tower.js';
 import { acknowledge } from './nag.js';
 import {
   accessLogBucketName,
@@ -129,7 +129,8 @@ const DEPLOYER_TIMEOUT_SECONDS = 900;
 class BakeryStack extends Stack {
   constructor(scope: Construct, id: string, props: BakeryStackProps = {}) {
     super(scope, id, {
-      description: 'AMI Bakery: buckets, recipe repository, the fixed pipeline and deployer of the recipe stacks, their boundaries and Guard hook',
+      description:
+        'AMI Bakery: buckets, recipe repository, the fixed pipeline and deployer of the recipe stacks, their boundaries and Guard hook',
       ...props,
       synthesizer: props.synthesizer ?? new BootstraplessSynthesizer(),
       analyticsReporting: false,
@@ -737,7 +738,11 @@ class BakeryStack extends Stack {
               conditions: { StringEquals: { 'iam:PassedToService': 'cloudformation.amazonaws.com' } },
             }),
             new iam.PolicyStatement({ sid: 'NoResourceLevelPermissions', actions: [...DEPLOYER_UNSCOPED_ACTIONS], resources: ['*'] }),
-            new iam.PolicyStatement({ sid: 'ReadArtifacts', actions: [...DEPLOYER_ARTIFACT_READ_ACTIONS], resources: [bucket.arnForObjects('*')] }),
+            new iam.PolicyStatement({
+              sid: 'ReadArtifacts',
+              actions: [...DEPLOYER_ARTIFACT_READ_ACTIONS],
+              resources: [bucket.arnForObjects('*')],
+            }),
             new iam.PolicyStatement({
               sid: 'WriteTemplatesAndReports',
               actions: [...DEPLOYER_ARTIFACT_WRITE_ACTIONS],
@@ -840,7 +845,12 @@ class BakeryStack extends Stack {
               actions: ['s3:GetBucketAcl', 's3:GetBucketLocation', 's3:GetBucketVersioning'],
               resources: [bucket.bucketArn],
             }),
-            new iam.PolicyStatement({ sid: 'KeyThroughS3', actions: ['kms:Decrypt', 'kms:GenerateDataKey'], resources: [keyArn], conditions: viaS3 }),
+            new iam.PolicyStatement({
+              sid: 'KeyThroughS3',
+              actions: ['kms:Decrypt', 'kms:GenerateDataKey'],
+              resources: [keyArn],
+              conditions: viaS3,
+            }),
             new iam.PolicyStatement({
               sid: 'SourceRepository',
               actions: [
@@ -1003,7 +1013,11 @@ class BakeryStack extends Stack {
     output('PipelineName', pipeline.ref, 'The bakery pipeline');
     output('DeployerFunctionName', deployer.ref, 'The deployer Lambda (the pipeline Deploy action)');
     output('PermissionsBoundaryArn', buildBoundary.managedPolicyArn, 'Permissions boundary of build-instance roles of recipe stacks');
-    output('LifecyclePermissionsBoundaryArn', lifecycleBoundary.managedPolicyArn, 'Permissions boundary of lifecycle roles of recipe stacks');
+    output(
+      'LifecyclePermissionsBoundaryArn',
+      lifecycleBoundary.managedPolicyArn,
+      'Permissions boundary of lifecycle roles of recipe stacks',
+    );
     output('RecipeDeployRoleArn', recipeDeployRole.roleArn, 'CloudFormation service role of the recipe stacks');
     output('RepositoryCloneUrlHttp', repository.attrCloneUrlHttp, 'Recipe repository (SourceType CodeCommit)', isCodeCommit);
   }

@@ -23,7 +23,11 @@ const DEPLOYER_STACK_ACTIONS = [
 ] as const;
 
 /** No resource-level permissions: listing the deployed recipe stacks, answering the pipeline job. */
-const DEPLOYER_UNSCOPED_ACTIONS = ['cloudformation:ListStacks', 'codepipeline:PutJobFailureResult', 'codepipeline:PutJobSuccessResult'] as const;
+const DEPLOYER_UNSCOPED_ACTIONS = [
+  'cloudformation:ListStacks',
+  'codepipeline:PutJobFailureResult',
+  'codepipeline:PutJobSuccessResult',
+] as const;
 
 /** Artifact bucket: the source artifact and earlier reports are read; templates and reports are written. */
 const DEPLOYER_ARTIFACT_READ_ACTIONS = ['s3:GetObject', 's3:GetObjectVersion'] as const;

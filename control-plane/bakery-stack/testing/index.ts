@@ -12,8 +12,8 @@ import type { Template } from 'aws-cdk-lib/assertions';
 import type { CloudAssembly } from 'aws-cdk-lib/cx-api';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { execa } from 'execa';
-import { controlTowerGuard } from '../src/control-tower.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { controlTowerGuard } from '../src/control-tower.js';
 
 type Json = Record<string, unknown>;
 

@@ -158,9 +158,11 @@ function conditionHolds(operator: string, key: string, expected: string | string
   const actual = context[key];
   const values = [expected].flat().map(String);
   if (operator === 'Null') return (values[0] === 'true') === (actual === undefined);
-  if (operator === 'Bool' || operator === 'BoolIfExists') return actual === undefined ? operator === 'BoolIfExists' : values.includes(actual);
+  if (operator === 'Bool' || operator === 'BoolIfExists')
+    return actual === undefined ? operator === 'BoolIfExists' : values.includes(actual);
   const negated = NEGATED[operator];
-  if (negated) return actual === undefined || !values.some((pattern) => (OPERATORS[negated] as (p: string, v: string) => boolean)(pattern, actual));
+  if (negated)
+    return actual === undefined || !values.some((pattern) => (OPERATORS[negated] as (p: string, v: string) => boolean)(pattern, actual));
   // A single-valued request key: ForAnyValue reads as the plain operator.
   const test = OPERATORS[operator.replace(/^ForAnyValue:/, '')];
   if (!test) throw new Error(`Condition operator ${operator} (statement ${sid}) is not supported by the contract tests`);

@@ -173,7 +173,10 @@ beforeAll(() => {
   deployed = new Map(
     versions.map((v) => [
       v.label,
-      { bakery: deploy(v.bakery, BAKERY_STACK, BAKERY_STACK_ID), access: deploy(v.access, 'StackSet-ami-bakery-bakery-access-0f0e', ACCESS_STACK_ID) },
+      {
+        bakery: deploy(v.bakery, BAKERY_STACK, BAKERY_STACK_ID),
+        access: deploy(v.access, 'StackSet-ami-bakery-bakery-access-0f0e', ACCESS_STACK_ID),
+      },
     ]),
   );
 });
@@ -198,8 +201,12 @@ function keyCreationProblems(version: Version): string[] {
   // No grant that lets the role tag, or take over, a key that is not its own.
   const otherKey = `${ARN}:kms:${REGION}:${ACCOUNT}:key/0000dead-0000-4000-8000-000000000000`;
   for (const action of ['kms:TagResource', 'kms:PutKeyPolicy', 'kms:CreateGrant', 'kms:ScheduleKeyDeletion']) {
-    for (const context of [{}, { 'aws:RequestTag/ami-bakery:name-prefix': 'ami-bakery', 'aws:ResourceTag/ami-bakery:name-prefix': 'ami-bakery' }]) {
-      if (allowedBy(role, { action, resource: otherKey, context }).length > 0) problems.push(`${action} on a key that is not the bakery's is allowed`);
+    for (const context of [
+      {},
+      { 'aws:RequestTag/ami-bakery:name-prefix': 'ami-bakery', 'aws:ResourceTag/ami-bakery:name-prefix': 'ami-bakery' },
+    ]) {
+      if (allowedBy(role, { action, resource: otherKey, context }).length > 0)
+        problems.push(`${action} on a key that is not the bakery's is allowed`);
     }
   }
   return [...new Set(problems)];
@@ -219,8 +226,16 @@ function boundaryProblems(version: Version): string[] {
   const evidenceBucket = bakery.arns.get(ofType(bakery, 'AWS::S3::Bucket').find((id) => id.startsWith('EvidenceBucket')) ?? '') ?? '';
   const s3Kms = { 'kms:ViaService': `s3.${REGION}.amazonaws.com`, ...instance };
   const must: [string, Statement[], Request][] = [
-    ['build: log upload', build, { action: 's3:PutObject', resource: `${ARN}:s3:::${artifactBucket}/image-builder-logs/al2023/x.log`, context: instance }],
-    ['build: evidence upload', build, { action: 's3:PutObject', resource: `${evidenceBucket}/evidence/al2023/1.0.0/1/summary.json`, context: instance }],
+    [
+      'build: log upload',
+      build,
+      { action: 's3:PutObject', resource: `${ARN}:s3:::${artifactBucket}/image-builder-logs/al2023/x.log`, context: instance },
+    ],
+    [
+      'build: evidence upload',
+      build,
+      { action: 's3:PutObject', resource: `${evidenceBucket}/evidence/al2023/1.0.0/1/summary.json`, context: instance },
+    ],
     ['build: KMS through S3', build, { action: 'kms:GenerateDataKey', resource: KEY_ARN, context: s3Kms }],
     ['lifecycle: deregister (Image Builder)', lifecycle, { action: 'ec2:DeregisterImage', resource: image }],
   ];
@@ -268,7 +283,10 @@ function recipeDeployRoleReach(version: Version): string[] {
     'AWS::CodeCommit::Repository': ['codecommit:DeleteRepository', 'codecommit:CreateCommit'],
     'AWS::Lambda::Function': ['lambda:UpdateFunctionCode', 'lambda:UpdateFunctionConfiguration'],
   };
-  const types = new Map([...bakery.ids().map((id) => [id, bakery.type(id)]), ...access.ids().map((id) => [id, access.type(id)])]);
+  const types = new Map<string, string>([
+    ...bakery.ids().map((id): [string, string] => [id, bakery.type(id)]),
+    ...access.ids().map((id): [string, string] => [id, access.type(id)]),
+  ]);
   // The boundary a recipe role may be given is part of the request context: try every value the role accepts.
   const boundaries = role.flatMap((s) => [s.Condition?.StringEquals?.['iam:PermissionsBoundary'] ?? []].flat());
   for (const [id, arn] of controlPlane) {
@@ -284,7 +302,9 @@ function recipeDeployRoleReach(version: Version): string[] {
     }
   }
   // Every iam:CreateRole needs a boundary.
-  if (allowedBy(role, { action: 'iam:CreateRole', resource: `${ARN}:iam::${ACCOUNT}:role/ami-bakery-recipe-x/x-InstanceRole-A1` }).length > 0)
+  if (
+    allowedBy(role, { action: 'iam:CreateRole', resource: `${ARN}:iam::${ACCOUNT}:role/ami-bakery-recipe-x/x-InstanceRole-A1` }).length > 0
+  )
     problems.push('iam:CreateRole without a permissions boundary');
   return [...new Set(problems)];
 }
@@ -330,21 +350,36 @@ function wildcardNameProblems(version: Version): string[] {
 }
 
 const CHECKS: { defect: string; check: (v: Version) => string[]; previously: RegExp }[] = [
-  { defect: '1: the first deploy creates the key without a grant over other keys', check: keyCreationProblems, previously: /kms:TagResource is denied/ },
+  {
+    defect: '1: the first deploy creates the key without a grant over other keys',
+    check: keyCreationProblems,
+    previously: /kms:TagResource is denied/,
+  },
   { defect: '3: separate, narrower build and lifecycle boundaries', check: boundaryProblems, previously: /separate boundaries/ },
-  { defect: '5: the recipe deploy role reads the Inspector status', check: scanningProblems, previously: /BatchGetAccountStatus is denied/ },
+  {
+    defect: '5: the recipe deploy role reads the Inspector status',
+    check: scanningProblems,
+    previously: /BatchGetAccountStatus is denied/,
+  },
   {
     defect: '6: the recipe deploy role reaches no control-plane role, boundary, key, bucket policy, pipeline or repository',
     check: recipeDeployRoleReach,
     previously: /iam:UpdateAssumeRolePolicy on .*role\/ami-bakery-recipe-deploy/,
   },
-  { defect: '6: no control-plane name matches a granted wildcard', check: wildcardNameProblems, previously: /role\/ami-bakery-recipe-deploy matches/ },
+  {
+    defect: '6: no control-plane name matches a granted wildcard',
+    check: wildcardNameProblems,
+    previously: /role\/ami-bakery-recipe-deploy matches/,
+  },
 ];
 
 describe.each(CHECKS)('Defect $defect', ({ check, previously }) => {
   it('is present in the previous version (fixture)', () => {
     const problems = check(versions[0] as Version);
-    expect(problems.some((p) => previously.test(p)), problems.join('\n')).toBe(true);
+    expect(
+      problems.some((p) => previously.test(p)),
+      problems.join('\n'),
+    ).toBe(true);
   });
 
   it('is fixed in this version', () => {

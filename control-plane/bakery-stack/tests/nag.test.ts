@@ -25,7 +25,12 @@ describe('cdk-nag AwsSolutions and the Control Tower proactive controls', () => 
     // Every acknowledgement carries a written reason.
     for (const [id, reason] of acknowledged) expect(reason.length, id).toBeGreaterThanOrEqual(40);
     // The Control Tower exceptions, by rule and resource: a new one fails here until it is reasoned.
-    expect(acknowledged.map(([id]) => id).filter((id) => id.includes('cdk-validator-cfnguard')).sort()).toEqual([
+    expect(
+      acknowledged
+        .map(([id]) => id)
+        .filter((id) => id.includes('cdk-validator-cfnguard'))
+        .sort(),
+    ).toEqual([
       'cdk-validator-cfnguard::cloudwatch_log_group_encrypted_check',
       'cdk-validator-cfnguard::lambda_inside_vpc_check',
       'cdk-validator-cfnguard::s3_bucket_default_encryption_kms_check',

@@ -82,7 +82,12 @@ describe('The bakery stack does not depend on the recipes', () => {
     const inputs: unknown[] = [
       manifest(1),
       manifest(500),
-      { ...manifest(3), bakery: { template: 'bakery/bakery-stack.template.json' }, Resources: { Admin: { Type: 'AWS::IAM::Role' } }, Parameters: { NamePrefix: 'x' } },
+      {
+        ...manifest(3),
+        bakery: { template: 'bakery/bakery-stack.template.json' },
+        Resources: { Admin: { Type: 'AWS::IAM::Role' } },
+        Parameters: { NamePrefix: 'x' },
+      },
     ];
     const reference = JSON.stringify(templates['bakery.template.json']);
     // Act + Assess
@@ -112,12 +117,19 @@ describe('The bakery stack does not depend on the recipes', () => {
     });
     afterAll(() => rmSync(root, { recursive: true, force: true }));
 
-    it('reads no bundle: the template is identical with and without a dist/bundle manifest of 500 recipes', { timeout: 300_000 }, async () => {
+    it('reads no bundle: the template is identical with and without a dist/bundle manifest of 500 recipes', {
+      timeout: 300_000,
+    }, async () => {
       // Prepare: the same app run twice, the second time with a bundle next to where it used to look.
       const run = (outdir: string, env: Record<string, string>) =>
         execa('pnpm', ['exec', 'tsx', 'bin/app.ts'], {
           cwd: PACKAGE_DIR,
-          env: { ...env, CDK_OUTDIR: outdir, CDK_VALIDATION: 'false', CDK_CONTEXT_JSON: JSON.stringify({ 'aws:cdk:enable-path-metadata': false }) },
+          env: {
+            ...env,
+            CDK_OUTDIR: outdir,
+            CDK_VALIDATION: 'false',
+            CDK_CONTEXT_JSON: JSON.stringify({ 'aws:cdk:enable-path-metadata': false }),
+          },
           reject: false,
         });
       const bundleDir = path.join(root, 'dist', 'bundle');
