@@ -201,10 +201,11 @@ function keyCreationProblems(version: Version): string[] {
   // No grant that lets the role tag, or take over, a key that is not its own.
   const otherKey = `${ARN}:kms:${REGION}:${ACCOUNT}:key/0000dead-0000-4000-8000-000000000000`;
   for (const action of ['kms:TagResource', 'kms:PutKeyPolicy', 'kms:CreateGrant', 'kms:ScheduleKeyDeletion']) {
-    for (const context of [
-      {},
-      { 'aws:RequestTag/ami-bakery:name-prefix': 'ami-bakery', 'aws:ResourceTag/ami-bakery:name-prefix': 'ami-bakery' },
-    ]) {
+    const tagged: Record<string, string> = {
+      'aws:RequestTag/ami-bakery:name-prefix': 'ami-bakery',
+      'aws:ResourceTag/ami-bakery:name-prefix': 'ami-bakery',
+    };
+    for (const context of [{}, tagged]) {
       if (allowedBy(role, { action, resource: otherKey, context }).length > 0)
         problems.push(`${action} on a key that is not the bakery's is allowed`);
     }
