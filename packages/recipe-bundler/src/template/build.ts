@@ -145,7 +145,12 @@ export function buildTemplate(source: TemplateSource): BuiltTemplate {
   return {
     template,
     parameters: [...inputs.parameters].sort(compareCodeUnits),
-    localComponents: locals.resources.map(({ logicalId, nameSuffix, version: v, relPath }) => ({ logicalId, nameSuffix, version: v, relPath })),
+    localComponents: locals.resources.map(({ logicalId, nameSuffix, version: v, relPath }) => ({
+      logicalId,
+      nameSuffix,
+      version: v,
+      relPath,
+    })),
   };
 }
 
@@ -224,11 +229,25 @@ function planLocalComponents(source: TemplateSource): ComponentPlan {
   }
   // Each part of a generated component is a component of its own: `<stack name>-<table stem>-part-<n>`.
   for (const source of generatedSources) {
-    const stem = normalizeName(source.relPath.replace(/\.ya?ml$/i, '').split('/').pop() ?? source.relPath) || 'generated';
+    const stem =
+      normalizeName(
+        source.relPath
+          .replace(/\.ya?ml$/i, '')
+          .split('/')
+          .pop() ?? source.relPath,
+      ) || 'generated';
     const ids = source.documents.map((document) => {
       const nameSuffix = `${stem}-part-${document.part}`;
       const logicalId = uniqueId(`Component${pascal(nameSuffix)}`, source.version);
-      resources.push({ logicalId, nameSuffix, version: source.version, relPath: source.relPath, list: source.list, index: source.index, generated: { source, document } });
+      resources.push({
+        logicalId,
+        nameSuffix,
+        version: source.version,
+        relPath: source.relPath,
+        list: source.list,
+        index: source.index,
+        generated: { source, document },
+      });
       return logicalId;
     });
     byEntry.set(`${source.list}:${source.index}`, ids);
@@ -242,7 +261,13 @@ function planLocalComponents(source: TemplateSource): ComponentPlan {
  * get their folder in the name.
  */
 function componentNameSuffixes(relPaths: string[]): Map<string, string> {
-  const stem = (p: string) => normalizeName(p.replace(/\.(?:ya?ml|json)$/i, '').split('/').pop() ?? p);
+  const stem = (p: string) =>
+    normalizeName(
+      p
+        .replace(/\.(?:ya?ml|json)$/i, '')
+        .split('/')
+        .pop() ?? p,
+    );
   const full = (p: string) => normalizeName(p.replace(/\.(?:ya?ml|json)$/i, '').replace(/^(\.\.\/)+/, ''));
   const counts = new Map<string, number>();
   for (const p of relPaths) counts.set(stem(p), (counts.get(stem(p)) ?? 0) + 1);
@@ -280,7 +305,9 @@ function componentResource(source: TemplateSource, local: PlannedComponent, wind
     Data: doc ? sourced(doc.canonical, doc.display, []) : undefined,
     Tags: tags,
   };
-  return doc ? sourced({ Type: 'AWS::ImageBuilder::Component', Properties: properties }, doc.display, []) : { Type: 'AWS::ImageBuilder::Component', Properties: properties };
+  return doc
+    ? sourced({ Type: 'AWS::ImageBuilder::Component', Properties: properties }, doc.display, [])
+    : { Type: 'AWS::ImageBuilder::Component', Properties: properties };
 }
 
 /** One part of a generated component: its `Data` is the generated document exactly as validated. */
@@ -314,7 +341,13 @@ function documentDescription(doc: ComponentSource): unknown {
 
 // --- image recipe -------------------------------------------------------------------------
 
-function imageRecipe(reader: RecipeReader, inputs: TemplateInputs, locals: ComponentPlan, windows: boolean, tags: Record<string, unknown>): unknown {
+function imageRecipe(
+  reader: RecipeReader,
+  inputs: TemplateInputs,
+  locals: ComponentPlan,
+  windows: boolean,
+  tags: Record<string, unknown>,
+): unknown {
   const components: unknown[] = [];
   const name = reader.string(['name']) ?? '';
   for (const list of ['components', 'tests'] as const) {
@@ -329,7 +362,10 @@ function imageRecipe(reader: RecipeReader, inputs: TemplateInputs, locals: Compo
       }
       const arn =
         managed !== undefined
-          ? sourced(managedComponentArn(managed, reader.string([...entry, 'version']) ?? DEFAULTS.managedComponentVersion), reader.file, [...entry, 'managed'])
+          ? sourced(managedComponentArn(managed, reader.string([...entry, 'version']) ?? DEFAULTS.managedComponentVersion), reader.file, [
+              ...entry,
+              'managed',
+            ])
           : sourced(getAtt(locals.byEntry.get(`${list}:${index}`)?.[0] ?? 'MissingComponent', 'Arn'), reader.file, [...entry, 'file']);
       const parameters = Object.keys(reader.record([...entry, 'parameters']) ?? {}).map((parameter) => ({
         Name: parameter,
@@ -337,7 +373,10 @@ function imageRecipe(reader: RecipeReader, inputs: TemplateInputs, locals: Compo
           (Array.isArray(value) ? value : [value]).map((item) => parameterValue(item, name, inputs)),
         ),
       }));
-      components.push({ ComponentArn: arn, Parameters: parameters.length > 0 ? sourced(parameters, reader.file, [...entry, 'parameters']) : undefined });
+      components.push({
+        ComponentArn: arn,
+        Parameters: parameters.length > 0 ? sourced(parameters, reader.file, [...entry, 'parameters']) : undefined,
+      });
     });
   }
   const properties: Record<string, unknown> = {
@@ -379,9 +418,13 @@ function parameterValue(value: string, recipeName: string, inputs: TemplateInput
 function placeholderUse(reader: RecipeReader, pattern: RegExp): boolean {
   const test = new RegExp(pattern.source);
   return (['components', 'tests'] as const).some((list) =>
-    reader.list([list]).some((_, index) =>
-      Object.values(reader.record([list, index, 'parameters']) ?? {}).some((value) => (Array.isArray(value) ? value : [value]).some((item) => typeof item === 'string' && test.test(item))),
-    ),
+    reader
+      .list([list])
+      .some((_, index) =>
+        Object.values(reader.record([list, index, 'parameters']) ?? {}).some((value) =>
+          (Array.isArray(value) ? value : [value]).some((item) => typeof item === 'string' && test.test(item)),
+        ),
+      ),
   );
 }
 
@@ -404,7 +447,9 @@ function parentImage(reader: RecipeReader): unknown {
   return (
     reader.derive(['parentImage', 'ssmParameter'], (parameter: string) => prefixed('ssm:', parameter)) ??
     reader.derive(['parentImage', 'managedImage'], (image: string) =>
-      image.startsWith('arn:') ? partitionAware(image) : sub(`arn:\${AWS::Partition}:imagebuilder:\${AWS::Region}:aws:image/${escapeSub(image)}`),
+      image.startsWith('arn:')
+        ? partitionAware(image)
+        : sub(`arn:\${AWS::Partition}:imagebuilder:\${AWS::Region}:aws:image/${escapeSub(image)}`),
     ) ??
     reader.src(['parentImage', 'amiId'])
   );
@@ -484,7 +529,9 @@ function infrastructure(reader: RecipeReader, name: string, logging: unknown, ta
     TerminateInstanceOnFailure: reader.srcOr([...build, 'terminateOnFailure'], true),
     Logging: logging,
     SnsTopicArn: reader.derive([...build, 'snsTopic'], (topic: string) =>
-      topic.startsWith('arn:') ? partitionAware(topic) : sub(`arn:\${AWS::Partition}:sns:\${AWS::Region}:\${AWS::AccountId}:${escapeSub(topic)}`),
+      topic.startsWith('arn:')
+        ? partitionAware(topic)
+        : sub(`arn:\${AWS::Partition}:sns:\${AWS::Region}:\${AWS::AccountId}:${escapeSub(topic)}`),
     ),
     // Tags on the build and test instances themselves, for cost and inventory.
     ResourceTags: tags,
@@ -537,7 +584,10 @@ function launchPermissions(reader: RecipeReader, inputs: TemplateInputs): unknow
     inputs.parameter('OrganizationId');
     inputs.parameter('ManagementAccountId');
     permissions.OrganizationArns = [
-      sourced(sub('arn:${AWS::Partition}:organizations::${ManagementAccountId}:organization/${OrganizationId}'), reader.file, [...base, 'organization']),
+      sourced(sub('arn:${AWS::Partition}:organizations::${ManagementAccountId}:organization/${OrganizationId}'), reader.file, [
+        ...base,
+        'organization',
+      ]),
     ];
   }
   const units = reader.list([...base, 'organizationalUnits']);
@@ -545,7 +595,11 @@ function launchPermissions(reader: RecipeReader, inputs: TemplateInputs): unknow
     inputs.parameter('OrganizationId');
     inputs.parameter('ManagementAccountId');
     permissions.OrganizationalUnitArns = units.map((unit, i) =>
-      sourced(sub(`arn:\${AWS::Partition}:organizations::\${ManagementAccountId}:ou/\${OrganizationId}/${escapeSub(String(unit))}`), reader.file, [...base, 'organizationalUnits', i]),
+      sourced(
+        sub(`arn:\${AWS::Partition}:organizations::\${ManagementAccountId}:ou/\${OrganizationId}/${escapeSub(String(unit))}`),
+        reader.file,
+        [...base, 'organizationalUnits', i],
+      ),
     );
   }
   permissions.UserIds = nonEmptyList(reader, [...base, 'accounts']);
@@ -605,7 +659,10 @@ function lifecyclePolicy(reader: RecipeReader, name: string, tags: Record<string
   const base: JsonPath = ['lifecycle'];
   const deleteAfter = reader.get([...base, 'deleteAfterDays']);
   const deprecateAt = reader.srcOr([...base, 'deleteAfterDays'], DEFAULTS.deleteAfterDays);
-  const deleteAt = Math.min(1000, (typeof deleteAfter === 'number' ? deleteAfter : DEFAULTS.deleteAfterDays) + DEFAULTS.deprecationGraceDays);
+  const deleteAt = Math.min(
+    1000,
+    (typeof deleteAfter === 'number' ? deleteAfter : DEFAULTS.deleteAfterDays) + DEFAULTS.deprecationGraceDays,
+  );
   const retainAtLeast = reader.srcOr([...base, 'keepLatest'], DEFAULTS.keepLatest);
   const retained = { TagMap: { [RETAIN_TAG]: 'true' } };
   return {

@@ -34,7 +34,13 @@ export function iamPath(): { 'Fn::Sub': string } {
  * @param evidence where components upload audit evidence; only given when a component parameter
  *   names an evidence placeholder.
  */
-export function instanceRole(inputs: TemplateInputs, recipeName: string, logs: S3Target | undefined, tags: unknown[], evidence?: S3Target): Record<string, unknown> {
+export function instanceRole(
+  inputs: TemplateInputs,
+  recipeName: string,
+  logs: S3Target | undefined,
+  tags: unknown[],
+  evidence?: S3Target,
+): Record<string, unknown> {
   const policies: unknown[] = [];
   if (logs) policies.push(putObjectPolicy('write-build-logs', 'WriteBuildLogs', logs.objectsArn));
   if (evidence) policies.push(putObjectPolicy('write-evidence', 'WriteEvidence', evidence.objectsArn));
@@ -55,7 +61,9 @@ export function instanceRole(inputs: TemplateInputs, recipeName: string, logs: S
             Condition: {
               StringEquals: { 'kms:ViaService': sub('s3.${AWS::Region}.${AWS::URLSuffix}') },
               // The bucket (S3 Bucket Keys) or the objects this role may write, nothing else.
-              StringLike: { 'kms:EncryptionContext:aws:s3:arn': uniqueJson(encrypted.flatMap((target) => [target.bucketArn, target.objectsArn])) },
+              StringLike: {
+                'kms:EncryptionContext:aws:s3:arn': uniqueJson(encrypted.flatMap((target) => [target.bucketArn, target.objectsArn])),
+              },
             },
           },
         ],
@@ -127,7 +135,11 @@ export function lifecycleExecutionRole(inputs: TemplateInputs, recipeName: strin
 }
 
 /** `s3://<bucket parameter>/<prefix>/*` of a bakery bucket given as a template parameter. */
-export function bakeryTarget(inputs: TemplateInputs, bucketParameter: 'ArtifactBucketName' | 'EvidenceBucketName', keyPrefix: string): S3Target {
+export function bakeryTarget(
+  inputs: TemplateInputs,
+  bucketParameter: 'ArtifactBucketName' | 'EvidenceBucketName',
+  keyPrefix: string,
+): S3Target {
   inputs.parameter(bucketParameter);
   return {
     bucketArn: sub(`arn:\${AWS::Partition}:s3:::\${${bucketParameter}}`),

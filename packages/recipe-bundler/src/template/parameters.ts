@@ -3,7 +3,7 @@
  * template declares only those it uses: a CloudFormation deploy action fails on overrides the
  * template does not declare, and the manifest tells the deploy stage which ones to pass.
  */
-import { NO_VALUE, ifCondition, ref } from './intrinsics.js';
+import { ifCondition, NO_VALUE, ref } from './intrinsics.js';
 
 export type ParameterName =
   | 'ArtifactBucketName'
