@@ -4,6 +4,8 @@
  * would only make Lambda run the same job again). Never logs the event: it holds the pipeline's
  * temporary artifact credentials.
  */
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { Logger } from '@aws-lambda-powertools/logger';
 import type { Context } from 'aws-lambda';
 import { type Clients, createClients } from './aws.js';
@@ -11,6 +13,7 @@ import { baselineCheck, composeChecks, type TemplateCheck } from './checks.js';
 import { runJob } from './deploy.js';
 import { parseEnv } from './env.js';
 import { ConfigurationError } from './errors.js';
+import { wasmInvariantsCheck } from './invariants.js';
 import { parseJobEvent, putJobFailure } from './job.js';
 import { type Clock, type Log, messageOf, realClock } from './util.js';
 
@@ -79,11 +82,27 @@ const log: Log = {
   error: (message, extra) => logger.error(message, extra ?? {}),
 };
 
+let shared: Clients | undefined;
+const sharedClients = (region: string) => {
+  shared ??= createClients({ region });
+  return shared;
+};
+/** The WASM Guard evaluator is shipped next to the handler (build.mjs copies it). */
+const WASM_MODULE = path.join(path.dirname(fileURLToPath(import.meta.url)), 'cloudformation-validate');
+const rulesUri = process.env.GUARD_RULES_S3_URI;
+if (!rulesUri)
+  log.warn(
+    'GUARD_RULES_S3_URI is not set: only the deployer baseline checks templates here (the Guard hook still checks every stack operation)',
+  );
+
 const handler = createHandler({
   env: process.env,
   log,
-  clients: (region) => createClients({ region }),
-  checks: [baselineCheck],
+  clients: sharedClients,
+  checks: [
+    baselineCheck,
+    ...(rulesUri ? [wasmInvariantsCheck(() => sharedClients(process.env.AWS_REGION ?? 'us-east-1'), rulesUri, WASM_MODULE)] : []),
+  ],
 });
 
 export { createHandler, type HandlerOptions, handler };

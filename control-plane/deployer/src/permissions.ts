@@ -4,7 +4,8 @@
  *
  * Placeholders (CloudFormation Fn::Sub syntax): `${AWS::Partition}`, `${AWS::Region}`,
  * `${AWS::AccountId}`, `${AWS::URLSuffix}`, and the bakery values `${ArtifactBucket}`,
- * `${RecipeStackPrefix}`, `${RecipeDeployRoleArn}`, `${ArtifactKeyArn}`.
+ * `${RecipeStackPrefix}`, `${RecipeDeployRoleArn}`, `${ArtifactKeyArn}` (the bakery key, which
+ * encrypts the artifact and the control bucket), `${ControlBucket}` and `${GuardRulesKey}`.
  *
  * Not listed: reading the source artifact. The deployer reads it with the temporary credentials
  * CodePipeline hands each job (`artifactCredentials`, the pipeline role's), so its own role needs
@@ -84,11 +85,17 @@ const DEPLOYER_PERMISSIONS: readonly PermissionStatement[] = [
     why: "Reads the deployment state in a continued invocation; CloudFormation reads TemplateURL with the caller's permissions.",
   },
   {
+    sid: 'ReadGuardRules',
+    actions: ['s3:GetObject'],
+    resources: ['arn:${AWS::Partition}:s3:::${ControlBucket}/${GuardRulesKey}'],
+    why: 'Reads the Guard rules of the security invariants (GUARD_RULES_S3_URI), the one object of the control bucket it needs.',
+  },
+  {
     sid: 'UseArtifactKey',
     actions: ['kms:Decrypt', 'kms:GenerateDataKey'],
     resources: ['${ArtifactKeyArn}'],
     conditions: { StringEquals: { 'kms:ViaService': 's3.${AWS::Region}.${AWS::URLSuffix}' } },
-    why: 'The artifact bucket is encrypted with the bakery key: writing and reading objects uses it, through S3 only.',
+    why: 'The artifact and control buckets are encrypted with the bakery key: writing and reading objects uses it, through S3 only.',
   },
   {
     sid: 'StartRecipeBuilds',
@@ -113,6 +120,8 @@ interface PermissionValues {
   recipeStackPrefix: string;
   recipeDeployRoleArn: string;
   artifactKeyArn: string;
+  controlBucket: string;
+  guardRulesKey: string;
 }
 
 /** The statements with every placeholder filled: for tests, proofs and documentation. */
@@ -129,7 +138,9 @@ function renderPermissions(
       .replaceAll('${ArtifactBucket}', values.artifactBucket)
       .replaceAll('${RecipeStackPrefix}', values.recipeStackPrefix)
       .replaceAll('${RecipeDeployRoleArn}', values.recipeDeployRoleArn)
-      .replaceAll('${ArtifactKeyArn}', values.artifactKeyArn);
+      .replaceAll('${ArtifactKeyArn}', values.artifactKeyArn)
+      .replaceAll('${ControlBucket}', values.controlBucket)
+      .replaceAll('${GuardRulesKey}', values.guardRulesKey);
   return statements.map((s) => ({
     ...s,
     resources: s.resources.map(fill),

@@ -2,6 +2,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { createGuardEngine, RULES_DIR } from '@ami-bakery/invariants';
 import { describe, expect, it } from 'vitest';
 
 const PACKAGE_DIR = fileURLToPath(new URL('..', import.meta.url));
@@ -33,5 +34,30 @@ describe('build.mjs', () => {
     expect(existsSync(join(DIST, 'index.mjs.map'))).toBe(true);
     // One file, the SDK inside: nothing to resolve from a node_modules at run time.
     expect(statSync(join(DIST, 'index.mjs')).size).toBeLessThan(2 * 1024 * 1024);
+  });
+
+  it('ships the WASM Guard evaluator next to the handler, and it runs the invariants from there', async () => {
+    // Act
+    const engine = createGuardEngine({ backend: 'wasm', wasmModule: join(DIST, 'cloudformation-validate'), rulesDir: RULES_DIR });
+    const results = await engine.check([
+      {
+        name: 'public',
+        template: {
+          Resources: {
+            D: {
+              Type: 'AWS::ImageBuilder::DistributionConfiguration',
+              Properties: {
+                Name: 'd',
+                Distributions: [
+                  { Region: 'us-east-1', AmiDistributionConfiguration: { LaunchPermissionConfiguration: { UserGroups: ['all'] } } },
+                ],
+              },
+            },
+          },
+        },
+      },
+    ]);
+    // Assess
+    expect(results.get('public')?.map((v) => v.ruleId)).toContain('RB6001');
   });
 });

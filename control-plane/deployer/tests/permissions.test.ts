@@ -11,6 +11,8 @@ const VALUES = {
   recipeStackPrefix: 'ami-bakery-recipe-',
   recipeDeployRoleArn: 'arn:aws-us-gov:iam::111122223333:role/ami-bakery-recipe-deploy',
   artifactKeyArn: 'arn:aws-us-gov:kms:us-gov-west-1:111122223333:key/1234',
+  controlBucket: 'ami-bakery-control-111122223333-us-gov-west-1',
+  guardRulesKey: 'guard-rules/0123abcd.zip',
 };
 
 describe('Data: DEPLOYER_PERMISSIONS', () => {
