@@ -70,7 +70,7 @@ async function start(job: PipelineJob, deps: DeployDeps): Promise<JobOutcome> {
   const { clients, config, log } = deps;
   const execution = job.id;
   const source = await readSourceBundle(clients, job, config.stackPrefix);
-  if (!source.bundle) return refuse(execution, job, deps, source.problems, [], 'the bundle');
+  if (!source.bundle) return refuse(execution, job, deps, source.problems, [], 'the bundle', null);
   const { manifest, recipes } = source.bundle;
   log.info('Bundle verified', { recipes: recipes.length, sourceCommit: manifest.sourceCommit, partial: manifest.partial });
 
@@ -81,7 +81,7 @@ async function start(job: PipelineJob, deps: DeployDeps): Promise<JobOutcome> {
     parameterValues: config.parameterValues,
   });
   log.info('Planned', { ...plan.counts, deployed: deployed.length, refusals: plan.refusals.map((r) => r.id) });
-  if (plan.refusals.length > 0) return refuse(execution, job, deps, [], plan.refusals, 'the plan');
+  if (plan.refusals.length > 0) return refuse(execution, job, deps, [], plan.refusals, 'the plan', manifest.sourceCommit);
 
   const byName = new Map(recipes.map((r) => [r.entry.name, r]));
   const work = plan.items.filter((i) => !i.blocked && (i.action === 'create' || i.action === 'update' || i.action === 'delete'));
@@ -238,6 +238,7 @@ async function refuse(
   problems: readonly BundleProblem[],
   refusals: readonly PlanRefusal[],
   what: string,
+  sourceCommit: string | null,
 ): Promise<JobOutcome> {
   const lines =
     problems.length > 0 ? formatProblems(problems) : refusals.map((r) => `${r.id}: ${r.message} (${r.recipes.join(', ')})`).join('\n');
@@ -256,7 +257,7 @@ async function refuse(
       execution,
       status: 'refused',
       message,
-      sourceCommit: null,
+      sourceCommit,
       artifact: job.artifact,
       problems,
       refusals,

@@ -80,6 +80,21 @@ function buildOnVersionChangeOf(recipe: unknown): boolean {
 }
 
 /**
+ * The two settings of a recipe.yaml the planner needs without bundling it: its version and
+ * `schedule.buildOnVersionChange`. Undefined version when the text does not parse or has none.
+ */
+function recipeSettings(text: string): { version: string | undefined; buildOnVersionChange: boolean } {
+  let data: unknown;
+  try {
+    data = jsyaml.load(text, { schema: jsyaml.CORE_SCHEMA, json: true });
+  } catch {
+    return { version: undefined, buildOnVersionChange: true };
+  }
+  const version = isObject(data) && typeof data.version === 'string' ? data.version : undefined;
+  return { version, buildOnVersionChange: buildOnVersionChangeOf(data) };
+}
+
+/**
  * Reads `recipes/retired.yaml`: a list of `{name, reason}`. Problems are returned as text
  * (the writer turns them into findings); a missing file is an empty list.
  */
@@ -108,4 +123,13 @@ function parseRetiredFile(text: string | undefined): { retired: RetiredRecipe[];
   return { retired, problems };
 }
 
-export { type BundledRecipe, buildManifestV2, buildOnVersionChangeOf, bundleFiles, manifestEntryOf, parseRetiredFile, stableJson };
+export {
+  type BundledRecipe,
+  buildManifestV2,
+  buildOnVersionChangeOf,
+  bundleFiles,
+  manifestEntryOf,
+  parseRetiredFile,
+  recipeSettings,
+  stableJson,
+};

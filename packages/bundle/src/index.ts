@@ -5,6 +5,7 @@ export {
   bundleFiles,
   manifestEntryOf,
   parseRetiredFile,
+  recipeSettings,
   stableJson,
 } from './build.js';
 export { type ChangeSetChange, changeSetResourceChanges } from './change-set.js';

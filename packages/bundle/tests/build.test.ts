@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { buildOnVersionChangeOf, parseRetiredFile, verifyBundle } from '../src/index.js';
+import { buildOnVersionChangeOf, parseRetiredFile, recipeSettings, verifyBundle } from '../src/index.js';
 import { makeBundle, read } from './helpers.js';
 
 describe('Function: bundleFiles', () => {
@@ -50,5 +50,19 @@ describe('Function: parseRetiredFile', () => {
     ['- [', 'is not YAML'],
   ])('reports %j', (text, message) => {
     expect(parseRetiredFile(text).problems.join('\n')).toContain(message);
+  });
+});
+
+describe('Function: recipeSettings', () => {
+  it.each([
+    ['name: a\nversion: 1.2.3\n', { version: '1.2.3', buildOnVersionChange: true }],
+    [
+      'version: 1.2.3\nschedule:\n  expression: cron(0 4 ? * sun *)\n  buildOnVersionChange: false\n',
+      { version: '1.2.3', buildOnVersionChange: false },
+    ],
+    ['version: [\n', { version: undefined, buildOnVersionChange: true }],
+    ['name: no-version\n', { version: undefined, buildOnVersionChange: true }],
+  ])('%j', (text, expected) => {
+    expect(recipeSettings(text)).toEqual(expected);
   });
 });

@@ -160,7 +160,7 @@ function bundleBase(root: string, base: string, names: readonly string[], stackP
   if (names.length === 0) return { recipes: [], templates: new Map(), failed: [] };
   const temp = mkdtempSync(path.join(tmpdir(), 'bakery-plan-'));
   try {
-    extractRecipesAt(root, base, temp);
+    extractRecipesAt(root, base, temp, names);
     return bundleFolders(
       names.map((name) => path.join(temp, 'recipes', name)),
       { cwd: temp, sourceCommit: base, stackPrefix },

@@ -9,16 +9,15 @@ import {
   type BundledRecipe,
   type BundleManifestV2,
   buildManifestV2,
-  buildOnVersionChangeOf,
   parseRetiredFile,
   parseTemplateText,
   type RetiredRecipe,
+  recipeSettings,
   sha256Hex,
   type Template,
 } from '@ami-bakery/bundle';
 import type { BundleResult } from '@ami-bakery/recipe-bundler';
 import type { Finding } from '@ami-bakery/recipe-schema';
-import { parse } from 'yaml';
 import { bundleSafely } from '../bundling.js';
 
 interface SideBundle {
@@ -39,14 +38,6 @@ interface BundleRun {
 function readText(file: string): string | undefined {
   try {
     return readFileSync(file, 'utf8');
-  } catch {
-    return undefined;
-  }
-}
-
-function recipeData(dir: string): unknown {
-  try {
-    return parse(readText(path.join(dir, 'recipe.yaml')) ?? '', { maxAliasCount: 100 });
   } catch {
     return undefined;
   }
@@ -74,7 +65,7 @@ function bundleFolders(dirs: readonly string[], options: { cwd: string; sourceCo
       contentHash: result.manifest.contentHash,
       templateText: result.templateText,
       parameters: result.parameters,
-      buildOnVersionChange: buildOnVersionChangeOf(recipeData(dir)),
+      buildOnVersionChange: recipeSettings(readText(path.join(dir, 'recipe.yaml')) ?? '').buildOnVersionChange,
       recipeManifest: result.manifest as unknown as Record<string, unknown>,
     });
     const parsed = parseTemplateText(result.templateText);
@@ -88,16 +79,16 @@ function bundleFolders(dirs: readonly string[], options: { cwd: string; sourceCo
  * both sides, so the planner finds it unchanged. Its version is read from recipe.yaml.
  */
 function unchangedRecipe(dir: string, name: string, stackPrefix: string): BundledRecipe | undefined {
-  const data = recipeData(dir) as { version?: unknown } | undefined;
-  if (typeof data?.version !== 'string' || !/^\d+\.\d+\.\d+$/.test(data.version)) return undefined;
+  const settings = recipeSettings(readText(path.join(dir, 'recipe.yaml')) ?? '');
+  if (settings.version === undefined || !/^\d+\.\d+\.\d+$/.test(settings.version)) return undefined;
   return {
     name,
-    version: data.version,
+    version: settings.version,
     stackName: `${stackPrefix}${name}`,
     contentHash: `sha256:${sha256Hex(`unchanged ${name}`)}`,
     templateText: `# ${name}: sources unchanged since the base, not bundled\n`,
     parameters: [],
-    buildOnVersionChange: buildOnVersionChangeOf(data),
+    buildOnVersionChange: settings.buildOnVersionChange,
     recipeManifest: {},
   };
 }

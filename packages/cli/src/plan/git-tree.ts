@@ -66,9 +66,10 @@ function toolchainChanged(root: string, base: string): boolean {
   return nulList(git(['diff', '--name-only', '-z', base, '--', ...TOOLCHAIN], root)).length > 0;
 }
 
-/** Writes the base's `recipes/` folder under `into`; returns the files written (relative, `/`). */
-function extractRecipesAt(root: string, base: string, into: string): string[] {
-  const tar = gitBytes(['archive', '--format=tar', base, '--', 'recipes'], root);
+/** Writes the named recipe folders of the base under `into`/recipes; returns the files written (relative, `/`). */
+function extractRecipesAt(root: string, base: string, into: string, names: readonly string[]): string[] {
+  if (names.length === 0) return [];
+  const tar = gitBytes(['archive', '--format=tar', base, '--', ...names.map((name) => `recipes/${name}`)], root);
   const written: string[] = [];
   for (const entry of readTar(tar)) {
     const safe = entry.path.split('/').every((part) => part !== '' && part !== '.' && part !== '..');
