@@ -211,7 +211,7 @@ const lines = [
   `| 1 of ${COUNT} recipes bumped | ${ms(oneChanged.ms)} | ${oneChanged.outcome.kind}; ${oneChanged.builds} build started; ${oneChanged.calls} CloudFormation calls |`,
   `| first deploy of ${COUNT} recipes | ${ms(firstDeploy.ms)} | ${firstDeploy.outcome.kind}; ${firstDeploy.builds} builds started; ${firstDeploy.calls} CloudFormation calls |`,
   '',
-  `Reading: planning ${COUNT} recipes against ${COUNT} stacks takes ${ms(median(planning))}, most of it verifying the bundle. In AWS the time of a deployment is CloudFormation's: each recipe stack takes minutes, ${CONFIG.maxConcurrency} run at once (MAX_CONCURRENCY), and the action continues across invocations (a continuation token each time the Lambda's budget runs out) for up to CodePipeline's 24 hours.`,
+  `Reading: planning ${COUNT} recipes against ${COUNT} stacks takes ${ms(median(planning))}, most of it verifying the bundle. In AWS the time of a deployment is CloudFormation's: each recipe stack takes minutes, the bakery's DeployConcurrency (MAX_CONCURRENCY, default 4) run at once, and the action continues across invocations (a continuation token each time the Lambda's budget runs out) for up to CodePipeline's 24 hours.`,
   '',
 ];
 const section = `${lines.join('\n')}\n`;

@@ -51,7 +51,11 @@ function coldImport(file) {
   for (let i = 0; i < RUNS; i += 1) {
     const out = spawnSync(
       process.execPath,
-      ['--input-type=module', '-e', `const t=performance.now();await import(${JSON.stringify(pathToFileURL(file).href)});console.log(performance.now()-t)`],
+      [
+        '--input-type=module',
+        '-e',
+        `const t=performance.now();await import(${JSON.stringify(pathToFileURL(file).href)});console.log(performance.now()-t)`,
+      ],
       { encoding: 'utf8', env: { ...process.env, AWS_REGION: 'us-east-1', NODE_NO_WARNINGS: '1' } },
     );
     if (out.status !== 0) throw new Error(`importing ${file} failed: ${out.stderr}`);

@@ -18,7 +18,10 @@ import { runCfnLint } from '../../packages/cfn-lint/src/index.js';
 import { checkTemplateFile, getSpec, loadSpec } from '../../packages/template-checks/src/index.js';
 
 const FIXTURE = new URL('../../packages/template-checks/tests/fixtures/valid-template.yaml', import.meta.url);
-const sizes = process.argv.slice(2).map(Number).filter((n) => Number.isInteger(n) && n > 0);
+const sizes = process.argv
+  .slice(2)
+  .map(Number)
+  .filter((n) => Number.isInteger(n) && n > 0);
 const SIZES = sizes.length > 0 ? sizes : [10, 100, 500];
 
 function generate(base: string, i: number): string {

@@ -15,7 +15,8 @@ interface AjvLike {
   addSchema(schema: object): unknown;
 }
 const { Ajv } = requireFromSchema('ajv') as { Ajv: new (options: object) => AjvLike };
-const standaloneCode = (requireFromSchema('ajv/dist/standalone') as { default: (ajv: unknown, refs: Record<string, string>) => string }).default;
+const standaloneCode = (requireFromSchema('ajv/dist/standalone') as { default: (ajv: unknown, refs: Record<string, string>) => string })
+  .default;
 
 /** Writes the standalone module into `dir` and returns how long importing it takes. */
 export async function precompiledLoadMs(dir: string): Promise<number> {
@@ -23,13 +24,18 @@ export async function precompiledLoadMs(dir: string): Promise<number> {
   ajv.addVocabulary(['x-fix', 'markdownDescription']);
   const refs: Record<string, string> = {};
   for (const name of ['recipe', 'component']) {
-    const schema = JSON.parse(readFileSync(new URL(`../../packages/recipe-schema/schemas/${name}.schema.json`, import.meta.url), 'utf8')) as { $id: string };
+    const schema = JSON.parse(
+      readFileSync(new URL(`../../packages/recipe-schema/schemas/${name}.schema.json`, import.meta.url), 'utf8'),
+    ) as { $id: string };
     ajv.addSchema(schema);
     refs[name] = schema.$id;
   }
   const file = path.join(dir, 'validators.mjs');
   // The generated code imports ajv's runtime helpers by package name; resolve them from the schema package.
-  const code = standaloneCode(ajv, refs).replace(/require\("(ajv\/[^"]+)"\)/g, (_m, id: string) => `__req(${JSON.stringify(requireFromSchema.resolve(id))})`);
+  const code = standaloneCode(ajv, refs).replace(
+    /require\("(ajv\/[^"]+)"\)/g,
+    (_m, id: string) => `__req(${JSON.stringify(requireFromSchema.resolve(id))})`,
+  );
   writeFileSync(file, `import { createRequire } from 'node:module';\nconst __req = createRequire(import.meta.url);\n${code}`);
   const started = performance.now();
   const module = (await import(pathToFileURL(file).href)) as Record<string, (data: unknown) => boolean>;

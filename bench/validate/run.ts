@@ -7,8 +7,8 @@
  * `--write-doc` replaces the "Validation" section of docs/benchmarks.md with the results.
  */
 import { spawnSync } from 'node:child_process';
-import { cpus, loadavg, tmpdir } from 'node:os';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -22,7 +22,11 @@ const ROOT = fileURLToPath(new URL('../../', import.meta.url)).replace(/\/$/, ''
 const DOC = path.join(ROOT, 'docs/benchmarks.md');
 
 const { values } = parseArgs({
-  options: { recipes: { type: 'string', default: '500' }, runs: { type: 'string', default: '5' }, 'write-doc': { type: 'boolean', default: false } },
+  options: {
+    recipes: { type: 'string', default: '500' },
+    runs: { type: 'string', default: '5' },
+    'write-doc': { type: 'boolean', default: false },
+  },
   strict: true,
 });
 const RECIPES = Number(values.recipes);
@@ -45,7 +49,12 @@ function recipeText(i: number, components: number): string {
     'components:',
     `  - managed: ${windows ? 'update-windows' : 'update-linux'}`,
     '    version: x.x.x',
-    ...Array.from({ length: components }, (_, c) => [`  - file: components/step-${c}.yaml`, `    version: 1.0.${c}`, '    parameters:', `      Level: "${c + 1}"`]).flat(),
+    ...Array.from({ length: components }, (_, c) => [
+      `  - file: components/step-${c}.yaml`,
+      `    version: 1.0.${c}`,
+      '    parameters:',
+      `      Level: "${c + 1}"`,
+    ]).flat(),
     'build:',
     '  instanceTypes:',
     `    - ${arm ? 'm7g.large' : 'm7i.large'}`,
@@ -77,7 +86,13 @@ function componentText(i: number, c: number, windows: boolean): string {
     'phases:',
     '  - name: build',
     '    steps:',
-    ...Array.from({ length: 4 }, (_, s) => [`      - name: Step${s}`, `        action: ${action}`, '        inputs:', '          commands:', `            - echo "level {{ Level }} step ${s}"`]).flat(),
+    ...Array.from({ length: 4 }, (_, s) => [
+      `      - name: Step${s}`,
+      `        action: ${action}`,
+      '        inputs:',
+      '          commands:',
+      `            - echo "level {{ Level }} step ${s}"`,
+    ]).flat(),
     '  - name: validate',
     '    steps:',
     '      - name: Check',
@@ -99,7 +114,8 @@ function generate(dir: string, count: number): { recipes: string[]; files: numbe
     const recipeDir = path.join(dir, 'recipes', `bench-${String(i).padStart(4, '0')}`);
     mkdirSync(path.join(recipeDir, 'components'), { recursive: true });
     writeFileSync(path.join(recipeDir, 'recipe.yaml'), recipeText(i, components));
-    for (let c = 0; c < components; c++) writeFileSync(path.join(recipeDir, 'components', `step-${c}.yaml`), componentText(i, c, i % 5 === 4));
+    for (let c = 0; c < components; c++)
+      writeFileSync(path.join(recipeDir, 'components', `step-${c}.yaml`), componentText(i, c, i % 5 === 4));
     recipes.push(path.join(recipeDir, 'recipe.yaml'));
     files += 1 + components;
   }
@@ -146,7 +162,11 @@ function coldStart(launchers: Launcher[], recipe: string, cwd: string) {
     const [bin, ...args] = command as [string, ...string[]];
     const once = () => {
       const started = process.hrtime.bigint();
-      const result = spawnSync(bin, recipe === '' ? args : [...args, 'validate', recipe], { cwd, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
+      const result = spawnSync(bin, recipe === '' ? args : [...args, 'validate', recipe], {
+        cwd,
+        encoding: 'utf8',
+        env: { ...process.env, NO_COLOR: '1' },
+      });
       const ms = Number(process.hrtime.bigint() - started) / 1e6;
       if (result.status !== 0 && result.status !== 1) throw new Error(`${name} failed (${result.status}): ${result.stderr}`);
       return ms;
@@ -154,7 +174,12 @@ function coldStart(launchers: Launcher[], recipe: string, cwd: string) {
     once(); // fills the file-system cache; not counted
     const samples = Array.from({ length: RUNS }, once);
     const shown = recipe === '' ? command : [...command, 'validate', '<recipe>'];
-    return { name, command: shown.join(' ').replaceAll(ROOT, '.').replace(process.execPath, 'node'), medianMs: median(samples), minMs: Math.min(...samples) };
+    return {
+      name,
+      command: shown.join(' ').replaceAll(ROOT, '.').replace(process.execPath, 'node'),
+      medianMs: median(samples),
+      minMs: Math.min(...samples),
+    };
   });
 }
 
@@ -222,7 +247,9 @@ try {
 
 /** Replace (or append) the "## Validation" section, leaving the rest of the document alone. */
 function writeSection(section: string): void {
-  const current = existsSync(DOC) ? readFileSync(DOC, 'utf8') : '# Benchmarks\n\nNumbers from the scripts under `bench/`. Speed is measured here, never asserted in tests.\n';
+  const current = existsSync(DOC)
+    ? readFileSync(DOC, 'utf8')
+    : '# Benchmarks\n\nNumbers from the scripts under `bench/`. Speed is measured here, never asserted in tests.\n';
   const start = current.indexOf('## Validation');
   if (start < 0) {
     writeFileSync(DOC, `${current.trimEnd()}\n\n${section}`);
