@@ -6,7 +6,7 @@ import { type ParsedYaml, rangeOf } from './location.js';
 import type { Rule } from './rule.js';
 import { ENGINE_RULES } from './rules/meta.js';
 import type { SchemaHit } from './schema-validator.js';
-import type { Finding, RuleHit, RuleMeta } from './types.js';
+import type { Finding, JsonPath, RuleHit, RuleMeta } from './types.js';
 
 export function hitToFinding(rule: RuleMeta, hit: RuleHit, parsed: ParsedYaml): Finding {
   return {
@@ -15,7 +15,7 @@ export function hitToFinding(rule: RuleMeta, hit: RuleHit, parsed: ParsedYaml): 
     severity: rule.severity,
     message: hit.message,
     file: parsed.file,
-    range: rangeOf(parsed, hit.path, hit.at),
+    range: rangeOf(parsed, hit.path, hit.at, hit.find),
     path: hit.path,
     source: 'bakery',
   };
@@ -25,8 +25,14 @@ export function schemaHitsToFindings(hits: SchemaHit[], parsed: ParsedYaml): Fin
   return hits.map((hit) => hitToFinding(hit.rule, hit, parsed));
 }
 
-export function runRules<C>(rules: ReadonlyArray<Rule & { check(ctx: C): RuleHit[] }>, ctx: C, parsed: ParsedYaml): Finding[] {
+/**
+ * Run `rules` on one document. Hits at or under a path in `skip` (a part the schema already
+ * rejected) are dropped, and a hit repeated at the same place with the same message counts once:
+ * one defect, one finding.
+ */
+export function runRules<C>(rules: ReadonlyArray<Rule & { check(ctx: C): RuleHit[] }>, ctx: C, parsed: ParsedYaml, skip: readonly JsonPath[] = []): Finding[] {
   const findings: Finding[] = [];
+  const seen = new Set<string>();
   for (const rule of rules) {
     let hits: RuleHit[];
     try {
@@ -42,9 +48,26 @@ export function runRules<C>(rules: ReadonlyArray<Rule & { check(ctx: C): RuleHit
       );
       continue;
     }
-    for (const hit of hits) findings.push(hitToFinding(rule, hit, parsed));
+    for (const hit of hits) {
+      if (skip.some((p) => isWithin(hit.path, p))) continue;
+      const finding = hitToFinding(rule, hit, parsed);
+      const key = [finding.ruleId, finding.range.start.line, finding.range.start.column, finding.message].join('\u0000');
+      if (seen.has(key)) continue;
+      seen.add(key);
+      findings.push(finding);
+    }
   }
   return findings;
+}
+
+/** Whether `path` is `ancestor` or lies under it. */
+export function isWithin(path: JsonPath, ancestor: JsonPath): boolean {
+  return ancestor.length <= path.length && ancestor.every((segment, i) => String(path[i]) === String(segment));
+}
+
+/** Paths the schema rejected as a whole; rules do not look there again. */
+export function failedSubtrees(hits: readonly SchemaHit[]): JsonPath[] {
+  return hits.flatMap((hit) => (hit.subtree ? [hit.subtree] : []));
 }
 
 /** Stable order: file, then position, then rule id. */

@@ -52,4 +52,6 @@ export interface RuleHit {
   message: string;
   /** Point at the key rather than the value (useful for "remove this property"). */
   at?: 'key' | 'value';
+  /** Point at this text inside the string value (one {{ }} expression in a long script). */
+  find?: { text: string; occurrence?: number };
 }

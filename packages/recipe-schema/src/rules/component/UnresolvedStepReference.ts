@@ -2,7 +2,7 @@ import type { ComponentRule } from '../../rule.js';
 import { closest } from '../../schema-validator.js';
 import type { JsonPath, RuleHit } from '../../types.js';
 import { asRecord, isRecord } from '../util.js';
-import { type ChainReference, expressionsIn, MODULE_OUTPUTS, type PhaseView, parseChain, phasesOf, type StepView, stringsIn } from './document.js';
+import { type ChainReference, expressionMatches, MODULE_OUTPUTS, type PhaseView, parseChain, phasesOf, type StepView, stringsIn } from './document.js';
 
 /** Image Builder runs build and validate on the build instance, test phases on a new instance: outputs do not cross. */
 const STAGE: Readonly<Record<string, string>> = { build: 'build', validate: 'build', test: 'test', 'container-host-test': 'test' };
@@ -20,18 +20,18 @@ export const unresolvedStepReference: ComponentRule = {
     for (const key of Object.keys(asRecord(data))) {
       if (key === 'phases') continue;
       for (const { text, path } of stringsIn(asRecord(data)[key], [key])) {
-        for (const expression of expressionsIn(text)) {
-          if (parseChain(expression)) hits.push({ path, message: misplaced(expression) });
+        for (const { body: expression, find } of expressionMatches(text)) {
+          if (parseChain(expression)) hits.push({ path, find, message: misplaced(expression) });
         }
       }
     }
     for (const step of phases.flatMap((phase) => phase.steps)) {
       for (const { text, path } of stringsIn(step.step, step.path)) {
-        for (const expression of expressionsIn(text)) {
+        for (const { body: expression, find } of expressionMatches(text)) {
           const reference = parseChain(expression);
           if (!reference) continue;
           const message = chainAllowedAt(path.slice(step.path.length)) ? resolve(reference, expression, step, phases) : misplaced(expression);
-          if (message) hits.push({ path, message });
+          if (message) hits.push({ path, find, message });
         }
       }
     }

@@ -2,7 +2,7 @@ import type { ComponentRule } from '../../rule.js';
 import { closest } from '../../schema-validator.js';
 import type { RuleHit } from '../../types.js';
 import { asRecord, asString, isRecord } from '../util.js';
-import { expressionsIn, isBuiltIn, parseChain, stepsOf, type StepView, stringsIn, variablesOf } from './document.js';
+import { expressionMatches, goTemplateName, isBuiltIn, parseChain, stepsOf, type StepView, stringsIn, variablesOf } from './document.js';
 
 const LOOP_MEMBERS = new Set(['index', 'value']);
 
@@ -18,9 +18,9 @@ export const unresolvedVariable: ComponentRule = {
     const hits: RuleHit[] = [];
     for (const step of stepsOf(data)) {
       for (const { text, path } of stringsIn(step.step, step.path)) {
-        for (const expression of expressionsIn(text)) {
+        for (const { body: expression, find } of expressionMatches(text)) {
           const message = unresolved(expression, step, declared);
-          if (message) hits.push({ path, message });
+          if (message) hits.push({ path, find, message });
         }
       }
     }
@@ -29,7 +29,9 @@ export const unresolvedVariable: ComponentRule = {
 };
 
 function unresolved(expression: string, step: StepView, declared: string[]): string | undefined {
-  if (isBuiltIn(expression) || parseChain(expression)) return undefined;
+  // Go-template bodies ({{.Name}}) belong to RB2017 when they name a variable, and to the
+  // program the script runs (docker --format '{{.Names}}') otherwise.
+  if (isBuiltIn(expression) || parseChain(expression) || goTemplateName(expression) !== undefined) return undefined;
   const shown = `{{ ${expression} }}`;
   if (expression === '') return `${shown} is empty; put a parameter, constant or loop variable name inside, or remove the braces.`;
   const loop = isRecord(step.step.loop) ? step.step.loop : undefined;
@@ -45,9 +47,17 @@ function unresolved(expression: string, step: StepView, declared: string[]): str
   const member = expression.slice(dot + 1);
   if (owner === 'loop' || (loopName !== undefined && owner === loopName)) {
     if (!loop) return `${shown} is a loop variable, but step '${step.name ?? step.stepIndex + 1}' has no loop; AWSTOE would leave the text unreplaced. Add a loop to this step or use a parameter.`;
-    if (!LOOP_MEMBERS.has(member)) return `${shown} reads '${member}' of a loop; a loop has only index and value.`;
+    if (!LOOP_MEMBERS.has(member)) {
+      const best = closest(member, [...LOOP_MEMBERS]);
+      return `${shown} reads '${member}' of a loop; a loop has only index and value.${best ? ` Did you mean {{ ${owner}.${best} }}?` : ''}`;
+    }
     return undefined;
   }
   const loopHint = loopName ? `{{ ${loopName}.value }}, ` : '';
+  const chain = /^([^.]+)\.([^.]+)\.([^.[]+)(.*)$/.exec(expression);
+  const kind = chain ? closest(chain[3] as string, ['inputs', 'outputs']) : undefined;
+  if (chain && kind) return `${shown} is not a valid reference. Did you mean {{ ${chain[1]}.${chain[2]}.${kind}${chain[4]} }}?`;
+  const ownerHint = closest(owner, ['loop', ...(loopName ? [loopName] : [])]);
+  if (ownerHint && ownerHint !== owner) return `${shown} is not a loop variable of this step. Did you mean {{ ${ownerHint}.${member} }}?`;
   return `${shown} is neither a loop variable of this step (${loopHint}{{ loop.value }}, {{ loop.index }}) nor a chaining expression ({{ phase.step.inputs... }} or {{ phase.step.outputs... }}); fix the reference.`;
 }
