@@ -49,7 +49,7 @@ export function runRules<C>(rules: ReadonlyArray<Rule & { check(ctx: C): RuleHit
       continue;
     }
     for (const hit of hits) {
-      if (skip.some((p) => isWithin(hit.path, p))) continue;
+      if (!(rule as { supersedesSchema?: boolean }).supersedesSchema && skip.some((p) => isWithin(hit.path, p))) continue;
       const finding = hitToFinding(rule, hit, parsed);
       const key = [finding.ruleId, finding.range.start.line, finding.range.start.column, finding.message].join('\u0000');
       if (seen.has(key)) continue;
@@ -68,6 +68,15 @@ export function isWithin(path: JsonPath, ancestor: JsonPath): boolean {
 /** Paths the schema rejected as a whole; rules do not look there again. */
 export function failedSubtrees(hits: readonly SchemaHit[]): JsonPath[] {
   return hits.flatMap((hit) => (hit.subtree ? [hit.subtree] : []));
+}
+
+/**
+ * Schema findings without those a superseding rule explains better at the same path (see
+ * ComponentRule.supersedesSchema): one defect, one finding.
+ */
+export function withoutSuperseded(schemaFindings: Finding[], ruleFindings: readonly Finding[], superseding: ReadonlySet<string>): Finding[] {
+  const paths = new Set(ruleFindings.filter((f) => superseding.has(f.ruleId)).map((f) => f.path.join('\u0000')));
+  return schemaFindings.filter((f) => !paths.has(f.path.join('\u0000')));
 }
 
 /** Stable order: file, then position, then rule id. */

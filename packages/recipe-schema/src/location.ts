@@ -92,7 +92,7 @@ function unresolvedAlias(doc: Document.Parsed): { source: string; range: [number
       if (!anchors.has(node.source) && node.range) found = { source: node.source, range: [node.range[0], node.range[1]] };
       return undefined;
     }
-    const anchor = (node as { anchor?: string }).anchor;
+    const anchor = (node as { anchor?: string } | null)?.anchor;
     if (typeof anchor === 'string') anchors.add(anchor);
     return undefined;
   });

@@ -4,7 +4,7 @@
  */
 import { readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { failedSubtrees, hitToFinding, runRules, schemaHitsToFindings, sortFindings } from './engine.js';
+import { failedSubtrees, hitToFinding, runRules, schemaHitsToFindings, sortFindings, withoutSuperseded } from './engine.js';
 import { checkTableText, loadGeneratedComponents, tableKindOf } from './generators/index.js';
 import { type ParsedYaml, parseYaml } from './location.js';
 import type { Platform } from './recipe-model.js';
@@ -133,10 +133,13 @@ function checkComponentText(text: string, display: string, platform: Platform | 
   const { parsed, findings, ok } = parseYaml(text, display);
   if (!ok) return { findings };
   const schemaHits = checkSchema('component', parsed.data);
-  findings.push(...schemaHitsToFindings(schemaHits, parsed));
-  findings.push(...runRules(componentRules, { data: parsed.data, platform }, parsed, failedSubtrees(schemaHits)));
+  const ruleFindings = runRules(componentRules, { data: parsed.data, platform }, parsed, failedSubtrees(schemaHits));
+  findings.push(...withoutSuperseded(schemaHitsToFindings(schemaHits, parsed), ruleFindings, SUPERSEDING), ...ruleFindings);
   return { findings, parsed };
 }
+
+/** Component rules whose findings replace the schema's at the same path. */
+const SUPERSEDING = new Set(componentRules.filter((rule) => rule.supersedesSchema).map((rule) => rule.id));
 
 function loadComponents(recipe: Record<string, unknown>, recipeDir: string): LoadedComponent[] {
   const loaded: LoadedComponent[] = [];

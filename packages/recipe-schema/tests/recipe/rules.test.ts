@@ -86,8 +86,8 @@ const CASES: RuleCase[] = [
     severity: 'error',
     good: ['good-baseline', 'good-local-components', 'good-windows'],
     bad: {
-      'RB3008-duplicate-managed': { path: ['components', 2, 'managed'], line: 11, column: 14, says: 'already listed as components[0]' },
-      'RB3008-duplicate-file': { path: ['components', 1, 'file'], line: 13, column: 11, says: 'already listed as components[0]' },
+      'RB3008-duplicate-managed': { path: ['components', 2, 'managed'], line: 11, column: 14, says: 'already listed as components entry 1' },
+      'RB3008-duplicate-file': { path: ['components', 1, 'file'], line: 13, column: 11, says: 'already listed as components entry 1' },
     },
   },
   {
@@ -155,6 +155,27 @@ const CASES: RuleCase[] = [
       'RB3016-undeclared-parameter': { path: ['components', 1, 'parameters', 'Baner'], line: 14, column: 7, says: "Did you mean 'Banner'?" },
       'RB3016-missing-required-parameter': { path: ['components', 1, 'file'], line: 10, column: 11, says: "requires parameter 'Banner'" },
     },
+  },
+  {
+    id: 'RB3017',
+    slug: 'parameter-step-reference',
+    severity: 'error',
+    good: ['good-local-components'],
+    bad: { 'RB3017-step-output-parameter': { path: ['components', 1, 'parameters', 'Banner'], line: 13, column: 27, says: 'reaches the component as literal text' } },
+  },
+  {
+    id: 'RB3018',
+    slug: 'instance-type-exists',
+    severity: 'error',
+    good: ['good-baseline', 'good-arm64-graviton'],
+    bad: { 'RB3018-misspelt-type': { path: ['build', 'instanceTypes', 0], line: 14, column: 7, says: "Did you mean 'm7g.large'?" } },
+  },
+  {
+    id: 'RB3019',
+    slug: 'recipe-name-folder',
+    severity: 'error',
+    good: ['recipes/good-named', 'good-baseline'],
+    bad: { 'recipes/named-elsewhere': { path: ['name'], line: 2, column: 7, says: 'Set name: named-elsewhere' } },
   },
 ];
 

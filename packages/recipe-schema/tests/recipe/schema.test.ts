@@ -49,11 +49,11 @@ interface BrokenCase {
 }
 
 const BROKEN: BrokenCase[] = [
-  { name: 'missing parentImage', text: recipe({ 5: null, 6: null }), ruleId: 'RB1001', path: [], line: 1, column: 1, says: "Missing required property 'parentImage'" },
+  { name: 'missing parentImage', text: recipe({ 5: null, 6: null }), ruleId: 'RB1001', path: [], line: 1, column: 1, says: "The document root is missing 'parentImage'" },
   { name: 'two parentImage keys', text: recipe({ 6: '  ssmParameter: /aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64\n  amiId: ami-0123456789abcdef0' }), ruleId: 'RB1006', path: ['parentImage'], line: 5, column: 1, says: 'Give exactly one of ssmParameter' },
   { name: 'empty parentImage', text: recipe({ 5: 'parentImage: {}', 6: null }), ruleId: 'RB1006', path: ['parentImage'], line: 5, column: 1, says: 'Give exactly one of ssmParameter' },
   { name: 'parentImage as an ARN', text: recipe({ 6: '  managedImage: arn:aws-us-gov:imagebuilder:us-gov-west-1:aws:image/amazon-linux-2023-x86/x.x.x' }), ruleId: 'RB1005', path: ['parentImage', 'managedImage'], line: 6, column: 17, says: 'not an ARN' },
-  { name: 'both managed and file', text: recipe({ 8: '  - managed: update-linux\n    file: components/a.yaml' }), ruleId: 'RB1002', path: ['components', 0, 'file'], line: 9, column: 5, says: "Unknown property 'file' in 'components.0'; remove it" },
+  { name: 'both managed and file', text: recipe({ 8: '  - managed: update-linux\n    file: components/a.yaml' }), ruleId: 'RB1002', path: ['components', 0, 'file'], line: 9, column: 5, says: "Unknown property 'file' in components entry 1; remove it" },
   { name: 'neither managed nor file', text: recipe({ 8: '  - version: 1.0.0' }), ruleId: 'RB1001', path: ['components', 0], line: 8, column: 5, says: 'Name an AWS-managed component with managed:' },
   { name: 'local component without version', text: recipe({ 8: '  - file: components/a.yaml' }), ruleId: 'RB1001', path: ['components', 0], line: 8, column: 5, says: 'A local component needs its own version' },
   { name: 'local component with a wildcard version', text: recipe({ 8: '  - file: components/a.yaml\n    version: 1.x.x' }), ruleId: 'RB1005', path: ['components', 0, 'version'], line: 9, column: 14, says: 'no wildcards' },
@@ -70,14 +70,14 @@ const BROKEN: BrokenCase[] = [
   { name: 'unquoted numeric parameter', text: recipe({ 8: '  - managed: stig-build-linux-high\n    parameters:\n      Level: 2' }), ruleId: 'RB1003', path: ['components', 0, 'parameters', 'Level'], line: 10, column: 14, says: 'Quote the value' },
   { name: 'account id as a number', text: recipe({}, ['distribution:', '  launchPermissions:', '    accounts: [111122223333]']), ruleId: 'RB1003', path: ['distribution', 'launchPermissions', 'accounts', 0], line: 13, column: 16, says: 'quoted 12-digit string' },
   { name: 'reserved SSM parameter prefix', text: recipe({}, ['distribution:', '  ssmParameter: /aws/golden/latest']), ruleId: 'RB1005', path: ['distribution', 'ssmParameter'], line: 12, column: 17, says: 'not with /aws or /ssm' },
-  { name: 'test timeout below the minimum', text: recipe({}, ['testing:', '  timeoutMinutes: 30']), ruleId: 'RB1006', path: ['testing', 'timeoutMinutes'], line: 12, column: 19, says: 'must be >= 60' },
+  { name: 'test timeout below the minimum', text: recipe({}, ['testing:', '  timeoutMinutes: 30']), ruleId: 'RB1006', path: ['testing', 'timeoutMinutes'], line: 12, column: 19, says: 'Testing > timeoutMinutes is 30; it must be 60 or more' },
   { name: 'tag key with the aws: prefix', text: recipe({}, ['tags:', '  aws:team: platform']), ruleId: 'RB1002', path: ['tags', 'aws:team'], line: 12, column: 3, says: "Unknown property 'aws:team'" },
   { name: 'rate() schedule', text: recipe({}, ['schedule:', '  expression: rate(7 days)']), ruleId: 'RB1005', path: ['schedule', 'expression'], line: 12, column: 15, says: 'cron(0 4 ? * sun *)' },
   { name: 'suppression with a short reason', text: recipe({}, ['suppressions:', '  - id: RB3010', '    reason: later']), ruleId: 'RB1006', path: ['suppressions', 0, 'reason'], line: 13, column: 13, says: 'Explain in a sentence' },
   { name: 'suppression with a malformed id', text: recipe({}, ['suppressions:', '  - id: rb3010', '    reason: Scanning runs in the central security account.']), ruleId: 'RB1005', path: ['suppressions', 0, 'id'], line: 12, column: 9, says: 'such as RB3005' },
   { name: 'schedule with a time zone (CloudFormation has none)', text: recipe({}, ['schedule:', '  expression: cron(0 4 ? * sun *)', '  timezone: Europe/Paris']), ruleId: 'RB1002', path: ['schedule', 'timezone'], line: 13, column: 3, says: "Unknown property 'timezone'" },
   { name: 'unknown bakery placeholder', text: recipe({ 8: "  - managed: update-linux\n    parameters:\n      Bucket: '{{ bakery:logBucket }}'" }), ruleId: 'RB1005', path: ['components', 0, 'parameters', 'Bucket'], line: 10, column: 15, says: '{{ bakery:artifactBucket }} and {{ bakery:evidencePrefix }}' },
-  { name: 'generated component without a version', text: recipe({ 8: '  - generate: windows-controls\n    table: controls/cis.yaml' }), ruleId: 'RB1001', path: ['components', 0], line: 8, column: 5, says: "Missing required property 'version'" },
+  { name: 'generated component without a version', text: recipe({ 8: '  - generate: windows-controls\n    table: controls/cis.yaml' }), ruleId: 'RB1001', path: ['components', 0], line: 8, column: 5, says: "Components entry 1 is missing 'version'" },
   { name: 'generated component with a wildcard version', text: recipe({ 8: '  - generate: windows-controls\n    table: controls/cis.yaml\n    version: 1.x.x' }), ruleId: 'RB1005', path: ['components', 0, 'version'], line: 10, column: 14, says: 'bump it whenever the table changes' },
   { name: 'generated component with a document too', text: recipe({ 8: '  - generate: windows-controls\n    table: controls/cis.yaml\n    file: components/a.yaml\n    version: 1.0.0' }), ruleId: 'RB1002', path: ['components', 0, 'file'], line: 10, column: 5, says: "Unknown property 'file'" },
   { name: 'table without a generator', text: recipe({ 8: '  - managed: update-linux\n    table: controls/cis.yaml' }), ruleId: 'RB1001', path: ['components', 0], line: 8, column: 5, says: 'A table needs a generator: add generate: windows-controls' },
@@ -202,7 +202,7 @@ describe('recipe schema: editor metadata', () => {
   it('gives a fix sentence with every pattern, since a regular expression does not tell the author what to write', () => {
     // Act
     const withoutFix = [...subschemas(schema, '#')]
-      .filter(([, node]) => typeof node.pattern === 'string' && typeof node['x-fix'] !== 'string')
+      .filter(([, node]) => typeof node.pattern === 'string' && typeof node.errorMessage !== 'string')
       .map(([where]) => where);
 
     // Assess

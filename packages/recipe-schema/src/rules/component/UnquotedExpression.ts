@@ -16,6 +16,7 @@ export const unquotedExpression: ComponentRule = {
   severity: 'error',
   description: "Values that start with {{ are quoted, so YAML reads them as strings, not as maps.",
   appliesTo: 'component',
+  supersedesSchema: true,
   check({ data }) {
     const hits: RuleHit[] = [];
     walk(data, [], (value, path) => {
