@@ -30,7 +30,12 @@ export function schemaHitsToFindings(hits: SchemaHit[], parsed: ParsedYaml): Fin
  * rejected) are dropped, and a hit repeated at the same place with the same message counts once:
  * one defect, one finding.
  */
-export function runRules<C>(rules: ReadonlyArray<Rule & { check(ctx: C): RuleHit[] }>, ctx: C, parsed: ParsedYaml, skip: readonly JsonPath[] = []): Finding[] {
+export function runRules<C>(
+  rules: ReadonlyArray<Rule & { check(ctx: C): RuleHit[] }>,
+  ctx: C,
+  parsed: ParsedYaml,
+  skip: readonly JsonPath[] = [],
+): Finding[] {
   const findings: Finding[] = [];
   const seen = new Set<string>();
   for (const rule of rules) {
@@ -42,7 +47,10 @@ export function runRules<C>(rules: ReadonlyArray<Rule & { check(ctx: C): RuleHit
       findings.push(
         hitToFinding(
           ENGINE_RULES.ruleFailed,
-          { path: [], message: `Rule ${rule.id} (${rule.slug}) failed on this file: ${reason}. Please report it; the other rules still ran.` },
+          {
+            path: [],
+            message: `Rule ${rule.id} (${rule.slug}) failed on this file: ${reason}. Please report it; the other rules still ran.`,
+          },
           parsed,
         ),
       );
@@ -74,7 +82,11 @@ export function failedSubtrees(hits: readonly SchemaHit[]): JsonPath[] {
  * Schema findings without those a superseding rule explains better at the same path (see
  * ComponentRule.supersedesSchema): one defect, one finding.
  */
-export function withoutSuperseded(schemaFindings: Finding[], ruleFindings: readonly Finding[], superseding: ReadonlySet<string>): Finding[] {
+export function withoutSuperseded(
+  schemaFindings: Finding[],
+  ruleFindings: readonly Finding[],
+  superseding: ReadonlySet<string>,
+): Finding[] {
   const paths = new Set(ruleFindings.filter((f) => superseding.has(f.ruleId)).map((f) => f.path.join('\u0000')));
   return schemaFindings.filter((f) => !paths.has(f.path.join('\u0000')));
 }

@@ -3,8 +3,8 @@
  * Rules and the schema mapper only produce paths; everything positional happens here.
  */
 import { type Document, isAlias, isMap, isPair, isScalar, isSeq, LineCounter, type Node, parseDocument, visit } from 'yaml';
-import { explainErrors } from './yaml-errors.js';
 import type { Finding, JsonPath, Position, Range, Severity } from './types.js';
+import { explainErrors } from './yaml-errors.js';
 
 /** A parsed YAML file that paths can be located in. */
 export interface ParsedYaml {
@@ -212,10 +212,7 @@ function lineStarts(text: string): number[] {
 }
 
 function wholeFirstLine(parsed: ParsedYaml): Range {
-  const firstContentLine = Math.max(
-    1,
-    parsed.text.split(/\r?\n/).findIndex((l) => l.trim() !== '' && !l.trimStart().startsWith('#')) + 1,
-  );
+  const firstContentLine = Math.max(1, parsed.text.split(/\r?\n/).findIndex((l) => l.trim() !== '' && !l.trimStart().startsWith('#')) + 1);
   return {
     start: { line: firstContentLine, column: 1 },
     end: { line: firstContentLine, column: lineText(parsed.text, firstContentLine).length + 1 },

@@ -3,8 +3,9 @@
  * into a finding with a stable id through one keyword table (like cfn-lint's `rule_set`).
  * Users never see raw ajv output.
  */
-import { Ajv, type ErrorObject, type Options, type ValidateFunction } from 'ajv';
+
 import { readFileSync } from 'node:fs';
+import { Ajv, type ErrorObject, type Options, type ValidateFunction } from 'ajv';
 import { SchemaCompilationError } from './errors.js';
 import type { JsonPath, RuleHit, RuleMeta } from './types.js';
 
@@ -18,12 +19,27 @@ export const SCHEMA_FILES: Record<SchemaName, URL> = {
 /** Rules behind schema findings, keyed by the ajv keyword that failed. */
 export const SCHEMA_RULES = {
   required: { id: 'RB1001', slug: 'schema-required', severity: 'error', description: 'Required properties are present.' },
-  additionalProperties: { id: 'RB1002', slug: 'schema-unknown-property', severity: 'error', description: 'Only known properties are used.' },
+  additionalProperties: {
+    id: 'RB1002',
+    slug: 'schema-unknown-property',
+    severity: 'error',
+    description: 'Only known properties are used.',
+  },
   type: { id: 'RB1003', slug: 'schema-type', severity: 'error', description: 'Values have the expected type.' },
   enum: { id: 'RB1004', slug: 'schema-enum', severity: 'error', description: 'Values are one of the allowed values.' },
   pattern: { id: 'RB1005', slug: 'schema-pattern', severity: 'error', description: 'Strings have the expected format.' },
-  range: { id: 'RB1006', slug: 'schema-range', severity: 'error', description: 'Numbers, strings, lists and maps are within their size limits.' },
-  uniqueItems: { id: 'RB1007', slug: 'schema-unique-items', severity: 'error', description: 'List items are unique where duplicates make no sense.' },
+  range: {
+    id: 'RB1006',
+    slug: 'schema-range',
+    severity: 'error',
+    description: 'Numbers, strings, lists and maps are within their size limits.',
+  },
+  uniqueItems: {
+    id: 'RB1007',
+    slug: 'schema-unique-items',
+    severity: 'error',
+    description: 'List items are unique where duplicates make no sense.',
+  },
   combination: { id: 'RB1008', slug: 'schema-shape', severity: 'error', description: 'Values match one of the allowed shapes.' },
 } as const satisfies Record<string, RuleMeta>;
 
@@ -96,7 +112,9 @@ export function newAjv(extra: Options = {}): Ajv {
  * same schemas and options; run from source it is undefined and the schemas are compiled here.
  */
 function precompiledValidator(name: SchemaName): ValidateFunction | undefined {
-  return (globalThis as { __bakeryPrecompiledValidators?: Partial<Record<SchemaName, ValidateFunction>> }).__bakeryPrecompiledValidators?.[name];
+  return (globalThis as { __bakeryPrecompiledValidators?: Partial<Record<SchemaName, ValidateFunction>> }).__bakeryPrecompiledValidators?.[
+    name
+  ];
 }
 
 function validatorFor(name: SchemaName): ValidateFunction {
@@ -122,7 +140,14 @@ export function checkSchema(name: SchemaName, data: unknown): SchemaHit[] {
 
 function toHits(errors: ErrorObject[], data: unknown): SchemaHit[] {
   const precise = errors.filter(
-    (e) => !WRAPPER_KEYWORDS.has(e.keyword) && !(ECHO_KEYWORDS.has(e.keyword) && errors.some((o) => o !== e && !ECHO_KEYWORDS.has(o.keyword) && !WRAPPER_KEYWORDS.has(o.keyword) && o.instancePath.startsWith(e.instancePath))),
+    (e) =>
+      !WRAPPER_KEYWORDS.has(e.keyword) &&
+      !(
+        ECHO_KEYWORDS.has(e.keyword) &&
+        errors.some(
+          (o) => o !== e && !ECHO_KEYWORDS.has(o.keyword) && !WRAPPER_KEYWORDS.has(o.keyword) && o.instancePath.startsWith(e.instancePath),
+        )
+      ),
   );
   const chosen = precise.length > 0 ? withoutTypoEchoes(withoutCascades(dropShadowed(precise, errors))) : errors.slice(0, 1);
   const seen = new Set<string>();
@@ -200,28 +225,63 @@ function toHit(error: ErrorObject, data: unknown): SchemaHit {
   const subtree = path;
   switch (error.keyword) {
     case 'required':
-      return { rule, path, at: 'key', subtree: path.length > 0 ? path : undefined, message: `${Where} is missing '${String(params.missingProperty)}'. Add it.${fix}` };
+      return {
+        rule,
+        path,
+        at: 'key',
+        subtree: path.length > 0 ? path : undefined,
+        message: `${Where} is missing '${String(params.missingProperty)}'. Add it.${fix}`,
+      };
     case 'dependentRequired':
-      return { rule, path, at: 'key', subtree, message: `${Where} sets '${String(params.property)}', which needs '${String(params.missingProperty)}' too. Add it.${fix}` };
+      return {
+        rule,
+        path,
+        at: 'key',
+        subtree,
+        message: `${Where} sets '${String(params.property)}', which needs '${String(params.missingProperty)}' too. Add it.${fix}`,
+      };
     case 'additionalProperties':
     case 'unevaluatedProperties': {
       const name = String(params.additionalProperty ?? params.unevaluatedProperty);
       const allowed = Object.keys((error.parentSchema as { properties?: object } | undefined)?.properties ?? {});
       const suggestion = closest(name, allowed);
       const hint = suggestion ? ` Did you mean '${suggestion}'?` : allowed.length > 0 ? ` Allowed: ${allowed.join(', ')}.` : '';
-      return { rule, path: [...path, name], at: 'key', subtree: [...path, name], message: `Unknown property '${name}' in ${where}; remove it or fix its spelling.${hint}${suggestion ? '' : fix}` };
+      return {
+        rule,
+        path: [...path, name],
+        at: 'key',
+        subtree: [...path, name],
+        message: `Unknown property '${name}' in ${where}; remove it or fix its spelling.${hint}${suggestion ? '' : fix}`,
+      };
     }
     case 'type':
       return { rule, path, subtree, message: `${Where} must be ${article(String(params.type))}, not ${describe(error.data)}.${fix}` };
     case 'enum':
-      return { rule, path, subtree, message: `${Where} is ${shown(error.data)}; use one of: ${(params.allowedValues as unknown[]).map((v) => JSON.stringify(v)).join(', ')}.${fix}` };
+      return {
+        rule,
+        path,
+        subtree,
+        message: `${Where} is ${shown(error.data)}; use one of: ${(params.allowedValues as unknown[]).map((v) => JSON.stringify(v)).join(', ')}.${fix}`,
+      };
     case 'const':
       return { rule, path, subtree, message: `${Where} must be ${JSON.stringify(params.allowedValue)}.${fix}` };
     case 'pattern':
     case 'format': {
       const named = error.propertyName;
-      if (named !== undefined) return { rule, path, at: 'key', subtree: [...path, named], message: `The name '${named}' in ${where} is not valid.${fix || ` It must match ${String(params.pattern)}.`}` };
-      return { rule, path, subtree, message: `${Where} is ${shown(error.data)}, which is not valid.${fix || ` It must match ${String(params.pattern ?? params.format)}.`}` };
+      if (named !== undefined)
+        return {
+          rule,
+          path,
+          at: 'key',
+          subtree: [...path, named],
+          message: `The name '${named}' in ${where} is not valid.${fix || ` It must match ${String(params.pattern)}.`}`,
+        };
+      return {
+        rule,
+        path,
+        subtree,
+        message: `${Where} is ${shown(error.data)}, which is not valid.${fix || ` It must match ${String(params.pattern ?? params.format)}.`}`,
+      };
     }
     case 'minimum':
       return { rule, path, subtree, message: `${Where} is ${shown(error.data)}; it must be ${limit} or more.${fix}` };
@@ -232,18 +292,33 @@ function toHit(error: ErrorObject, data: unknown): SchemaHit {
     case 'exclusiveMaximum':
       return { rule, path, subtree, message: `${Where} is ${shown(error.data)}; it must be less than ${limit}.${fix}` };
     case 'multipleOf':
-      return { rule, path, subtree, message: `${Where} is ${shown(error.data)}; it must be a multiple of ${String(params.multipleOf)}.${fix}` };
+      return {
+        rule,
+        path,
+        subtree,
+        message: `${Where} is ${shown(error.data)}; it must be a multiple of ${String(params.multipleOf)}.${fix}`,
+      };
     case 'minLength':
     case 'maxLength': {
       const length = typeof error.data === 'string' ? [...error.data].length : 0;
       const bound = error.keyword === 'minLength' ? 'at least' : 'at most';
-      return { rule, path, subtree, message: `${Where} is ${plural(length, 'character')} long; it must be ${bound} ${plural(limit, 'character')}.${fix}` };
+      return {
+        rule,
+        path,
+        subtree,
+        message: `${Where} is ${plural(length, 'character')} long; it must be ${bound} ${plural(limit, 'character')}.${fix}`,
+      };
     }
     case 'minItems':
     case 'maxItems': {
       const count = Array.isArray(error.data) ? error.data.length : 0;
       const bound = error.keyword === 'minItems' ? 'at least' : 'at most';
-      return { rule, path, subtree, message: `${Where} has ${plural(count, 'entry', 'entries')}; it needs ${bound} ${plural(limit, 'entry', 'entries')}.${fix}` };
+      return {
+        rule,
+        path,
+        subtree,
+        message: `${Where} has ${plural(count, 'entry', 'entries')}; it needs ${bound} ${plural(limit, 'entry', 'entries')}.${fix}`,
+      };
     }
     case 'minProperties':
     case 'maxProperties':
@@ -251,7 +326,12 @@ function toHit(error: ErrorObject, data: unknown): SchemaHit {
     case 'uniqueItems': {
       const [later, earlier] = [Number(params.i), Number(params.j)].sort((a, b) => b - a) as [number, number];
       const item = Array.isArray(error.data) ? error.data[later] : undefined;
-      return { rule, path: [...path, later], subtree: [...path, later], message: `${Where} lists ${shown(item)} twice (entries ${earlier + 1} and ${later + 1}); remove one.${fix}` };
+      return {
+        rule,
+        path: [...path, later],
+        subtree: [...path, later],
+        message: `${Where} lists ${shown(item)} twice (entries ${earlier + 1} and ${later + 1}); remove one.${fix}`,
+      };
     }
     default:
       return { rule, path, subtree, message: `${Where} does not match any of the shapes allowed here.${fix}` };
@@ -288,7 +368,9 @@ export function describePath(data: unknown, path: JsonPath): string {
     const segment = path[i] as string | number;
     const next = path[i + 1];
     if (typeof segment === 'string' && typeof next === 'number') {
-      const item = Array.isArray(isObject(node) ? node[segment] : undefined) ? (node as Record<string, unknown[]>)[segment]?.[next] : undefined;
+      const item = Array.isArray(isObject(node) ? node[segment] : undefined)
+        ? (node as Record<string, unknown[]>)[segment]?.[next]
+        : undefined;
       const name = isObject(item) && typeof item.name === 'string' && item.name.trim() !== '' ? item.name : undefined;
       parts.push(name !== undefined ? `${SINGULAR[segment] ?? segment} '${name}'` : `${segment} entry ${next + 1}`);
       node = item;
@@ -306,7 +388,14 @@ export function describePath(data: unknown, path: JsonPath): string {
   return parts.join(' > ');
 }
 
-const SINGULAR: Readonly<Record<string, string>> = { phases: 'phase', steps: 'step', components: 'component', tests: 'test', parameters: 'parameter', constants: 'constant' };
+const SINGULAR: Readonly<Record<string, string>> = {
+  phases: 'phase',
+  steps: 'step',
+  components: 'component',
+  tests: 'test',
+  parameters: 'parameter',
+  constants: 'constant',
+};
 
 function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -340,7 +429,14 @@ function describe(value: unknown): string {
 }
 
 function article(type: string): string {
-  const names: Record<string, string> = { object: 'a map', array: 'a list', integer: 'an integer', string: 'a string', number: 'a number', boolean: 'a boolean (true or false)' };
+  const names: Record<string, string> = {
+    object: 'a map',
+    array: 'a list',
+    integer: 'an integer',
+    string: 'a string',
+    number: 'a number',
+    boolean: 'a boolean (true or false)',
+  };
   return type
     .split(',')
     .map((t) => names[t] ?? t)

@@ -123,7 +123,11 @@ export function validateFile(file: string, options: ValidateOptions = {}): Valid
   }
   const finding = hitToFinding(
     ENGINE_RULES.unknownDocument,
-    { path: [], message: 'Neither a recipe (needs name, platform, parentImage, components) nor an AWSTOE component document (needs schemaVersion and phases); check the file or the path given.' },
+    {
+      path: [],
+      message:
+        'Neither a recipe (needs name, platform, parentImage, components) nor an AWSTOE component document (needs schemaVersion and phases); check the file or the path given.',
+    },
     parsed,
   );
   return { kind, findings: [finding], sources };

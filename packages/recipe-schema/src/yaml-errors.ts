@@ -37,26 +37,50 @@ export function explainErrors(text: string, errors: readonly YAMLError[]): Expla
   const first = syntax.sort((a, b) => a.pos[0] - b.pos[0])[0];
   for (const tab of errors.filter((e) => e.code === 'TAB_AS_INDENT')) {
     const line = lineAt(lines, tab.pos[0]);
-    explained.push({ code: 'tab', from: line.start, to: line.start + Math.max(1, line.indent), message: `Line ${line.number} is indented with a tab; YAML allows only spaces for indentation. Replace the tab with spaces.` });
+    explained.push({
+      code: 'tab',
+      from: line.start,
+      to: line.start + Math.max(1, line.indent),
+      message: `Line ${line.number} is indented with a tab; YAML allows only spaces for indentation. Replace the tab with spaces.`,
+    });
   }
   // A tab error already explains the line; the parser's follow-up errors on it would repeat it.
   if (first && !explained.some((e) => lineAt(lines, e.from).number === lineAt(lines, first.pos[0]).number)) {
     explained.push(explainSyntax(text, lines, first));
   }
-  explained.push(...explainDuplicates(text, lines, errors.filter((e) => e.code === 'DUPLICATE_KEY')));
+  explained.push(
+    ...explainDuplicates(
+      text,
+      lines,
+      errors.filter((e) => e.code === 'DUPLICATE_KEY'),
+    ),
+  );
   return explained.sort((a, b) => a.from - b.from).slice(0, MAX_PARSE_FINDINGS);
 }
 
 function explainSyntax(text: string, lines: Line[], error: YAMLError): Explained {
   const at = lineAt(lines, Math.min(error.pos[0], Math.max(0, text.length - 1)));
-  const whole = (line: Line, message: string): Explained => ({ code: 'syntax', from: line.start + line.indent, to: line.start + line.text.length, message });
+  const whole = (line: Line, message: string): Explained => ({
+    code: 'syntax',
+    from: line.start + line.indent,
+    to: line.start + line.text.length,
+    message,
+  });
   switch (error.code) {
     case 'MULTILINE_IMPLICIT_KEY':
     case 'BLOCK_AS_IMPLICIT_KEY': {
       const own = at.text.slice(at.indent);
       // `a: b: c` on one line: the value holds ': '.
-      if (error.code === 'BLOCK_AS_IMPLICIT_KEY' && /:\s+\S.*:\s/.test(own) && lineAt(lines, error.pos[1] - 1).number === at.number && !nextContent(lines, at)?.text.trim()) {
-        return whole(at, `Line ${at.number} has a second ': ' inside its value, which YAML reads as a nested map; quote the value, e.g. key: "a: b".`);
+      if (
+        error.code === 'BLOCK_AS_IMPLICIT_KEY' &&
+        /:\s+\S.*:\s/.test(own) &&
+        lineAt(lines, error.pos[1] - 1).number === at.number &&
+        !nextContent(lines, at)?.text.trim()
+      ) {
+        return whole(
+          at,
+          `Line ${at.number} has a second ': ' inside its value, which YAML reads as a nested map; quote the value, e.g. key: "a: b".`,
+        );
       }
       if (!own.includes(':') && !own.startsWith('- ')) {
         return whole(at, `Line ${at.number} has no ':' after its key; write it as key: value.`);
@@ -65,33 +89,57 @@ function explainSyntax(text: string, lines: Line[], error: YAMLError): Explained
       if (item) return whole(at, item);
       const next = nextContent(lines, at);
       if (next && next.indent > at.indent && !/[:|>-]\s*(#.*)?$/.test(at.text.trimEnd())) {
-        return whole(next, `Line ${next.number} is indented more (${next.indent} spaces) than line ${at.number} (${at.indent}), so YAML reads it as part of the value on line ${at.number}. Indent it like line ${at.number}, or quote the value if it spans both lines.`);
+        return whole(
+          next,
+          `Line ${next.number} is indented more (${next.indent} spaces) than line ${at.number} (${at.indent}), so YAML reads it as part of the value on line ${at.number}. Indent it like line ${at.number}, or quote the value if it spans both lines.`,
+        );
       }
-      return whole(at, `Line ${at.number} cannot be read as key: value; check its indentation and that a value holding ': ' or ' #' is quoted.`);
+      return whole(
+        at,
+        `Line ${at.number} cannot be read as key: value; check its indentation and that a value holding ': ' or ' #' is quoted.`,
+      );
     }
     case 'MISSING_CHAR': {
       if (/quote/i.test(error.message)) {
         const opening = openingQuote(lines, at);
-        return opening ? whole(opening, `The quoted value on line ${opening.number} has no closing quote; add it at the end of the value.`) : whole(at, 'A quoted value has no closing quote; add it at the end of the value.');
+        return opening
+          ? whole(opening, `The quoted value on line ${opening.number} has no closing quote; add it at the end of the value.`)
+          : whole(at, 'A quoted value has no closing quote; add it at the end of the value.');
       }
       const block = enclosingBlockScalar(lines, at);
       if (block) {
-        return whole(at, `Line ${at.number} is indented less (${at.indent} spaces) than the text of the block (${block.indicator}) that starts on line ${block.line.number}, so it ends that text and YAML cannot read it. Indent it at least ${block.contentIndent} spaces, like the rest of the text.`);
+        return whole(
+          at,
+          `Line ${at.number} is indented less (${at.indent} spaces) than the text of the block (${block.indicator}) that starts on line ${block.line.number}, so it ends that text and YAML cannot read it. Indent it at least ${block.contentIndent} spaces, like the rest of the text.`,
+        );
       }
       const previous = previousContent(lines, at);
-      return whole(at, `Line ${at.number} is indented ${at.indent} spaces, which matches none of the keys or list items above it${previous ? ` (line ${previous.number} has ${previous.indent})` : ''}; line it up with the key or the '- ' it belongs to.`);
+      return whole(
+        at,
+        `Line ${at.number} is indented ${at.indent} spaces, which matches none of the keys or list items above it${previous ? ` (line ${previous.number} has ${previous.indent})` : ''}; line it up with the key or the '- ' it belongs to.`,
+      );
     }
     case 'BAD_INDENT': {
       const previous = previousContent(lines, at);
-      return whole(at, `Line ${at.number} starts at a different column than the items it belongs with${previous ? ` (line ${previous.number} starts at column ${previous.indent + 1})` : ''}; line it up with them.`);
+      return whole(
+        at,
+        `Line ${at.number} starts at a different column than the items it belongs with${previous ? ` (line ${previous.number} starts at column ${previous.indent + 1})` : ''}; line it up with them.`,
+      );
     }
     case 'BAD_SCALAR_START': {
       const character = text.charAt(error.pos[0]);
-      return { code: 'syntax', from: error.pos[0], to: error.pos[0] + 1, message: `A value cannot start with ${character} unquoted; put the value in quotes, e.g. '${character}...'.` };
+      return {
+        code: 'syntax',
+        from: error.pos[0],
+        to: error.pos[0] + 1,
+        message: `A value cannot start with ${character} unquoted; put the value in quotes, e.g. '${character}...'.`,
+      };
     }
-    case 'UNEXPECTED_TOKEN':
     default:
-      return whole(at, `Line ${at.number} is not valid YAML (${firstSentence(error.message)}); check the indentation and the quoting of this line and the one above.`);
+      return whole(
+        at,
+        `Line ${at.number} is not valid YAML (${firstSentence(error.message)}); check the indentation and the quoting of this line and the one above.`,
+      );
   }
 }
 
@@ -103,7 +151,8 @@ function explainDuplicates(text: string, lines: Line[], errors: readonly YAMLErr
     const last = group?.at(-1);
     // Consecutive lines at the same indentation: the same map, one defect.
     const line = lineAt(lines, error.pos[0]);
-    if (group && last && lineAt(lines, last.pos[0]).number + 1 >= line.number - 1 && lineAt(lines, last.pos[0]).indent === line.indent) group.push(error);
+    if (group && last && lineAt(lines, last.pos[0]).number + 1 >= line.number - 1 && lineAt(lines, last.pos[0]).indent === line.indent)
+      group.push(error);
     else groups.push([error]);
   }
   return groups.map((group) => {
@@ -111,7 +160,12 @@ function explainDuplicates(text: string, lines: Line[], errors: readonly YAMLErr
     const keys = group.map((e) => keyAt(text, e.pos[0]));
     const line = lineAt(lines, head.pos[0]);
     if (group.length === 1) {
-      return { code: 'duplicate', from: head.pos[0], to: Math.max(head.pos[1], head.pos[0] + 1), message: `'${keys[0]}' is already set in this map above; YAML keeps only one of them. Remove or rename one.` };
+      return {
+        code: 'duplicate',
+        from: head.pos[0],
+        to: Math.max(head.pos[1], head.pos[0] + 1),
+        message: `'${keys[0]}' is already set in this map above; YAML keeps only one of them. Remove or rename one.`,
+      };
     }
     return {
       code: 'duplicate',

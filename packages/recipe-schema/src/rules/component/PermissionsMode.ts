@@ -17,7 +17,8 @@ export const permissionsMode: ComponentRule = {
   id: 'RB2018',
   slug: 'permissions-mode',
   severity: 'error',
-  description: 'File modes are three octal digits, optionally after a 0 (0644, 755); AWSTOE rejects special modes such as 2750 when the step runs.',
+  description:
+    'File modes are three octal digits, optionally after a 0 (0644, 755); AWSTOE rejects special modes such as 2750 when the step runs.',
   appliesTo: 'component',
   check({ data }) {
     const hits: RuleHit[] = [];

@@ -14,7 +14,7 @@ export const unquotedExpression: ComponentRule = {
   id: 'RB2012',
   slug: 'unquoted-expression',
   severity: 'error',
-  description: "Values that start with {{ are quoted, so YAML reads them as strings, not as maps.",
+  description: 'Values that start with {{ are quoted, so YAML reads them as strings, not as maps.',
   appliesTo: 'component',
   supersedesSchema: true,
   check({ data }) {

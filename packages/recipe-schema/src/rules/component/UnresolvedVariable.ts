@@ -2,7 +2,16 @@ import type { ComponentRule } from '../../rule.js';
 import { closest } from '../../schema-validator.js';
 import type { RuleHit } from '../../types.js';
 import { asRecord, asString, isRecord } from '../util.js';
-import { expressionMatches, goTemplateName, isBuiltIn, parseChain, stepsOf, type StepView, stringsIn, variablesOf } from './document.js';
+import {
+  expressionMatches,
+  goTemplateName,
+  intendedVariableNames,
+  isBuiltIn,
+  parseChain,
+  type StepView,
+  stepsOf,
+  stringsIn,
+} from './document.js';
 
 const LOOP_MEMBERS = new Set(['index', 'value']);
 
@@ -14,7 +23,8 @@ export const unresolvedVariable: ComponentRule = {
     'Every {{ Name }} is a declared parameter or constant, a loop variable of its own step ({{ loop.index }}, {{ <loop name>.value }}), or a built-in aws:ssm: / imagebuilder: variable.',
   appliesTo: 'component',
   check({ data }) {
-    const declared = [...new Set(variablesOf(data).map((v) => v.name))];
+    // A parameter written as a flat map (- name: X) is the schema's finding; {{ X }} is still meant as it.
+    const declared = intendedVariableNames(data);
     const hits: RuleHit[] = [];
     for (const step of stepsOf(data)) {
       for (const { text, path } of stringsIn(step.step, step.path)) {
@@ -46,7 +56,8 @@ function unresolved(expression: string, step: StepView, declared: string[]): str
   const owner = expression.slice(0, dot);
   const member = expression.slice(dot + 1);
   if (owner === 'loop' || (loopName !== undefined && owner === loopName)) {
-    if (!loop) return `${shown} is a loop variable, but step '${step.name ?? step.stepIndex + 1}' has no loop; AWSTOE would leave the text unreplaced. Add a loop to this step or use a parameter.`;
+    if (!loop)
+      return `${shown} is a loop variable, but step '${step.name ?? step.stepIndex + 1}' has no loop; AWSTOE would leave the text unreplaced. Add a loop to this step or use a parameter.`;
     if (!LOOP_MEMBERS.has(member)) {
       const best = closest(member, [...LOOP_MEMBERS]);
       return `${shown} reads '${member}' of a loop; a loop has only index and value.${best ? ` Did you mean {{ ${owner}.${best} }}?` : ''}`;

@@ -7,7 +7,8 @@ export const instanceTypeExists: RecipeRule = {
   id: 'RB3018',
   slug: 'instance-type-exists',
   severity: 'error',
-  description: 'Every build instance type exists in EC2 (checked against the instance types CloudFormation accepts, as cfn-lint ships them).',
+  description:
+    'Every build instance type exists in EC2 (checked against the instance types CloudFormation accepts, as cfn-lint ships them).',
   appliesTo: 'recipe',
   check({ data }) {
     return instanceTypes(data).flatMap(({ index, type }) => {
@@ -20,7 +21,12 @@ export const instanceTypeExists: RecipeRule = {
         : sameFamily.length > 0
           ? ` ${family} comes in: ${sameFamily.slice(0, 8).join(', ')}${sameFamily.length > 8 ? ', ...' : ''}.`
           : ' Use a type such as m7i.large (x86_64) or m7g.large (arm64).';
-      return [{ path: ['build', 'instanceTypes', index], message: `${type} is not an EC2 instance type, so every build would fail to launch.${hint}` }];
+      return [
+        {
+          path: ['build', 'instanceTypes', index],
+          message: `${type} is not an EC2 instance type, so every build would fail to launch.${hint}`,
+        },
+      ];
     });
   },
 };

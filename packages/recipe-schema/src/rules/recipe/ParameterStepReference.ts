@@ -1,6 +1,6 @@
 import type { RecipeRule } from '../../rule.js';
 import type { RuleHit } from '../../types.js';
-import { parseChain, expressionMatches } from '../component/document.js';
+import { expressionMatches, parseChain } from '../component/document.js';
 import { asArray, asRecord, isRecord } from '../util.js';
 
 /**
@@ -12,7 +12,8 @@ export const parameterStepReference: RecipeRule = {
   id: 'RB3017',
   slug: 'parameter-step-reference',
   severity: 'error',
-  description: 'Component parameter values in a recipe hold no step references ({{ phase.step.outputs... }}); they reach the component as literal text.',
+  description:
+    'Component parameter values in a recipe hold no step references ({{ phase.step.outputs... }}); they reach the component as literal text.',
   appliesTo: 'recipe',
   check({ data }) {
     const hits: RuleHit[] = [];
@@ -21,7 +22,9 @@ export const parameterStepReference: RecipeRule = {
         const parameters = asRecord(entry).parameters;
         if (!isRecord(parameters)) return;
         for (const [name, value] of Object.entries(parameters)) {
-          const values = Array.isArray(value) ? value.map((v, i) => ({ v, path: [list, index, 'parameters', name, i] })) : [{ v: value, path: [list, index, 'parameters', name] }];
+          const values = Array.isArray(value)
+            ? value.map((v, i) => ({ v, path: [list, index, 'parameters', name, i] }))
+            : [{ v: value, path: [list, index, 'parameters', name] }];
           for (const { v, path } of values) {
             if (typeof v !== 'string') continue;
             for (const { body, find } of expressionMatches(v)) {

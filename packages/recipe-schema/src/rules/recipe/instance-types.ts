@@ -13,7 +13,8 @@ let list: string[] | undefined;
 
 /** Every known instance type, sorted. */
 export function knownInstanceTypes(): readonly string[] {
-  list ??= (JSON.parse(readFileSync(new URL('../../../data/instance-types.json', import.meta.url), 'utf8')) as InstanceTypeData).instanceTypes;
+  list ??= (JSON.parse(readFileSync(new URL('../../../data/instance-types.json', import.meta.url), 'utf8')) as InstanceTypeData)
+    .instanceTypes;
   return list;
 }
 
