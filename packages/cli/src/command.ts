@@ -3,6 +3,7 @@
  * the same declaration drives parsing, typing of `args.values` and the help text.
  */
 import { parseArgs } from 'node:util';
+import { closest } from '@ami-bakery/recipe-schema';
 import { UsageError } from './errors.js';
 import type { Io } from './io.js';
 
@@ -102,4 +103,10 @@ export function commandHelp(command: Command): string {
     ...rows.map(([flag, description]) => `  ${flag.padEnd(width)}  ${description}`),
     '',
   ].join('\n');
+}
+
+/** The usage error for a command name that does not exist, naming the closest one. */
+export function unknownCommand(name: string, known: readonly string[]): UsageError {
+  const best = closest(name, known);
+  return new UsageError(`unknown command '${name}'.${best ? ` Did you mean 'bakery ${best}'?` : ''} Run 'bakery help' for the list.`);
 }

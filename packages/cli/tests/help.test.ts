@@ -72,7 +72,7 @@ describe('Command: help', () => {
   });
 
   it('rejects an unknown command name with exit code 2', async () => {
-    expect(await bakery(['help', 'frobnicate'])).toEqual({ code: 2, stdout: '', stderr: "bakery: unknown command 'frobnicate'. Run 'bakery help'.\n" });
+    expect(await bakery(['help', 'frobnicate'])).toEqual({ code: 2, stdout: '', stderr: "bakery: unknown command 'frobnicate'. Run 'bakery help' for the list.\n" });
   });
 });
 

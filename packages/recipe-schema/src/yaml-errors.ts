@@ -120,6 +120,20 @@ function explainSyntax(text: string, lines: Line[], error: YAMLError): Explained
       );
     }
     case 'BAD_INDENT': {
+      const flow = /^Flow (sequence|map)/.exec(error.message);
+      if (flow) {
+        const bracket = flow[1] === 'sequence' ? '[' : '{';
+        const close = flow[1] === 'sequence' ? ']' : '}';
+        const opening = text.lastIndexOf(bracket, Math.max(0, error.pos[0] - 1));
+        const line = lineAt(lines, opening >= 0 ? opening : error.pos[0]);
+        const from = opening >= 0 ? opening : line.start + line.indent;
+        return {
+          code: 'syntax',
+          from,
+          to: from + 1,
+          message: `The ${bracket} on line ${line.number} is never closed: end the ${flow[1] === 'sequence' ? 'list' : 'map'} with ${close} on the same line${flow[1] === 'sequence' ? ", or write its entries on lines of their own, each starting with '- '" : ''}.`,
+        };
+      }
       const previous = previousContent(lines, at);
       return whole(
         at,
