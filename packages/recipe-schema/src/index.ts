@@ -4,7 +4,7 @@ export { lineText, type ParsedYaml, type ParseResult, parseYaml, positionAt, ran
 export type * from './recipe-model.js';
 export type { ComponentRule, ComponentRuleContext, LoadedComponent, RecipeRule, RecipeRuleContext, Rule } from './rule.js';
 export { allRules, componentRules, ENGINE_RULES, recipeRules, registerRuleMeta } from './rules/index.js';
-export { checkSchema, closest, pointerToPath, SCHEMA_RULES, type SchemaName } from './schema-validator.js';
+export { checkSchema, closest, describePath, pointerToPath, SCHEMA_RULES, type SchemaName, schemaComment, schemaFile } from './schema-validator.js';
 export { applySuppressions } from './suppressions.js';
 export type { Finding, FindingSource, JsonPath, Position, Range, RuleHit, RuleMeta, Severity } from './types.js';
 export {

@@ -5,6 +5,8 @@
  */
 
 import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { Ajv, type ErrorObject, type Options, type ValidateFunction } from 'ajv';
 import { SchemaCompilationError } from './errors.js';
 import type { JsonPath, RuleHit, RuleMeta } from './types.js';
@@ -15,6 +17,17 @@ export const SCHEMA_FILES: Record<SchemaName, URL> = {
   recipe: new URL('../schemas/recipe.schema.json', import.meta.url),
   component: new URL('../schemas/component.schema.json', import.meta.url),
 };
+
+/** Absolute path of a bundled schema (for `# yaml-language-server: $schema=` lines and editor settings). */
+export function schemaFile(name: SchemaName): string {
+  return fileURLToPath(SCHEMA_FILES[name]);
+}
+
+/** The comment that associates a YAML file with a bundled schema in yaml-language-server (VS Code's YAML extension). */
+export function schemaComment(name: SchemaName, fromDir: string): string {
+  const relative = path.relative(fromDir, schemaFile(name)).split(path.sep).join('/');
+  return `# yaml-language-server: $schema=${relative}`;
+}
 
 /** Rules behind schema findings, keyed by the ajv keyword that failed. */
 export const SCHEMA_RULES = {
@@ -267,7 +280,7 @@ function toHit(error: ErrorObject, data: unknown): SchemaHit {
       return { rule, path, subtree, message: `${Where} must be ${JSON.stringify(params.allowedValue)}.${fix}` };
     case 'pattern':
     case 'format': {
-      const named = error.propertyName;
+      const named = error.propertyName ?? (params.propertyName as string | undefined);
       if (named !== undefined)
         return {
           rule,
@@ -333,8 +346,19 @@ function toHit(error: ErrorObject, data: unknown): SchemaHit {
         message: `${Where} lists ${shown(item)} twice (entries ${earlier + 1} and ${later + 1}); remove one.${fix}`,
       };
     }
-    default:
+    default: {
+      // A rule about key names (propertyNames: not forEach next to for) is about one key.
+      const named = error.propertyName ?? (params.propertyName as string | undefined);
+      if (named !== undefined)
+        return {
+          rule,
+          path: [...path, named],
+          at: 'key',
+          subtree: [...path, named],
+          message: `'${named}' is not allowed in ${where}.${fix}`,
+        };
       return { rule, path, subtree, message: `${Where} does not match any of the shapes allowed here.${fix}` };
+    }
   }
 }
 

@@ -96,7 +96,7 @@ const BROKEN: SchemaCase[] = [
   {
     name: 'loop with for and forEach',
     file: 'loop-for-and-foreach.yaml',
-    expected: [{ ruleId: 'RB1005', path: 'phases.0.steps.0.loop', at: '8:9' }],
+    expected: [{ ruleId: 'RB1005', path: 'phases.0.steps.0.loop.forEach', at: '13:11' }],
     says: 'either for or forEach',
   },
   {
