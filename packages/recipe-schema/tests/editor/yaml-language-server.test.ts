@@ -194,8 +194,9 @@ describe('Editor metadata in the bundled schemas', () => {
     (name) => {
       const withBackticks: string[] = [];
       const visit = (node: unknown, where: string) => {
-        if (Array.isArray(node)) node.forEach((item, i) => visit(item, `${where}/${i}`));
-        else if (typeof node === 'object' && node !== null) {
+        if (Array.isArray(node)) {
+          for (const [i, item] of node.entries()) visit(item, `${where}/${i}`);
+        } else if (typeof node === 'object' && node !== null) {
           for (const [key, value] of Object.entries(node)) {
             if (key === 'description' && typeof value === 'string' && value.includes('`')) withBackticks.push(where);
             visit(value, `${where}/${key}`);
