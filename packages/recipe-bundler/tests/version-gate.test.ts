@@ -320,7 +320,9 @@ describe('checkVersions: base resolution', () => {
 
 describe('VERSION_RULES', () => {
   it('registers RB4001-RB4003 with the rule registry', () => {
-    const ids = allRules().filter((rule) => rule.id.startsWith('RB4'));
+    const ids = allRules()
+      .filter((rule) => rule.id.startsWith('RB4'))
+      .map(({ id, slug, severity, description }) => ({ id, slug, severity, description }));
     expect(ids).toEqual(Object.values(VERSION_RULES).map(({ id, slug, severity, description }) => ({ id, slug, severity, description })));
   });
 });
