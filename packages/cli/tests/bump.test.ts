@@ -194,7 +194,7 @@ describe('Command: bump', () => {
       {
         name: 'an unknown recipe',
         argv: ['bump', 'nope'],
-        stderr: "bakery: no recipe 'nope': name a recipe folder, its recipe.yaml, or a recipe under recipes/\n",
+        stderr: "bakery: no recipe 'nope': name a recipe folder, its recipe.yaml, or a recipe under recipes/.\n",
       },
       {
         name: 'a base git does not know',
