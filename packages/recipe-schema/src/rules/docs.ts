@@ -41,7 +41,7 @@ export const RULE_DOCS: Readonly<Record<string, RuleDocs>> = {
   },
   RB1003: {
     example: '        action: ExecuteBash\n        inputs:\n          - commands: [echo hi]   # ExecuteBash takes one map, not a list',
-    fix: 'Write the value in the shape the message names. Nothing under a value of the wrong shape is checked again, so one mistake gives one finding.',
+    fix: "Write the value in the shape the message names. Nothing under a value of the wrong shape is checked again, so one mistake gives one finding. Where AWSTOE accepts more than its reference says, so does the schema: permissions: 0755 unquoted (the reference's own examples write modes as numbers), allowedValues under a parameter and force on DeleteFile (used in AWS samples).",
   },
   RB1004: {
     example: '        onFailure: continue      # Abort, Continue or Ignore',

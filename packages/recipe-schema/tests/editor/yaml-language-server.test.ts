@@ -212,3 +212,15 @@ describe('Editor metadata in the bundled schemas', () => {
     expect(readFileSync(schemaFile(name), 'utf8')).not.toContain('"x-fix"');
   });
 });
+
+describe('Instance types', () => {
+  it('completes exactly the instance types RB3018 accepts (data/instance-types.json, from cfn-lint)', () => {
+    const data = JSON.parse(readFileSync(fileURLToPath(new URL('../../data/instance-types.json', import.meta.url)), 'utf8')) as {
+      instanceTypes: string[];
+    };
+    const schema = JSON.parse(readFileSync(schemaFile('recipe'), 'utf8')) as {
+      properties: { build: { properties: { instanceTypes: { items: { examples: string[] } } } } };
+    };
+    expect(schema.properties.build.properties.instanceTypes.items.examples).toEqual(data.instanceTypes);
+  });
+});
