@@ -67,17 +67,20 @@ export function parseCommandArgs(command: Command, argv: readonly string[]): Par
     const { help, ...rest } = values as Record<string, string | boolean | (string | boolean)[] | undefined>;
     return { values: rest, positionals, help: help === true };
   } catch (cause) {
-    throw new UsageError(`${describeParseError(cause)}. Run 'bakery ${command.name} --help'.`, { cause });
+    throw new UsageError(`${describeParseError(cause, Object.keys(specs))}. Run 'bakery ${command.name} --help'.`, { cause });
   }
 }
 
-function describeParseError(cause: unknown): string {
+function describeParseError(cause: unknown, known: readonly string[]): string {
   const error = cause as { code?: string; message?: string };
   const message = error.message ?? String(cause);
   const option = /'(?:-\w, )?(-[^'\s,]+)/.exec(message)?.[1];
   switch (error.code) {
-    case 'ERR_PARSE_ARGS_UNKNOWN_OPTION':
-      return `unknown option '${option ?? message}'`;
+    case 'ERR_PARSE_ARGS_UNKNOWN_OPTION': {
+      const given = option ?? message;
+      const best = given.startsWith('--') ? closest(given.slice(2), known) : undefined;
+      return `unknown option '${given}'${best ? ` (did you mean '--${best}'?)` : ''}`;
+    }
     case 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE':
       return /does not take an argument/.test(message) ? `option '${option}' takes no value` : `option '${option}' needs a value`;
     default:

@@ -167,6 +167,11 @@ describe('Command: validate', () => {
         stderr: 'bakery: no such file, folder or recipe: recipes/nope.\n',
       },
       { name: 'an unknown flag', argv: ['validate', '--fix'], stderr: "bakery: unknown option '--fix'. Run 'bakery validate --help'.\n" },
+      {
+        name: 'a misspelt flag',
+        argv: ['validate', '--formt', 'json'],
+        stderr: "bakery: unknown option '--formt' (did you mean '--format'?). Run 'bakery validate --help'.\n",
+      },
       { name: 'an unknown short flag', argv: ['validate', '-x'], stderr: "bakery: unknown option '-x'. Run 'bakery validate --help'.\n" },
       {
         name: 'a flag without its value',
