@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { validateComponentFile } from '../../src/validate.js';
+import { validateComponentFile, validateRecipeText } from '../../src/validate.js';
 import { MAX_PARSE_FINDINGS } from '../../src/yaml-errors.js';
 
 const DIR = mkdtempSync(path.join(tmpdir(), 'one-finding-'));
@@ -313,5 +313,67 @@ describe('Expression positions inside block scalars', () => {
 
     // Assess
     expect(findings.map((f) => `${f.ruleId} ${f.range.start.line}:${f.range.start.column}`)).toEqual(['RB2005 10:20', 'RB2005 11:20']);
+  });
+});
+
+const RECIPE = [
+  'name: demo',
+  'version: 1.0.0',
+  'platform: linux',
+  'architecture: x86_64',
+  'parentImage:',
+  '  ssmParameter: /aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64',
+  'components:',
+  '  - managed: update-linux',
+  'build:',
+  '  instanceTypes: [m7i.large]',
+];
+
+const ONE_RECIPE_DEFECT: Array<Case & { edit: (lines: string[]) => string[] }> = [
+  {
+    name: 'build written as a list',
+    lines: [],
+    edit: (l) => [...l.slice(0, 8), 'build:', '  - m7i.large'],
+    expected: 'RB1003 9:1',
+    says: 'Build must be a map, not a list',
+  },
+  {
+    name: 'misspelt managed',
+    lines: [],
+    edit: (l) => l.map((x) => x.replace('- managed:', '- manged:')),
+    expected: 'RB1002 8:5',
+    says: "Did you mean 'managed'?",
+  },
+  {
+    name: 'two parent images',
+    lines: [],
+    edit: (l) => [...l.slice(0, 6), '  amiId: ami-0123456789abcdef0', ...l.slice(6)],
+    expected: 'RB1006 5:1',
+    says: 'ParentImage has 2 keys (ssmParameter, amiId)',
+  },
+  {
+    name: 'components written as a map',
+    lines: [],
+    edit: (l) => [...l.slice(0, 7), '  managed: update-linux', ...l.slice(8)],
+    expected: 'RB1003 7:1',
+    says: 'Components must be a list, not a map',
+  },
+  {
+    name: 'misspelt instance type',
+    lines: [],
+    edit: (l) => l.map((x) => x.replace('[m7i.large]', '[m7i.lrge]')),
+    expected: 'RB3018 10:19',
+    says: "Did you mean 'm7i.large'?",
+  },
+];
+
+describe('One finding per defect in a recipe', () => {
+  it.each(ONE_RECIPE_DEFECT)('$name gives $expected', ({ edit, expected, says }) => {
+    // Act
+    const { findings } = validateRecipeText(`${edit(RECIPE).join('\n')}\n`, path.join(DIR, 'recipe.yaml'), { cwd: DIR });
+
+    // Assess
+    expect(findings.map((f) => `${f.ruleId} ${f.range.start.line}:${f.range.start.column}`)).toEqual([expected]);
+    expect(findings[0]?.message).toContain(says);
   });
 });

@@ -190,7 +190,7 @@ describe('Editor: yaml-language-server with the shipped settings', () => {
 
 describe('Editor metadata in the bundled schemas', () => {
   it.each(['recipe', 'component'] as const)(
-    '%s schema: no plain description carries backticks (they would show literally in hovers)',
+    '%s schema: no plain description or error message carries backticks (hovers and diagnostics would show them literally)',
     (name) => {
       const withBackticks: string[] = [];
       const visit = (node: unknown, where: string) => {
@@ -198,7 +198,8 @@ describe('Editor metadata in the bundled schemas', () => {
           for (const [i, item] of node.entries()) visit(item, `${where}/${i}`);
         } else if (typeof node === 'object' && node !== null) {
           for (const [key, value] of Object.entries(node)) {
-            if (key === 'description' && typeof value === 'string' && value.includes('`')) withBackticks.push(where);
+            if ((key === 'description' || key === 'errorMessage') && typeof value === 'string' && value.includes('`'))
+              withBackticks.push(`${where}/${key}`);
             visit(value, `${where}/${key}`);
           }
         }
