@@ -225,3 +225,22 @@ describe('Instance types', () => {
     expect(schema.properties.build.properties.instanceTypes.items.examples).toEqual(data.instanceTypes);
   });
 });
+
+describe('Managed component names', () => {
+  it('completes the managed components listed in data/managed-components.json, wherever a recipe names one', () => {
+    const data = JSON.parse(readFileSync(fileURLToPath(new URL('../../data/managed-components.json', import.meta.url)), 'utf8')) as {
+      components: Array<{ name: string }>;
+    };
+    const examples: unknown[] = [];
+    const visit = (node: unknown, key?: string) => {
+      if (Array.isArray(node)) for (const item of node) visit(item);
+      else if (typeof node === 'object' && node !== null) {
+        if (key === 'managed') examples.push((node as { examples?: unknown }).examples);
+        for (const [k, v] of Object.entries(node)) visit(v, k);
+      }
+    };
+    visit(JSON.parse(readFileSync(schemaFile('recipe'), 'utf8')));
+    expect(examples.length).toBeGreaterThan(0);
+    expect(examples.every((e) => JSON.stringify(e) === JSON.stringify(data.components.map((c) => c.name)))).toBe(true);
+  });
+});
