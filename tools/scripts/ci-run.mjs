@@ -58,40 +58,46 @@ export function runLine(index, { label, counts, ms }) {
   return `Run ${index + 1}: Node.js ${counts?.node ?? '?'} (${label}): ${what}, ${formatDuration(ms)}`;
 }
 
-function main() {
+/**
+ * Runs the suite once per planned Node and prints the summary; returns the exit code. The options
+ * exist for the tests of this script (a stand-in suite, another version, another root).
+ */
+export function main({
+  testScript = path.join(WORKSPACE_ROOT, 'tools/scripts/test-all.mjs'),
+  ciVersion = CI_NODE_VERSION,
+  root = WORKSPACE_ROOT,
+  log = (line) => console.log(line),
+} = {}) {
   const scratch = mkdtempSync(path.join(tmpdir(), 'bakery-ci-run-'));
   const started = Date.now();
   const results = [];
   try {
     const machineNode = nodeVersionOf('node') ?? 'unknown';
-    for (const [index, run] of planRuns(machineNode).entries()) {
+    for (const [index, run] of planRuns(machineNode, ciVersion).entries()) {
       let binDir;
       if (run.binDir === 'local') {
         try {
-          binDir = ensureLocalNode(CI_NODE_VERSION);
+          binDir = ensureLocalNode(ciVersion, { root });
         } catch (error) {
           console.error(`ci-run: ${error instanceof Error ? error.message : String(error)}`);
           results.push({ ...run, counts: undefined, ms: 0 });
           continue;
         }
       }
+      // Every task runs: a result replayed from the Nx cache is not a test run.
       const env = { ...process.env, NX_SKIP_NX_CACHE: 'true', NX_DAEMON: 'false', NX_NO_CLOUD: 'true', NX_TUI: 'false' };
       if (binDir) env.PATH = `${binDir}${path.delimiter}${process.env.PATH ?? ''}`;
       const countsFile = path.join(scratch, `run-${index + 1}.json`);
-      console.log(
-        `\n=== Run ${index + 1}: the test suite on ${binDir ? `Node.js ${CI_NODE_VERSION} (${path.relative(WORKSPACE_ROOT, binDir)})` : `this machine's Node.js ${machineNode}`} ===\n`,
+      log(
+        `\n=== Run ${index + 1}: the test suite on ${binDir ? `Node.js ${ciVersion} (${path.relative(root, binDir)})` : `this machine's Node.js ${machineNode}`} ===\n`,
       );
       const runStarted = Date.now();
       // Started by the run's own node, so that this script's node never shows through.
-      spawnSync(
-        binDir ? path.join(binDir, 'node') : 'node',
-        [path.join(WORKSPACE_ROOT, 'tools/scripts/test-all.mjs'), '--counts-file', countsFile],
-        {
-          cwd: WORKSPACE_ROOT,
-          env,
-          stdio: 'inherit',
-        },
-      );
+      spawnSync(binDir ? path.join(binDir, 'node') : 'node', [testScript, '--counts-file', countsFile], {
+        cwd: root,
+        env,
+        stdio: 'inherit',
+      });
       let counts;
       try {
         counts = JSON.parse(readFileSync(countsFile, 'utf8'));
@@ -103,11 +109,20 @@ function main() {
   } finally {
     rmSync(scratch, { recursive: true, force: true });
   }
-  console.log('\n=== Summary ===');
-  for (const [index, result] of results.entries()) console.log(runLine(index, result));
-  console.log(`Total ${formatDuration(Date.now() - started)}.`);
-  console.log(closingLine(results));
+  log('\n=== Summary ===');
+  for (const [index, result] of results.entries()) log(runLine(index, result));
+  log(`Total ${formatDuration(Date.now() - started)}.`);
+  log(closingLine(results));
   return results.every(({ counts }) => counts?.ok === true) ? 0 : 1;
 }
 
-if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) process.exit(main());
+if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  // BAKERY_CI_* stand in for the options in this script's own tests.
+  process.exit(
+    main({
+      testScript: process.env.BAKERY_CI_TEST_SCRIPT || undefined,
+      ciVersion: process.env.BAKERY_CI_NODE_VERSION || undefined,
+      root: process.env.BAKERY_CI_ROOT || undefined,
+    }),
+  );
+}

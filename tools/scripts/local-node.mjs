@@ -83,15 +83,21 @@ function packNode(version, into, { log, sleep }) {
 /**
  * Makes sure `.node/<version>/bin/node` exists and runs, downloading it when not; returns its bin
  * folder. The new folder appears whole (renamed into place) or not at all.
+ *
+ * @param {string} [version]
+ * @param {{ root?: string, log?: (line: string) => void, sleep?: (ms: number) => void }} [options]
+ * @returns {string}
  */
-export function ensureLocalNode(
-  version = CI_NODE_VERSION,
-  {
+export function ensureLocalNode(version = CI_NODE_VERSION, options = {}) {
+  const {
     root = WORKSPACE_ROOT,
-    log = (line) => process.stderr.write(`${line}\n`),
-    sleep = (ms) => Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms),
-  } = {},
-) {
+    log = (line) => {
+      process.stderr.write(`${line}\n`);
+    },
+    sleep = (ms) => {
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
+    },
+  } = options;
   const binDir = localNodeBinDir(version, root);
   if (nodeVersionOf(path.join(binDir, 'node')) === `v${version}`) return binDir;
   if (process.platform !== 'linux' || process.arch !== 'x64') {
