@@ -9,7 +9,7 @@
  * hold to one file, and the last part fails the build listing all of them.
  */
 import { stringify } from 'yaml';
-import type { JsonPath } from '../../types.js';
+import type { JsonPath } from '../types.js';
 import { AUDIT_BITS, type AuditPolicyControl, type Control, type ControlsTable, type RegistryControl, type SecurityPolicyControl, type ServiceControl } from './table.js';
 
 /** CloudFormation's limit on `AWS::ImageBuilder::Component` `Data`. */
@@ -90,7 +90,7 @@ function render(table: ControlsTable, options: GenerateOptions, rows: number[], 
   }
   if (registry.length > 0) {
     const stepIndex = build.length;
-    registry.forEach((p, i) => origins.push({ documentPath: ['phases', 0, 'steps', stepIndex, 'inputs', i], tablePath: ['controls', p.index] }));
+    for (const [i, p] of registry.entries()) origins.push({ documentPath: ['phases', 0, 'steps', stepIndex, 'inputs', i], tablePath: ['controls', p.index] });
     build.push({ name: 'ApplyRegistry', action: 'SetRegistry', inputs: registry.map((p) => setRegistry(p.control)) });
   }
   if (audit.length > 0) build.push(powershell('ApplyAuditPolicy', [STOP, dataBlock('audit', audit.map((p) => auditRow(p.control))), ...APPLY_AUDIT]));

@@ -2,12 +2,16 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { COMPONENT_DATA_LIMIT, ControlTooLargeError, type GeneratedDocument, generateWindowsControls } from '../../src/generators/index.js';
-import type { Control, ControlsTable } from '../../src/generators/windows-controls/table.js';
-import { componentRules } from '../../src/rules/component/index.js';
-import { checkSchema } from '../../src/schema-validator.js';
+import {
+  COMPONENT_DATA_LIMIT,
+  type Control,
+  type ControlsTable,
+  ControlTooLargeError,
+  type GeneratedDocument,
+  generateWindowsControls,
+} from '../src/index.js';
 
-const ROOT = fileURLToPath(new URL('../../../../', import.meta.url));
+const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 const FIXTURE = fileURLToPath(new URL('./fixtures/windows/controls/small.yaml', import.meta.url));
 const SHIPPED = `${ROOT}recipes/windows-server-2022-cis-level1/controls/cis-level1.yaml`;
 const OPTIONS = { baseName: 'recipe-small', tableFile: 'controls/small.yaml' };
@@ -51,9 +55,21 @@ function placement(control: Control, documents: GeneratedDocument[]): { build: n
     const applied =
       control.kind === 'registry'
         ? (steps.find((s) => s.action === 'SetRegistry')?.inputs as Record<string, unknown>[] | undefined)?.some(
-            (entry) => entry.path === control.path && entry.name === control.name && entry.type === control.type && JSON.stringify(entry.value) === JSON.stringify(control.value),
+            (entry) =>
+              entry.path === control.path &&
+              entry.name === control.name &&
+              entry.type === control.type &&
+              JSON.stringify(entry.value) === JSON.stringify(control.value),
           )
-        : dataLine(control).test(script(steps.find((s) => s.name === { securityPolicy: 'ApplySecurityPolicy', auditPolicy: 'ApplyAuditPolicy', service: 'ApplyServices' }[control.kind])));
+        : dataLine(control).test(
+            script(
+              steps.find(
+                (s) =>
+                  s.name ===
+                  { securityPolicy: 'ApplySecurityPolicy', auditPolicy: 'ApplyAuditPolicy', service: 'ApplyServices' }[control.kind],
+              ),
+            ),
+          );
     if (applied) build.push(document.part);
     if (dataLine(control).test(script(phase(document, 'validate').find((s) => s.name === 'CheckControls')))) validate.push(document.part);
   }
@@ -83,7 +99,9 @@ describe('Generator: windows-controls', () => {
     expect(documents.length).toBeGreaterThan(1);
     expect(documents.filter((d) => d.text.length > COMPONENT_DATA_LIMIT).map((d) => d.name)).toEqual([]);
     expect(documents.flatMap((d) => d.rows)).toEqual(shipped.controls.map((_, i) => i));
-    expect(documents.map((d) => `${d.part}/${d.parts} ${d.name}`)).toEqual(documents.map((_, i) => `${i + 1}/${documents.length} recipe-small-part-${i + 1}`));
+    expect(documents.map((d) => `${d.part}/${d.parts} ${d.name}`)).toEqual(
+      documents.map((_, i) => `${i + 1}/${documents.length} recipe-small-part-${i + 1}`),
+    );
   });
 
   it('clears the failed-controls file in the first part and fails the build listing them in the last part only', () => {
@@ -115,11 +133,16 @@ describe('Generator: windows-controls', () => {
     expect(policy).toContain(",@('2.2.1','Privilege Rights','SeTrustedCredManAccessPrivilege','')");
     expect(policy).toContain(",@('2.2.22','Privilege Rights','SeDenyBatchLogonRight','*S-1-5-32-546')");
     expect(policy).toContain('secedit /configure /db');
-    expect(policy).toContain("'signature=\"$CHICAGO$\"'");
+    expect(policy).toContain('\'signature="$CHICAGO$"\'');
     expect(script(build[2])).toContain(",@('17.1.1','{0CCE923F-69AE-11D9-BED3-505054503030}',3,'Credential Validation')");
     expect(script(build[2])).toContain(",@('17.5.1','{0CCE9217-69AE-11D9-BED3-505054503030}',2,'Account Lockout')");
     expect(script(build[3])).toContain(",@('5.2','Spooler','Disabled')");
-    expect(build[1]?.inputs).toContainEqual({ path: 'HKLM:\\SOFTWARE\\Microsoft\\Windows\\CurrentVersion\\Policies\\Explorer', name: 'NoDriveTypeAutoRun', value: 255, type: 'DWORD' });
+    expect(build[1]?.inputs).toContainEqual({
+      path: 'HKLM:\\SOFTWARE\\Microsoft\\Windows\\CurrentVersion\\Policies\\Explorer',
+      name: 'NoDriveTypeAutoRun',
+      value: 255,
+      type: 'DWORD',
+    });
   });
 
   it('quotes values for PowerShell so nothing in them is expanded', () => {
@@ -127,7 +150,9 @@ describe('Generator: windows-controls', () => {
     const check = script(phase(generateWindowsControls(small, OPTIONS)[0] as GeneratedDocument, 'validate')[0]);
 
     // Assess
-    expect(check).toContain(",@('18.10.76.2.1','HKLM:\\SOFTWARE\\Policies\\Microsoft\\Windows\\System','ShellSmartScreenLevel','It''s Block')");
+    expect(check).toContain(
+      ",@('18.10.76.2.1','HKLM:\\SOFTWARE\\Policies\\Microsoft\\Windows\\System','ShellSmartScreenLevel','It''s Block')",
+    );
     expect(check).toContain(
       ",@('2.3.10.8','HKLM:\\SYSTEM\\CurrentControlSet\\Control\\SecurePipeServers\\Winreg\\AllowedExactPaths','Machine',@('System\\CurrentControlSet\\Control\\ProductOptions','Software\\Microsoft\\Windows NT\\CurrentVersion'))",
     );
@@ -146,20 +171,10 @@ describe('Generator: windows-controls', () => {
     ]);
   });
 
-  it('writes documents the component schema and rules accept on Windows', () => {
-    // Act
-    const documents = generateWindowsControls(shipped, OPTIONS);
-    const problems = documents.flatMap((d) => [
-      ...checkSchema('component', d.data).map((h) => `${d.name} ${h.rule.id} ${h.path.join('.')} ${h.message}`),
-      ...componentRules.flatMap((rule) => rule.check({ data: d.data, platform: 'windows' }).map((h) => `${d.name} ${rule.id} ${h.path.join('.')} ${h.message}`)),
-    ]);
-
-    // Assess
-    expect(problems).toEqual([]);
-  });
-
   it('gives the same text for the same table', () => {
-    expect(generateWindowsControls(shipped, OPTIONS).map((d) => d.text)).toEqual(generateWindowsControls(structuredClone(shipped), OPTIONS).map((d) => d.text));
+    expect(generateWindowsControls(shipped, OPTIONS).map((d) => d.text)).toEqual(
+      generateWindowsControls(structuredClone(shipped), OPTIONS).map((d) => d.text),
+    );
   });
 
   it('refuses a row that cannot fit in any document', () => {

@@ -4,7 +4,7 @@
  * Builder drives the build and how operators reach the instance) or lock out the local
  * administrator whose password EC2Launch hands out.
  */
-import type { RuleHit } from '../../types.js';
+import type { TableHit as RuleHit } from '../types.js';
 import { AUDIT_SUBCATEGORIES, type Control, type ControlsTable, targetOf } from './table.js';
 
 /** Services that carry the Systems Manager path; a row may not change how they start. */
