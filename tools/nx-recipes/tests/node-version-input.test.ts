@@ -73,7 +73,7 @@ describe('Nx target inputs: the Node.js version', () => {
     const ids = cachedTasks.map(({ project, target }) => `${project}:${target}`);
     expect(ids.filter((id) => plans[id] === undefined)).toEqual([]);
     expect(ids.filter((id) => !plans[id]?.includes(NODE_INPUT))).toEqual([]);
-  });
+  }, 240_000);
 
   it('changes the hash of each such task when the node on PATH reports another version, and only then', async () => {
     // Arrange: a `node` that answers -v with another version and runs everything else as usual
@@ -128,5 +128,6 @@ describe('Nx target inputs: the Node.js version', () => {
     expect(again).toEqual(usual);
     const unchanged = Object.keys(usual).filter((id) => otherNode[id] === usual[id]);
     expect(unchanged).toEqual([]);
-  });
+    // Hashing reads every input file three times; a guard against a hung process on a loaded machine.
+  }, 240_000);
 });
