@@ -113,8 +113,7 @@ describe('Command: bump', () => {
     // Assess
     expect(result).toEqual({
       code: 0,
-      stdout:
-        `Bumped recipes/${name}/recipe.yaml (compared with merge-base(HEAD, main)):\n  recipe                    1.0.0 → 1.0.1\n  controls/cis-level1.yaml  1.0.0 → 1.0.1\n`,
+      stdout: `Bumped recipes/${name}/recipe.yaml (compared with merge-base(HEAD, main)):\n  recipe                    1.0.0 → 1.0.1\n  controls/cis-level1.yaml  1.0.0 → 1.0.1\n`,
       stderr: '',
     });
     expect((await bakery(['validate', `recipes/${name}`], { cwd: root })).code).toBe(0);
