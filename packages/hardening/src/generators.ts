@@ -5,6 +5,7 @@
  * what is deployed. Everything here is pure: tables in, documents and table problems out.
  */
 import { readFileSync } from 'node:fs';
+import { parse } from 'yaml';
 import type { Platform, TableHit } from './types.js';
 import { type GeneratedDocument, generateWindowsControls } from './windows-controls/generate.js';
 import { checkControlsTable } from './windows-controls/rules.js';
@@ -62,4 +63,9 @@ export function isGeneratorKind(value: unknown): value is GeneratorKind {
 export function tableKindOf(data: unknown): GeneratorKind | undefined {
   if (typeof data !== 'object' || data === null || Array.isArray(data)) return undefined;
   return 'controls' in data && 'benchmark' in data ? 'windows-controls' : undefined;
+}
+
+/** A table's text parsed as the generators read it (plain YAML, no locations). */
+export function parseTable(text: string): unknown {
+  return parse(text);
 }

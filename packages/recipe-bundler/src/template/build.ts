@@ -19,6 +19,7 @@ import type { RecipeReader } from './context.js';
 import { evidenceObjectsArn, instanceProfile, instanceRole, type LogTarget, lifecycleExecutionRole, logObjectsArn, logObjectsArnFromParameter } from './iam.js';
 import { escapeSub, getAtt, partitionAware, prefixed, ref, sub } from './intrinsics.js';
 import { type ParameterName, TemplateInputs } from './parameters.js';
+import { PLACEHOLDERS, resolvePlaceholders } from './placeholders.js';
 
 /** A local AWSTOE document referenced by the recipe. */
 export interface ComponentSource {
@@ -81,11 +82,8 @@ export const DEFAULTS = {
   evidencePrefix: (name: string) => `evidence/${name}`,
 } as const;
 
-/** Placeholders a component parameter value may hold; the bundler replaces them. */
-export const PLACEHOLDERS = {
-  artifactBucket: /\{\{\s*bakery:artifactBucket\s*\}\}/g,
-  evidencePrefix: /\{\{\s*bakery:evidencePrefix\s*\}\}/g,
-} as const;
+/** Placeholders a component parameter value may hold; the bundler replaces them (./placeholders.ts). */
+export { PLACEHOLDERS } from './placeholders.js';
 
 /** Tag on every resource of a recipe stack; also what the lifecycle exclusion and AMI consumers key on. */
 export const RECIPE_TAG = 'ami-bakery:recipe';
@@ -220,7 +218,7 @@ function planLocalComponents(source: TemplateSource): ComponentPlan {
   for (const source of generatedSources) {
     const stem = normalizeName(source.relPath.replace(/\.ya?ml$/i, '').split('/').pop() ?? source.relPath) || 'generated';
     const ids = source.documents.map((document) => {
-      const nameSuffix = `${stem}-part-${document.part}`;
+      const nameSuffix = `${stem}-${document.suffix}`;
       const logicalId = uniqueId(`Component${pascal(nameSuffix)}`, source.version);
       resources.push({ logicalId, nameSuffix, version: source.version, relPath: source.relPath, list: source.list, index: source.index, generated: { source, document } });
       return logicalId;
@@ -317,7 +315,10 @@ function imageRecipe(reader: RecipeReader, inputs: TemplateInputs, locals: Compo
       const managed = reader.string([...entry, 'managed']);
       if (managed === undefined && reader.has([...entry, 'generate'])) {
         for (const logicalId of locals.byEntry.get(`${list}:${index}`) ?? []) {
-          components.push({ ComponentArn: sourced(getAtt(logicalId, 'Arn'), reader.file, [...entry, 'generate']) });
+          // A generated document may take parameters (e.g. where its evidence goes), given as placeholders.
+          const document = locals.resources.find((r) => r.logicalId === logicalId)?.generated?.document;
+          const parameters = Object.entries(document?.parameters ?? {}).map(([Name, value]) => ({ Name, Value: [resolvePlaceholders(value, { recipeName: name, recipeVersion: reader.string(['version']) ?? '', inputs })] }));
+          components.push({ ComponentArn: sourced(getAtt(logicalId, 'Arn'), reader.file, [...entry, 'generate']), Parameters: parameters.length > 0 ? parameters : undefined });
         }
         return;
       }
@@ -328,7 +329,7 @@ function imageRecipe(reader: RecipeReader, inputs: TemplateInputs, locals: Compo
       const parameters = Object.keys(reader.record([...entry, 'parameters']) ?? {}).map((parameter) => ({
         Name: parameter,
         Value: reader.derive([...entry, 'parameters', parameter], (value: string | string[]) =>
-          (Array.isArray(value) ? value : [value]).map((item) => parameterValue(item, name, inputs)),
+          (Array.isArray(value) ? value : [value]).map((item) => resolvePlaceholders(item, { recipeName: name, recipeVersion: reader.string(['version']) ?? '', inputs })),
         ),
       }));
       components.push({ ComponentArn: arn, Parameters: parameters.length > 0 ? sourced(parameters, reader.file, [...entry, 'parameters']) : undefined });
@@ -346,18 +347,6 @@ function imageRecipe(reader: RecipeReader, inputs: TemplateInputs, locals: Compo
     Tags: tags,
   };
   return { Type: 'AWS::ImageBuilder::ImageRecipe', Properties: properties };
-}
-
-/**
- * A component parameter value with its placeholders replaced: the evidence prefix is known now,
- * the artifact bucket only at deploy time (the ArtifactBucketName parameter, then mandatory).
- */
-function parameterValue(value: string, recipeName: string, inputs: TemplateInputs): unknown {
-  const withPrefix = value.replace(PLACEHOLDERS.evidencePrefix, DEFAULTS.evidencePrefix(recipeName));
-  if (!new RegExp(PLACEHOLDERS.artifactBucket.source).test(withPrefix)) return withPrefix;
-  const bucket = inputs.requiredBucket(`a component of the recipe uploads to s3://<ArtifactBucketName>/${DEFAULTS.evidencePrefix(recipeName)}/`);
-  const parts = withPrefix.split(new RegExp(PLACEHOLDERS.artifactBucket.source));
-  return parts.every((part) => part === '') && parts.length === 2 ? bucket : sub(parts.map(escapeSub).join('${ArtifactBucketName}'));
 }
 
 /** Whether any component parameter names the artifact bucket (its instance role may then upload evidence). */

@@ -5,7 +5,7 @@
  */
 import { NO_VALUE, ifCondition, ref } from './intrinsics.js';
 
-export type ParameterName = 'ArtifactBucketName' | 'PermissionsBoundaryArn' | 'OrganizationId' | 'ManagementAccountId';
+export type ParameterName = 'ArtifactBucketName' | 'EvidenceBucketName' | 'ArtifactKeyArn' | 'PermissionsBoundaryArn' | 'OrganizationId' | 'ManagementAccountId';
 
 interface ParameterDefinition {
   Type: 'String';
@@ -23,6 +23,21 @@ export const PARAMETER_DEFINITIONS: Record<ParameterName, ParameterDefinition> =
     AllowedPattern: '^$|^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$',
     ConstraintDescription: 'an S3 bucket name, or empty',
     Description: 'Bakery artifact bucket; build logs go to s3://<bucket>/image-builder-logs/<recipe>/. Empty: no S3 build logs.',
+  },
+  EvidenceBucketName: {
+    Type: 'String',
+    Default: '',
+    AllowedPattern: '^$|^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$',
+    ConstraintDescription: 'an S3 bucket name, or empty',
+    Description:
+      'Bakery evidence bucket (kept when the bakery is torn down); compliance evidence goes to s3://<bucket>/evidence/<recipe>/<recipe version>/<image build version>/. Required when a component uploads evidence.',
+  },
+  ArtifactKeyArn: {
+    Type: 'String',
+    Default: '',
+    AllowedPattern: '^$|^arn:[a-z-]+:kms:[a-z0-9-]+:[0-9]{12}:key/[a-f0-9-]+$',
+    ConstraintDescription: 'a KMS key ARN, or empty',
+    Description: 'KMS key of the artifact and evidence buckets; build instances use it (through S3) to write SSE-KMS objects. Empty: the buckets are not KMS-encrypted.',
   },
   PermissionsBoundaryArn: {
     Type: 'String',
@@ -60,6 +75,13 @@ export class TemplateInputs {
   readonly conditions = new Set<ConditionName>();
   /** Set when a component parameter names the artifact bucket: then an empty bucket name cannot deploy. */
   private bucketRequiredBy: string | undefined;
+  /** Set when a component uploads evidence: then an empty evidence bucket name cannot deploy. */
+  private evidenceRequiredBy: string | undefined;
+
+  /** Whether a component uploads evidence (the build instance then needs to write `evidence/<recipe>/*` in the evidence bucket). */
+  get usesEvidenceBucket(): boolean {
+    return this.evidenceRequiredBy !== undefined;
+  }
 
   parameter(name: ParameterName): { Ref: string } {
     this.parameters.add(name);
@@ -91,6 +113,12 @@ export class TemplateInputs {
     return this.parameter('ArtifactBucketName');
   }
 
+  /** The evidence bucket, for a component that uploads evidence (`why` ends up in the deploy error). */
+  requiredEvidenceBucket(why: string): { Ref: string } {
+    this.evidenceRequiredBy ??= why;
+    return this.parameter('EvidenceBucketName');
+  }
+
   /**
    * Sharing with the organization is useless with an empty id, and a component that uploads to
    * the artifact bucket fails late without one: fail the deploy with a message instead.
@@ -112,6 +140,16 @@ export class TemplateInputs {
           {
             Assert: { 'Fn::Not': [{ 'Fn::Equals': [ref('ArtifactBucketName'), ''] }] },
             AssertDescription: `ArtifactBucketName must be set: ${this.bucketRequiredBy}.`,
+          },
+        ],
+      };
+    }
+    if (this.evidenceRequiredBy !== undefined) {
+      rules.EvidenceBucketRequired = {
+        Assertions: [
+          {
+            Assert: { 'Fn::Not': [{ 'Fn::Equals': [ref('EvidenceBucketName'), ''] }] },
+            AssertDescription: `EvidenceBucketName must be set: ${this.evidenceRequiredBy}.`,
           },
         ],
       };
