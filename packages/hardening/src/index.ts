@@ -6,3 +6,8 @@ export { AUDIT_SUBCATEGORIES, type Control, type ControlsTable, targetOf } from 
 export { readTableFast } from './table-parse.js';
 export { type AcceptedFinding, type ComplianceSummary, type FailingRule, parseSummary, type Scanner, SummaryFormatError } from './evidence/summary.js';
 export { type AcceptedRule, parseXccdfResults, type RuleResult, ruleMatches, type SummaryOptions, summarizeXccdf, type XccdfResults, XccdfFormatError } from './evidence/xccdf.js';
+export { GeneratorInputError } from './errors.js';
+export { checkScapEvidenceTable, generateScapEvidence, type ScapEvidenceTable } from './scap-evidence/generate.js';
+export { EVIDENCE_PARAMETERS, writableBySetRegistry } from './windows-controls/generate.js';
+export { emitYaml } from './yaml-emit.js';
+export { checkUsgTailoringTable, generateUsgTailoring, TAILORING_FILE, type UsgTailoringTable } from './usg-tailoring/generate.js';

@@ -69,7 +69,7 @@ function placement(control: Control, documents: GeneratedDocument[]): { build: n
 }
 
 describe('Generator: windows-controls', () => {
-  it.each([['the fixture table', full], ...shipped.map(([name, table]) => [`the ${name} table`, table] as const)])(
+  it.each<[string, ControlsTable]>([['the fixture table', full], ...shipped.map(([name, table]): [string, ControlsTable] => [`the ${name} table`, table])])(
     'applies every row of %s in exactly one build part, reads it back in that part and verifies it again in exactly one test part',
     (_, table) => {
       // Act
@@ -225,7 +225,7 @@ describe('Generator: windows-controls', () => {
 });
 
 describe('Generator: windows-controls document text', () => {
-  it.each([['the fixture table', full], ...shipped.map(([name, table]) => [`the ${name} table`, table] as const)])('writes YAML that parses back to exactly the document data (%s)', (_, table) => {
+  it.each<[string, ControlsTable]>([['the fixture table', full], ...shipped.map(([name, table]): [string, ControlsTable] => [`the ${name} table`, table])])('writes YAML that parses back to exactly the document data (%s)', (_, table) => {
     // Act
     const documents = generateWindowsControls(table, OPTIONS);
 

@@ -15,6 +15,7 @@
  * rows (the default user profile's hive) are written by PowerShell through the .NET registry API.
  */
 import { emitYaml } from '../yaml-emit.js';
+import { GeneratorInputError } from '../errors.js';
 import { WINDOWS_IDENTITY, WINDOWS_UPLOAD } from '../evidence/windows-upload.js';
 import type { JsonPath } from '../types.js';
 import {
@@ -72,9 +73,9 @@ export interface GeneratedDocument {
   parameters?: Record<string, string>;
 }
 
-export class ControlTooLargeError extends Error {
+export class ControlTooLargeError extends GeneratorInputError {
   constructor(id: string, { cause }: { cause?: unknown } = {}) {
-    super(`Control ${id} alone does not fit in one component document.`, { cause });
+    super(`Control ${id} alone does not fit in one component document. Shorten its values.`, ['controls'], { cause });
     this.name = 'ControlTooLargeError';
   }
 }

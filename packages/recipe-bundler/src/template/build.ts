@@ -19,7 +19,7 @@ import type { RecipeReader } from './context.js';
 import { evidenceObjectsArn, instanceProfile, instanceRole, type LogTarget, lifecycleExecutionRole, logObjectsArn, logObjectsArnFromParameter } from './iam.js';
 import { escapeSub, getAtt, partitionAware, prefixed, ref, sub } from './intrinsics.js';
 import { type ParameterName, TemplateInputs } from './parameters.js';
-import { PLACEHOLDERS, resolvePlaceholders } from './placeholders.js';
+import { EVIDENCE_TAG, evidenceUri, PLACEHOLDERS, resolvePlaceholders } from './placeholders.js';
 
 /** A local AWSTOE document referenced by the recipe. */
 export interface ComponentSource {
@@ -459,6 +459,9 @@ function distribution(reader: RecipeReader, inputs: TemplateInputs, name: string
   const amiTags: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(tags)) if (key !== RECIPE_TAG) amiTags[key] = value;
   for (const key of Object.keys(reader.record([...base, 'amiTags']) ?? {})) amiTags[key] = reader.src([...base, 'amiTags', key]);
+  // Where this recipe version's evidence is; each image's build version (the last part of the AMI's
+  // Ec2ImageBuilderArn tag) names its folder below it.
+  if (inputs.usesEvidenceBucket) amiTags[EVIDENCE_TAG] = evidenceUri(name, reader.string(['version']) ?? '');
   amiTags[RECIPE_TAG] = name;
 
   const distributions = regionValues.map((region) => ({

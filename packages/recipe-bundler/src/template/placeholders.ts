@@ -81,3 +81,11 @@ export function resolvePlaceholders(value: string, context: PlaceholderContext):
 export function namesEvidenceBucket(value: unknown): boolean {
   return typeof value === 'string' && new RegExp(PLACEHOLDERS.evidenceBucket.source).test(value);
 }
+
+/** AMI tag naming the evidence folder of the image's recipe version (added when a component uploads evidence). */
+export const EVIDENCE_TAG = 'ami-bakery:evidence';
+
+/** `s3://<EvidenceBucketName>/evidence/<recipe>/<version>/`, resolved at deploy time. */
+export function evidenceUri(recipeName: string, recipeVersion: string): { 'Fn::Sub': string } {
+  return sub(`s3://\${EvidenceBucketName}/${escapeSub(evidencePath(recipeName, recipeVersion))}/`);
+}

@@ -11,7 +11,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import {
-  ControlTooLargeError,
+  GeneratorInputError,
   GENERATORS,
   type GeneratedDocument,
   isGeneratorKind,
@@ -148,7 +148,7 @@ function loadOne(entry: Entry, options: LoadGeneratedOptions): GeneratedComponen
     return result;
   }
   const generator = GENERATORS[entry.kind];
-  if (options.platform !== undefined && options.platform !== generator.platform) {
+  if (options.platform !== undefined && generator.platform !== 'any' && options.platform !== generator.platform) {
     onRecipe(
       actionPlatform,
       [entry.list, entry.index, 'generate'],
@@ -202,10 +202,10 @@ function checkAndGenerate(entry: Entry, options: LoadGeneratedOptions, result: G
   }
 
   try {
-    result.documents = generator.generate(data, { baseName, tableFile: relPath });
+    result.documents = generator.generate(data, { baseName, tableFile: relPath, ...(options.platform ? { platform: options.platform } : {}) });
   } catch (cause) {
-    if (!(cause instanceof ControlTooLargeError)) throw cause;
-    result.findings.push(hitToFinding(GENERATOR_RULES.controlsTable, { path: ['controls'], message: `${cause.message} Shorten its values.` }, table()));
+    if (!(cause instanceof GeneratorInputError)) throw cause;
+    result.findings.push(hitToFinding(GENERATOR_RULES.controlsTable, { path: cause.path, message: cause.message }, table()));
     return result;
   }
   for (const document of result.documents) result.findings.push(...checkDocument(document, table, options, [entry.list, entry.index, 'generate']));
