@@ -162,7 +162,8 @@ def upload(files, bucket, prefix, region, domain, creds):
         with open(path, "rb") as handle:
             payload = handle.read()
         url = f"{s3}/{bucket}/{urllib.parse.quote(key, safe='/-_.~')}"
-        retry(f"s3:PutObject s3://{bucket}/{key} ({s3})", lambda: http("PUT", url, sign("PUT", url, region, "s3", creds, payload), payload, timeout=60))
+        kind = {".json": "application/json", ".xml": "application/xml", ".html": "text/html"}.get(os.path.splitext(path)[1], "application/octet-stream")
+        retry(f"s3:PutObject s3://{bucket}/{key} ({s3})", lambda: http("PUT", url, sign("PUT", url, region, "s3", creds, payload, {"content-type": kind}), payload, timeout=60))
     return f"s3://{bucket}/{prefix}/"
 
 

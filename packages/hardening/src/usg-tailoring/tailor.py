@@ -5,11 +5,11 @@ import json, sys
 import xml.etree.ElementTree as ET
 
 base, out, disabled = sys.argv[1], sys.argv[2], json.loads(sys.argv[3])
-XCCDF = "http://checklists.nist.gov/xccdf/1.2"
-ET.register_namespace("xccdf", XCCDF)
+XCCDF = "{http://checklists.nist.gov/xccdf/1.2}"
+ET.register_namespace("xccdf", XCCDF.strip("{}"))
 tree = ET.parse(base)
-profile = next(e for e in tree.getroot().iter() if e.tag == f"{{{XCCDF}}}Profile")
-selects = [e for e in profile if e.tag == f"{{{XCCDF}}}select"]
+profile = next(e for e in tree.getroot().iter() if e.tag == XCCDF + "Profile")
+selects = [e for e in profile if e.tag == XCCDF + "select"]
 missing = []
 for entry in disabled:
     hits = [s for s in selects if s.get("idref", "").endswith("_rule_" + entry["rule"])]
