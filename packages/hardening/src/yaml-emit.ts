@@ -53,7 +53,7 @@ function emitEntry(key: string, item: unknown, indent: number, out: string[]): v
   if (typeof item === 'string' && literal(item)) {
     out.push(`${pad}${name}: |-`);
     for (const line of item.split('\n')) out.push(line === '' ? '' : `${pad}  ${line}`);
-  } else if (Array.isArray(item) && item.length > 0 && item.some((v) => v !== null && typeof v === 'object')) {
+  } else if (Array.isArray(item) && item.length > 0 && item.some((v) => (v !== null && typeof v === 'object') || (typeof v === 'string' && literal(v)))) {
     out.push(`${pad}${name}:`);
     emitValue(item, indent + 2, out);
   } else if (Array.isArray(item)) {

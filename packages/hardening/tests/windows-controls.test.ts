@@ -28,7 +28,7 @@ function script(step: Step | undefined): string {
   return ((step?.inputs as { commands?: string[] } | undefined)?.commands ?? []).join('\n');
 }
 
-const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 /** The PowerShell data line a row becomes: `,@('<id>',...)` with the row's target in it. */
 function dataLine(control: Control): RegExp {
@@ -39,7 +39,7 @@ function dataLine(control: Control): RegExp {
     auditPolicy: () => (control as Extract<Control, { kind: 'auditPolicy' }>).guid,
     service: () => (control as Extract<Control, { kind: 'service' }>).service,
   }[control.kind]();
-  return new RegExp(`^,@\\('${escape(control.id)}',.*'${escape(target.replaceAll("'", "''"))}'`, 'm');
+  return new RegExp(`^,@\\('${escapeRegExp(control.id)}',.*'${escapeRegExp(target.replaceAll("'", "''"))}'`, 'm');
 }
 
 const APPLY_STEP: Record<Control['kind'], string[]> = {
@@ -169,7 +169,7 @@ describe('Generator: windows-controls', () => {
     const values = script(build.find((s) => s.name === 'ApplyRegistryValues'));
 
     // Assess
-    expect((build.find((s) => s.action === 'SetRegistry')?.inputs as { name: string }[]).map((e) => e.name)).not.toContain('NullSessionPipes');
+    expect(((build.find((s) => s.action === 'SetRegistry')?.inputs ?? []) as { name: string }[]).map((e) => e.name)).not.toContain('NullSessionPipes');
     expect(values).toContain(",@('2.3.10.7','SYSTEM\\CurrentControlSet\\Services\\LanManServer\\Parameters','NullSessionPipes',[string[]]@(),'MultiString')");
     expect(values).toContain(",@('18.6.14.1','SOFTWARE\\Policies\\Microsoft\\Windows\\NetworkProvider\\HardenedPaths','\\\\*\\NETLOGON','RequireMutualAuthentication=1, RequireIntegrity=1','String')");
     expect(values).toContain('[Microsoft.Win32.Registry]::LocalMachine.CreateSubKey($r[1])');

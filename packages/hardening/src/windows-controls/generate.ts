@@ -27,7 +27,6 @@ import {
   type RegistryType,
   type SecurityPolicyControl,
   type ServiceControl,
-  type UserRegistryControl,
 } from './table.js';
 
 /** CloudFormation's limit on `AWS::ImageBuilder::Component` `Data`. */
