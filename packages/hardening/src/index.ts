@@ -11,3 +11,4 @@ export { checkScapEvidenceTable, generateScapEvidence, type ScapEvidenceTable } 
 export { EVIDENCE_PARAMETERS, writableBySetRegistry } from './windows-controls/generate.js';
 export { emitYaml } from './yaml-emit.js';
 export { checkUsgTailoringTable, generateUsgTailoring, TAILORING_FILE, type UsgTailoringTable } from './usg-tailoring/generate.js';
+export { BEGIN as COMPLIANCE_BEGIN, complianceSection, END as COMPLIANCE_END, withComplianceSection } from './readme/compliance-section.js';
