@@ -12,3 +12,4 @@ export { EVIDENCE_PARAMETERS, writableBySetRegistry } from './windows-controls/g
 export { emitYaml } from './yaml-emit.js';
 export { checkUsgTailoringTable, generateUsgTailoring, TAILORING_FILE, type UsgTailoringTable } from './usg-tailoring/generate.js';
 export { BEGIN as COMPLIANCE_BEGIN, complianceSection, END as COMPLIANCE_END, withComplianceSection } from './readme/compliance-section.js';
+export { type BuildEvidence, compareBuilds, type RecipeEvidence, renderCompliancePage } from './evidence/page.js';
