@@ -24,7 +24,7 @@ export interface RecipeEvidence {
   builds: BuildEvidence[];
 }
 
-const escape = (text: unknown) =>
+const html = (text: unknown) =>
   String(text ?? '').replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] as string);
 
 /** Sorts builds by recipe version (numeric parts), then image build number. */
@@ -47,11 +47,11 @@ function trend(builds: BuildEvidence[]): string {
   const threshold = builds.at(-1)?.summary.threshold ?? 0;
   return [
     `<svg class="trend" role="img" aria-label="Score of each build" viewBox="0 0 ${width} ${height}" width="${width}" height="${height}">`,
-    `<line class="threshold" x1="${pad}" x2="${width - pad}" y1="${y(threshold).toFixed(1)}" y2="${y(threshold).toFixed(1)}"><title>threshold ${escape(threshold)} %</title></line>`,
+    `<line class="threshold" x1="${pad}" x2="${width - pad}" y1="${y(threshold).toFixed(1)}" y2="${y(threshold).toFixed(1)}"><title>threshold ${html(threshold)} %</title></line>`,
     `<polyline points="${points}" fill="none" stroke="#1f6feb" stroke-width="2"/>`,
     ...builds.map(
       (b, i) =>
-        `<circle class="point ${b.summary.passed ? 'passed' : 'failed'}" data-build="${escape(`${b.recipeVersion}/${b.imageBuildVersion}`)}" data-score="${escape(b.summary.score)}" cx="${x(i).toFixed(1)}" cy="${y(b.summary.score).toFixed(1)}" r="4"><title>${escape(`${b.recipeVersion}/${b.imageBuildVersion}: ${b.summary.score} %`)}</title></circle>`,
+        `<circle class="point ${b.summary.passed ? 'passed' : 'failed'}" data-build="${html(`${b.recipeVersion}/${b.imageBuildVersion}`)}" data-score="${html(b.summary.score)}" cx="${x(i).toFixed(1)}" cy="${y(b.summary.score).toFixed(1)}" r="4"><title>${html(`${b.recipeVersion}/${b.imageBuildVersion}: ${b.summary.score} %`)}</title></circle>`,
     ),
     `<text x="4" y="${(y(100) + 4).toFixed(1)}">100</text><text x="4" y="${(y(0) + 4).toFixed(1)}">0</text>`,
     '</svg>',
@@ -66,29 +66,29 @@ function recipeSection(recipe: RecipeEvidence): string {
     .reverse()
     .map(
       (b) =>
-        `<tr class="build" data-build="${escape(`${b.recipeVersion}/${b.imageBuildVersion}`)}"><td>${escape(b.recipeVersion)}</td><td>${escape(b.imageBuildVersion)}</td><td>${escape(b.summary.imageId)}</td><td>${escape(b.summary.benchmark.version)}</td><td class="score" data-score="${escape(b.summary.score)}">${escape(b.summary.score)} %</td><td data-pass="${b.summary.counts.pass}">${b.summary.counts.pass}</td><td data-fail="${b.summary.counts.fail}">${b.summary.counts.fail}</td><td>${b.summary.counts.notApplicable}</td><td class="${b.summary.passed ? 'passed' : 'failed'}">${b.summary.passed ? 'passed' : 'failed'}</td><td><code>${escape(b.uri)}</code></td><td>${escape(b.summary.time)}</td></tr>`,
+        `<tr class="build" data-build="${html(`${b.recipeVersion}/${b.imageBuildVersion}`)}"><td>${html(b.recipeVersion)}</td><td>${html(b.imageBuildVersion)}</td><td>${html(b.summary.imageId)}</td><td>${html(b.summary.benchmark.version)}</td><td class="score" data-score="${html(b.summary.score)}">${html(b.summary.score)} %</td><td data-pass="${b.summary.counts.pass}">${b.summary.counts.pass}</td><td data-fail="${b.summary.counts.fail}">${b.summary.counts.fail}</td><td>${b.summary.counts.notApplicable}</td><td class="${b.summary.passed ? 'passed' : 'failed'}">${b.summary.passed ? 'passed' : 'failed'}</td><td><code>${html(b.uri)}</code></td><td>${html(b.summary.time)}</td></tr>`,
     )
     .join('\n');
   const failing =
     s.failing.length === 0
       ? '<p class="none">No failing rule outside the accepted list.</p>'
       : `<table class="failing"><thead><tr><th>rule</th><th>title</th><th>severity</th><th>detail</th></tr></thead><tbody>${s.failing
-          .map((f) => `<tr class="failing-rule" data-rule="${escape(f.id)}"><td>${escape(f.id)}</td><td>${escape(f.title)}</td><td>${escape(f.severity)}</td><td>${escape(f.detail)}</td></tr>`)
+          .map((f) => `<tr class="failing-rule" data-rule="${html(f.id)}"><td>${html(f.id)}</td><td>${html(f.title)}</td><td>${html(f.severity)}</td><td>${html(f.detail)}</td></tr>`)
           .join('')}</tbody></table>`;
   const accepted =
     s.accepted.length === 0
       ? '<p class="none">No accepted exception.</p>'
       : `<table class="accepted"><thead><tr><th>rule</th><th>title</th><th>result in this build</th><th>reason</th></tr></thead><tbody>${s.accepted
-          .map((a) => `<tr class="exception" data-rule="${escape(a.id)}"><td>${escape(a.id)}</td><td>${escape(a.title)}</td><td>${escape(a.result ?? '')}</td><td class="reason">${escape(a.reason)}</td></tr>`)
+          .map((a) => `<tr class="exception" data-rule="${html(a.id)}"><td>${html(a.id)}</td><td>${html(a.title)}</td><td>${html(a.result ?? '')}</td><td class="reason">${html(a.reason)}</td></tr>`)
           .join('')}</tbody></table>`;
-  return `<section class="recipe" id="${escape(recipe.recipe)}" data-recipe="${escape(recipe.recipe)}" data-builds="${recipe.builds.length}" data-latest-score="${escape(s.score)}">
-<h2>${escape(recipe.recipe)}</h2>
+  return `<section class="recipe" id="${html(recipe.recipe)}" data-recipe="${html(recipe.recipe)}" data-builds="${recipe.builds.length}" data-latest-score="${html(s.score)}">
+<h2>${html(recipe.recipe)}</h2>
 <dl>
-<dt>benchmark</dt><dd class="benchmark">${escape(s.benchmark.title || s.benchmark.id)}</dd>
-<dt>benchmark version</dt><dd class="benchmark-version">${escape(s.benchmark.version)}</dd>
-<dt>profile</dt><dd>${escape(s.profile)}</dd>
-<dt>scanner</dt><dd>${escape(s.scanner)}</dd>
-<dt>latest build</dt><dd>${escape(latest.recipeVersion)}/${escape(latest.imageBuildVersion)}, ${escape(s.imageId)}: <strong class="latest-score" data-score="${escape(s.score)}">${escape(s.score)} %</strong> (threshold ${escape(s.threshold)} %, ${s.passed ? 'passed' : 'failed'})</dd>
+<dt>benchmark</dt><dd class="benchmark">${html(s.benchmark.title || s.benchmark.id)}</dd>
+<dt>benchmark version</dt><dd class="benchmark-version">${html(s.benchmark.version)}</dd>
+<dt>profile</dt><dd>${html(s.profile)}</dd>
+<dt>scanner</dt><dd>${html(s.scanner)}</dd>
+<dt>latest build</dt><dd>${html(latest.recipeVersion)}/${html(latest.imageBuildVersion)}, ${html(s.imageId)}: <strong class="latest-score" data-score="${html(s.score)}">${html(s.score)} %</strong> (threshold ${html(s.threshold)} %, ${s.passed ? 'passed' : 'failed'})</dd>
 </dl>
 <h3>Score over builds</h3>
 ${trend(recipe.builds)}
@@ -110,7 +110,7 @@ export function renderCompliancePage(recipes: readonly RecipeEvidence[], options
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<title>${escape(title)}</title>
+<title>${html(title)}</title>
 <style>
 body{font:14px/1.45 system-ui,-apple-system,"Segoe UI",sans-serif;margin:2rem auto;max-width:1100px;color:#1f2328;padding:0 1rem}
 h1{font-size:1.6rem}h2{border-bottom:1px solid #d0d7de;padding-bottom:.3rem;margin-top:2.5rem}
@@ -121,13 +121,13 @@ svg.trend{border:1px solid #d0d7de;background:#fff}svg .threshold{stroke:#cf222e
 </style>
 </head>
 <body>
-<h1>${escape(title)}</h1>
-<p>Evidence from <code>${escape(options.source)}</code>, read ${escape(options.generatedAt)}. Every build's raw report and <code>summary.json</code> are at the evidence location in its row.</p>
+<h1>${html(title)}</h1>
+<p>Evidence from <code>${html(options.source)}</code>, read ${html(options.generatedAt)}. Every build's raw report and <code>summary.json</code> are at the evidence location in its row.</p>
 <table class="overview"><thead><tr><th>recipe</th><th>benchmark</th><th>latest score</th><th>builds</th><th>latest result</th></tr></thead><tbody>
 ${recipes
   .map((r) => {
     const s = r.builds.at(-1)?.summary;
-    return `<tr data-recipe="${escape(r.recipe)}"><td><a href="#${escape(r.recipe)}">${escape(r.recipe)}</a></td><td>${escape(s?.benchmark.title || s?.benchmark.id)} ${escape(s?.benchmark.version)}</td><td class="score" data-score="${escape(s?.score)}">${escape(s?.score)} %</td><td>${r.builds.length}</td><td class="${s?.passed ? 'passed' : 'failed'}">${s?.passed ? 'passed' : 'failed'}</td></tr>`;
+    return `<tr data-recipe="${html(r.recipe)}"><td><a href="#${html(r.recipe)}">${html(r.recipe)}</a></td><td>${html(s?.benchmark.title || s?.benchmark.id)} ${html(s?.benchmark.version)}</td><td class="score" data-score="${html(s?.score)}">${html(s?.score)} %</td><td>${r.builds.length}</td><td class="${s?.passed ? 'passed' : 'failed'}">${s?.passed ? 'passed' : 'failed'}</td></tr>`;
   })
   .join('\n')}
 </tbody></table>
