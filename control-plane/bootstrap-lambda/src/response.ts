@@ -1,5 +1,5 @@
-import https from 'node:https';
 import type { ClientRequest, IncomingMessage, RequestOptions } from 'node:http';
+import https from 'node:https';
 import { sleep as defaultSleep, type Sleep } from './deadline.js';
 
 type ResponseStatus = 'SUCCESS' | 'FAILED';
@@ -118,7 +118,11 @@ function putOnce(url: URL, body: string, options: Required<Pick<HttpsRespondOpti
     );
     req.on('timeout', () => req.destroy(new ResponseDeliveryError(`no answer within ${options.timeoutMs} ms`, true)));
     req.on('error', (error) =>
-      reject(error instanceof ResponseDeliveryError ? error : new ResponseDeliveryError(`${(error as NodeJS.ErrnoException).code ?? error.name}: ${error.message}`, true)),
+      reject(
+        error instanceof ResponseDeliveryError
+          ? error
+          : new ResponseDeliveryError(`${(error as NodeJS.ErrnoException).code ?? error.name}: ${error.message}`, true),
+      ),
     );
     req.end(body);
   });
@@ -141,7 +145,8 @@ function createHttpsRespond(options: HttpsRespondOptions = {}): Respond {
     } catch {
       throw new ResponseDeliveryError('the ResponseURL is not a URL', false);
     }
-    if (!protocols.includes(url.protocol)) throw new ResponseDeliveryError(`the ResponseURL uses ${url.protocol}, expected ${protocols.join(' or ')}`, false);
+    if (!protocols.includes(url.protocol))
+      throw new ResponseDeliveryError(`the ResponseURL uses ${url.protocol}, expected ${protocols.join(' or ')}`, false);
     const text = JSON.stringify(body);
     for (let attempt = 1; ; attempt += 1) {
       try {
@@ -168,8 +173,8 @@ function safeUrl(responseUrl: unknown): string {
 
 export {
   buildResponse,
-  createHttpsRespond,
   type CustomResourceResponse,
+  createHttpsRespond,
   MAX_RESPONSE_BYTES,
   type Respond,
   ResponseDeliveryError,

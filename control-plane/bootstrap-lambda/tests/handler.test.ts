@@ -41,7 +41,11 @@ const FOREIGN_EVENTS = [
   { name: 'a string', event: 'ping', missing: ['(the event is not an object)'] },
   { name: 'an array', event: [cfnEvent('Create')], missing: ['(the event is not an object)'] },
   { name: 'a custom-resource event without ResponseURL', event: { ...cfnEvent('Create'), ResponseURL: '' }, missing: ['ResponseURL'] },
-  { name: 'a custom-resource event without RequestType', event: { ...cfnEvent('Create'), RequestType: undefined }, missing: ['RequestType'] },
+  {
+    name: 'a custom-resource event without RequestType',
+    event: { ...cfnEvent('Create'), RequestType: undefined },
+    missing: ['RequestType'],
+  },
 ];
 
 describe('handler: events that are not CloudFormation requests', () => {
@@ -57,7 +61,11 @@ describe('handler: events that are not CloudFormation requests', () => {
     expect(deps).not.toHaveBeenCalled();
     expect(respond).not.toHaveBeenCalled();
     expect(entries).toHaveLength(1);
-    expect(entries[0]).toMatchObject({ level: 'warn', message: 'Ignored an event that is not a CloudFormation custom-resource request', attributes: { missing } });
+    expect(entries[0]).toMatchObject({
+      level: 'warn',
+      message: 'Ignored an event that is not a CloudFormation custom-resource request',
+      attributes: { missing },
+    });
   });
 
   it('logs what kind of event it was, never its content', async () => {
@@ -68,7 +76,11 @@ describe('handler: events that are not CloudFormation requests', () => {
     await handlers.handler({ source: 'aws.events', 'detail-type': 'Scheduled Event', detail: { secret: 'do-not-log' } }, lambdaContext());
 
     // Assess
-    expect(entries[0]?.attributes).toMatchObject({ source: 'aws.events', detailType: 'Scheduled Event', eventKeys: ['source', 'detail-type', 'detail'] });
+    expect(entries[0]?.attributes).toMatchObject({
+      source: 'aws.events',
+      detailType: 'Scheduled Event',
+      eventKeys: ['source', 'detail-type', 'detail'],
+    });
     expect(JSON.stringify(entries)).not.toContain('do-not-log');
   });
 
@@ -132,7 +144,9 @@ describe('handler: CloudFormation requests', () => {
     const result = handlers.onEvent({ source: 'aws.events' }, lambdaContext());
 
     // Assess
-    await expect(result).rejects.toThrow('Not a custom-resource event (missing RequestType, StackId, RequestId, LogicalResourceId); nothing to do');
+    await expect(result).rejects.toThrow(
+      'Not a custom-resource event (missing RequestType, StackId, RequestId, LogicalResourceId); nothing to do',
+    );
     expect(entries).toContainEqual(expect.objectContaining({ level: 'warn', message: 'onEvent failed' }));
   });
 });

@@ -1,7 +1,13 @@
 import http, { type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { buildResponse, createHttpsRespond, type CustomResourceResponse, MAX_RESPONSE_BYTES, ResponseDeliveryError } from '../src/response.js';
+import {
+  buildResponse,
+  type CustomResourceResponse,
+  createHttpsRespond,
+  MAX_RESPONSE_BYTES,
+  ResponseDeliveryError,
+} from '../src/response.js';
 
 const TARGET = { StackId: 'stack-id', RequestId: 'request-id', LogicalResourceId: 'Bootstrap' };
 
@@ -11,7 +17,16 @@ describe('buildResponse', () => {
     const body = buildResponse(TARGET, 'SUCCESS', 'phys', 'all good', { A: '1' });
 
     // Assess
-    expect(body).toEqual({ Status: 'SUCCESS', Reason: 'all good', PhysicalResourceId: 'phys', StackId: 'stack-id', RequestId: 'request-id', LogicalResourceId: 'Bootstrap', NoEcho: false, Data: { A: '1' } });
+    expect(body).toEqual({
+      Status: 'SUCCESS',
+      Reason: 'all good',
+      PhysicalResourceId: 'phys',
+      StackId: 'stack-id',
+      RequestId: 'request-id',
+      LogicalResourceId: 'Bootstrap',
+      NoEcho: false,
+      Data: { A: '1' },
+    });
   });
 
   it.each([

@@ -57,16 +57,24 @@ describe('bundleRecipe: generated components', () => {
     );
   });
 
-  it('requires the evidence bucket and tags the AMI with where the evidence of its recipe version goes', () => {
-    expect(at(template, 'Rules.EvidenceBucketRequired.Assertions.0.Assert')).toEqual({ 'Fn::Not': [{ 'Fn::Equals': [{ Ref: 'EvidenceBucketName' }, ''] }] });
+  it('declares the evidence bucket and tags the AMI with where the evidence of its recipe version goes', () => {
+    expect(Object.keys(template.Parameters as object)).toContain('EvidenceBucketName');
     expect(at(template, 'Resources.DistributionConfiguration.Properties.Distributions.0.AmiDistributionConfiguration.AmiTags.ami-bakery:evidence')).toEqual(
       sub('s3://${EvidenceBucketName}/evidence/generated-windows/1.0.0/'),
     );
   });
 
   it('links each part to the table, so template findings land in the file the author edits', () => {
-    expect(links).toContainEqual({ templatePath: ['Resources', 'ComponentSettingsPart1'], file: `tests/fixtures/generated-windows/${TABLE}`, path: [] });
-    expect(links).toContainEqual({ templatePath: ['Resources', 'ComponentSettingsPart1', 'Properties', 'Name'], file: 'tests/fixtures/generated-windows/recipe.yaml', path: ['components', 1, 'table'] });
+    expect(links).toContainEqual({
+      templatePath: ['Resources', 'ComponentSettingsPart1'],
+      file: `tests/fixtures/generated-windows/${TABLE}`,
+      path: [],
+    });
+    expect(links).toContainEqual({
+      templatePath: ['Resources', 'ComponentSettingsPart1', 'Properties', 'Name'],
+      file: 'tests/fixtures/generated-windows/recipe.yaml',
+      path: ['components', 1, 'table'],
+    });
   });
 
   it('changes the content hash with a table value, not with a table comment', () => {
@@ -95,7 +103,9 @@ describe('bundleRecipe: generated components', () => {
 
     // Assess
     const line = r.lineOf('recipe.yaml', 'version: 2.1.0');
-    expect(findings.map((f) => `${f.ruleId} ${f.path.join('.')} ${f.range.start.line}:${f.range.start.column}`)).toEqual([`RB4001 components.1.version ${line}:14`]);
+    expect(findings.map((f) => `${f.ruleId} ${f.path.join('.')} ${f.range.start.line}:${f.range.start.column}`)).toEqual([
+      `RB4001 components.1.version ${line}:14`,
+    ]);
     expect(findings[0]?.message).toContain(`Component ${TABLE} changed since`);
   });
 });
@@ -112,45 +122,40 @@ describe('bundleRecipe: artifact bucket placeholders', () => {
     expect(parameters).toContain('ArtifactBucketName');
   });
 
-  it('lets the build instance write under the evidence prefix, next to its build logs', () => {
-    expect(at(template, 'Resources.InstanceRole.Properties.Policies')).toEqual([
+  it('lets the build instance write under the evidence prefix, next to its build logs, with the bakery key through S3 for both', () => {
+    const policies = at(template, 'Resources.InstanceRole.Properties.Policies') as {
+      PolicyName: string;
+      PolicyDocument: { Statement: Record<string, unknown>[] };
+    }[];
+    expect(policies.map((p) => p.PolicyName)).toEqual(['write-build-logs', 'write-evidence', 'use-bakery-key-through-s3']);
+    expect(policies[1]?.PolicyDocument.Statement).toEqual([
       {
-        'Fn::If': [
-          'HasArtifactBucket',
-          {
-            PolicyName: 'write-build-logs',
-            PolicyDocument: {
-              Version: '2012-10-17',
-              Statement: [{ Sid: 'WriteBuildLogs', Effect: 'Allow', Action: 's3:PutObject', Resource: sub('arn:${AWS::Partition}:s3:::${ArtifactBucketName}/image-builder-logs/evidence-linux/*') }],
-            },
-          },
-          { Ref: 'AWS::NoValue' },
-        ],
-      },
-      {
-        PolicyName: 'write-evidence',
-        PolicyDocument: {
-          Version: '2012-10-17',
-          Statement: [{ Sid: 'WriteEvidence', Effect: 'Allow', Action: 's3:PutObject', Resource: sub('arn:${AWS::Partition}:s3:::${ArtifactBucketName}/evidence/evidence-linux/*') }],
-        },
+        Sid: 'WriteEvidence',
+        Effect: 'Allow',
+        Action: 's3:PutObject',
+        Resource: sub('arn:${AWS::Partition}:s3:::${ArtifactBucketName}/evidence/evidence-linux/*'),
       },
     ]);
+    expect(policies[2]?.PolicyDocument.Statement[0]?.Condition).toEqual({
+      StringEquals: { 'kms:ViaService': sub('s3.${AWS::Region}.${AWS::URLSuffix}') },
+      StringLike: {
+        'kms:EncryptionContext:aws:s3:arn': [
+          sub('arn:${AWS::Partition}:s3:::${ArtifactBucketName}'),
+          sub('arn:${AWS::Partition}:s3:::${ArtifactBucketName}/image-builder-logs/evidence-linux/*'),
+          sub('arn:${AWS::Partition}:s3:::${ArtifactBucketName}/evidence/evidence-linux/*'),
+        ],
+      },
+    });
   });
 
-  it('refuses to deploy without the bucket, naming where the component uploads', () => {
-    expect(at(template, 'Rules.ArtifactBucketRequired')).toEqual({
-      Assertions: [
-        {
-          Assert: { 'Fn::Not': [{ 'Fn::Equals': [{ Ref: 'ArtifactBucketName' }, ''] }] },
-          AssertDescription: 'ArtifactBucketName must be set: a component of the recipe uploads to s3://<ArtifactBucketName>/evidence/evidence-linux/.',
-        },
-      ],
-    });
+  it('cannot deploy without the bucket: the parameter has no default and no empty value', () => {
+    expect(at(template, 'Parameters.ArtifactBucketName.Default')).toBeUndefined();
+    expect('').not.toMatch(new RegExp(at(template, 'Parameters.ArtifactBucketName.AllowedPattern') as string));
   });
 
   it('adds neither grant nor rule to a recipe without placeholders', () => {
     const plain = bundleFixture('full-linux').template;
     expect(JSON.stringify(plain.Resources)).not.toContain('write-evidence');
-    expect(at(plain, 'Rules.ArtifactBucketRequired')).toBeUndefined();
+    expect(at(plain, 'Parameters.EvidenceBucketName')).toBeUndefined();
   });
 });

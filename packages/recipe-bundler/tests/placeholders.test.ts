@@ -18,7 +18,7 @@ describe('Function: resolvePlaceholders', () => {
     expect(resolvePlaceholders(value, context())).toEqual(expected);
   });
 
-  it('declares the evidence bucket parameter and a rule that it be set, naming the recipe prefix', () => {
+  it('declares the bucket parameter it names (a mandatory one: no rule needed)', () => {
     // Prepare
     const ctx = context();
 
@@ -27,16 +27,6 @@ describe('Function: resolvePlaceholders', () => {
 
     // Assess
     expect(Object.keys(ctx.inputs.parametersSection())).toEqual(['EvidenceBucketName']);
-    expect(ctx.inputs.usesEvidenceBucket).toBe(true);
-    expect(ctx.inputs.rulesSection()).toEqual({
-      EvidenceBucketRequired: {
-        Assertions: [
-          {
-            Assert: { 'Fn::Not': [{ 'Fn::Equals': [{ Ref: 'EvidenceBucketName' }, ''] }] },
-            AssertDescription: 'EvidenceBucketName must be set: a component of the recipe uploads evidence to s3://<EvidenceBucketName>/evidence/rhel-9-stig-high/.',
-          },
-        ],
-      },
-    });
+    expect(ctx.inputs.parametersSection().EvidenceBucketName).not.toHaveProperty('Default');
   });
 });

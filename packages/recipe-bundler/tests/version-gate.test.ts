@@ -47,11 +47,31 @@ describe('Rule: RB4001 version-not-bumped', () => {
   });
 
   it.each([
-    { name: 'content change with a recipe bump', edits: [[RECIPE, (t: string) => bumpRecipeVersion(t.replace('sizeGiB: 30', 'sizeGiB: 40'))]] },
-    { name: 'comment-only change', edits: [[RECIPE, (t: string) => `# owned by the platform team\n${t.replace('sizeGiB: 30', 'sizeGiB: 30 # GiB')}`]] },
-    { name: 'whitespace-only change', edits: [[RECIPE, (t: string) => t.replace('regions: [eu-west-1, eu-central-1]', 'regions: [ eu-west-1,   eu-central-1 ]').replaceAll('\n', '\n\n')]] },
+    {
+      name: 'content change with a recipe bump',
+      edits: [[RECIPE, (t: string) => bumpRecipeVersion(t.replace('sizeGiB: 30', 'sizeGiB: 40'))]],
+    },
+    {
+      name: 'comment-only change',
+      edits: [[RECIPE, (t: string) => `# owned by the platform team\n${t.replace('sizeGiB: 30', 'sizeGiB: 30 # GiB')}`]],
+    },
+    {
+      name: 'whitespace-only change',
+      edits: [
+        [
+          RECIPE,
+          (t: string) => t.replace('regions: [eu-west-1, eu-central-1]', 'regions: [ eu-west-1,   eu-central-1 ]').replaceAll('\n', '\n\n'),
+        ],
+      ],
+    },
     { name: 'component comment and indentation change', edits: [[CLEANUP, (t: string) => `# cleanup\n${t.replaceAll('\n', '  \n')}`]] },
-    { name: 'component change with component and recipe bumps', edits: [[CLEANUP, (t: string) => t.replace('dnf clean all', 'dnf clean packages')], [RECIPE, (t: string) => bumpRecipeVersion(t.replace('version: 2.0.0', 'version: 2.0.1'))]] },
+    {
+      name: 'component change with component and recipe bumps',
+      edits: [
+        [CLEANUP, (t: string) => t.replace('dnf clean all', 'dnf clean packages')],
+        [RECIPE, (t: string) => bumpRecipeVersion(t.replace('version: 2.0.0', 'version: 2.0.1'))],
+      ],
+    },
     { name: 'version bumped without content change', edits: [[RECIPE, bumpRecipeVersion]] },
     { name: 'no change at all', edits: [] },
   ] as { name: string; edits: [string, (t: string) => string][] }[])('is clean for a $name', ({ edits }) => {
@@ -61,8 +81,22 @@ describe('Rule: RB4001 version-not-bumped', () => {
   });
 
   it.each([
-    { name: 'a build component', file: CLEANUP, edit: (t: string) => t.replace('dnf clean all', 'dnf clean packages'), entry: ['components', 3, 'version'], needle: 'version: 2.0.0', version: '2.0.0' },
-    { name: 'a test component', file: AUDIT, edit: (t: string) => t.replace('sshd -t', 'sshd -T'), entry: ['tests', 1, 'version'], needle: 'version: 1.1.0', version: '1.1.0' },
+    {
+      name: 'a build component',
+      file: CLEANUP,
+      edit: (t: string) => t.replace('dnf clean all', 'dnf clean packages'),
+      entry: ['components', 3, 'version'],
+      needle: 'version: 2.0.0',
+      version: '2.0.0',
+    },
+    {
+      name: 'a test component',
+      file: AUDIT,
+      edit: (t: string) => t.replace('sshd -t', 'sshd -T'),
+      entry: ['tests', 1, 'version'],
+      needle: 'version: 1.1.0',
+      version: '1.1.0',
+    },
   ])('reports a change to $name at its version entry in recipe.yaml', ({ file, edit, entry, needle, version }) => {
     // Prepare
     const r = repo();
@@ -99,8 +133,15 @@ describe('Rule: RB4001 version-not-bumped', () => {
 
   it('says nothing about a component the base recipe did not use', () => {
     const r = repo('minimal');
-    r.write('extra.yaml', 'schemaVersion: 1.0\nphases:\n  - name: build\n    steps:\n      - name: A\n        action: ExecuteBash\n        inputs:\n          commands: [echo a]\n');
-    r.edit(RECIPE, (t) => t.replace('version: 0.1.0', 'version: 0.2.0').replace('  - managed: update-linux', '  - managed: update-linux\n  - file: extra.yaml\n    version: 1.0.0'));
+    r.write(
+      'extra.yaml',
+      'schemaVersion: 1.0\nphases:\n  - name: build\n    steps:\n      - name: A\n        action: ExecuteBash\n        inputs:\n          commands: [echo a]\n',
+    );
+    r.edit(RECIPE, (t) =>
+      t
+        .replace('version: 0.1.0', 'version: 0.2.0')
+        .replace('  - managed: update-linux', '  - managed: update-linux\n  - file: extra.yaml\n    version: 1.0.0'),
+    );
     expect(checkVersions(r.relativeDir, { base: r.base, cwd: r.dir })).toEqual([]);
   });
 
@@ -115,8 +156,22 @@ describe('Rule: RB4001 version-not-bumped', () => {
 
 describe('Rule: RB4002 version-decreased', () => {
   it.each([
-    { name: 'the recipe version', file: RECIPE, edit: (t: string) => t.replace('version: 1.2.0', 'version: 1.1.9'), path: ['version'], needle: 'version: 1.1.9', column: 10 },
-    { name: 'a component version', file: RECIPE, edit: (t: string) => bumpRecipeVersion(t.replace('version: 1.0.3', 'version: 1.0.2')), path: ['components', 2, 'version'], needle: 'version: 1.0.2', column: 14 },
+    {
+      name: 'the recipe version',
+      file: RECIPE,
+      edit: (t: string) => t.replace('version: 1.2.0', 'version: 1.1.9'),
+      path: ['version'],
+      needle: 'version: 1.1.9',
+      column: 10,
+    },
+    {
+      name: 'a component version',
+      file: RECIPE,
+      edit: (t: string) => bumpRecipeVersion(t.replace('version: 1.0.3', 'version: 1.0.2')),
+      path: ['components', 2, 'version'],
+      needle: 'version: 1.0.2',
+      column: 14,
+    },
   ])('reports $name going down, even without a content change', ({ file, edit, path: p, needle, column }) => {
     const r = repo();
     r.edit(file, edit);
@@ -146,7 +201,11 @@ describe('Rule: RB4003 version-gate-skipped', () => {
     const r = repo('minimal');
     const findings = checkVersions(r.relativeDir, { base: 'no-such-branch', cwd: r.dir });
     expect(findings.map((f) => [f.ruleId, f.severity, f.message])).toEqual([
-      ['RB4003', 'info', 'Version gate skipped: git does not know the base ref "no-such-branch". Set BAKERY_BASE to the ref to compare with.'],
+      [
+        'RB4003',
+        'info',
+        'Version gate skipped: git does not know the base ref "no-such-branch". Set BAKERY_BASE to the ref to compare with.',
+      ],
     ]);
   });
 });

@@ -2,7 +2,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { buildBundleManifest, BundleWriteError, bundleRecipe, writeBundle } from '../src/index.js';
+import { BundleWriteError, buildBundleManifest, bundleRecipe, writeBundle } from '../src/index.js';
 import { bundleFixture, PACKAGE_DIR, tempDir } from './helpers/fixtures.js';
 
 let out: { dir: string; cleanup: () => void };
@@ -39,7 +39,7 @@ describe('writeBundle', () => {
             {
               contentHash: results[1]?.manifest?.contentHash,
               name: 'minimal',
-              parameters: ['ArtifactBucketName', 'PermissionsBoundaryArn'],
+              parameters: ['ArtifactBucketName', 'ArtifactKeyArn', 'LifecyclePermissionsBoundaryArn', 'PermissionsBoundaryArn'],
               stackName: 'ami-bakery-recipe-minimal',
               template: 'recipes/minimal/template.yaml',
               version: '0.1.0',
@@ -47,7 +47,7 @@ describe('writeBundle', () => {
             {
               contentHash: results[0]?.manifest?.contentHash,
               name: 'windows-managed',
-              parameters: ['PermissionsBoundaryArn'],
+              parameters: ['LifecyclePermissionsBoundaryArn', 'PermissionsBoundaryArn'],
               stackName: 'ami-bakery-recipe-windows-managed',
               template: 'recipes/windows-managed/template.yaml',
               version: '3.0.1',
@@ -117,7 +117,18 @@ describe('writeBundle', () => {
 
 describe('buildBundleManifest', () => {
   it('sorts recipes by name and keeps the source commit', () => {
-    const entry = (name: string) => ({ name, version: '1.0.0', stackName: `s-${name}`, template: `recipes/${name}/template.yaml`, contentHash: 'sha256:00', parameters: [] });
-    expect(buildBundleManifest([entry('b'), entry('a')], 'abc')).toEqual({ formatVersion: 1, sourceCommit: 'abc', recipes: [entry('a'), entry('b')] });
+    const entry = (name: string) => ({
+      name,
+      version: '1.0.0',
+      stackName: `s-${name}`,
+      template: `recipes/${name}/template.yaml`,
+      contentHash: 'sha256:00',
+      parameters: [],
+    });
+    expect(buildBundleManifest([entry('b'), entry('a')], 'abc')).toEqual({
+      formatVersion: 1,
+      sourceCommit: 'abc',
+      recipes: [entry('a'), entry('b')],
+    });
   });
 });

@@ -59,10 +59,8 @@ export function resolvePlaceholders(value: string, context: PlaceholderContext):
     .replace(PLACEHOLDERS.recipeVersion, context.recipeVersion);
   const used = BUCKETS.filter(({ pattern }) => new RegExp(pattern.source).test(known));
   if (used.length === 0) return known;
-  for (const { parameter } of used) {
-    if (parameter === 'ArtifactBucketName') context.inputs.requiredBucket(`a component of the recipe uploads to s3://<ArtifactBucketName>/${evidencePrefix(context.recipeName)}/`);
-    else context.inputs.requiredEvidenceBucket(`a component of the recipe uploads evidence to s3://<EvidenceBucketName>/${evidencePrefix(context.recipeName)}/`);
-  }
+  // Both bucket parameters are mandatory (no default), so naming one is enough.
+  for (const { parameter } of used) context.inputs.parameter(parameter);
   const only = used.length === 1 && known.replace(new RegExp((used[0] as (typeof BUCKETS)[number]).pattern.source, 'g'), '') === '';
   if (only && known.match(new RegExp((used[0] as (typeof BUCKETS)[number]).pattern.source, 'g'))?.length === 1) return context.inputs.parameter((used[0] as (typeof BUCKETS)[number]).parameter);
   // Inside a longer string: Fn::Sub with the rest escaped.

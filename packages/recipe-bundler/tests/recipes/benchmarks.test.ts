@@ -2,9 +2,22 @@
  * The shipped recipes, bundled: the facts that make each image the benchmark it claims, read from
  * the CloudFormation template the pipeline deploys (not from the recipe files).
  */
-import { parse } from 'yaml';
+
 import { describe, expect, it } from 'vitest';
-import { bundled, documentNamed, managed, only, positionOf, readRecipeFile, recipeComponents, resourcesOf, SHIPPED, scriptOf, stepsOf } from './helpers.js';
+import { parse } from 'yaml';
+import {
+  bundled,
+  documentNamed,
+  managed,
+  only,
+  positionOf,
+  readRecipeFile,
+  recipeComponents,
+  resourcesOf,
+  SHIPPED,
+  scriptOf,
+  stepsOf,
+} from './helpers.js';
 
 const sub = (text: string) => ({ 'Fn::Sub': text });
 /** Built from parts so this file does not contain the literal it searches for. */
@@ -35,23 +48,34 @@ describe.each(SHIPPED)('Shipped recipe %s: security baseline', (name) => {
   });
 
   it('encrypts the root volume', () => {
-    const mappings = only(bundled(name).template, 'AWS::ImageBuilder::ImageRecipe').Properties.BlockDeviceMappings as { Ebs: Record<string, unknown> }[];
+    const mappings = only(bundled(name).template, 'AWS::ImageBuilder::ImageRecipe').Properties.BlockDeviceMappings as {
+      Ebs: Record<string, unknown>;
+    }[];
     expect(mappings).toHaveLength(1);
     expect(mappings[0]?.Ebs).toMatchObject({ Encrypted: true, VolumeType: 'gp3' });
   });
 
   it('shares the AMI with the organization and never publicly', () => {
-    const distributions = only(bundled(name).template, 'AWS::ImageBuilder::DistributionConfiguration').Properties.Distributions as Record<string, Record<string, unknown>>[];
+    const distributions = only(bundled(name).template, 'AWS::ImageBuilder::DistributionConfiguration').Properties.Distributions as Record<
+      string,
+      Record<string, unknown>
+    >[];
     for (const distribution of distributions) {
       const permissions = distribution.AmiDistributionConfiguration?.LaunchPermissionConfiguration as Record<string, unknown>;
-      expect(permissions.OrganizationArns).toEqual([sub('arn:${AWS::Partition}:organizations::${ManagementAccountId}:organization/${OrganizationId}')]);
+      expect(permissions.OrganizationArns).toEqual([
+        sub('arn:${AWS::Partition}:organizations::${ManagementAccountId}:organization/${OrganizationId}'),
+      ]);
       expect(permissions.UserGroups ?? []).not.toContain('all');
     }
   });
 
   it('writes the latest AMI id to its SSM parameter', () => {
-    const distributions = only(bundled(name).template, 'AWS::ImageBuilder::DistributionConfiguration').Properties.Distributions as { SsmParameterConfigurations: unknown[] }[];
-    expect(distributions[0]?.SsmParameterConfigurations).toEqual([{ ParameterName: `/ami-bakery/${name}/latest`, DataType: 'aws:ec2:image' }]);
+    const distributions = only(bundled(name).template, 'AWS::ImageBuilder::DistributionConfiguration').Properties.Distributions as {
+      SsmParameterConfigurations: unknown[];
+    }[];
+    expect(distributions[0]?.SsmParameterConfigurations).toEqual([
+      { ParameterName: `/ami-bakery/${name}/latest`, DataType: 'aws:ec2:image' },
+    ]);
   });
 
   it('tags the AMI with the benchmark, its version and level, and where its evidence is', () => {
@@ -72,10 +96,22 @@ describe.each(SHIPPED)('Shipped recipe %s: security baseline', (name) => {
     expect(pipeline.ImageTestsConfiguration).toMatchObject({ ImageTestsEnabled: true });
   });
 
-  it('keeps the newest images and deletes older AMIs with their snapshots', () => {
-    const [details] = only(bundled(name).template, 'AWS::ImageBuilder::LifecyclePolicy').Properties.PolicyDetails as { Action: unknown; Filter: Record<string, unknown> }[];
-    expect(details?.Action).toEqual({ Type: 'DELETE', IncludeResources: { Amis: true, Snapshots: true } });
-    expect(details?.Filter).toMatchObject({ Type: 'AGE', RetainAtLeast: 5 });
+  it('keeps the newest images, deprecates older AMIs, then deletes them with their snapshots unless launched recently', () => {
+    const details = only(bundled(name).template, 'AWS::ImageBuilder::LifecyclePolicy').Properties.PolicyDetails as {
+      Action: unknown;
+      Filter: Record<string, unknown>;
+      ExclusionRules: { Amis: Record<string, unknown> };
+    }[];
+    expect(details.map((d) => d.Action)).toEqual([
+      { Type: 'DEPRECATE', IncludeResources: { Amis: true } },
+      { Type: 'DELETE', IncludeResources: { Amis: true, Snapshots: true } },
+    ]);
+    expect(details.map((d) => d.Filter)).toMatchObject([
+      { Type: 'AGE', RetainAtLeast: 5 },
+      { Type: 'AGE', RetainAtLeast: 5 },
+    ]);
+    expect(Number(details[1]?.Filter.Value)).toBeGreaterThan(Number(details[0]?.Filter.Value));
+    expect(details[1]?.ExclusionRules.Amis.LastLaunched).toEqual({ Value: 90, Unit: 'DAYS' });
   });
 
   it('never hard-codes the commercial partition', () => {
@@ -109,14 +145,27 @@ describe.each([
     expect(only(template, 'AWS::ImageBuilder::ImageRecipe').Properties.WorkingDirectory).toBe('/var/tmp/imagebuilder');
     expect(managed(template, 'reboot-test-linux')).toBeDefined();
     const smoke = documentNamed(template, 'stig-smoke-test');
-    expect(stepsOf(smoke, 'test').map((s) => scriptOf(s))).toEqual(['systemctl is-active --quiet amazon-ssm-agent', 'sshd -t', 'systemctl is-active --quiet auditd']);
+    expect(stepsOf(smoke, 'test').map((s) => scriptOf(s))).toEqual([
+      'systemctl is-active --quiet amazon-ssm-agent',
+      'sshd -t',
+      'systemctl is-active --quiet auditd',
+    ]);
   });
 });
 
 describe.each([
-  { name: 'ubuntu-pro-20-04-cis-level1', parameter: '/aws/service/canonical/ubuntu/pro-server/20.04/stable/current/amd64/hvm/ebs-gp2/ami-id' },
-  { name: 'ubuntu-pro-22-04-cis-level1', parameter: '/aws/service/canonical/ubuntu/pro-server/22.04/stable/current/amd64/hvm/ebs-gp2/ami-id' },
-  { name: 'ubuntu-pro-24-04-cis-level1', parameter: '/aws/service/canonical/ubuntu/pro-server/24.04/stable/current/amd64/hvm/ebs-gp3/ami-id' },
+  {
+    name: 'ubuntu-pro-20-04-cis-level1',
+    parameter: '/aws/service/canonical/ubuntu/pro-server/20.04/stable/current/amd64/hvm/ebs-gp2/ami-id',
+  },
+  {
+    name: 'ubuntu-pro-22-04-cis-level1',
+    parameter: '/aws/service/canonical/ubuntu/pro-server/22.04/stable/current/amd64/hvm/ebs-gp2/ami-id',
+  },
+  {
+    name: 'ubuntu-pro-24-04-cis-level1',
+    parameter: '/aws/service/canonical/ubuntu/pro-server/24.04/stable/current/amd64/hvm/ebs-gp3/ami-id',
+  },
 ])('Shipped recipe $name: CIS Level 1 Server with the Ubuntu Security Guide', ({ name, parameter }) => {
   it("starts from Canonical's Ubuntu Pro Server parameter of its release, on its root device", () => {
     const recipe = only(bundled(name).template, 'AWS::ImageBuilder::ImageRecipe').Properties;
@@ -210,7 +259,9 @@ describe.each(['windows-server-2022-cis-level1', 'windows-server-2025-cis-level1
     const arns = recipeComponents(template).map((c) => JSON.stringify(c.arn));
     const partIds = arns.flatMap((arn) => /ComponentCisLevel1Part(\d+)/.exec(arn)?.[1] ?? []);
     expect(partIds).toEqual(parts().map((_, i) => String(i + 1)));
-    expect(arns.findIndex((arn) => arn.includes('update-windows'))).toBeLessThan(arns.findIndex((arn) => arn.includes('ComponentCisLevel1Part1')));
+    expect(arns.findIndex((arn) => arn.includes('update-windows'))).toBeLessThan(
+      arns.findIndex((arn) => arn.includes('ComponentCisLevel1Part1')),
+    );
   });
 
   it('keeps Systems Manager and the local administrator: no row touches the agent, outbound traffic or the Administrator account', () => {
@@ -230,8 +281,19 @@ describe.each(['windows-server-2022-stig-high', 'windows-server-2025-stig-high']
 
   it('builds on an xlarge type with a 60 GiB Windows root volume', () => {
     const { template } = bundled(name);
-    expect(only(template, 'AWS::ImageBuilder::InfrastructureConfiguration').Properties.InstanceTypes).toEqual(['m6i.xlarge', 'm7i.xlarge', 'm5.xlarge']);
-    expect((only(template, 'AWS::ImageBuilder::ImageRecipe').Properties.BlockDeviceMappings as { DeviceName: string; Ebs: { VolumeSize: number } }[])[0]).toMatchObject({
+    expect(only(template, 'AWS::ImageBuilder::InfrastructureConfiguration').Properties.InstanceTypes).toEqual([
+      'm6i.xlarge',
+      'm7i.xlarge',
+      'm5.xlarge',
+    ]);
+    expect(
+      (
+        only(template, 'AWS::ImageBuilder::ImageRecipe').Properties.BlockDeviceMappings as {
+          DeviceName: string;
+          Ebs: { VolumeSize: number };
+        }[]
+      )[0],
+    ).toMatchObject({
       DeviceName: '/dev/sda1',
       Ebs: { VolumeSize: 60 },
     });

@@ -72,8 +72,10 @@ describe.each(STIG)('Shipped recipe %s: the SCAP scan judged in the test phase',
     const { template } = bundled(name);
     const version = (template.Resources.ImageRecipe?.Properties.Version as string) ?? '';
     expect(parametersOf(template, 'ComponentStigScanScan')).toEqual({ EvidenceBucket: [{ Ref: 'EvidenceBucketName' }], EvidencePrefix: [`evidence/${name}/${version}`] });
-    expect(Object.keys(template.Parameters as object)).toContain('EvidenceBucketName');
-    expect((template.Rules as Record<string, unknown>).EvidenceBucketRequired).toBeDefined();
+    const policies = template.Resources.InstanceRole?.Properties.Policies as { PolicyName: string; PolicyDocument: { Statement: { Resource: unknown }[] } }[];
+    expect(policies.find((p) => p.PolicyName === 'write-evidence')?.PolicyDocument.Statement.map((st) => st.Resource)).toEqual([
+      { 'Fn::Sub': `arn:\${AWS::Partition}:s3:::\${EvidenceBucketName}/evidence/${name}/*` },
+    ]);
   });
 });
 
