@@ -15,7 +15,7 @@ import { findOnPath } from './helpers/moto-server.js';
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 const read = <T>(file: string) => parse(readFileSync(`${ROOT}${file}`, 'utf8')) as T;
 const script = (document: { data: Record<string, unknown> } | undefined, phase: string, step = 0) =>
-  (((document?.data.phases as { name: string; steps: { inputs: { commands: string[] } }[] }[]).find((p) => p.name === phase)?.steps[step]?.inputs.commands ?? []) as string[]).join('\n');
+  ((((document?.data.phases ?? []) as { name: string; steps: { inputs: { commands: string[] } }[] }[]).find((p) => p.name === phase)?.steps[step]?.inputs.commands ?? []) as string[]).join('\n');
 const dirs: string[] = [];
 afterAll(() => {
   for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
@@ -38,7 +38,7 @@ describe('Generator: scap-evidence', () => {
     // Assess
     expect(rest).toEqual([]);
     expect(document).toMatchObject({ stage: 'test', suffix: 'scan', name: 'r-stig-scan-scan', parameters: { EvidenceBucket: '{{ bakery:evidenceBucket }}', EvidencePrefix: '{{ bakery:evidencePath }}' } });
-    expect((document?.data.phases as { name: string; steps: { action: string }[] }[]).map((p) => `${p.name}: ${p.steps.map((s) => s.action).join()}`)).toEqual([`test: ${action}`]);
+    expect(((document?.data.phases ?? []) as { name: string; steps: { action: string }[] }[]).map((p) => `${p.name}: ${p.steps.map((s) => s.action).join()}`)).toEqual([`test: ${action}`]);
     expect(document?.text.length).toBeLessThan(16_000);
   });
 
