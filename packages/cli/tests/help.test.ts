@@ -13,6 +13,7 @@ const OVERVIEW = [
   '  bump      Raise the version of a recipe and of each local component that changed since the git base.',
   '  new       Start a recipe by copying another one, renamed and at version 1.0.0.',
   "  publish   Publish the bundle to the bakery account's CodeCommit branch or S3 source object.",
+  '  evidence  List the compliance evidence of every image build and write the HTML compliance page.',
   '  doctor    Check the tools this workspace needs (Node.js, pnpm, git, cfn-lint, moto_server, AWS credentials).',
   '  help      List the commands, or show the options of one.',
   '',
