@@ -13,7 +13,8 @@ const OVERVIEW = [
   '  bump      Raise the version of a recipe and of each local component that changed since the git base.',
   '  new       Start a recipe by copying another one, renamed and at version 1.0.0.',
   '  plan      Show what a merge would deploy: recipes created, updated, deleted, image builds, and each resource change.',
-  '  publish   Publish the bundle to the bakery account\'s CodeCommit branch or S3 source object.',
+  "  publish   Publish the bundle to the bakery account's CodeCommit branch or S3 source object.",
+  '  evidence  List the compliance evidence of every image build and write the HTML compliance page.',
   '  doctor    Check the tools this workspace needs (Node.js, pnpm, git, cfn-lint, moto_server, AWS credentials).',
   '  help      List the commands, or show the options of one.',
   '',
@@ -73,7 +74,11 @@ describe('Command: help', () => {
   });
 
   it('rejects an unknown command name with exit code 2', async () => {
-    expect(await bakery(['help', 'frobnicate'])).toEqual({ code: 2, stdout: '', stderr: "bakery: unknown command 'frobnicate'. Run 'bakery help'.\n" });
+    expect(await bakery(['help', 'frobnicate'])).toEqual({
+      code: 2,
+      stdout: '',
+      stderr: "bakery: unknown command 'frobnicate'. Run 'bakery help' for the list.\n",
+    });
   });
 });
 

@@ -13,6 +13,7 @@ const REGISTRY: Readonly<Record<string, () => Promise<{ default: Command }>>> = 
   new: () => import('./new.js'),
   plan: () => import('./plan.js'),
   publish: () => import('./publish.js'),
+  evidence: () => import('./evidence.js'),
   doctor: () => import('./doctor.js'),
   help: () => import('./help.js'),
 };
