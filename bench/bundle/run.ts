@@ -18,7 +18,10 @@ import { clearGeneratedCache } from '../../packages/recipe-schema/src/generators
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url)).replace(/\/$/, '');
 const DOC = path.join(ROOT, 'docs/benchmarks.md');
-const { values } = parseArgs({ options: { runs: { type: 'string', default: '15' }, 'write-doc': { type: 'boolean', default: false } }, strict: true });
+const { values } = parseArgs({
+  options: { runs: { type: 'string', default: '15' }, 'write-doc': { type: 'boolean', default: false } },
+  strict: true,
+});
 const RUNS = Number(values.runs);
 
 function median(samples: number[]): number {
@@ -50,7 +53,10 @@ for (const name of recipes) {
     // Cold for the recipe: nothing read or generated earlier in the process is reused.
     clearGeneratedCache();
     const result = bundleRecipe(path.join('recipes', name), { cwd: ROOT, sourceCommit: null });
-    outcome = result.templateText === undefined ? `failed: ${result.findings.map((f) => f.ruleId).join(', ')}` : `${result.templateText.length} chars of template`;
+    outcome =
+      result.templateText === undefined
+        ? `failed: ${result.findings.map((f) => f.ruleId).join(', ')}`
+        : `${result.templateText.length} chars of template`;
   });
   rows.push(`| \`${name}\` | **${ms(t.median)}** | ${ms(t.min)}–${ms(t.max)} | ${outcome} |`);
   process.stderr.write(`${name}: ${ms(t.median)}\n`);
@@ -75,7 +81,9 @@ for (const name of recipes) {
   }
 }
 
-const load = loadavg().map((l) => l.toFixed(1)).join(', ');
+const load = loadavg()
+  .map((l) => l.toFixed(1))
+  .join(', ');
 const section = [
   '## Bundling one recipe',
   '',
@@ -99,6 +107,7 @@ if (values['write-doc']) {
   const doc = readFileSync(DOC, 'utf8');
   const start = doc.indexOf('## Bundling one recipe');
   const next = start === -1 ? -1 : doc.indexOf('\n## ', start + 1);
-  const updated = start === -1 ? `${doc.trimEnd()}\n\n${section}` : `${doc.slice(0, start)}${section}${next === -1 ? '' : doc.slice(next + 1)}`;
+  const updated =
+    start === -1 ? `${doc.trimEnd()}\n\n${section}` : `${doc.slice(0, start)}${section}${next === -1 ? '' : doc.slice(next + 1)}`;
   writeFileSync(DOC, updated.endsWith('\n') ? updated : `${updated}\n`);
 }

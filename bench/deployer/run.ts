@@ -51,6 +51,8 @@ const RUNS = Number(values.runs);
 const PREFIX = ENV.RECIPE_STACK_PREFIX;
 const CONFIG = parseEnv(ENV);
 
+const SHAPE_COUNT = workspaceRecipes(ROOT).length;
+
 /** The shipped recipes bundled once; `count` recipes made from them by renaming (templates name nothing but the recipe). */
 function recipes(count: number, bump = new Set<number>()): BundledRecipe[] {
   const shapes = bundleFolders(
@@ -193,7 +195,7 @@ const lines = [
   '',
   `Measured by \`pnpm exec tsx bench/deployer/run.ts --write-doc\` on ${new Date().toISOString().slice(0, 10)}: ${cpus().length} cores (${cpus()[0]?.model.trim()}), Node ${process.version}, load average ${loadBefore.toFixed(1)} → ${loadAfter.toFixed(1)} (shared machine: upper bounds).`,
   '',
-  `${COUNT} recipes made from the ${7} shipped ones (bundled once, renamed), deployed as ${COUNT} stacks in an in-memory CloudFormation (\`control-plane/deployer/tests/fake-cloudformation.ts\`, pages of 100); the source artifact is their ${(bytes / 1024 / 1024).toFixed(1)} MiB zip. The deployer's own modules run unchanged; only \`send\` is faked.`,
+  `${COUNT} recipes made from the ${SHAPE_COUNT} shipped ones (bundled once, renamed), deployed as ${COUNT} stacks in an in-memory CloudFormation (\`control-plane/deployer/tests/fake-cloudformation.ts\`, pages of 100); the source artifact is their ${(bytes / 1024 / 1024).toFixed(1)} MiB zip. The deployer's own modules run unchanged; only \`send\` is faked.`,
   '',
   `### Planning in the first invocation (median of ${RUNS}; target < 10 s)`,
   '',
