@@ -5,7 +5,7 @@
  * the WebAssembly Guard evaluator shipped next to the handler (dist/cloudformation-validate).
  * Any failure to get the rules or start the engine is a check that cannot run: nothing is deployed.
  */
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { unzipBundle } from '@ami-bakery/bundle';
@@ -67,7 +67,14 @@ function invariantsCheck(engine: () => Promise<GuardEngine>): TemplateCheck {
 
 /** The production engine: rules from the control bucket, the WASM evaluator next to the handler. */
 function wasmInvariantsCheck(clients: () => Clients, uri: string, wasmModule: string): TemplateCheck {
-  return invariantsCheck(async () => createGuardEngine({ backend: 'wasm', wasmModule, rulesDir: await guardRulesFromS3(clients(), uri) }));
+  return invariantsCheck(async () => {
+    if (!existsSync(path.join(wasmModule, 'package.json'))) {
+      throw new Error(
+        `the deployer package lacks the Guard evaluator ${wasmModule}: ship dist/cloudformation-validate/ of the deployer build next to index.mjs`,
+      );
+    }
+    return createGuardEngine({ backend: 'wasm', wasmModule, rulesDir: await guardRulesFromS3(clients(), uri) });
+  });
 }
 
 export { guardRulesFromS3, invariantsCheck, parseS3Uri, wasmInvariantsCheck };

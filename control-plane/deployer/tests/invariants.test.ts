@@ -91,6 +91,14 @@ describe('Check: invariantsCheck', () => {
     // Assess
     expect(findings.map((f) => [f.id, f.recipe])).toContainEqual(['RB6002', 'imds-optional']);
   });
+
+  it('names the missing Guard evaluator when the package lacks it (nothing is deployed)', async () => {
+    serve(rulesZip());
+    const check = wasmInvariantsCheck(clients, URI, '/nonexistent/cloudformation-validate');
+    await expect(check.check([input('r1', {})])).rejects.toThrow(
+      'the deployer package lacks the Guard evaluator /nonexistent/cloudformation-validate: ship dist/cloudformation-validate/ of the deployer build next to index.mjs',
+    );
+  });
 });
 
 describe('Function: guardRulesFromS3', () => {
