@@ -1,4 +1,16 @@
 export { type BakeryTemplates, bakeryModel } from './bakery.js';
-export { type AccountModel, ARN, TEST_ENV } from './model.js';
-export { resolve } from './resolve.js';
-export { type Decision, describeOutcome, evaluate, type Outcome, type Row } from './simulate.js';
+export { type AccountModel, ARN, addStack, type DeployedStack, emptyModel, type RoleModel, TEST_ENV } from './model.js';
+export { addOutsiders, addPublishRole, OUTSIDER_ACCOUNT, type PermissionStatement, type PublishTargets } from './principals.js';
+export { type Json, resolve } from './resolve.js';
+export {
+  type Decision,
+  describeOutcome,
+  type EvaluateOptions,
+  evaluate,
+  findRole,
+  type Outcome,
+  type Row,
+  recipeEvidenceObject,
+  rowValues,
+} from './simulate.js';
+export { asExpected, outcomesOf, recipeScoped, rowTargets } from './tables.js';
