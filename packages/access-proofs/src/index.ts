@@ -1,4 +1,19 @@
 export { type BakeryTemplates, bakeryModel } from './bakery.js';
+export {
+  HANDLERS,
+  type Handler,
+  type HandlerRequest,
+  handlerRequests,
+  loadHandlers,
+  loadRequestTable,
+  OWN_HANDLERS,
+  type RequestSpec,
+  type ResourceHandlers,
+  requestRow,
+  SHARED_SCHEMAS,
+  type SkippedPermission,
+  valuesAt,
+} from './handlers.js';
 export { type AccountModel, ARN, addStack, type DeployedStack, emptyModel, type RoleModel, TEST_ENV } from './model.js';
 export { addOutsiders, addPublishRole, OUTSIDER_ACCOUNT, type PermissionStatement, type PublishTargets } from './principals.js';
 export { type Json, resolve } from './resolve.js';

@@ -17,8 +17,10 @@ const BEFORE = path.join(PACKAGE_DIR, 'tests/fixtures/before');
 export const REQUIRED = JSON.parse(readFileSync(path.join(PACKAGE_DIR, 'data/required.json'), 'utf8')) as Row[];
 export const ATTACKS = JSON.parse(readFileSync(path.join(PACKAGE_DIR, 'data/attacks.json'), 'utf8')) as Row[];
 
-export function shippedRecipes(): Map<string, Json> {
-  const dir = path.join(REPO_ROOT, 'recipes');
+/** Recipes with what the shipped ones may not have yet (local test components, organization sharing). */
+export const FIXTURE_RECIPES = path.join(PACKAGE_DIR, 'tests/fixtures/recipes');
+
+export function shippedRecipes(dir = path.join(REPO_ROOT, 'recipes')): Map<string, Json> {
   const out = new Map<string, Json>();
   for (const name of readdirSync(dir)
     .filter((n) => existsSync(path.join(dir, n, 'recipe.yaml')))
