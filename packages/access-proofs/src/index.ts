@@ -29,3 +29,12 @@ export {
   rowValues,
 } from './simulate.js';
 export { asExpected, outcomesOf, recipeScoped, rowTargets } from './tables.js';
+export {
+  checkStack,
+  checkStatement,
+  fits,
+  type PolicyStatementAt,
+  statementsOf,
+  type VocabularyFinding,
+  type VocabularyKind,
+} from './vocabulary.js';
