@@ -14,6 +14,7 @@ export {
   type SkippedPermission,
   valuesAt,
 } from './handlers.js';
+export { type Ami, type LifecycleAction, lifecycleActions } from './lifecycle.js';
 export { type AccountModel, ARN, addStack, type DeployedStack, emptyModel, type RoleModel, TEST_ENV } from './model.js';
 export { addOutsiders, addPublishRole, OUTSIDER_ACCOUNT, type PermissionStatement, type PublishTargets } from './principals.js';
 export { type Json, resolve } from './resolve.js';
