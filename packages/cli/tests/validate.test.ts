@@ -121,12 +121,28 @@ describe('Command: validate', () => {
 
   describe('usage errors: one line on stderr, exit code 2, nothing on stdout', () => {
     it.each([
-      { name: 'a missing path', argv: ['validate', 'recipes/broken-yaml', 'recipes/nope'], stderr: 'bakery: no such file or folder: recipes/nope\n' },
+      {
+        name: 'a missing path',
+        argv: ['validate', 'recipes/broken-yaml', 'recipes/nope'],
+        stderr: 'bakery: no such file or folder: recipes/nope\n',
+      },
       { name: 'an unknown flag', argv: ['validate', '--fix'], stderr: "bakery: unknown option '--fix'. Run 'bakery validate --help'.\n" },
       { name: 'an unknown short flag', argv: ['validate', '-x'], stderr: "bakery: unknown option '-x'. Run 'bakery validate --help'.\n" },
-      { name: 'a flag without its value', argv: ['validate', '--format'], stderr: "bakery: option '--format' needs a value. Run 'bakery validate --help'.\n" },
-      { name: 'a value given to a switch', argv: ['validate', '--quiet=yes'], stderr: "bakery: option '--quiet' takes no value. Run 'bakery validate --help'.\n" },
-      { name: 'an unknown format', argv: ['validate', '--format', 'xml'], stderr: "bakery: unknown format 'xml'; use one of: stylish, json, sarif, junit\n" },
+      {
+        name: 'a flag without its value',
+        argv: ['validate', '--format'],
+        stderr: "bakery: option '--format' needs a value. Run 'bakery validate --help'.\n",
+      },
+      {
+        name: 'a value given to a switch',
+        argv: ['validate', '--quiet=yes'],
+        stderr: "bakery: option '--quiet' takes no value. Run 'bakery validate --help'.\n",
+      },
+      {
+        name: 'an unknown format',
+        argv: ['validate', '--format', 'xml'],
+        stderr: "bakery: unknown format 'xml'; use one of: stylish, json, sarif, junit\n",
+      },
       {
         name: 'a report name that names no format',
         argv: ['validate', '--report', 'out.txt'],
@@ -149,7 +165,11 @@ describe('Command: validate', () => {
       const result = await bakery(['validate'], { cwd: outside });
 
       // Assess
-      expect(result).toEqual({ code: 2, stdout: '', stderr: `bakery: no pnpm-workspace.yaml at or above ${outside}; name the recipes to validate\n` });
+      expect(result).toEqual({
+        code: 2,
+        stdout: '',
+        stderr: `bakery: no pnpm-workspace.yaml at or above ${outside}; name the recipes to validate\n`,
+      });
     });
   });
 
@@ -168,8 +188,8 @@ describe('Command: validate', () => {
           '         | ^',
           '',
           'recipes/stale-suppression/recipe.yaml',
-          '  19:9  warning  Suppression of RB3003 matches no finding; remove it.  RB0006',
-          '        19 |   - id: RB3003',
+          '  19:9  warning  Suppression of RB3005 matches no finding; remove it.  RB0006',
+          '        19 |   - id: RB3005',
           '           |         ^^^^^^',
           '',
           '2 problems (1 error, 1 warning) in 2 files.',
@@ -235,7 +255,17 @@ describe('Command: validate', () => {
       const [sarif, junit, json] = ['r.sarif', 'r.xml', 'r.json'].map((f) => path.join(dir, f)) as [string, string, string];
 
       // Act
-      const result = await bakery(['validate', 'recipes/stale-suppression', '--quiet', '--report', sarif, '--report', junit, '--report', json]);
+      const result = await bakery([
+        'validate',
+        'recipes/stale-suppression',
+        '--quiet',
+        '--report',
+        sarif,
+        '--report',
+        junit,
+        '--report',
+        json,
+      ]);
 
       // Assess
       expect(result.stdout).toBe('No problems in 1 file.\n');
