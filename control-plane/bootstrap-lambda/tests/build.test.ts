@@ -8,8 +8,10 @@ import { fixture, SEED_DIR, SHIPPED_DIR, TEMPLATE_PATH } from './helpers.js';
 const PACKAGE_DIR = fileURLToPath(new URL('..', import.meta.url));
 const DIST = join(PACKAGE_DIR, 'dist');
 
+// The Node.js running this suite builds and runs the bundle: .ci/run's second run is Node.js 24,
+// the Lambda runtime (nodejs24.x).
 function build(env: Record<string, string>, args: string[] = []) {
-  return execa('node', ['build.mjs', ...args], { cwd: PACKAGE_DIR, env, reject: false });
+  return execa(process.execPath, ['build.mjs', ...args], { cwd: PACKAGE_DIR, env, reject: false });
 }
 
 describe('build.mjs', () => {
@@ -42,11 +44,12 @@ describe('build.mjs', () => {
       GUARD_RULES: `${SHIPPED_DIR}/guard-rules`,
     });
     const run = await execa(
-      'node',
+      process.execPath,
       [
         '--input-type=module',
         '-e',
-        `const m = await import(${JSON.stringify(join(DIST, 'index.mjs'))});
+        `console.error(process.version);
+         const m = await import(${JSON.stringify(join(DIST, 'index.mjs'))});
          console.error(Object.keys(m).sort().join(','));
          const r = await m.handler({ source: 'aws.events', 'detail-type': 'Scheduled Event' }, { getRemainingTimeInMillis: () => 1000 });
          console.error(String(r));`,
@@ -67,6 +70,7 @@ describe('build.mjs', () => {
     expect(statSync(join(DIST, 'index.mjs')).size).toBeLessThan(1024 * 1024);
 
     expect(run.exitCode).toBe(0);
+    expect(run.stderr.split('\n')[0]).toBe(process.version);
     expect(run.stderr).toContain('createHandlers,handler,isComplete,onEvent');
     expect(run.stderr.trim().endsWith('undefined')).toBe(true);
     // Powertools writes warnings to stderr; Lambda sends both streams to CloudWatch.

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { allRules } from '@ami-bakery/recipe-schema';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -15,6 +16,10 @@ afterEach(() => {
   current?.cleanup();
   current = undefined;
 });
+
+function readRecipe(r: RecipeRepo): string {
+  return readFileSync(path.join(r.dir, r.relativeDir, RECIPE), 'utf8');
+}
 
 function repo(fixture = 'full-linux'): RecipeRepo {
   current = new RecipeRepo(fixture);
@@ -37,7 +42,7 @@ describe('Rule: RB4001 version-not-bumped', () => {
         ruleId: 'RB4001',
         slug: 'version-not-bumped',
         severity: 'error',
-        message: `The recipe changed since ${r.base} but its version is still 1.2.0; Image Builder recipes are immutable per version. Run \`pnpm bakery bump full-linux\`.`,
+        message: `The image recipe changed since ${r.base} (build.rootVolume) but its version is still 1.2.0; Image Builder recipes are immutable per version. Run \`pnpm bakery bump full-linux\`.`,
         file: 'recipes/full-linux/recipe.yaml',
         range: { start: { line, column: 10 }, end: { line, column: 15 } },
         path: ['version'],
@@ -147,9 +152,83 @@ describe('Rule: RB4001 version-not-bumped', () => {
 
   it('marks the finding suppressed when the recipe suppresses RB4001', () => {
     const r = repo('minimal');
-    r.edit(RECIPE, (t) => `${t}suppressions:\n  - id: RB4001\n    reason: re-deploying the same version on purpose in a sandbox\n`);
+    r.edit(
+      RECIPE,
+      (t) =>
+        `${t.replace('  - managed: update-linux', '  - managed: update-linux\n  - managed: reboot-linux')}suppressions:\n  - id: RB4001\n    reason: re-deploying the same version on purpose in a sandbox\n`,
+    );
     expect(checkVersions(r.relativeDir, { base: r.base, cwd: r.dir }).map((f) => [f.ruleId, f.suppressed])).toEqual([
       ['RB4001', { reason: 're-deploying the same version on purpose in a sandbox' }],
+    ]);
+  });
+});
+
+/** One edit of full-linux/recipe.yaml per field: what Image Builder fixes with the version, and what updates in place. */
+const FIELDS: Array<{ field: string; edit: (t: string) => string; bump: boolean }> = [
+  { field: 'description', edit: (t) => t.replace('DISA STIG high and site hardening', 'DISA STIG high, site hardening'), bump: true },
+  { field: 'parentImage', edit: (t) => t.replace('al2023-ami-kernel-default-x86_64', 'al2023-ami-kernel-6.1-x86_64'), bump: true },
+  { field: 'components (managed version)', edit: (t) => t.replace('version: 2025.1.x', 'version: 2025.2.x'), bump: true },
+  { field: 'components (parameter value)', edit: (t) => t.replace('Level: high', 'Level: medium'), bump: true },
+  {
+    field: 'components (one more)',
+    edit: (t) => t.replace('  - managed: update-linux', '  - managed: update-linux\n  - managed: aws-cli-version-2-linux'),
+    bump: true,
+  },
+  { field: 'tests', edit: (t) => t.replace('  - managed: reboot-test-linux\n', ''), bump: true },
+  { field: 'build.rootVolume', edit: (t) => t.replace('throughput: 250', 'throughput: 300'), bump: true },
+  {
+    field: 'build.workingDirectory',
+    edit: (t) =>
+      t.replace('  instanceTypes: [m6i.large, m5.large]', '  instanceTypes: [m6i.large, m5.large]\n  workingDirectory: /opt/imagebuilder'),
+    bump: true,
+  },
+  { field: 'build.instanceTypes', edit: (t) => t.replace('[m6i.large, m5.large]', '[m7i.large, m6i.large]'), bump: false },
+  { field: 'build.subnetId', edit: (t) => t.replace('subnet-0123456789abcdef0', 'subnet-0fedcba9876543210'), bump: false },
+  { field: 'build.instanceMetadata', edit: (t) => t.replace('httpPutResponseHopLimit: 1', 'httpPutResponseHopLimit: 2'), bump: false },
+  { field: 'build.snsTopic', edit: (t) => t.replace('snsTopic: ami-bakery-builds', 'snsTopic: golden-ami-builds'), bump: false },
+  {
+    field: 'distribution.regions',
+    edit: (t) => t.replace('[eu-west-1, eu-central-1]', '[eu-west-1, eu-central-1, eu-north-1]'),
+    bump: false,
+  },
+  { field: 'distribution.amiTags', edit: (t) => t.replace('Compliance: stig-high', 'Compliance: stig-high-2026'), bump: false },
+  {
+    field: 'distribution.launchPermissions',
+    edit: (t) => t.replace('accounts: ["444455556666"]', 'accounts: ["444455556666", "123456789012"]'),
+    bump: false,
+  },
+  { field: 'schedule', edit: (t) => t.replace('cron(0 4 ? * sun *)', 'cron(0 2 ? * sat *)'), bump: false },
+  { field: 'testing', edit: (t) => t.replace('timeoutMinutes: 120', 'timeoutMinutes: 90'), bump: false },
+  { field: 'scanning', edit: (t) => t.replace('inspector: true', 'inspector: false'), bump: false },
+  { field: 'lifecycle', edit: (t) => t.replace('keepLatest: 3', 'keepLatest: 5'), bump: false },
+  { field: 'tags', edit: (t) => t.replace('Owner: cloud-team', 'Owner: platform-team'), bump: false },
+  { field: 'suppressions', edit: (t) => `${t}suppressions:\n  - id: RB3010\n    reason: scanned by the security account\n`, bump: false },
+];
+
+describe('Rule: RB4001 asks for a bump only for content behind the version', () => {
+  it.each(FIELDS)('$field changed without a bump: bump needed = $bump', ({ field, edit, bump }) => {
+    // Prepare
+    const r = repo();
+    const before = readRecipe(r);
+    r.edit(RECIPE, edit);
+    expect(readRecipe(r)).not.toBe(before);
+
+    // Act
+    const findings = checkVersions(r.relativeDir, { base: r.base, cwd: r.dir });
+
+    // Assess
+    expect(findings.map((f) => [f.ruleId, f.path])).toEqual(bump ? [['RB4001', ['version']]] : []);
+    if (bump) expect(findings[0]?.message).toContain(`(${field.split(' ')[0]})`);
+  });
+
+  it('asks for the components to be bumped too when the platform changes (it is part of their identity)', () => {
+    const r = repo();
+    r.edit(RECIPE, (t) => t.replace('platform: linux', 'platform: windows'));
+    expect(checkVersions(r.relativeDir, { base: r.base, cwd: r.dir }).map((f) => f.path.join('.'))).toEqual([
+      'version',
+      'components.2.version',
+      'components.3.version',
+      'tests.1.version',
     ]);
   });
 });
@@ -211,7 +290,8 @@ describe('Rule: RB4003 version-gate-skipped', () => {
 });
 
 describe('checkVersions: base resolution', () => {
-  const changeWithoutBump = (r: RecipeRepo) => r.edit(RECIPE, (t) => t.replace('t4g.medium', 't4g.large'));
+  const changeWithoutBump = (r: RecipeRepo) =>
+    r.edit(RECIPE, (t) => t.replace('  - managed: update-linux', '  - managed: update-linux\n  - managed: reboot-linux'));
 
   it.each([
     { name: 'BAKERY_BASE', env: (base: string) => ({ BAKERY_BASE: base, NX_BASE: 'no-such-ref' }) },
@@ -240,7 +320,9 @@ describe('checkVersions: base resolution', () => {
 
 describe('VERSION_RULES', () => {
   it('registers RB4001-RB4003 with the rule registry', () => {
-    const ids = allRules().filter((rule) => rule.id.startsWith('RB4'));
+    const ids = allRules()
+      .filter((rule) => rule.id.startsWith('RB4'))
+      .map(({ id, slug, severity, description }) => ({ id, slug, severity, description }));
     expect(ids).toEqual(Object.values(VERSION_RULES).map(({ id, slug, severity, description }) => ({ id, slug, severity, description })));
   });
 });
