@@ -18,6 +18,7 @@ export { type Ami, type LifecycleAction, lifecycleActions } from './lifecycle.js
 export { type AccountModel, ARN, addStack, type DeployedStack, emptyModel, type RoleModel, TEST_ENV } from './model.js';
 export { addOutsiders, addPublishRole, OUTSIDER_ACCOUNT, type PermissionStatement, type PublishTargets } from './principals.js';
 export { type Json, resolve } from './resolve.js';
+export { type DocInputs, type EvaluatedRow, renderSections, SECTIONS, type SectionName, withSections } from './security-doc.js';
 export {
   type Decision,
   describeOutcome,
