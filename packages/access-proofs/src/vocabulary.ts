@@ -45,13 +45,16 @@ const asList = (value: unknown): unknown[] => (value === undefined ? [] : Array.
 export function statementsOf(stack: DeployedStack): PolicyStatementAt[] {
   const out: PolicyStatementAt[] = [];
   const walk = (node: unknown, resource: string, at: (string | number)[]): void => {
-    if (Array.isArray(node)) node.forEach((item, i) => walk(item, resource, [...at, i]));
-    else if (node !== null && typeof node === 'object') {
+    if (Array.isArray(node)) {
+      node.forEach((item, i) => {
+        walk(item, resource, [...at, i]);
+      });
+    } else if (node !== null && typeof node === 'object') {
       const record = node as Json;
       if (Array.isArray(record.Statement) && (record.Version !== undefined || record.Statement.some((s) => (s as Json)?.Effect)))
-        (record.Statement as Json[]).forEach((statement, i) =>
-          out.push({ stack: stack.stackName, resource, path: [...at, 'Statement', i], statement }),
-        );
+        (record.Statement as Json[]).forEach((statement, i) => {
+          out.push({ stack: stack.stackName, resource, path: [...at, 'Statement', i], statement });
+        });
       else for (const [key, value] of Object.entries(record)) walk(value, resource, [...at, key]);
     }
   };
