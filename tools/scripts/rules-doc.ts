@@ -15,6 +15,7 @@ import { parseArgs } from 'node:util';
 import '../../packages/recipe-bundler/src/index.js';
 import '../../packages/template-checks/src/index.js';
 import '../../packages/cfn-lint/src/index.js';
+import '../../packages/cli/src/invariants.js';
 import { writeFileAtomic } from '../../packages/cli/src/write.js';
 import { allRules, type RuleMeta } from '../../packages/recipe-schema/src/index.js';
 
@@ -32,6 +33,7 @@ const AREAS: Record<string, string> = {
   '3': 'Recipe semantics and security baseline',
   '4': 'Versions',
   '5': 'CloudFormation template checks',
+  '6': 'Security invariants (never suppressible)',
 };
 
 export function renderRulesDoc(rules: readonly RuleMeta[]): string {

@@ -651,6 +651,13 @@ class BakeryStack extends Stack {
           conditions: { StringEquals: { 'iam:AWSServiceName': 'imagebuilder.amazonaws.com' } },
         }),
         new iam.PolicyStatement({
+          // Six Image Builder create handlers read the service-linked role before creating it;
+          // GetRole carries no iam:AWSServiceName key, so it gets its own statement.
+          sid: 'ImageBuilderServiceLinkedRoleRead',
+          actions: ['iam:GetRole'],
+          resources: [sub(`${ARN}:iam::\${AWS::AccountId}:role/aws-service-role/imagebuilder.amazonaws.com/AWSServiceRoleForImageBuilder`)],
+        }),
+        new iam.PolicyStatement({
           sid: 'RecipeSsmParameters',
           actions: [
             'ssm:AddTagsToResource',
@@ -758,7 +765,9 @@ class BakeryStack extends Stack {
             new iam.PolicyStatement({
               sid: 'OwnLogs',
               actions: ['logs:CreateLogStream', 'logs:PutLogEvents'],
-              resources: [Fn.join('', [deployerLogGroup.attrArn, ':log-stream:*'])],
+              // The log group's Arn attribute already ends in ":*", which covers its streams; a
+              // further ":log-stream:*" would match no stream at all.
+              resources: [deployerLogGroup.attrArn],
             }),
           ],
         }),
@@ -766,14 +775,13 @@ class BakeryStack extends Stack {
     });
     acknowledge(
       deployerRole,
-      'cloudformation:ListStacks and the CodePipeline job results support no resource-level permissions. Recipe stack ids, pipeline artifact keys, template and report keys, image pipeline names and log streams are generated or named per recipe and execution; the grants stay on stacks and pipelines named with RecipeStackPrefix (the recipe deploy role required), the deployments/ and reports/ prefixes and this function log group.',
+      'cloudformation:ListStacks and the CodePipeline job results support no resource-level permissions. Recipe stack ids, pipeline artifact keys, template and report keys, image pipeline names are generated or named per recipe and execution; the grants stay on stacks and pipelines named with RecipeStackPrefix (the recipe deploy role required) and the deployments/ and reports/ prefixes.',
       'AwsSolutions-IAM5[Resource::*]',
       'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:cloudformation:<AWS::Region>:<AWS::AccountId>:stack/<RecipeStackPrefix>*/*]',
       `AwsSolutions-IAM5[Resource::<${this.getLogicalId(bucket.node.defaultChild as s3.CfnBucket)}.Arn>/*]`,
       `AwsSolutions-IAM5[Resource::<${this.getLogicalId(bucket.node.defaultChild as s3.CfnBucket)}.Arn>/${DEPLOYMENTS_PREFIX}*]`,
       `AwsSolutions-IAM5[Resource::<${this.getLogicalId(bucket.node.defaultChild as s3.CfnBucket)}.Arn>/${REPORTS_PREFIX}*]`,
       'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:imagebuilder:<AWS::Region>:<AWS::AccountId>:image-pipeline/<RecipeStackPrefix>*]',
-      `AwsSolutions-IAM5[Resource::<${this.getLogicalId(deployerLogGroup)}.Arn>:log-stream:*]`,
     );
 
     const recipeParameterValues: Record<RecipeParameter, string> = {

@@ -60,6 +60,11 @@ describe('Command: help', () => {
       Every recipe also passes the version gate: content changed since the git base (--base) needs a
       higher version (RB4001). Outside a git work tree the gate is skipped with an info finding (RB4003).
 
+      Every recipe is also bundled in memory and its template checked against the security invariants
+      (RB6001-RB6010, the rule set the deployer and the Guard hook run), shown at the recipe line the
+      value came from. Invariants cannot be suppressed, nor can the recipe rules they back (RB3003,
+      RB3004, RB3006); a suppression naming one is an error (RB6000).
+
       Exit code: 0 when no unsuppressed error remains, 1 when one does, 2 for a usage error.
 
       Options:
