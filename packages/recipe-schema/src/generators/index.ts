@@ -10,6 +10,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { hitToFinding, schemaHitsToFindings } from '../engine.js';
 import { type ParsedYaml, parseYaml } from '../location.js';
+import { describeReadProblem, readInputFile, readProblemFinding, readProblemRule } from '../read-file.js';
 import type { GeneratorKind, Platform } from '../recipe-model.js';
 import { actionPlatform } from '../rules/component/ActionPlatform.js';
 import { componentRules } from '../rules/component/index.js';
@@ -141,19 +142,22 @@ function loadOne(entry: Entry, options: LoadGeneratedOptions): GeneratedComponen
     onRecipe(componentPathOutsideRecipe, at, `'${entry.table}' is outside the recipe folder; copy the table into it (e.g. controls/) and use a relative path, so the bundle, the content hash and the version gate include it.`);
     return result;
   }
-  try {
-    result.bytes = readFileSync(absolutePath);
-  } catch {
-    onRecipe(componentFileExists, at, `There is no file '${entry.table}' in the recipe folder; create the ${entry.kind} table there or fix the path (it is relative to the folder of recipe.yaml).`);
+  const read = readInputFile(absolutePath, { root: options.recipeDir });
+  if (!read.ok) {
+    const { problem } = read;
+    if (problem.kind === 'missing') onRecipe(componentFileExists, at, `There is no file '${entry.table}' in the recipe folder; create the ${entry.kind} table there or fix the path (it is relative to the folder of recipe.yaml).`);
+    else if (problem.kind === 'encoding') result.findings.push(readProblemFinding(problem, display));
+    else onRecipe(readProblemRule(problem) ?? ENGINE_RULES.unreadable, at, describeReadProblem(problem, `'${entry.table}'`));
     return result;
   }
+  result.bytes = read.bytes;
   const generator = GENERATORS[entry.kind];
   if (options.platform !== undefined && options.platform !== generator.platform) {
     onRecipe(actionPlatform, [entry.list, entry.index, 'generate'], `${entry.kind} writes ${generator.platform} documents (ExecutePowerShell, SetRegistry) but platform is ${options.platform}; use it in a ${generator.platform} recipe.`);
     return result;
   }
 
-  const parsed = parseYaml(result.bytes.toString('utf8'), display);
+  const parsed = parseYaml(read.text, display);
   result.findings.push(...parsed.findings);
   if (!parsed.ok) return result;
   result.tableData = parsed.parsed.data;
