@@ -3,7 +3,6 @@
  * content that changed under an unchanged version fails at deploy time (G1, G2). This catches it
  * before merge, against the git base that `nx affected` uses, and names the fix.
  */
-import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import {
   applySuppressions,
@@ -13,6 +12,7 @@ import {
   hitToFinding,
   type ParsedYaml,
   parseYaml,
+  readInputFile,
   type RuleMeta,
   registerRuleMeta,
   sortFindings,
@@ -64,12 +64,9 @@ export function checkVersions(recipeDir: string, options: CheckVersionsOptions =
   const dir = path.resolve(cwd, recipeDir);
   const recipePath = path.join(dir, RECIPE_FILE);
   const display = displayPath(cwd, recipePath);
-  let text: string;
-  try {
-    text = readFileSync(recipePath, 'utf8');
-  } catch {
-    return []; // validation reports an unreadable recipe
-  }
+  const read = readInputFile(recipePath, { root: dir });
+  if (!read.ok) return []; // validation reports an unreadable recipe
+  const text = read.text;
   const { parsed, ok } = parseYaml(text, display);
   if (!ok) return [];
 
