@@ -18,7 +18,7 @@ import {
   PublishError,
 } from './errors.js';
 import { ancestorFolders, comparePaths } from './paths.js';
-import { type BundleFile, commitMessage, diffBundle, hasChanges, makePlan, type TargetState } from './plan.js';
+import { type BundleFile, commitMessage, diffBundle, hasChanges, makePlan, refusePartial, type TargetState } from './plan.js';
 import { type PublishRecord, parseRecord, RECORD_PATH, serializeRecord } from './record.js';
 import { type Change, splitIntoCommits } from './split.js';
 import type { CodeCommitTarget, CommitLimits, PublishPlan, PublishResult } from './types.js';
@@ -35,6 +35,7 @@ interface CodeCommitPublish {
   readonly force: boolean;
   readonly dryRun: boolean;
   readonly maxRetries: number;
+  readonly allowDelete: boolean;
   readonly limits: CommitLimits;
   readonly context: CallContext;
   readonly backoff: (attempt: number) => Promise<void>;
@@ -73,10 +74,12 @@ async function publishToCodeCommit(job: CodeCommitPublish): Promise<PublishResul
       sourceCommit: job.sourceCommit,
       force: job.force,
       writes: batches.length,
+      allowDelete: job.allowDelete,
     });
     const done = (committed: boolean): PublishResult => ({ plan, committed, dryRun: job.dryRun, attempts: attempt, commitIds: [...commitIds] });
     if (job.dryRun) return done(false);
     if (plan.drift.length > 0 && !job.force) throw new DriftDetectedError(plan.target, plan.drift);
+    refusePartial(plan);
     if (batches.length === 0) return done(commitIds.length > 0);
 
     const records = recordsAfterEachBatch(job, state, batches, diff.unchanged);
@@ -114,8 +117,8 @@ async function readBranch(job: CodeCommitPublish): Promise<TargetState> {
   const resource = repositoryResource(job);
   let head: string | null = null;
   try {
-    const output = await call(job.context, { action: 'codecommit:GetBranch', resource, expected: ['BranchDoesNotExistException'] }, () =>
-      client.send(new GetBranchCommand({ repositoryName: target.repositoryName, branchName: target.branch })),
+    const output = await call(job.context, { action: 'codecommit:GetBranch', resource, expected: ['BranchDoesNotExistException'], client }, (options) =>
+      client.send(new GetBranchCommand({ repositoryName: target.repositoryName, branchName: target.branch }), options),
     );
     head = output.branch?.commitId ?? null;
   } catch (error) {
@@ -126,8 +129,8 @@ async function readBranch(job: CodeCommitPublish): Promise<TargetState> {
   const tree = new TreeReader(job, head);
   let record: PublishRecord | null = null;
   if ((await tree.blobAt(RECORD_PATH)) !== undefined) {
-    const output = await call(job.context, { action: 'codecommit:GetFile', resource }, () =>
-      client.send(new GetFileCommand({ repositoryName: target.repositoryName, commitSpecifier: head, filePath: RECORD_PATH })),
+    const output = await call(job.context, { action: 'codecommit:GetFile', resource, client }, (options) =>
+      client.send(new GetFileCommand({ repositoryName: target.repositoryName, commitSpecifier: head, filePath: RECORD_PATH }), options),
     );
     record = parseRecord(`${RECORD_PATH} at commit ${head} of ${targetName(target)}`, output.fileContent ?? new Uint8Array());
   }
@@ -173,8 +176,8 @@ class TreeReader {
     const cached = this.#listings.get(folder);
     if (cached) return cached;
     const { client, target } = this.#job;
-    const output: GetFolderOutput = await call(this.#job.context, { action: 'codecommit:GetFolder', resource: repositoryResource(this.#job) }, () =>
-      client.send(new GetFolderCommand({ repositoryName: target.repositoryName, commitSpecifier: this.#commitId, folderPath: `/${folder}` })),
+    const output: GetFolderOutput = await call(this.#job.context, { action: 'codecommit:GetFolder', resource: repositoryResource(this.#job), client }, (options) =>
+      client.send(new GetFolderCommand({ repositoryName: target.repositoryName, commitSpecifier: this.#commitId, folderPath: `/${folder}` }), options),
     );
     const files = new Map<string, string>();
     for (const entry of [...(output.files ?? []), ...(output.symbolicLinks ?? [])]) {
@@ -266,8 +269,9 @@ async function createCommit(
         action: 'codecommit:CreateCommit',
         resource: repositoryResource(job),
         expected: [...RACE_ERRORS, 'ParentCommitIdRequiredException', ...SIZE_ERRORS],
+        client: job.client,
       },
-      () => job.client.send(new CreateCommitCommand(input)),
+      (options) => job.client.send(new CreateCommitCommand(input), options),
     );
     if (!output.commitId) throw new AwsRequestError('codecommit:CreateCommit', repositoryResource(job), 'the response carried no commit id', undefined);
     return output.commitId;

@@ -25,7 +25,7 @@ interface Reserve {
  * previous, complete set of recipes.
  */
 function orderChanges(diff: Diff): Change[] {
-  const rank = (filePath: string): number => (filePath === 'manifest.json' ? 3 : filePath.startsWith('bakery/') ? 1 : 0);
+  const rank = (filePath: string): number => (filePath === 'manifest.json' ? 3 : 0);
   const puts = [...diff.add, ...diff.change].sort((a, b) => rank(a.path) - rank(b.path) || comparePaths(a.path, b.path));
   const early = puts.filter((f) => rank(f.path) < 3).map((file): Change => ({ kind: 'put', file }));
   const late = puts.filter((f) => rank(f.path) === 3).map((file): Change => ({ kind: 'put', file }));

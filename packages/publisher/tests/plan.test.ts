@@ -14,6 +14,8 @@ const base: PublishPlan = {
   force: false,
   recipes: [],
   writes: 0,
+  partial: false,
+  allowDelete: false,
 };
 
 const blob = '0'.repeat(40);
@@ -112,12 +114,6 @@ describe('Function: commitMessage', () => {
       plan: { ...base, change: [{ path: 'recipes/a/template.yaml', size: 1, blobId: blob }], recipes: [{ name: 'a', version: '1.2.0', kind: 'changed' as const }] },
       part: undefined,
       subject: 'bakery publish: a 1.2.0 (source 1a2b3c4)',
-    },
-    {
-      case: 'only the bakery stack',
-      plan: { ...base, change: [{ path: 'bakery/bakery-stack.template.json', size: 1, blobId: blob }] },
-      part: undefined,
-      subject: 'bakery publish: bakery stack (source 1a2b3c4)',
     },
     {
       case: 'only the manifest, with no source commit',
