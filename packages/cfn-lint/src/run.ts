@@ -58,8 +58,27 @@ export const DEFAULT_TIMEOUT_MS = 120_000;
 const STDERR_HEAD = 4;
 const STDERR_TAIL = 2;
 
+/** Process groups of the cfn-lint runs of this process that have not ended yet. */
+const running = new Set<number>();
+
+/**
+ * Stops every cfn-lint this process started, with everything cfn-lint started in turn: each runs
+ * as its own process group, so a shim (pyenv) or a worker pool goes too. For a signal handler.
+ */
+export function stopCfnLint(signal: NodeJS.Signals = 'SIGKILL'): void {
+  for (const group of running) killGroup(group, signal);
+}
+
+function killGroup(group: number, signal: NodeJS.Signals): void {
+  try {
+    process.kill(-group, signal);
+  } catch {
+    // the group is gone already
+  }
+}
+
 export const execaRunner: CfnLintRunner = async (binary, args, { cwd, timeoutMs }) => {
-  const result = await execa(binary, args, {
+  const subprocess = execa(binary, args, {
     cwd,
     timeout: timeoutMs,
     reject: false,
@@ -68,7 +87,17 @@ export const execaRunner: CfnLintRunner = async (binary, args, { cwd, timeoutMs 
     env: { PYTHONIOENCODING: 'utf-8' },
     forceKillAfterDelay: 5_000,
     maxBuffer: 512 * 1024 * 1024,
+    // Its own process group, so stopping it (timeout, Ctrl-C, a signal to bakery) stops all of it.
+    detached: process.platform !== 'win32',
   });
+  const group = subprocess.pid;
+  if (group !== undefined && process.platform !== 'win32') running.add(group);
+  let result: Awaited<typeof subprocess>;
+  try {
+    result = await subprocess;
+  } finally {
+    if (group !== undefined && running.delete(group)) killGroup(group, 'SIGKILL');
+  }
   const outcome: RunnerResult = {
     stdout: typeof result.stdout === 'string' ? result.stdout : '',
     stderr: typeof result.stderr === 'string' ? result.stderr : '',

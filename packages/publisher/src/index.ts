@@ -1,5 +1,13 @@
 export type { AwsTimeouts, ClientConfig, ClientFactory, ClientFactoryOptions, Credentials } from './aws.js';
-export { awsTimeoutsFrom, createClientFactory, DEFAULT_AWS_TIMEOUTS, defaultClientFactory, SESSION_NAME, TIMEOUT_VARIABLES } from './aws.js';
+export {
+  awsTimeoutsFrom,
+  call as callAws,
+  createClientFactory,
+  DEFAULT_AWS_TIMEOUTS,
+  defaultClientFactory,
+  SESSION_NAME,
+  TIMEOUT_VARIABLES,
+} from './aws.js';
 export type { Bundle, BundleManifest, BundleRecipe, RetiredRecipe } from './bundle.js';
 export { readBundle } from './bundle.js';
 export type { BundleProblemInfo, DriftEntry, DriftKind } from './errors.js';

@@ -41,6 +41,13 @@ export const VERSION_RULES = {
     severity: 'info',
     description: 'The version gate ran (it is skipped, with this notice, when there is no git repository or base).',
   },
+  gateUnresolved: {
+    id: 'RB4004',
+    slug: 'version-gate-base-on-ci',
+    severity: 'error',
+    description:
+      'On CI (CI=true) the version gate has its git base: a shallow clone, an unknown NX_BASE or a checkout without git history is an error, never a skip.',
+  },
 } as const satisfies Record<string, RuleMeta>;
 
 registerRuleMeta(...Object.values(VERSION_RULES));
@@ -72,6 +79,12 @@ export function checkVersions(recipeDir: string, options: CheckVersionsOptions =
 
   const resolved = resolveBase(dir, { base: options.base, env: options.env, git });
   if (!resolved.ok) {
+    const env = options.env ?? process.env;
+    if (env.CI === 'true') {
+      // On CI a skipped gate would let a changed recipe through under its old version.
+      const message = `The version gate cannot run on CI: ${resolved.reason}. Give the job the full git history (actions/checkout with fetch-depth: 0, or git fetch --unshallow origin) and a base git knows (BAKERY_BASE or NX_BASE).`;
+      return [hitToFinding(VERSION_RULES.gateUnresolved, { path: ['version'], message }, parsed)];
+    }
     return [hitToFinding(VERSION_RULES.gateSkipped, { path: ['version'], message: `Version gate skipped: ${resolved.reason}. Set BAKERY_BASE to the ref to compare with.` }, parsed)];
   }
   const { base } = resolved;

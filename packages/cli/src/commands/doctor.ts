@@ -50,15 +50,10 @@ function runTool(command: string, args: readonly string[]): Promise<ToolRun> {
 }
 
 async function stsCallerIdentity(region: string, timeoutMs: number): Promise<CallerIdentity> {
-  // Loaded here so a doctor run without --aws never pays for the SDK.
-  const { GetCallerIdentityCommand, STSClient } = await import('@aws-sdk/client-sts');
-  const client = new STSClient({ region, maxAttempts: 1, requestHandler: { connectionTimeout: timeoutMs, requestTimeout: timeoutMs } });
-  try {
-    const output = await client.send(new GetCallerIdentityCommand({}), { abortSignal: AbortSignal.timeout(timeoutMs) });
-    return { account: output.Account ?? 'unknown', arn: output.Arn ?? 'unknown' };
-  } finally {
-    client.destroy();
-  }
+  // Loaded here so a doctor run without --aws never pays for the SDK. The CLI's own module (ESM):
+  // a dynamic import of the SDK's CommonJS build gave the bundle only a default export.
+  const { callerIdentity } = await import('../aws-clients.js');
+  return callerIdentity(region, timeoutMs);
 }
 
 /** What doctor looks at on the real machine. */
