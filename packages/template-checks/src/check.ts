@@ -18,6 +18,8 @@ export interface CheckTemplateOptions {
   readSource?: ReadSource;
   /** Folder display paths are relative to; default `process.cwd()`. */
   cwd?: string;
+  /** The stack the template deploys as (a recipe's `stackName`), for the name limits (RB5009). */
+  stackName?: string;
 }
 
 /** Run every built-in rule on a parsed template. Never throws for a bad template. */
@@ -71,9 +73,9 @@ export function runTemplateRules(
   rules: readonly TemplateRule[],
   template: unknown,
   locate: (() => ParsedYaml | undefined) | undefined,
-  options: { file: string },
+  options: { file: string; stackName?: string },
 ): Finding[] {
-  const ctx = createContext(template, getSpec());
+  const ctx = createContext(template, getSpec(), options.stackName);
   const findings: Finding[] = [];
   for (const rule of rules) {
     try {
