@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { inflateRawSync } from 'node:zlib';
@@ -9,7 +9,7 @@ import { parseProperties } from '../src/properties.js';
 import { loadSeedBundle } from '../src/seed.js';
 import { loadTemplate, stackParameters } from '../src/template.js';
 import { deterministicZip } from '../src/zip.js';
-import { properties, SEED_DIR, TEMPLATE_PATH } from './helpers.js';
+import { properties, SEED_DIR, TEMPLATE_PATH, tempDir } from './helpers.js';
 
 describe('parseProperties', () => {
   it('fills the contract defaults for optional properties', () => {
@@ -89,7 +89,7 @@ describe('parseProperties', () => {
 describe('bakery template', () => {
   it('passes only the parameters the template declares', async () => {
     // Prepare
-    const dir = mkdtempSync(join(tmpdir(), 'bootstrap-tpl-'));
+    const dir = tempDir('bootstrap-tpl-');
     const path = join(dir, 't.json');
     writeFileSync(path, JSON.stringify({ Parameters: { BranchName: { Type: 'String' }, Extra: { Type: 'String', Default: 'x' } }, Resources: {} }, null, 2));
 
@@ -115,7 +115,7 @@ describe('bakery template', () => {
 describe('seed bundle', () => {
   it('falls back to the packaged bakery template when the bundle has none', async () => {
     // Prepare
-    const dir = mkdtempSync(join(tmpdir(), 'bootstrap-seed-'));
+    const dir = tempDir('bootstrap-seed-');
     cpSync(SEED_DIR, dir, { recursive: true, filter: (src) => !src.includes('bakery-stack.template.json') });
 
     // Act
@@ -128,7 +128,7 @@ describe('seed bundle', () => {
 
   it('refuses a CodeCommit seed larger than one commit allows', async () => {
     // Prepare
-    const dir = mkdtempSync(join(tmpdir(), 'bootstrap-seed-'));
+    const dir = tempDir('bootstrap-seed-');
     cpSync(SEED_DIR, dir, { recursive: true });
     for (let i = 0; i < 100; i += 1) writeFileSync(join(dir, 'recipes', 'al2023-stig', 'components', `c${i}.yaml`), 'x');
 
@@ -189,7 +189,7 @@ describe('deterministicZip', () => {
       console.warn('python3 not found: skipping the standard zip reader check');
       return;
     }
-    const dir = mkdtempSync(join(tmpdir(), 'bootstrap-zip-'));
+    const dir = tempDir('bootstrap-zip-');
     const file = join(dir, 'seed.zip');
     writeFileSync(file, deterministicZip(entries));
 
