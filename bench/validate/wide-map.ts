@@ -9,18 +9,23 @@
  * `--write-doc` replaces the "Wide maps" section of docs/benchmarks.md with the results.
  */
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { createRequire } from 'node:module';
 import { parseYaml, validateRecipeFile } from '../../packages/recipe-schema/src/index.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url)).replace(/\/$/, '');
 // The yaml package the schema package depends on (the workspace root does not list it).
-const { parseDocument } = createRequire(path.join(ROOT, 'packages/recipe-schema/package.json'))('yaml') as { parseDocument(text: string, options: object): unknown };
+const { parseDocument } = createRequire(path.join(ROOT, 'packages/recipe-schema/package.json'))('yaml') as {
+  parseDocument(text: string, options: object): unknown;
+};
 const DOC = path.join(ROOT, 'docs/benchmarks.md');
-const { values } = parseArgs({ options: { runs: { type: 'string', default: '5' }, 'write-doc': { type: 'boolean', default: false } }, strict: true });
+const { values } = parseArgs({
+  options: { runs: { type: 'string', default: '5' }, 'write-doc': { type: 'boolean', default: false } },
+  strict: true,
+});
 const RUNS = Number(values.runs);
 const SIZES = [1_000, 10_000, 40_000];
 
@@ -73,8 +78,12 @@ try {
     const parse = time(() => parseYaml(text, 'recipe.yaml'));
     // The old check is quadratic: one run is enough to see it, and more would take minutes at 50,000.
     const old = keys <= 10_000 ? time(() => parseDocument(text, { uniqueKeys: true, strict: true }), 1) : undefined;
-    rows.push(`| ${keys.toLocaleString('en-US')} | ${(text.length / 1024).toFixed(0)} KB | **${ms(validate)}** | ${ms(parse)} | ${old === undefined ? 'not run (minutes)' : ms(old)} |`);
-    process.stderr.write(`${keys} keys: validate ${ms(validate)}, parse ${ms(parse)}${old === undefined ? '' : `, old parse ${ms(old)}`}\n`);
+    rows.push(
+      `| ${keys.toLocaleString('en-US')} | ${(text.length / 1024).toFixed(0)} KB | **${ms(validate)}** | ${ms(parse)} | ${old === undefined ? 'not run (minutes)' : ms(old)} |`,
+    );
+    process.stderr.write(
+      `${keys} keys: validate ${ms(validate)}, parse ${ms(parse)}${old === undefined ? '' : `, old parse ${ms(old)}`}\n`,
+    );
   }
 } finally {
   rmSync(dir, { recursive: true, force: true });
@@ -88,7 +97,7 @@ const section = [
   '',
   'A recipe whose `tags` map has N keys (the hostile-input review found 10,000 keys taking about a minute).',
   '',
-  '| keys in one map | file | validateRecipeFile (schema, rules, locations) | parse with the one-pass duplicate-key check | parse with yaml\'s `uniqueKeys: true` (before) |',
+  "| keys in one map | file | validateRecipeFile (schema, rules, locations) | parse with the one-pass duplicate-key check | parse with yaml's `uniqueKeys: true` (before) |",
   '|---|---|---|---|---|',
   ...rows,
   '',

@@ -110,8 +110,16 @@ try {
 } catch (error) {
   if (isMissingModule(error)) process.exitCode = notInstalled();
   else {
-    const detail = process.env.BAKERY_DEBUG ? (error instanceof Error ? error.stack : String(error)) : error instanceof Error ? error.message.split('\n')[0] : String(error);
-    process.stderr.write(`bakery pre-commit: could not validate the staged recipes (${detail}); commit with --no-verify to skip this check.\n`);
+    const detail = process.env.BAKERY_DEBUG
+      ? error instanceof Error
+        ? error.stack
+        : String(error)
+      : error instanceof Error
+        ? error.message.split('\n')[0]
+        : String(error);
+    process.stderr.write(
+      `bakery pre-commit: could not validate the staged recipes (${detail}); commit with --no-verify to skip this check.\n`,
+    );
     process.exitCode = 1;
   }
 }

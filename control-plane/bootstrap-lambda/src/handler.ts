@@ -3,7 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { Logger } from '@aws-lambda-powertools/logger';
 import type { Context } from 'aws-lambda';
 import { type ClientFactory, createClientFactory } from './aws.js';
-import { bootstrap, type BootstrapDeps, reasonOf } from './bootstrap.js';
+import { type BootstrapDeps, bootstrap, reasonOf } from './bootstrap.js';
 import { type CustomResourceEvent, describeForeignEvent, missingEventFields } from './event.js';
 import { type Log, logLevelFromEnv } from './log.js';
 import { type IsCompleteResult, type OnEventResult, providerIsComplete, providerOnEvent } from './provider.js';
@@ -113,7 +113,13 @@ const handlers = createHandlers({
   deps: () => {
     if (!deps) {
       clients ??= createClientFactory();
-      deps = { clients, respond: createHttpsRespond(), logger, templatePath: join(here, 'bakery-stack.template.json'), seedDir: join(here, 'seed') };
+      deps = {
+        clients,
+        respond: createHttpsRespond(),
+        logger,
+        templatePath: join(here, 'bakery-stack.template.json'),
+        seedDir: join(here, 'seed'),
+      };
     }
     return deps;
   },
@@ -121,4 +127,4 @@ const handlers = createHandlers({
 
 const { handler, isComplete, onEvent } = handlers;
 
-export { createHandlers, handler, type HandlerLogger, type HandlerOptions, isComplete, onEvent };
+export { createHandlers, type HandlerLogger, type HandlerOptions, handler, isComplete, onEvent };

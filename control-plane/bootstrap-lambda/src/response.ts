@@ -1,5 +1,5 @@
-import https from 'node:https';
 import type { ClientRequest, IncomingMessage, RequestOptions } from 'node:http';
+import https from 'node:https';
 import { sleep as defaultSleep, type Sleep } from './deadline.js';
 
 type ResponseStatus = 'SUCCESS' | 'FAILED';
@@ -157,7 +157,11 @@ function putOnce(url: URL, body: string, options: Required<Pick<HttpsRespondOpti
     timer = setTimeout(() => req.destroy(new ResponseDeliveryError(`no answer within ${options.timeoutMs} ms`, true)), options.timeoutMs);
     req.on('timeout', () => req.destroy(new ResponseDeliveryError(`no answer within ${options.timeoutMs} ms`, true)));
     req.on('error', (error) =>
-      fail(error instanceof ResponseDeliveryError ? error : new ResponseDeliveryError(`${(error as NodeJS.ErrnoException).code ?? error.name}: ${error.message}`, true)),
+      fail(
+        error instanceof ResponseDeliveryError
+          ? error
+          : new ResponseDeliveryError(`${(error as NodeJS.ErrnoException).code ?? error.name}: ${error.message}`, true),
+      ),
     );
     req.end(body);
   });
@@ -184,7 +188,10 @@ function createHttpsRespond(options: HttpsRespondOptions = {}): Respond {
     for (let attempt = 1; ; attempt += 1) {
       const budget = Math.min(timeoutMs, left());
       if (deadline !== undefined && budget < MIN_ATTEMPT_MS) {
-        throw new ResponseDeliveryError(`no time left in the invocation for attempt ${attempt} (${Math.max(0, Math.round(left()))} ms)`, false);
+        throw new ResponseDeliveryError(
+          `no time left in the invocation for attempt ${attempt} (${Math.max(0, Math.round(left()))} ms)`,
+          false,
+        );
       }
       try {
         await putOnce(url, text, { request, timeoutMs: Math.floor(budget) });
@@ -213,8 +220,8 @@ function safeUrl(responseUrl: unknown): string {
 
 export {
   buildResponse,
-  createHttpsRespond,
   type CustomResourceResponse,
+  createHttpsRespond,
   DEADLINE_MARGIN_MS,
   MAX_RESPONSE_BYTES,
   MIN_ATTEMPT_MS,

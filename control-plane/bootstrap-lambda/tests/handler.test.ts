@@ -41,7 +41,11 @@ const FOREIGN_EVENTS = [
   { name: 'a string', event: 'ping', missing: ['(the event is not an object)'] },
   { name: 'an array', event: [cfnEvent('Create')], missing: ['(the event is not an object)'] },
   { name: 'a custom-resource event without ResponseURL', event: { ...cfnEvent('Create'), ResponseURL: '' }, missing: ['ResponseURL'] },
-  { name: 'a custom-resource event without RequestType', event: { ...cfnEvent('Create'), RequestType: undefined }, missing: ['RequestType'] },
+  {
+    name: 'a custom-resource event without RequestType',
+    event: { ...cfnEvent('Create'), RequestType: undefined },
+    missing: ['RequestType'],
+  },
 ];
 
 describe('handler: events that are not CloudFormation requests', () => {
@@ -57,7 +61,11 @@ describe('handler: events that are not CloudFormation requests', () => {
     expect(deps).not.toHaveBeenCalled();
     expect(respond).not.toHaveBeenCalled();
     expect(entries).toHaveLength(1);
-    expect(entries[0]).toMatchObject({ level: 'warn', message: 'Ignored an event that is not a CloudFormation custom-resource request', attributes: { missing } });
+    expect(entries[0]).toMatchObject({
+      level: 'warn',
+      message: 'Ignored an event that is not a CloudFormation custom-resource request',
+      attributes: { missing },
+    });
   });
 
   it('logs what kind of event it was, never its content', async () => {
@@ -68,7 +76,11 @@ describe('handler: events that are not CloudFormation requests', () => {
     await handlers.handler({ source: 'aws.events', 'detail-type': 'Scheduled Event', detail: { secret: 'do-not-log' } }, lambdaContext());
 
     // Assess
-    expect(entries[0]?.attributes).toMatchObject({ source: 'aws.events', detailType: 'Scheduled Event', eventKeys: ['source', 'detail-type', 'detail'] });
+    expect(entries[0]?.attributes).toMatchObject({
+      source: 'aws.events',
+      detailType: 'Scheduled Event',
+      eventKeys: ['source', 'detail-type', 'detail'],
+    });
     expect(JSON.stringify(entries)).not.toContain('do-not-log');
   });
 
@@ -83,7 +95,11 @@ describe('handler: events that are not CloudFormation requests', () => {
 
 describe('handler: a ResponseURL that is not https', () => {
   it.each([
-    { name: 'plain http', url: 'http://cloudformation-custom-resource-response-useast1.s3.amazonaws.com/x?X-Amz-Signature=secret', reason: 'the ResponseURL uses http:, expected https:' },
+    {
+      name: 'plain http',
+      url: 'http://cloudformation-custom-resource-response-useast1.s3.amazonaws.com/x?X-Amz-Signature=secret',
+      reason: 'the ResponseURL uses http:, expected https:',
+    },
     { name: 'file', url: 'file:///etc/passwd', reason: 'the ResponseURL uses file:, expected https:' },
     { name: 'not a URL', url: 'not a url', reason: 'the ResponseURL is not a URL' },
   ])('refuses $name before any work or AWS call, logs why, and sends nothing', async ({ url, reason }) => {
@@ -98,7 +114,11 @@ describe('handler: a ResponseURL that is not https', () => {
     expect(deps).not.toHaveBeenCalled();
     expect(respond).not.toHaveBeenCalled();
     expect(entries).toEqual([
-      expect.objectContaining({ level: 'error', message: 'Refused a CloudFormation request: its ResponseURL is not https; nothing was done and no response was sent', attributes: expect.objectContaining({ reason }) }),
+      expect.objectContaining({
+        level: 'error',
+        message: 'Refused a CloudFormation request: its ResponseURL is not https; nothing was done and no response was sent',
+        attributes: expect.objectContaining({ reason }),
+      }),
     ]);
     expect(JSON.stringify(entries)).not.toContain('X-Amz-Signature=secret');
   });
@@ -168,7 +188,9 @@ describe('handler: CloudFormation requests', () => {
     const result = handlers.onEvent({ source: 'aws.events' }, lambdaContext());
 
     // Assess
-    await expect(result).rejects.toThrow('Not a custom-resource event (missing RequestType, StackId, RequestId, LogicalResourceId); nothing to do');
+    await expect(result).rejects.toThrow(
+      'Not a custom-resource event (missing RequestType, StackId, RequestId, LogicalResourceId); nothing to do',
+    );
     expect(entries).toContainEqual(expect.objectContaining({ level: 'warn', message: 'onEvent failed' }));
   });
 });

@@ -1,7 +1,13 @@
 import http, { type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { buildResponse, createHttpsRespond, type CustomResourceResponse, MAX_RESPONSE_BYTES, ResponseDeliveryError } from '../src/response.js';
+import {
+  buildResponse,
+  type CustomResourceResponse,
+  createHttpsRespond,
+  MAX_RESPONSE_BYTES,
+  ResponseDeliveryError,
+} from '../src/response.js';
 
 const TARGET = { StackId: 'stack-id', RequestId: 'request-id', LogicalResourceId: 'Bootstrap' };
 
@@ -11,7 +17,16 @@ describe('buildResponse', () => {
     const body = buildResponse(TARGET, 'SUCCESS', 'phys', 'all good', { A: '1' });
 
     // Assess
-    expect(body).toEqual({ Status: 'SUCCESS', Reason: 'all good', PhysicalResourceId: 'phys', StackId: 'stack-id', RequestId: 'request-id', LogicalResourceId: 'Bootstrap', NoEcho: false, Data: { A: '1' } });
+    expect(body).toEqual({
+      Status: 'SUCCESS',
+      Reason: 'all good',
+      PhysicalResourceId: 'phys',
+      StackId: 'stack-id',
+      RequestId: 'request-id',
+      LogicalResourceId: 'Bootstrap',
+      NoEcho: false,
+      Data: { A: '1' },
+    });
   });
 
   it.each([
@@ -120,9 +135,21 @@ describe('createHttpsRespond', () => {
   });
 
   it.each([
-    { name: 'a silent URL with 1 s of the invocation left', statuses: [0], remaining: 1_000, attempts: 1, error: /^no answer within (69\d|700) ms$/ },
+    {
+      name: 'a silent URL with 1 s of the invocation left',
+      statuses: [0],
+      remaining: 1_000,
+      attempts: 1,
+      error: /^no answer within (69\d|700) ms$/,
+    },
     { name: 'a server error with 1 s left: one retry still fits', statuses: [500, 200], remaining: 1_000, attempts: 2, error: undefined },
-    { name: 'a server error with 0.6 s left: no retry fits after the backoff', statuses: [500, 200], remaining: 600, attempts: 1, error: /^the response URL answered HTTP 500$/ },
+    {
+      name: 'a server error with 0.6 s left: no retry fits after the backoff',
+      statuses: [500, 200],
+      remaining: 600,
+      attempts: 1,
+      error: /^the response URL answered HTTP 500$/,
+    },
     { name: 'no time left at all', statuses: [200], remaining: 400, attempts: 0, error: /^no time left in the invocation for attempt 1/ },
   ])('stays within the invocation deadline: $name', async ({ statuses, remaining, attempts, error }) => {
     // Prepare: the Lambda clock, running in real time from `remaining`

@@ -13,7 +13,9 @@ async function runFromSource(reason) {
   } catch {
     // No dependencies at all (a new worktree, a copy): one line, not a stack trace.
     const root = fileURLToPath(new URL('../../../', import.meta.url));
-    process.stderr.write(`bakery: cannot start: the CLI bundle cannot be built (${reason}) and tsx is not installed; run \`pnpm install\` in ${root}\n`);
+    process.stderr.write(
+      `bakery: cannot start: the CLI bundle cannot be built (${reason}) and tsx is not installed; run \`pnpm install\` in ${root}\n`,
+    );
     process.exit(3);
   }
   process.stderr.write(`bakery: cannot use the CLI bundle (${reason}); running the sources with tsx (slower).\n`);

@@ -6,8 +6,9 @@
  * BAKERY_AWS_MAX_ATTEMPTS override them. AWS_ENDPOINT_URL points every client at one endpoint
  * (a VPC endpoint, a local moto server).
  */
-import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
+
 import { type AwsTimeouts, awsTimeoutsFrom, type ClientFactory, callAws, createClientFactory } from '@ami-bakery/publisher';
+import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
 
 type Env = Readonly<Record<string, string | undefined>>;
 
@@ -26,8 +27,10 @@ export function awsClients(env: Env, timeouts: AwsTimeouts = awsTimeoutsFrom(env
 export async function callerIdentity(region: string, timeoutMs: number, env: Env = process.env): Promise<{ account: string; arn: string }> {
   const sts = awsClients(env, { connectTimeoutMs: timeoutMs, requestTimeoutMs: timeoutMs, maxAttempts: 1 }).sts({ region });
   try {
-    const output = await callAws({ identity: 'the default AWS credentials' }, { action: 'sts:GetCallerIdentity', resource: `region ${region}`, client: sts }, (options) =>
-      sts.send(new GetCallerIdentityCommand({}), options),
+    const output = await callAws(
+      { identity: 'the default AWS credentials' },
+      { action: 'sts:GetCallerIdentity', resource: `region ${region}`, client: sts },
+      (options) => sts.send(new GetCallerIdentityCommand({}), options),
     );
     return { account: output.Account ?? 'unknown', arn: output.Arn ?? 'unknown' };
   } finally {

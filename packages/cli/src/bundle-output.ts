@@ -12,8 +12,8 @@
  */
 import path from 'node:path';
 import {
-  BundleWriteError,
   type BundleResult,
+  BundleWriteError,
   type RetiredRecipe,
   readRetired,
   type SkippedFolder,
@@ -76,7 +76,13 @@ export interface Written {
  * recipe of the workspace, so the bundle holds exactly its results; else the folders of other
  * recipes stay. Recipes refused in this run leave the bundle (their old folders are stale).
  */
-export function writeBundled(results: readonly BundleResult[], outDir: string, context: BundleContext, retired: Retired, full: boolean): Written {
+export function writeBundled(
+  results: readonly BundleResult[],
+  outDir: string,
+  context: BundleContext,
+  retired: Retired,
+  full: boolean,
+): Written {
   const bundled = results.filter((r) => r.ok);
   const refused = results.filter((r) => !r.ok).map((r) => r.name);
   const options: WriteBundleOptions = {
@@ -131,7 +137,8 @@ function locked<T>(outDir: string, context: BundleContext, work: () => T): T {
 export function bundleNotes(bundle: WriteBundleResult | undefined, context: BundleContext): string[] {
   if (bundle === undefined) return [];
   const lines: string[] = [];
-  for (const name of bundle.dropped) lines.push(`${name}  left the bundle (not a recipe of the workspace any more, or refused in this run)`);
+  for (const name of bundle.dropped)
+    lines.push(`${name}  left the bundle (not a recipe of the workspace any more, or refused in this run)`);
   for (const skip of bundle.skipped) lines.push(`${displayPath(context.io.cwd, skip.folder)}  left out: ${skip.reason}`);
   if (bundle.manifest.partial) {
     const present = new Set(bundle.manifest.recipes.map((r) => r.name));

@@ -11,7 +11,16 @@ export function bundleUnique(recipeDir: string, options: BundleOptions & { cwd: 
   const result = bundleSafely(recipeDir, options);
   const duplicate = names.findings(recipeDir, options.cwd);
   if (duplicate.length === 0) return result;
-  return { ...result, ok: false, template: undefined, templateText: undefined, manifest: undefined, parameters: [], links: [], findings: [...duplicate, ...result.findings] };
+  return {
+    ...result,
+    ok: false,
+    template: undefined,
+    templateText: undefined,
+    manifest: undefined,
+    parameters: [],
+    links: [],
+    findings: [...duplicate, ...result.findings],
+  };
 }
 
 /**

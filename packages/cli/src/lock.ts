@@ -46,7 +46,8 @@ export function lockTimeoutFrom(env: Readonly<Record<string, string | undefined>
   const raw = env.BAKERY_LOCK_TIMEOUT_MS;
   if (raw === undefined || raw === '') return DEFAULT_LOCK_TIMEOUT_MS;
   const value = Number(raw);
-  if (!Number.isInteger(value) || value < 0) throw new UsageError(`BAKERY_LOCK_TIMEOUT_MS must be a whole number of milliseconds, got '${raw}'`);
+  if (!Number.isInteger(value) || value < 0)
+    throw new UsageError(`BAKERY_LOCK_TIMEOUT_MS must be a whole number of milliseconds, got '${raw}'`);
   return value;
 }
 
@@ -121,7 +122,9 @@ function readOwner(lock: string): Owner | undefined {
     // An older bakery wrote only the pid.
     if (/^\d+\s*$/.test(text)) return { pid: Number(text), host: hostname(), command: 'bakery', since: '' };
     const owner = JSON.parse(text) as Partial<Owner>;
-    return typeof owner.pid === 'number' ? { pid: owner.pid, host: owner.host ?? '?', command: owner.command ?? 'bakery', since: owner.since ?? '' } : undefined;
+    return typeof owner.pid === 'number'
+      ? { pid: owner.pid, host: owner.host ?? '?', command: owner.command ?? 'bakery', since: owner.since ?? '' }
+      : undefined;
   } catch {
     return undefined;
   }

@@ -28,7 +28,13 @@ export function generatedTemplateDisplay(outDir: string, name: string, cwd: stri
 /** Built-in checks of one bundled recipe's template. */
 export function checkBundledTemplate(result: BundleResult, display: string, cwd: string): Finding[] {
   if (!result.ok || result.templateText === undefined) return [];
-  return checkTemplate(result.template, { file: display, text: result.templateText, links: result.links, cwd, stackName: result.stackName });
+  return checkTemplate(result.template, {
+    file: display,
+    text: result.templateText,
+    links: result.links,
+    cwd,
+    stackName: result.stackName,
+  });
 }
 
 export interface CfnLintRun {

@@ -105,7 +105,9 @@ describe('Command: bundle --index-only', () => {
             parameters: ['ArtifactBucketName', 'PermissionsBoundaryArn'],
             stackName: `ami-bakery-recipe-${name}`,
             template: `recipes/${name}/template.yaml`,
-            templateHash: `sha256:${createHash('sha256').update(readFileSync(path.join(out, 'recipes', name, 'template.yaml'))).digest('hex')}`,
+            templateHash: `sha256:${createHash('sha256')
+              .update(readFileSync(path.join(out, 'recipes', name, 'template.yaml')))
+              .digest('hex')}`,
             version: '1.2.0',
           })),
           retired: [],
@@ -222,7 +224,10 @@ describe('Command: bundle --index-only', () => {
 
     // Assess
     expect(result.stdout).toContain('second-recipe  left the bundle (not a recipe of the workspace any more, or refused in this run)\n');
-    const manifest = JSON.parse(readFileSync(path.join(root, 'dist/bundle/manifest.json'), 'utf8')) as { recipes: { name: string }[]; retired: unknown[] };
+    const manifest = JSON.parse(readFileSync(path.join(root, 'dist/bundle/manifest.json'), 'utf8')) as {
+      recipes: { name: string }[];
+      retired: unknown[];
+    };
     expect(manifest.recipes.map((r) => r.name)).toEqual(['al2023-hardened']);
     expect(manifest.retired).toEqual([{ name: 'second-recipe', reason: 'replaced by al2023-hardened' }]);
     expect(Object.keys(snapshotFiles(path.join(root, 'dist')))).toEqual([
@@ -244,7 +249,9 @@ describe('Command: bundle --index-only', () => {
     // Assess
     expect(result.code).toBe(1);
     expect(result.stderr).toBe('bakery: manifest.json not written: 1 error in the workspace (below).\n');
-    expect(result.stdout).toMatch(/^recipes\/retired\.yaml\n {2}1:9 {2}error {2}al2023-hardened is still a recipe of the workspace; .* RB0024$/m);
+    expect(result.stdout).toMatch(
+      /^recipes\/retired\.yaml\n {2}1:9 {2}error {2}al2023-hardened is still a recipe of the workspace; .* RB0024$/m,
+    );
     expect(existsSync(path.join(root, 'dist/bundle/manifest.json'))).toBe(false);
   });
 

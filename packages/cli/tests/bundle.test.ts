@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { hostname } from 'node:os';
 import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { hostname } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
@@ -85,7 +85,8 @@ describe('Command: bundle', () => {
     // Assess
     expect(result).toEqual({
       code: 0,
-      stdout: 'al2023-hardened  1.2.0  out/recipes/al2023-hardened\npartial bundle: it lacks imds-optional; bakery publish refuses it unless --allow-delete\n',
+      stdout:
+        'al2023-hardened  1.2.0  out/recipes/al2023-hardened\npartial bundle: it lacks imds-optional; bakery publish refuses it unless --allow-delete\n',
       stderr: '',
     });
   });
@@ -242,7 +243,9 @@ describe('withLock', () => {
 
     // Assess
     expect(attempt).toThrow(
-      new RegExp(`^gave up after waiting 0\\.\\d s for ${path.join(dir, 'out.lock')}, held by pid ${process.pid} on ${hostname()} \\(bakery\\); wait for it to finish, or remove the lock if that process is gone \\(BAKERY_LOCK_TIMEOUT_MS sets the wait\\)$`),
+      new RegExp(
+        `^gave up after waiting 0\\.\\d s for ${path.join(dir, 'out.lock')}, held by pid ${process.pid} on ${hostname()} \\(bakery\\); wait for it to finish, or remove the lock if that process is gone \\(BAKERY_LOCK_TIMEOUT_MS sets the wait\\)$`,
+      ),
     );
     expect(existsSync(path.join(dir, 'out.lock/owner'))).toBe(true);
   });
@@ -258,7 +261,11 @@ describe('withLock', () => {
       // Assess
       expect(attempt).toThrow(/^gave up after waiting/);
       expect(said).toEqual([
-        expect.stringMatching(new RegExp(`^waiting for ${path.join(dir, 'out.lock')}, held by pid ${process.pid} on ${hostname()} \\(bakery[^,]*, since \\d{4}-\\d\\d-\\d\\dT.*\\); giving up after 0\\.1 s$`)),
+        expect.stringMatching(
+          new RegExp(
+            `^waiting for ${path.join(dir, 'out.lock')}, held by pid ${process.pid} on ${hostname()} \\(bakery[^,]*, since \\d{4}-\\d\\d-\\d\\dT.*\\); giving up after 0\\.1 s$`,
+          ),
+        ),
       ]);
     });
   });

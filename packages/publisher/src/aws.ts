@@ -80,7 +80,8 @@ function recordEndpoints<C extends { middlewareStack: unknown }>(client: C): C {
   (client.middlewareStack as MiddlewareStackLike).add(
     (next: (args: { request: unknown }) => Promise<unknown>) => async (args: { request: unknown }) => {
       const request = args.request as { protocol?: string; hostname?: string; port?: number } | undefined;
-      if (request?.hostname) lastEndpoint.set(client, `${request.protocol ?? 'https:'}//${request.hostname}${request.port ? `:${request.port}` : ''}`);
+      if (request?.hostname)
+        lastEndpoint.set(client, `${request.protocol ?? 'https:'}//${request.hostname}${request.port ? `:${request.port}` : ''}`);
       return next(args);
     },
     { step: 'finalizeRequest', name: 'bakeryRecordEndpoint', override: true },
@@ -104,7 +105,11 @@ function createClientFactory(options: ClientFactoryOptions = {}): ClientFactory 
     maxAttempts: timeouts.maxAttempts,
     retryMode: 'standard',
     // Without throwOnRequestTimeout the handler only logs a warning and keeps waiting.
-    requestHandler: { connectionTimeout: timeouts.connectTimeoutMs, requestTimeout: timeouts.requestTimeoutMs, throwOnRequestTimeout: true },
+    requestHandler: {
+      connectionTimeout: timeouts.connectTimeoutMs,
+      requestTimeout: timeouts.requestTimeoutMs,
+      throwOnRequestTimeout: true,
+    },
     ...(options.endpoint ? { endpoint: options.endpoint } : {}),
   });
   return {
@@ -156,7 +161,8 @@ const TIMEOUT_CODES = new Set(['ETIMEDOUT', 'ESOCKETTIMEDOUT']);
 const NETWORK_CODES = new Set(['ECONNRESET', 'ECONNREFUSED', 'EHOSTUNREACH', 'ENETUNREACH', 'EAI_AGAIN', 'ENOTFOUND', 'EPIPE']);
 
 const HINTS: Record<string, string> = {
-  RepositoryDoesNotExistException: 'Check the repository name and the region (the bakery stack creates the repository in the bakery region)',
+  RepositoryDoesNotExistException:
+    'Check the repository name and the region (the bakery stack creates the repository in the bakery region)',
   NoSuchBucket: 'Check the bucket name and the region',
   ExpiredTokenException: 'The credentials expired; sign in again and retry',
   ExpiredToken: 'The credentials expired; sign in again and retry',
@@ -169,7 +175,8 @@ function errorName(error: unknown): string | undefined {
 }
 
 function httpStatus(error: unknown): number | undefined {
-  const metadata = typeof error === 'object' && error !== null ? (error as { $metadata?: { httpStatusCode?: unknown } }).$metadata : undefined;
+  const metadata =
+    typeof error === 'object' && error !== null ? (error as { $metadata?: { httpStatusCode?: unknown } }).$metadata : undefined;
   return typeof metadata?.httpStatusCode === 'number' ? metadata.httpStatusCode : undefined;
 }
 
@@ -205,10 +212,18 @@ async function call<T>(context: CallContext, spec: CallSpec, send: (options: Sen
       throw new AwsTimeoutError(spec.action, spec.resource, endpoint(), detail, { cause: error });
     }
     if (typeof code === 'string' && NETWORK_CODES.has(code)) {
-      throw new AwsRequestError(spec.action, spec.resource, `cannot reach ${endpoint()} (${code})`, 'Check the network path to it (proxy, VPC endpoint, firewall) and --region', { cause: error });
+      throw new AwsRequestError(
+        spec.action,
+        spec.resource,
+        `cannot reach ${endpoint()} (${code})`,
+        'Check the network path to it (proxy, VPC endpoint, firewall) and --region',
+        { cause: error },
+      );
     }
     if (name === 'EncryptionKeyAccessDeniedException') {
-      throw new AccessDeniedError('kms:Decrypt and kms:GenerateDataKey', `the KMS key of ${spec.resource}`, context.identity, undefined, { cause: error });
+      throw new AccessDeniedError('kms:Decrypt and kms:GenerateDataKey', `the KMS key of ${spec.resource}`, context.identity, undefined, {
+        cause: error,
+      });
     }
     if ((name !== undefined && ACCESS_DENIED_NAMES.has(name)) || httpStatus(error) === 403) {
       throw new AccessDeniedError(spec.action, spec.resource, context.identity, spec.deniedHint, { cause: error });
@@ -242,6 +257,7 @@ async function assumeRole(sts: STSClient, roleArn: string, context: Omit<CallCon
   };
 }
 
+export type { AwsTimeouts, CallContext, CallSpec, ClientConfig, ClientFactory, ClientFactoryOptions, Credentials, SendOptions };
 export {
   assumeRole,
   awsTimeoutsFrom,
@@ -255,4 +271,3 @@ export {
   SESSION_NAME,
   TIMEOUT_VARIABLES,
 };
-export type { AwsTimeouts, CallContext, CallSpec, ClientConfig, ClientFactory, ClientFactoryOptions, Credentials, SendOptions };

@@ -33,12 +33,21 @@ async function readBundle(bundleDir: string): Promise<Bundle> {
   const files = new Map<string, Uint8Array>();
   for (const entry of found.sort((a, b) => comparePaths(a.path, b.path))) {
     if (!entry.regular) {
-      problems.push({ id: 'not-regular-file', path: entry.path, message: `${entry.path} is not a regular file (a link, a device or a FIFO); it was not read.` });
+      problems.push({
+        id: 'not-regular-file',
+        path: entry.path,
+        message: `${entry.path} is not a regular file (a link, a device or a FIFO); it was not read.`,
+      });
       continue;
     }
     const limit = entry.path === MANIFEST ? MAX_MANIFEST_BYTES : MAX_FILE_BYTES;
     const read = readRegular(path.join(bundleDir, entry.path), limit);
-    if (typeof read === 'string') problems.push({ id: read === 'too-large' ? 'file-too-large' : 'not-regular-file', path: entry.path, message: `${entry.path} ${read === 'too-large' ? `is larger than ${limit} bytes` : 'could not be read as a regular file'}; it was not read.` });
+    if (typeof read === 'string')
+      problems.push({
+        id: read === 'too-large' ? 'file-too-large' : 'not-regular-file',
+        path: entry.path,
+        message: `${entry.path} ${read === 'too-large' ? `is larger than ${limit} bytes` : 'could not be read as a regular file'}; it was not read.`,
+      });
     else files.set(entry.path, read);
   }
   problems.push(...verifyBundle(files));
@@ -96,5 +105,5 @@ async function listFiles(root: string, prefix = ''): Promise<FoundFile[] | undef
   return out;
 }
 
-export { MAX_FILE_BYTES, readBundle };
 export type { Bundle, BundleManifest, BundleRecipe, RetiredRecipe };
+export { MAX_FILE_BYTES, readBundle };

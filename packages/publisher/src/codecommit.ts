@@ -44,7 +44,11 @@ interface CodeCommitPublish {
 /** A concurrent writer moved the branch; the attempt is retried from a fresh read. */
 const RACE_ERRORS = ['ParentCommitIdOutdatedException'];
 /** Errors meaning a commit was too big although split within the configured limits. */
-const SIZE_ERRORS = ['MaximumFileEntriesExceededException', 'FileContentSizeLimitExceededException', 'FolderContentSizeLimitExceededException'];
+const SIZE_ERRORS = [
+  'MaximumFileEntriesExceededException',
+  'FileContentSizeLimitExceededException',
+  'FolderContentSizeLimitExceededException',
+];
 
 function targetName(target: CodeCommitTarget): string {
   return `codecommit://${target.repositoryName}/${target.branch}`;
@@ -76,7 +80,13 @@ async function publishToCodeCommit(job: CodeCommitPublish): Promise<PublishResul
       writes: batches.length,
       allowDelete: job.allowDelete,
     });
-    const done = (committed: boolean): PublishResult => ({ plan, committed, dryRun: job.dryRun, attempts: attempt, commitIds: [...commitIds] });
+    const done = (committed: boolean): PublishResult => ({
+      plan,
+      committed,
+      dryRun: job.dryRun,
+      attempts: attempt,
+      commitIds: [...commitIds],
+    });
     if (job.dryRun) return done(false);
     if (plan.drift.length > 0 && !job.force) throw new DriftDetectedError(plan.target, plan.drift);
     refusePartial(plan);
@@ -117,8 +127,10 @@ async function readBranch(job: CodeCommitPublish): Promise<TargetState> {
   const resource = repositoryResource(job);
   let head: string | null = null;
   try {
-    const output = await call(job.context, { action: 'codecommit:GetBranch', resource, expected: ['BranchDoesNotExistException'], client }, (options) =>
-      client.send(new GetBranchCommand({ repositoryName: target.repositoryName, branchName: target.branch }), options),
+    const output = await call(
+      job.context,
+      { action: 'codecommit:GetBranch', resource, expected: ['BranchDoesNotExistException'], client },
+      (options) => client.send(new GetBranchCommand({ repositoryName: target.repositoryName, branchName: target.branch }), options),
     );
     head = output.branch?.commitId ?? null;
   } catch (error) {
@@ -176,8 +188,14 @@ class TreeReader {
     const cached = this.#listings.get(folder);
     if (cached) return cached;
     const { client, target } = this.#job;
-    const output: GetFolderOutput = await call(this.#job.context, { action: 'codecommit:GetFolder', resource: repositoryResource(this.#job), client }, (options) =>
-      client.send(new GetFolderCommand({ repositoryName: target.repositoryName, commitSpecifier: this.#commitId, folderPath: `/${folder}` }), options),
+    const output: GetFolderOutput = await call(
+      this.#job.context,
+      { action: 'codecommit:GetFolder', resource: repositoryResource(this.#job), client },
+      (options) =>
+        client.send(
+          new GetFolderCommand({ repositoryName: target.repositoryName, commitSpecifier: this.#commitId, folderPath: `/${folder}` }),
+          options,
+        ),
     );
     const files = new Map<string, string>();
     for (const entry of [...(output.files ?? []), ...(output.symbolicLinks ?? [])]) {
@@ -218,7 +236,12 @@ function recordSizeBound(job: CodeCommitPublish, state: TargetState): number {
  * interrupted split publish therefore leaves a record that matches the branch, and the next run
  * continues instead of reporting its own files as drift.
  */
-function recordsAfterEachBatch(job: CodeCommitPublish, state: TargetState, batches: readonly Change[][], unchanged: readonly string[]): Uint8Array[] {
+function recordsAfterEachBatch(
+  job: CodeCommitPublish,
+  state: TargetState,
+  batches: readonly Change[][],
+  unchanged: readonly string[],
+): Uint8Array[] {
   const files: Record<string, string> = {};
   for (const [filePath, blobId] of Object.entries(state.record?.files ?? {})) {
     if (state.current.has(filePath)) files[filePath] = blobId;
@@ -273,16 +296,19 @@ async function createCommit(
       },
       (options) => job.client.send(new CreateCommitCommand(input), options),
     );
-    if (!output.commitId) throw new AwsRequestError('codecommit:CreateCommit', repositoryResource(job), 'the response carried no commit id', undefined);
+    if (!output.commitId)
+      throw new AwsRequestError('codecommit:CreateCommit', repositoryResource(job), 'the response carried no commit id', undefined);
     return output.commitId;
   } catch (error) {
     const name = errorName(error);
     if (name !== undefined && SIZE_ERRORS.includes(name)) {
-      throw new CommitLimitExceededError(job.target.repositoryName, `${name}, ${putFiles.length + deleteFiles.length} files`, { cause: error });
+      throw new CommitLimitExceededError(job.target.repositoryName, `${name}, ${putFiles.length + deleteFiles.length} files`, {
+        cause: error,
+      });
     }
     throw error;
   }
 }
 
-export { publishToCodeCommit, targetName as codeCommitTargetName };
 export type { CodeCommitPublish };
+export { publishToCodeCommit, targetName as codeCommitTargetName };

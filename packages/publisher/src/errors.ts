@@ -264,6 +264,7 @@ class AwsRequestError extends PublishError {
   }
 }
 
+export type { BundleProblemInfo, DriftEntry, DriftKind };
 export {
   AccessDeniedError,
   AwsRequestError,
@@ -284,4 +285,3 @@ export {
   PublishError,
   ZipFormatError,
 };
-export type { BundleProblemInfo, DriftEntry, DriftKind };

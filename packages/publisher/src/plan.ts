@@ -108,7 +108,9 @@ function recipeChanges(bundle: Bundle, diff: Diff): RecipeChange[] {
   for (const filePath of diff.delete) {
     const name = recipeOf(filePath);
     if (!name || touched.has(name) || changes.some((c) => c.name === name)) continue;
-    changes.push(versions.has(name) ? { name, version: versions.get(name) ?? null, kind: 'changed' } : { name, version: null, kind: 'removed' });
+    changes.push(
+      versions.has(name) ? { name, version: versions.get(name) ?? null, kind: 'changed' } : { name, version: null, kind: 'removed' },
+    );
   }
   return changes.sort((a, b) => comparePaths(a.name, b.name));
 }
@@ -173,5 +175,5 @@ function commitMessage(plan: PublishPlan, part?: { readonly index: number; reado
   return `${lines.join('\n')}\n`;
 }
 
-export { commitMessage, diffBundle, hasChanges, indexBundle, makePlan, recipeChanges, refusePartial };
 export type { BundleFile, Diff, TargetState };
+export { commitMessage, diffBundle, hasChanges, indexBundle, makePlan, recipeChanges, refusePartial };

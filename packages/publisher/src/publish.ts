@@ -40,9 +40,11 @@ function resolveLimits(partial: Partial<CommitLimits> | undefined): CommitLimits
  */
 async function publish(options: PublishOptions, deps: PublishDeps = {}): Promise<PublishResult> {
   const maxRetries = options.maxRetries ?? DEFAULT_MAX_RETRIES;
-  if (!Number.isInteger(maxRetries) || maxRetries < 0) throw new InvalidOptionsError('maxRetries', `must be a whole number, got ${maxRetries}`);
+  if (!Number.isInteger(maxRetries) || maxRetries < 0)
+    throw new InvalidOptionsError('maxRetries', `must be a whole number, got ${maxRetries}`);
   const deadlineMs = options.deadlineMs ?? DEFAULT_DEADLINE_MS;
-  if (!Number.isInteger(deadlineMs) || deadlineMs < 1) throw new InvalidOptionsError('deadlineMs', `must be a positive whole number, got ${deadlineMs}`);
+  if (!Number.isInteger(deadlineMs) || deadlineMs < 1)
+    throw new InvalidOptionsError('deadlineMs', `must be a positive whole number, got ${deadlineMs}`);
   const limits = resolveLimits(options.limits);
   const bundle = await (deps.readBundle ?? readBundle)(options.bundleDir);
   const clients = deps.clients ?? defaultClientFactory;
@@ -69,7 +71,13 @@ async function publish(options: PublishOptions, deps: PublishDeps = {}): Promise
       backoff: (attempt: number) => sleep(BACKOFF_BASE_MS * 2 ** (attempt - 1) * (1 + Math.random())),
     };
     if (options.target.kind === 'codecommit') {
-      return await publishToCodeCommit({ ...common, client: clients.codeCommit(config), target: options.target, region: options.region, limits });
+      return await publishToCodeCommit({
+        ...common,
+        client: clients.codeCommit(config),
+        target: options.target,
+        region: options.region,
+        limits,
+      });
     }
     return await publishToS3({ ...common, client: clients.s3(config), target: options.target });
   } finally {
@@ -77,5 +85,5 @@ async function publish(options: PublishOptions, deps: PublishDeps = {}): Promise
   }
 }
 
-export { DEFAULT_DEADLINE_MS, DEFAULT_MAX_RETRIES, publish };
 export type { PublishDeps };
+export { DEFAULT_DEADLINE_MS, DEFAULT_MAX_RETRIES, publish };

@@ -49,7 +49,7 @@ async function publishToS3(job: S3Publish): Promise<PublishResult> {
   const digest = contentDigest(published);
   for (let attempt = 1; ; attempt += 1) {
     try {
-      const { state, foreign } = await readObject(job, digest, published);
+      const { state, foreign } = await readObject(job, published);
       const diff = diffBundle(job.files, state);
       const plan = makePlan({
         target: targetName(job.target),
@@ -113,7 +113,12 @@ interface ObjectState {
 const MAX_OBJECT_BYTES = 256 * 1024 * 1024;
 
 /** The zip publish uploads: the bundle, the record of it, and the entries publish never wrote. */
-function zipFor(job: S3Publish, published: Readonly<Record<string, string>>, sourceCommit: string | null, foreign: ReadonlyMap<string, Uint8Array>): Uint8Array {
+function zipFor(
+  job: S3Publish,
+  published: Readonly<Record<string, string>>,
+  sourceCommit: string | null,
+  foreign: ReadonlyMap<string, Uint8Array>,
+): Uint8Array {
   const record: PublishRecord = { formatVersion: 1, complete: true, sourceCommit, recipes: job.bundle.manifest.recipes, files: published };
   const entries = new Map<string, Uint8Array>(foreign);
   for (const file of job.files.values()) entries.set(file.path, file.content);
@@ -121,14 +126,20 @@ function zipFor(job: S3Publish, published: Readonly<Record<string, string>>, sou
   return writeZip(entries);
 }
 
-async function readObject(job: S3Publish, digest: string, published: Readonly<Record<string, string>>): Promise<ObjectState> {
+async function readObject(job: S3Publish, published: Readonly<Record<string, string>>): Promise<ObjectState> {
   const { bucket, key } = job.target;
   const resource = targetName(job.target);
   let head: HeadObjectOutput;
   try {
     head = await call(
       job.context,
-      { action: 's3:GetObject', resource, expected: ['NotFound', 'NoSuchKey'], deniedHint: MISSING_OBJECT_HINT(bucket), client: job.client },
+      {
+        action: 's3:GetObject',
+        resource,
+        expected: ['NotFound', 'NoSuchKey'],
+        deniedHint: MISSING_OBJECT_HINT(bucket),
+        client: job.client,
+      },
       (options) => job.client.send(new HeadObjectCommand({ Bucket: bucket, Key: key, ChecksumMode: 'ENABLED' }), options),
     );
   } catch (error) {
@@ -145,7 +156,10 @@ async function readObject(job: S3Publish, digest: string, published: Readonly<Re
   if (head.ChecksumSHA256 !== undefined && head.ChecksumSHA256 === sha256Base64(zipFor(job, published, sourceCommit, new Map()))) {
     // The object is byte for byte what publish writes for this very content: nothing to read.
     const current = new Map(Object.entries(published));
-    return { state: { base: etag, current, record: { formatVersion: 1, complete: true, sourceCommit, recipes: [], files: published } }, foreign: new Map() };
+    return {
+      state: { base: etag, current, record: { formatVersion: 1, complete: true, sourceCommit, recipes: [], files: published } },
+      foreign: new Map(),
+    };
   }
   if (head.ContentLength !== undefined && head.ContentLength > MAX_OBJECT_BYTES) {
     throw new InvalidArchiveError(resource, `it is ${head.ContentLength} bytes, more than the ${MAX_OBJECT_BYTES} a bundle zip may take`);
@@ -177,5 +191,5 @@ async function readObject(job: S3Publish, digest: string, published: Readonly<Re
   return { state: { base: etag, current, record }, foreign };
 }
 
-export { METADATA_CONTENT, METADATA_SOURCE, METADATA_ZIP, publishToS3, targetName as s3TargetName };
 export type { S3Publish };
+export { METADATA_CONTENT, METADATA_SOURCE, METADATA_ZIP, publishToS3, targetName as s3TargetName };

@@ -46,7 +46,11 @@ function splitIntoCommits(diff: Diff, reserve: Reserve, limits: CommitLimits): C
     const limit = Math.min(limits.maxFileBytes, roomBytes);
     if (change.file.size > limit) throw new FileTooLargeError(change.file.path, change.file.size, limit);
   }
-  if (roomEntries < 1) throw new InvalidOptionsError('limits.maxFilesPerCommit', `must be at least ${reserve.entries + 1} to leave room beside the publish record`);
+  if (roomEntries < 1)
+    throw new InvalidOptionsError(
+      'limits.maxFilesPerCommit',
+      `must be at least ${reserve.entries + 1} to leave room beside the publish record`,
+    );
 
   const batches: Change[][] = [];
   let batch: Change[] = [];
@@ -65,5 +69,5 @@ function splitIntoCommits(diff: Diff, reserve: Reserve, limits: CommitLimits): C
   return batches;
 }
 
-export { DEFAULT_COMMIT_LIMITS, orderChanges, splitIntoCommits };
 export type { Change, Reserve };
+export { DEFAULT_COMMIT_LIMITS, orderChanges, splitIntoCommits };

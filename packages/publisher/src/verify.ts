@@ -70,7 +70,11 @@ function isObject(value: unknown): value is Record<string, unknown> {
  * Parses the top-level manifest; problems go to `problems`. Returns the manifest when its shape
  * is right (entries with a wrong shape are left out of `recipes` and reported).
  */
-function parseManifest(bytes: Uint8Array | undefined, problems: BundleProblem[], mentioned: Set<string> = new Set()): BundleManifest | undefined {
+function parseManifest(
+  bytes: Uint8Array | undefined,
+  problems: BundleProblem[],
+  mentioned: Set<string> = new Set(),
+): BundleManifest | undefined {
   const problem = (id: string, message: string, recipe?: string) =>
     problems.push({ id, path: MANIFEST, message, ...(recipe !== undefined ? { recipe } : {}) });
   if (bytes === undefined) {
@@ -107,7 +111,13 @@ function parseManifest(bytes: Uint8Array | undefined, problems: BundleProblem[],
     ok = false;
   } else {
     raw.retired.forEach((entry: unknown, index: number) => {
-      if (isObject(entry) && typeof entry.name === 'string' && NAME.test(entry.name) && typeof entry.reason === 'string' && entry.reason.trim() !== '') {
+      if (
+        isObject(entry) &&
+        typeof entry.name === 'string' &&
+        NAME.test(entry.name) &&
+        typeof entry.reason === 'string' &&
+        entry.reason.trim() !== ''
+      ) {
         retired.push({ name: entry.name, reason: entry.reason });
       } else problem('manifest-invalid', `retired[${index}] is not { name, reason } with a recipe name and a reason.`);
     });
@@ -132,7 +142,8 @@ function parseManifest(bytes: Uint8Array | undefined, problems: BundleProblem[],
     if (entry.template !== `recipes/${name}/template.yaml`) wrong.push(`template (recipes/${name}/template.yaml)`);
     if (typeof entry.contentHash !== 'string' || !HASH.test(entry.contentHash)) wrong.push('contentHash (sha256:<hex>)');
     if (typeof entry.templateHash !== 'string' || !HASH.test(entry.templateHash)) wrong.push('templateHash (sha256:<hex>)');
-    if (!Array.isArray(entry.parameters) || !entry.parameters.every((p: unknown) => typeof p === 'string' && PARAMETER.test(p))) wrong.push('parameters (names)');
+    if (!Array.isArray(entry.parameters) || !entry.parameters.every((p: unknown) => typeof p === 'string' && PARAMETER.test(p)))
+      wrong.push('parameters (names)');
     if (typeof entry.buildOnVersionChange !== 'boolean') wrong.push('buildOnVersionChange (true or false)');
     if (wrong.length > 0) {
       problem('recipe-entry-invalid', `The entry of ${name} has a missing or wrong ${wrong.join(', ')}.`, name);
@@ -146,10 +157,21 @@ function parseManifest(bytes: Uint8Array | undefined, problems: BundleProblem[],
     recipes.push(entry as unknown as BundleRecipe);
   });
   for (const entry of retired) {
-    if (names.has(entry.name)) problem('retired-and-present', `${entry.name} is both retired and in the bundle; a commit either keeps or retires a recipe.`, entry.name);
+    if (names.has(entry.name))
+      problem(
+        'retired-and-present',
+        `${entry.name} is both retired and in the bundle; a commit either keeps or retires a recipe.`,
+        entry.name,
+      );
   }
   if (!ok) return undefined;
-  return { formatVersion: FORMAT_VERSION, sourceCommit: raw.sourceCommit as string | null, partial: raw.partial as boolean, retired, recipes };
+  return {
+    formatVersion: FORMAT_VERSION,
+    sourceCommit: raw.sourceCommit as string | null,
+    partial: raw.partial as boolean,
+    retired,
+    recipes,
+  };
 }
 
 /**
@@ -202,9 +224,14 @@ function verifyBundle(files: ReadonlyMap<string, Uint8Array>): BundleProblem[] {
     const template = files.get(templatePath);
     if (template === undefined) problem('template-missing', templatePath, `${templatePath} is missing.`);
     else if (template.byteLength === 0) problem('template-empty', templatePath, `${templatePath} is empty.`);
-    else if (decode(template) === undefined || template.includes(0)) problem('template-not-text', templatePath, `${templatePath} is not UTF-8 text.`);
+    else if (decode(template) === undefined || template.includes(0))
+      problem('template-not-text', templatePath, `${templatePath} is not UTF-8 text.`);
     else if (sha256(template) !== recipe.templateHash) {
-      problem('template-hash-mismatch', templatePath, `${templatePath} does not match its templateHash in manifest.json (it changed after bundling).`);
+      problem(
+        'template-hash-mismatch',
+        templatePath,
+        `${templatePath} does not match its templateHash in manifest.json (it changed after bundling).`,
+      );
     }
   }
   for (const path of [...files.keys()].sort()) {
@@ -214,14 +241,19 @@ function verifyBundle(files: ReadonlyMap<string, Uint8Array>): BundleProblem[] {
     if (top === 'recipes' && name !== undefined && mentioned.has(name) && !listed.has(name)) continue;
     if (top === 'recipes' && name !== undefined && !listed.has(name) && manifest !== undefined) {
       const folder = `recipes/${name}/`;
-      if (!problems.some((p) => p.path === folder)) problems.push({ id: 'extra-file', recipe: name, path: folder, message: `${folder} is not listed in manifest.json.` });
+      if (!problems.some((p) => p.path === folder))
+        problems.push({ id: 'extra-file', recipe: name, path: folder, message: `${folder} is not listed in manifest.json.` });
       continue;
     }
     if (manifest === undefined && top === 'recipes') continue;
-    problems.push({ id: 'extra-file', path, message: `${path} is not part of the bundle format (manifest.json, recipes/<name>/{manifest.json,template.yaml}).` });
+    problems.push({
+      id: 'extra-file',
+      path,
+      message: `${path} is not part of the bundle format (manifest.json, recipes/<name>/{manifest.json,template.yaml}).`,
+    });
   }
   return problems;
 }
 
-export { verifyBundle, parseManifest };
 export type { BundleManifest, BundleProblem, BundleRecipe, RetiredRecipe };
+export { parseManifest, verifyBundle };

@@ -10,7 +10,6 @@ import {
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 import {
-  AwsRequestError,
   AwsTimeoutError,
   BranchMissingError,
   CommitLimitExceededError,
@@ -111,7 +110,11 @@ describe('Function: publish (CodeCommit)', () => {
 
     // Assess
     expect(codeCommit).toHaveReceivedCommandTimes(CreateCommitCommand, 0);
-    expect(codeCommit).toHaveReceivedCommandExactlyOnceWith(GetFileCommand, { repositoryName: REPOSITORY, commitSpecifier: head, filePath: RECORD_PATH });
+    expect(codeCommit).toHaveReceivedCommandExactlyOnceWith(GetFileCommand, {
+      repositoryName: REPOSITORY,
+      commitSpecifier: head,
+      filePath: RECORD_PATH,
+    });
     expect(codeCommit.commandCalls(GetFolderCommand).map((call) => call.args[0].input)).toEqual(
       ['/', '/.bakery', '/recipes', `/recipes/${AL2023}`, `/recipes/${UBUNTU}`].map((folderPath) => ({
         repositoryName: REPOSITORY,
@@ -119,7 +122,11 @@ describe('Function: publish (CodeCommit)', () => {
         folderPath,
       })),
     );
-    expect(result).toMatchObject({ committed: false, commitIds: [], plan: { base: head, add: [], change: [], delete: [], unchanged: 5, writes: 0 } });
+    expect(result).toMatchObject({
+      committed: false,
+      commitIds: [],
+      plan: { base: head, add: [], change: [], delete: [], unchanged: 5, writes: 0 },
+    });
   });
 
   it.each([
@@ -449,7 +456,11 @@ describe('Function: publish (CodeCommit)', () => {
     expect(result).toMatchObject({ committed: false, dryRun: true, commitIds: [] });
     expect(result.plan).toMatchObject({
       add: [],
-      change: [{ path: 'manifest.json' }, { path: `recipes/${AL2023}/manifest.json` }, { path: `recipes/${AL2023}/template.yaml`, size: 6 }],
+      change: [
+        { path: 'manifest.json' },
+        { path: `recipes/${AL2023}/manifest.json` },
+        { path: `recipes/${AL2023}/template.yaml`, size: 6 },
+      ],
       delete: [`recipes/${UBUNTU}/manifest.json`, `recipes/${UBUNTU}/template.yaml`],
       drift: [{ path: `recipes/${UBUNTU}/template.yaml`, kind: 'modified' }],
       recipes: [
@@ -477,7 +488,9 @@ describe('Function: publish (CodeCommit)', () => {
     expect((refused as Error).message).toContain(`holds ${UBUNTU}, which it would remove`);
     expect(dryRun.plan).toMatchObject({ partial: true, allowDelete: false, recipes: [{ name: UBUNTU, kind: 'removed' }] });
     expect(formatPlan(dryRun.plan)).toContain('Refused: partial bundle without --allow-delete.');
-    expect(commits().map((input) => filesOf(input).delete)).toEqual([[`recipes/${UBUNTU}/manifest.json`, `recipes/${UBUNTU}/template.yaml`]]);
+    expect(commits().map((input) => filesOf(input).delete)).toEqual([
+      [`recipes/${UBUNTU}/manifest.json`, `recipes/${UBUNTU}/template.yaml`],
+    ]);
     expect(formatPlan(allowed.plan)).toContain('Partial bundle, published because of --allow-delete');
   });
 
@@ -490,7 +503,9 @@ describe('Function: publish (CodeCommit)', () => {
 
     // Assess
     expect(error).toBeInstanceOf(BranchMissingError);
-    expect((error as Error).message).toContain(`Branch ${BRANCH} does not exist in ${REPOSITORY}, and the repository already has other branches`);
+    expect((error as Error).message).toContain(
+      `Branch ${BRANCH} does not exist in ${REPOSITORY}, and the repository already has other branches`,
+    );
     expect(codeCommit).toHaveReceivedCommandTimes(CreateCommitCommand, 1);
   });
 

@@ -142,7 +142,9 @@ describe('Function: publish (S3 source)', () => {
     expect(s3).toHaveReceivedCommandTimes(GetObjectCommand, 1);
     expect(result.plan.drift).toEqual([{ path: `recipes/${AL2023}/template.yaml`, kind: 'modified' }]);
     expect(result.plan.change.map((f) => f.path)).toEqual([`recipes/${AL2023}/template.yaml`]);
-    expect(entriesOf(puts()[0] as PutObjectCommandInput).get(`recipes/${AL2023}/template.yaml`)).toEqual(TWO_RECIPES.get(`recipes/${AL2023}/template.yaml`));
+    expect(entriesOf(puts()[0] as PutObjectCommandInput).get(`recipes/${AL2023}/template.yaml`)).toEqual(
+      TWO_RECIPES.get(`recipes/${AL2023}/template.yaml`),
+    );
   });
 
   it.each([
@@ -199,7 +201,9 @@ describe('Function: publish (S3 source)', () => {
 
     // Assess
     expect(s3).toHaveReceivedCommandExactlyOnceWith(PutObjectCommand, { IfMatch: theirs });
-    expect(entriesOf(puts()[0] as PutObjectCommandInput).get(`recipes/${AL2023}/template.yaml`)).toEqual(TWO_RECIPES.get(`recipes/${AL2023}/template.yaml`));
+    expect(entriesOf(puts()[0] as PutObjectCommandInput).get(`recipes/${AL2023}/template.yaml`)).toEqual(
+      TWO_RECIPES.get(`recipes/${AL2023}/template.yaml`),
+    );
   });
 
   it('re-reads and retries when another upload lands between read and write (412 PreconditionFailed)', async () => {

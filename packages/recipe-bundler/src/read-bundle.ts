@@ -74,7 +74,11 @@ function readEntry(folder: string, name: string): BundleManifestEntry | string {
   }
   const parameters = (template as { Parameters?: unknown } | null)?.Parameters;
   const parameterNames = typeof parameters === 'object' && parameters !== null ? Object.keys(parameters).sort(compareCodeUnits) : [];
-  return manifestEntry({ manifest: manifest as RecipeManifest, parameters: parameterNames, templateHash: `sha256:${sha256Hex(templateBytes)}` });
+  return manifestEntry({
+    manifest: manifest as RecipeManifest,
+    parameters: parameterNames,
+    templateHash: `sha256:${sha256Hex(templateBytes)}`,
+  });
 }
 
 /** The bytes of one regular file of the folder, or why it cannot be used. */

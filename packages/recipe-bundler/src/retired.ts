@@ -10,7 +10,15 @@
  * The file is optional; a missing file retires nothing. Anything malformed is a finding on it.
  */
 import path from 'node:path';
-import { type Finding, hitToFinding, parseYaml, readInputFile, readProblemFinding, type RuleMeta, registerRuleMeta } from '@ami-bakery/recipe-schema';
+import {
+  type Finding,
+  hitToFinding,
+  parseYaml,
+  type RuleMeta,
+  readInputFile,
+  readProblemFinding,
+  registerRuleMeta,
+} from '@ami-bakery/recipe-schema';
 import { compareCodeUnits } from './canonical.js';
 import { SAFE_NAME } from './read-bundle.js';
 
@@ -72,7 +80,8 @@ export function readRetired(workspaceRoot: string, liveNames: ReadonlySet<string
       report([index], 'Give each entry as `name: <recipe>` and `reason: <why>`.');
       return;
     }
-    for (const key of Object.keys(record)) if (key !== 'name' && key !== 'reason') report([index, key], `Unknown key '${key}'; an entry has only name and reason.`, 'key');
+    for (const key of Object.keys(record))
+      if (key !== 'name' && key !== 'reason') report([index, key], `Unknown key '${key}'; an entry has only name and reason.`, 'key');
     const { name, reason } = record;
     if (typeof name !== 'string' || !SAFE_NAME.test(name)) {
       report([index, 'name'], 'Set `name` to the retired recipe name (lower-case letters, digits and hyphens).');
@@ -87,7 +96,10 @@ export function readRetired(workspaceRoot: string, liveNames: ReadonlySet<string
       return;
     }
     if (liveNames.has(name)) {
-      report([index, 'name'], `${name} is still a recipe of the workspace; remove its folder to retire it, or remove this entry to keep it.`);
+      report(
+        [index, 'name'],
+        `${name} is still a recipe of the workspace; remove its folder to retire it, or remove this entry to keep it.`,
+      );
       return;
     }
     seen.add(name);

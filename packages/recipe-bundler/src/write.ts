@@ -162,7 +162,13 @@ export function writeBundle(results: readonly BundleResult[], outDir: string, op
     });
   } catch (cause) {
     if (cause instanceof NothingToWrite) {
-      return { wrote: false, written: [], manifest: buildBundleManifest([], { sourceCommit: null }), dropped: [], skipped: previous.skipped };
+      return {
+        wrote: false,
+        written: [],
+        manifest: buildBundleManifest([], { sourceCommit: null }),
+        dropped: [],
+        skipped: previous.skipped,
+      };
     }
     if (cause instanceof BundleWriteError) throw cause;
     throw new BundleWriteError(`Cannot write the bundle to ${root}: ${cause instanceof Error ? cause.message : String(cause)}`, { cause });
@@ -207,7 +213,8 @@ function bundledOf(results: readonly BundleResult[]): Bundled[] {
   const bundled = results.filter((r): r is Bundled => r.ok && !!r.manifest && r.templateText !== undefined);
   const names = new Set<string>();
   for (const result of bundled) {
-    if (!SAFE_NAME.test(result.name)) throw new BundleWriteError(`Refusing to write recipe folder "${result.name}": not a valid recipe name`);
+    if (!SAFE_NAME.test(result.name))
+      throw new BundleWriteError(`Refusing to write recipe folder "${result.name}": not a valid recipe name`);
     if (names.has(result.name)) throw new BundleWriteError(`Two results for recipe "${result.name}"; bundle each recipe once`);
     names.add(result.name);
   }

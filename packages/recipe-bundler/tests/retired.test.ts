@@ -16,7 +16,10 @@ const display = (absolute: string) => path.relative(ws.dir, absolute);
 function retiredWith(text: string | undefined, live: string[] = ['al2023']) {
   if (text !== undefined) writeFileSync(path.join(ws.dir, 'recipes/retired.yaml'), text);
   const list = readRetired(ws.dir, new Set(live), display);
-  return { retired: list.retired, findings: list.findings.map((f) => `${f.ruleId} ${f.file}:${f.range.start.line}:${f.range.start.column}`) };
+  return {
+    retired: list.retired,
+    findings: list.findings.map((f) => `${f.ruleId} ${f.file}:${f.range.start.line}:${f.range.start.column}`),
+  };
 }
 
 describe('readRetired: recipes/retired.yaml', () => {
@@ -25,7 +28,9 @@ describe('readRetired: recipes/retired.yaml', () => {
   });
 
   it('reads name and reason, sorted by name', () => {
-    expect(retiredWith('- name: ubuntu-2004\n  reason: end of standard support\n- name: old-al2\n  reason: " replaced by al2023 "\n')).toEqual({
+    expect(
+      retiredWith('- name: ubuntu-2004\n  reason: end of standard support\n- name: old-al2\n  reason: " replaced by al2023 "\n'),
+    ).toEqual({
       retired: [
         { name: 'old-al2', reason: 'replaced by al2023' },
         { name: 'ubuntu-2004', reason: 'end of standard support' },
@@ -47,7 +52,10 @@ describe('readRetired: recipes/retired.yaml', () => {
   });
 
   it('reports invalid UTF-8 at its line and reads nothing (RB0022)', () => {
-    writeFileSync(path.join(ws.dir, 'recipes/retired.yaml'), Buffer.concat([Buffer.from('- name: old\n  reason: caf'), Buffer.from([0xe9]), Buffer.from('\n')]));
+    writeFileSync(
+      path.join(ws.dir, 'recipes/retired.yaml'),
+      Buffer.concat([Buffer.from('- name: old\n  reason: caf'), Buffer.from([0xe9]), Buffer.from('\n')]),
+    );
     expect(retiredWith(undefined)).toEqual({ retired: [], findings: ['RB0022 recipes/retired.yaml:2:14'] });
   });
 });

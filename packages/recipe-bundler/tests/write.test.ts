@@ -5,10 +5,10 @@ import fc from 'fast-check';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import {
-  buildBundleManifest,
-  BundleWriteError,
-  bundleRecipe,
   type BundleResult,
+  BundleWriteError,
+  buildBundleManifest,
+  bundleRecipe,
   recoverFolder,
   replaceFolder,
   writeBundle,
@@ -129,11 +129,35 @@ describe('writeBundle (format 2)', () => {
   });
 
   it.each([
-    { name: 'a recipe left the workspace (deleted or renamed)', options: { workspaceRecipes: ['minimal'] }, kept: ['minimal'], dropped: ['windows-managed'], partial: false },
+    {
+      name: 'a recipe left the workspace (deleted or renamed)',
+      options: { workspaceRecipes: ['minimal'] },
+      kept: ['minimal'],
+      dropped: ['windows-managed'],
+      partial: false,
+    },
     { name: 'a run over one recipe keeps the others', options: {}, kept: ['minimal', 'windows-managed'], dropped: [], partial: false },
-    { name: 'a full run holds exactly its results', options: { keepOthers: false, workspaceRecipes: ['minimal', 'windows-managed'] }, kept: ['minimal'], dropped: ['windows-managed'], partial: true },
-    { name: 'a refused recipe leaves with its stale folder', options: { refused: ['windows-managed'], workspaceRecipes: ['minimal', 'windows-managed'] }, kept: ['minimal'], dropped: [], partial: true },
-    { name: 'a workspace recipe never bundled makes it partial', options: { workspaceRecipes: ['minimal', 'windows-managed', 'ubuntu'] }, kept: ['minimal', 'windows-managed'], dropped: [], partial: true },
+    {
+      name: 'a full run holds exactly its results',
+      options: { keepOthers: false, workspaceRecipes: ['minimal', 'windows-managed'] },
+      kept: ['minimal'],
+      dropped: ['windows-managed'],
+      partial: true,
+    },
+    {
+      name: 'a refused recipe leaves with its stale folder',
+      options: { refused: ['windows-managed'], workspaceRecipes: ['minimal', 'windows-managed'] },
+      kept: ['minimal'],
+      dropped: [],
+      partial: true,
+    },
+    {
+      name: 'a workspace recipe never bundled makes it partial',
+      options: { workspaceRecipes: ['minimal', 'windows-managed', 'ubuntu'] },
+      kept: ['minimal', 'windows-managed'],
+      dropped: [],
+      partial: true,
+    },
   ])('reflects the workspace: $name', ({ options, kept, dropped, partial }) => {
     // Prepare
     writeBundle([bundleFixture('windows-managed'), bundleFixture('minimal')], bundle);
@@ -312,7 +336,16 @@ describe('buildBundleManifest', () => {
       parameters: [],
       buildOnVersionChange: true,
     });
-    expect(buildBundleManifest([entry('b'), entry('a')], { sourceCommit: 'abc', partial: true, retired: [{ name: 'z', reason: 'r' }, { name: 'y', reason: 'q' }] })).toEqual({
+    expect(
+      buildBundleManifest([entry('b'), entry('a')], {
+        sourceCommit: 'abc',
+        partial: true,
+        retired: [
+          { name: 'z', reason: 'r' },
+          { name: 'y', reason: 'q' },
+        ],
+      }),
+    ).toEqual({
       formatVersion: 2,
       sourceCommit: 'abc',
       partial: true,

@@ -1,9 +1,9 @@
 import path from 'node:path';
 import { type BundleResult, VERSION_RULES } from '@ami-bakery/recipe-bundler';
-import { bundleUnique } from '../bundling.js';
 import { displayPath, type Finding, formatters } from '@ami-bakery/recipe-schema';
 import { readSourceFrom } from '@ami-bakery/template-checks';
-import { type BundleContext, BUNDLE_OPTIONS, bundleFolder, bundleNotes, retiredOf, writeBundled } from '../bundle-output.js';
+import { BUNDLE_OPTIONS, type BundleContext, bundleFolder, bundleNotes, retiredOf, writeBundled } from '../bundle-output.js';
+import { bundleUnique } from '../bundling.js';
 import { defineCommand } from '../command.js';
 import { isFailing, OUTPUT_OPTIONS, planOutput, sourcesOf, tally, writeReports } from '../findings-output.js';
 import { BASE_OPTION, versionGate, withoutGateSuppressionNotices } from '../gate.js';
@@ -89,7 +89,8 @@ export default defineCommand({
     const clean = retired.findings.length > 0 ? [] : runs.filter((run) => run.result.ok && !run.findings.some(isFailing));
     // A recipe with findings is refused like one that did not bundle: its old folder leaves the bundle.
     const results = runs.map((run) => (clean.includes(run) ? run.result : { ...run.result, ok: false }));
-    const written = retired.findings.length > 0 ? undefined : writeBundled(results, outDir, context, retired, args.positionals.length === 0);
+    const written =
+      retired.findings.length > 0 ? undefined : writeBundled(results, outDir, context, retired, args.positionals.length === 0);
 
     const findings = [...runs.flatMap((run) => run.findings), ...general];
     // Outside git every recipe carries the same RB4003 notice: one line says it (reports keep them all).

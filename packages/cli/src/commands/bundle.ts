@@ -1,13 +1,24 @@
 import path from 'node:path';
 import { readSourceCommit } from '@ami-bakery/recipe-bundler';
 import { displayPath, type Finding, formatters } from '@ami-bakery/recipe-schema';
-import { type BundleContext, BUNDLE_OPTIONS, bundleFolder, bundleNotes, type Retired, retiredOf, writeBundled, writeFoldersOnly, writeIndex, type Written } from '../bundle-output.js';
+import {
+  BUNDLE_OPTIONS,
+  type BundleContext,
+  bundleFolder,
+  bundleNotes,
+  type Retired,
+  retiredOf,
+  type Written,
+  writeBundled,
+  writeFoldersOnly,
+  writeIndex,
+} from '../bundle-output.js';
 import { bundleUnique } from '../bundling.js';
 import { defineCommand } from '../command.js';
 import { UsageError } from '../errors.js';
 import { isFailing, sourcesOf, tally } from '../findings-output.js';
 import { cachingGit } from '../git-cache.js';
-import { type Io, wantsColor } from '../io.js';
+import { wantsColor } from '../io.js';
 import { resolveTargets } from '../targets.js';
 import { plural } from '../text.js';
 import { findWorkspaceRoot, RecipeNames } from '../workspace.js';

@@ -1,7 +1,7 @@
 import path from 'node:path';
-import { bundleUnique } from '../bundling.js';
 import { displayPath, type Finding, isInside, readInputFile, readProblemFinding } from '@ami-bakery/recipe-schema';
 import { checkTemplateFile } from '@ami-bakery/template-checks';
+import { bundleUnique } from '../bundling.js';
 import { defineCommand } from '../command.js';
 import { isFailing, OUTPUT_OPTIONS, planOutput, sourcesOf, writeFindings } from '../findings-output.js';
 import { resolveTargets } from '../targets.js';

@@ -91,7 +91,8 @@ function hintFor(error: PublishError, target: PublishTarget, roleArn: string | u
   if (error instanceof AccessDeniedError) return `publishing needs exactly: ${permissionsLine(target, roleArn)}`;
   if (error instanceof AwsTimeoutError) return "'bakery doctor --aws' checks that AWS answers from here";
   if (error instanceof AwsRequestError) return "check --region and the credentials ('bakery doctor --aws' shows who you are)";
-  if (error instanceof DriftDetectedError || error instanceof PartialBundleError) return "'bakery publish --dry-run' shows the whole plan without writing";
+  if (error instanceof DriftDetectedError || error instanceof PartialBundleError)
+    return "'bakery publish --dry-run' shows the whole plan without writing";
   return undefined;
 }
 
@@ -174,7 +175,8 @@ export function createPublishCommand(deps: PublishCommandDeps = {}): Command {
         throw new UsageError(`--source-commit '${givenCommit}' is not a git commit id`);
       const sourceCommit = givenCommit ?? (await (deps.headCommit ?? gitHead)(io.cwd));
       const timeout = values.timeout;
-      if (timeout !== undefined && !/^[1-9]\d{0,5}$/.test(timeout)) throw new UsageError(`--timeout '${timeout}' is not a whole number of seconds`);
+      if (timeout !== undefined && !/^[1-9]\d{0,5}$/.test(timeout))
+        throw new UsageError(`--timeout '${timeout}' is not a whole number of seconds`);
       let clients: ClientFactory;
       try {
         clients = deps.clients ?? awsClients(io.env);

@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { readRetired, RETIRED_FILE } from '@ami-bakery/recipe-bundler';
+import { RETIRED_FILE, readRetired } from '@ami-bakery/recipe-bundler';
 import { displayPath, type Finding, isInside, validateFile, validateRecipeFile } from '@ami-bakery/recipe-schema';
 import { defineCommand } from '../command.js';
 import { UsageError } from '../errors.js';
@@ -72,13 +72,18 @@ function workspaceInputs(io: Io): Input[] {
 }
 
 /** Validate every input; a component reached both through its recipe and directly is reported once. */
-function validateAll(inputs: readonly Input[], cwd: string, root: string | undefined): { findings: Finding[]; sources: Map<string, string> } {
+function validateAll(
+  inputs: readonly Input[],
+  cwd: string,
+  root: string | undefined,
+): { findings: Finding[]; sources: Map<string, string> } {
   const sources = new Map<string, string>();
   const byKey = new Map<string, Finding>();
   for (const input of inputs) {
     // A file named on the command line stays in the workspace (in its own folder outside one) once links are resolved.
     const scope = root !== undefined && isInside(input.absolute, root) ? root : path.dirname(input.absolute);
-    const result = input.kind === 'recipe' ? validateRecipeFile(input.absolute, { cwd }) : validateFile(input.absolute, { cwd, root: scope });
+    const result =
+      input.kind === 'recipe' ? validateRecipeFile(input.absolute, { cwd }) : validateFile(input.absolute, { cwd, root: scope });
     for (const [file, text] of result.sources) sources.set(file, text);
     for (const finding of result.findings) {
       const { start, end } = finding.range;

@@ -18,22 +18,35 @@ export interface ChildRun {
 
 /** The environment a child gets: PATH, a fresh HOME, no colours; plus `extra`. */
 export function childEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
-  return { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: tempDir(), NO_COLOR: '1', AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true', ...extra };
+  return {
+    PATH: process.env.PATH ?? '/usr/bin:/bin',
+    HOME: tempDir(),
+    NO_COLOR: '1',
+    AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+    ...extra,
+  };
 }
 
 /**
  * `bakery <args>` through the launcher in a child bounded by the test: `timeoutMs` (killed with
  * SIGKILL after it) and a V8 heap of `heapMb`.
  */
-export function runShipped(args: readonly string[], options: { cwd: string; env?: Record<string, string>; timeoutMs?: number; heapMb?: number }): ChildRun {
-  const result: SpawnSyncReturns<string> = spawnSync(process.execPath, [`--max-old-space-size=${options.heapMb ?? 256}`, LAUNCHER, ...args], {
-    cwd: options.cwd,
-    env: childEnv(options.env),
-    encoding: 'utf8',
-    timeout: options.timeoutMs ?? 60_000,
-    killSignal: 'SIGKILL',
-    maxBuffer: 16 * 1024 * 1024,
-  });
+export function runShipped(
+  args: readonly string[],
+  options: { cwd: string; env?: Record<string, string>; timeoutMs?: number; heapMb?: number },
+): ChildRun {
+  const result: SpawnSyncReturns<string> = spawnSync(
+    process.execPath,
+    [`--max-old-space-size=${options.heapMb ?? 256}`, LAUNCHER, ...args],
+    {
+      cwd: options.cwd,
+      env: childEnv(options.env),
+      encoding: 'utf8',
+      timeout: options.timeoutMs ?? 60_000,
+      killSignal: 'SIGKILL',
+      maxBuffer: 16 * 1024 * 1024,
+    },
+  );
   return { status: result.status, signal: result.signal, stdout: result.stdout ?? '', stderr: result.stderr ?? '' };
 }
 

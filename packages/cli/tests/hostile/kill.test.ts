@@ -48,7 +48,14 @@ function sourceStates(root: string): { apply(state: 'A' | 'B'): void } {
   const template = readFileSync(path.join(root, 'recipes/al2023-hardened/recipe.yaml'), 'utf8');
   rmSync(path.join(root, 'recipes/imds-optional'), { recursive: true });
   const recipesA = new Map(names.map((name) => [name, template.replaceAll('al2023-hardened', name)]));
-  const recipesB = new Map(names.slice(1).map((name) => [name, template.replaceAll('al2023-hardened', name).replace('version: 1.2.0', 'version: 1.3.0').replace('sizeGiB: 30', 'sizeGiB: 40')]));
+  const recipesB = new Map(
+    names
+      .slice(1)
+      .map((name) => [
+        name,
+        template.replaceAll('al2023-hardened', name).replace('version: 1.2.0', 'version: 1.3.0').replace('sizeGiB: 30', 'sizeGiB: 40'),
+      ]),
+  );
   return {
     apply(state) {
       const wanted = state === 'A' ? recipesA : recipesB;
@@ -87,7 +94,10 @@ describe('Hostile: bakery bundle stopped at random moments', () => {
     expect(same(expected.A, expected.B)).toBe(false);
 
     // Act: alternate the sources and stop each run after a delay drawn from the whole run's length
-    const stops = fc.sample(fc.record({ delay: fc.integer({ min: 0, max: duration }), signal: fc.constantFrom<NodeJS.Signals>('SIGKILL', 'SIGTERM') }), { seed: 20261202, numRuns: 12 });
+    const stops = fc.sample(
+      fc.record({ delay: fc.integer({ min: 0, max: duration }), signal: fc.constantFrom<NodeJS.Signals>('SIGKILL', 'SIGTERM') }),
+      { seed: 20261202, numRuns: 12 },
+    );
     const seen: string[] = [];
     let previous: 'A' | 'B' = 'A';
     for (const [index, stop] of stops.entries()) {
@@ -119,36 +129,41 @@ describe('Hostile: bakery bundle stopped at random moments', () => {
 });
 
 describe('Hostile: bakery build stopped by a signal while cfn-lint runs', () => {
-  it.each(['SIGTERM', 'SIGINT'] as const)('%s stops cfn-lint and what it started, and removes the scratch folder', async (signal) => {
-    // Prepare: a cfn-lint that starts a child of its own, records both pids and waits
-    const root = workspaceCopy();
-    const scratch = tempDir();
-    const pids = path.join(scratch, 'pids');
-    const fake = path.join(scratch, 'cfn-lint');
-    writeFileSync(fake, `#!/bin/sh\nsleep 600 &\necho "$$ $!" > '${pids}'\nwait\n`);
-    chmodSync(fake, 0o755);
-    const tmp = tempDir();
-    const child = spawn(process.execPath, [LAUNCHER, 'build', 'recipes/al2023-hardened'], {
-      cwd: root,
-      env: childEnv({ BAKERY_CFN_LINT: fake, TMPDIR: tmp }),
-      stdio: 'ignore',
-    });
-    const done = exited(child);
-    // Bounded by attempts: the fake writes its pids as soon as it runs.
-    for (let attempt = 0; attempt < 600 && !existsSync(pids); attempt += 1) await new Promise((resolve) => setTimeout(resolve, 50));
-    const [shell, sleeper] = readFileSync(pids, 'utf8').trim().split(' ').map(Number) as [number, number];
+  it.each(['SIGTERM', 'SIGINT'] as const)(
+    '%s stops cfn-lint and what it started, and removes the scratch folder',
+    async (signal) => {
+      // Prepare: a cfn-lint that starts a child of its own, records both pids and waits
+      const root = workspaceCopy();
+      const scratch = tempDir();
+      const pids = path.join(scratch, 'pids');
+      const fake = path.join(scratch, 'cfn-lint');
+      writeFileSync(fake, `#!/bin/sh\nsleep 600 &\necho "$$ $!" > '${pids}'\nwait\n`);
+      chmodSync(fake, 0o755);
+      const tmp = tempDir();
+      const child = spawn(process.execPath, [LAUNCHER, 'build', 'recipes/al2023-hardened'], {
+        cwd: root,
+        env: childEnv({ BAKERY_CFN_LINT: fake, TMPDIR: tmp }),
+        stdio: 'ignore',
+      });
+      const done = exited(child);
+      // Bounded by attempts: the fake writes its pids as soon as it runs.
+      for (let attempt = 0; attempt < 600 && !existsSync(pids); attempt += 1) await new Promise((resolve) => setTimeout(resolve, 50));
+      const [shell, sleeper] = readFileSync(pids, 'utf8').trim().split(' ').map(Number) as [number, number];
 
-    // Act
-    child.kill(signal);
-    const outcome = await done;
+      // Act
+      child.kill(signal);
+      const outcome = await done;
 
-    // Assess
-    expect(outcome.signal).toBe(signal);
-    // A killed process is gone once the kernel has delivered the signal: bounded by attempts.
-    for (let attempt = 0; attempt < 200 && (alive(shell) || alive(sleeper)); attempt += 1) await new Promise((resolve) => setTimeout(resolve, 10));
-    expect([alive(shell), alive(sleeper)]).toEqual([false, false]);
-    expect(readdirSync(tmp).filter((entry) => entry.startsWith('bakery-lint-'))).toEqual([]);
-  }, 120_000);
+      // Assess
+      expect(outcome.signal).toBe(signal);
+      // A killed process is gone once the kernel has delivered the signal: bounded by attempts.
+      for (let attempt = 0; attempt < 200 && (alive(shell) || alive(sleeper)); attempt += 1)
+        await new Promise((resolve) => setTimeout(resolve, 10));
+      expect([alive(shell), alive(sleeper)]).toEqual([false, false]);
+      expect(readdirSync(tmp).filter((entry) => entry.startsWith('bakery-lint-'))).toEqual([]);
+    },
+    120_000,
+  );
 });
 
 /** Running (a zombie waiting to be reaped has already stopped). */

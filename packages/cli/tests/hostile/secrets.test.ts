@@ -99,9 +99,9 @@ describe('Hostile: links to secrets (shipped CLI)', () => {
     expect(`${run.stdout}${run.stderr}`).not.toContain(secret);
     expect(written(root)).not.toContain(secret);
     const reported = args[0] === 'build' ? readFileSync(path.join(root, 'reports/build.json'), 'utf8') : run.stdout;
-    const findings = (JSON.parse(reported) as { Filename: string; Location: { Start: { LineNumber: number } }; Rule: { Id: string } }[]).map(
-      (m) => `${m.Filename}:${m.Location.Start.LineNumber} ${m.Rule.Id}`,
-    );
+    const findings = (
+      JSON.parse(reported) as { Filename: string; Location: { Start: { LineNumber: number } }; Rule: { Id: string } }[]
+    ).map((m) => `${m.Filename}:${m.Location.Start.LineNumber} ${m.Rule.Id}`);
     expect(findings).toContain(finding);
   });
 });

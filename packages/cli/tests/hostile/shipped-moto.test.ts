@@ -29,7 +29,12 @@ describe.skipIf(!MOTO)('Hostile: the shipped CLI bundle against a moto server', 
   beforeAll(async () => {
     ensureShippedBundle();
     moto = await startMoto(MOTO as string);
-    env = { AWS_ENDPOINT_URL: moto.endpoint, AWS_ACCESS_KEY_ID: CREDENTIALS.accessKeyId, AWS_SECRET_ACCESS_KEY: CREDENTIALS.secretAccessKey, AWS_REGION: REGION };
+    env = {
+      AWS_ENDPOINT_URL: moto.endpoint,
+      AWS_ACCESS_KEY_ID: CREDENTIALS.accessKeyId,
+      AWS_SECRET_ACCESS_KEY: CREDENTIALS.secretAccessKey,
+      AWS_REGION: REGION,
+    };
     const s3 = new S3Client({ endpoint: moto.endpoint, region: REGION, credentials: CREDENTIALS, forcePathStyle: true });
     await s3.send(new CreateBucketCommand({ Bucket: BUCKET }));
     s3.destroy();
@@ -54,7 +59,17 @@ describe.skipIf(!MOTO)('Hostile: the shipped CLI bundle against a moto server', 
     const root = workspaceCopy();
     const bundled = runShipped(['bundle', 'recipes/al2023-hardened', '--out', 'bundle'], { cwd: root, env });
     expect(bundled.status).toBe(0);
-    const target = ['--bundle', 'bundle', '--s3', `s3://${BUCKET}/source/bundle.zip`, '--region', REGION, '--allow-delete', '--source-commit', '0123456789abcdef0123456789abcdef01234567'];
+    const target = [
+      '--bundle',
+      'bundle',
+      '--s3',
+      `s3://${BUCKET}/source/bundle.zip`,
+      '--region',
+      REGION,
+      '--allow-delete',
+      '--source-commit',
+      '0123456789abcdef0123456789abcdef01234567',
+    ];
 
     // Act
     const dryRun = runShipped(['publish', ...target, '--dry-run'], { cwd: root, env });
@@ -77,7 +92,10 @@ describe.skipIf(!MOTO)('Hostile: the shipped CLI bundle against a moto server', 
     runShipped(['bundle', 'recipes/al2023-hardened', '--out', 'bundle'], { cwd: root, env });
 
     // Act
-    const run = runShipped(['publish', '--bundle', 'bundle', '--s3', `s3://${BUCKET}/partial/bundle.zip`, '--region', REGION], { cwd: root, env });
+    const run = runShipped(['publish', '--bundle', 'bundle', '--s3', `s3://${BUCKET}/partial/bundle.zip`, '--region', REGION], {
+      cwd: root,
+      env,
+    });
 
     // Assess
     expect(run.status).toBe(1);

@@ -24,9 +24,9 @@ const tooLarge: Make = (file) => writeFileSync(file, `# padding\n${'#'.repeat(2 
 
 /** `file:line:column ruleId` of each finding in `--format json`, the shape compared. */
 function located(stdout: string): string[] {
-  return (JSON.parse(stdout) as { Filename: string; Location: { Start: { LineNumber: number; ColumnNumber: number } }; Rule: { Id: string } }[]).map(
-    (m) => `${m.Filename}:${m.Location.Start.LineNumber}:${m.Location.Start.ColumnNumber} ${m.Rule.Id}`,
-  );
+  return (
+    JSON.parse(stdout) as { Filename: string; Location: { Start: { LineNumber: number; ColumnNumber: number } }; Rule: { Id: string } }[]
+  ).map((m) => `${m.Filename}:${m.Location.Start.LineNumber}:${m.Location.Start.ColumnNumber} ${m.Rule.Id}`);
 }
 
 describe('Hostile: special files where a recipe file is expected (shipped CLI, 128 MB heap, 60 s bound)', () => {
@@ -35,7 +35,12 @@ describe('Hostile: special files where a recipe file is expected (shipped CLI, 1
     { case: 'recipe.yaml is a FIFO', file: RECIPE, make: fifo, finding: `${RECIPE}:1:1 RB0020` },
     { case: 'recipe.yaml is a folder', file: RECIPE, make: folder, finding: `${RECIPE}:1:1 RB0020` },
     { case: 'recipe.yaml is over the 1 MiB cap', file: RECIPE, make: tooLarge, finding: `${RECIPE}:1:1 RB0021` },
-    { case: 'a component is a link to /dev/zero (out of the recipe folder)', file: COMPONENT, make: toDevZero, finding: `${RECIPE}:13:11 RB3009` },
+    {
+      case: 'a component is a link to /dev/zero (out of the recipe folder)',
+      file: COMPONENT,
+      make: toDevZero,
+      finding: `${RECIPE}:13:11 RB3009`,
+    },
     { case: 'a component is a FIFO', file: COMPONENT, make: fifo, finding: `${RECIPE}:13:11 RB0020` },
     { case: 'a component is over the 1 MiB cap', file: COMPONENT, make: tooLarge, finding: `${RECIPE}:13:11 RB0021` },
   ])('validate: $case gives a finding and reads nothing', ({ file, make, finding }) => {
@@ -63,7 +68,11 @@ describe('Hostile: special files where a recipe file is expected (shipped CLI, 1
 
     // Act
     const bundle = runShipped(['bundle', 'recipes/al2023-hardened'], { cwd: root, heapMb: 128 });
-    const lint = runShipped(['lint', 'recipes/al2023-hardened', '--format', 'json'], { cwd: root, heapMb: 128, env: { BAKERY_CFN_LINT: '/nonexistent/cfn-lint' } });
+    const lint = runShipped(['lint', 'recipes/al2023-hardened', '--format', 'json'], {
+      cwd: root,
+      heapMb: 128,
+      env: { BAKERY_CFN_LINT: '/nonexistent/cfn-lint' },
+    });
 
     // Assess
     expect({ status: bundle.status, signal: bundle.signal }).toEqual({ status: 1, signal: null });

@@ -37,7 +37,9 @@ describe('Hostile: two recipe folders giving the same name', () => {
     // Assess
     expect(result.code).toBe(1);
     expect(located(result.stdout)).toContain('recipes/copy-of-hardened/recipe.yaml:2:7 RB0023');
-    const messages = (JSON.parse(result.stdout) as { Rule: { Id: string }; Message: string }[]).filter((m) => m.Rule.Id === 'RB0023').map((m) => m.Message);
+    const messages = (JSON.parse(result.stdout) as { Rule: { Id: string }; Message: string }[])
+      .filter((m) => m.Rule.Id === 'RB0023')
+      .map((m) => m.Message);
     expect(messages.every((m) => m.includes(both))).toBe(true);
   });
 
@@ -156,14 +158,19 @@ describe('Hostile: bytes that are not UTF-8', () => {
     const lines = original.toString('utf8').split('\n');
 
     await fc.assert(
-      fc.asyncProperty(fc.integer({ min: 0, max: lines.length - 2 }), fc.nat(), fc.constantFrom(0x80, 0xc0, 0xe9, 0xff, 0xf5), async (line, at, byte) => {
-        const text = lines[line] as string;
-        const column = text.length === 0 ? 0 : at % text.length;
-        const before = Buffer.from(`${lines.slice(0, line).join('\n')}${line > 0 ? '\n' : ''}${text.slice(0, column)}`, 'utf8');
-        writeFileSync(file, Buffer.concat([before, Buffer.from([byte]), original.subarray(before.length)]));
-        const result = await bakery(['validate', SOURCE, '--format', 'json'], { cwd: root });
-        expect(located(result.stdout)).toEqual([`${SOURCE}/recipe.yaml:${line + 1}:${column + 1} RB0022`]);
-      }),
+      fc.asyncProperty(
+        fc.integer({ min: 0, max: lines.length - 2 }),
+        fc.nat(),
+        fc.constantFrom(0x80, 0xc0, 0xe9, 0xff, 0xf5),
+        async (line, at, byte) => {
+          const text = lines[line] as string;
+          const column = text.length === 0 ? 0 : at % text.length;
+          const before = Buffer.from(`${lines.slice(0, line).join('\n')}${line > 0 ? '\n' : ''}${text.slice(0, column)}`, 'utf8');
+          writeFileSync(file, Buffer.concat([before, Buffer.from([byte]), original.subarray(before.length)]));
+          const result = await bakery(['validate', SOURCE, '--format', 'json'], { cwd: root });
+          expect(located(result.stdout)).toEqual([`${SOURCE}/recipe.yaml:${line + 1}:${column + 1} RB0022`]);
+        },
+      ),
       { seed: 20261202, numRuns: 25 },
     );
   });
@@ -176,9 +183,17 @@ describe('Hostile: names and documents past the AWS limits, found offline before
     const name = `hardened-${'n'.repeat(54)}`;
     const stem = `harden-ssh-${'s'.repeat(54)}`;
     const recipeFile = path.join(root, SOURCE, 'recipe.yaml');
-    writeFileSync(recipeFile, readFileSync(recipeFile, 'utf8').replace('name: al2023-hardened', `name: ${name}`).replace('components/harden-ssh.yaml', `components/${stem}.yaml`));
+    writeFileSync(
+      recipeFile,
+      readFileSync(recipeFile, 'utf8')
+        .replace('name: al2023-hardened', `name: ${name}`)
+        .replace('components/harden-ssh.yaml', `components/${stem}.yaml`),
+    );
     const component = readFileSync(path.join(root, SOURCE, 'components/harden-ssh.yaml'), 'utf8');
-    writeFileSync(path.join(root, SOURCE, `components/${stem}.yaml`), component.replace(/^description: .*$/m, `description: ${'d'.repeat(22_000)}`));
+    writeFileSync(
+      path.join(root, SOURCE, `components/${stem}.yaml`),
+      component.replace(/^description: .*$/m, `description: ${'d'.repeat(22_000)}`),
+    );
 
     // Act
     const result = await bakery(['lint', SOURCE, '--format', 'json'], { cwd: root, env: NO_CFN_LINT });

@@ -86,5 +86,5 @@ async function removeBundles(): Promise<void> {
   await Promise.all(created.splice(0).map((dir) => rm(dir, { recursive: true, force: true })));
 }
 
-export { AL2023, bundleFiles, bytes, removeBundles, SOURCE, UBUNTU, WINDOWS, writeBundle };
 export type { BundleSpec, RecipeSpec };
+export { AL2023, bundleFiles, bytes, removeBundles, SOURCE, UBUNTU, WINDOWS, writeBundle };

@@ -48,7 +48,9 @@ async function silentServer(): Promise<string> {
 async function hangingOn(hang: string): Promise<string> {
   const server = createHttpServer((request: IncomingMessage, response: ServerResponse) => {
     sockets.push(request.socket);
-    const operation = String(request.headers['x-amz-target'] ?? '').split('.').pop();
+    const operation = String(request.headers['x-amz-target'] ?? '')
+      .split('.')
+      .pop();
     request.resume();
     if (operation === hang) return; // never answers
     response.writeHead(400, { 'content-type': 'application/x-amz-json-1.1' });
@@ -59,11 +61,21 @@ async function hangingOn(hang: string): Promise<string> {
   return `http://127.0.0.1:${(server.address() as { port: number }).port}`;
 }
 
-async function publishTo(endpoint: string, target: PublishTarget, options: { roleArn?: string; deadlineMs?: number; timeouts?: typeof TIMEOUTS } = {}) {
+async function publishTo(
+  endpoint: string,
+  target: PublishTarget,
+  options: { roleArn?: string; deadlineMs?: number; timeouts?: typeof TIMEOUTS } = {},
+) {
   const clients: ClientFactory = createClientFactory({ endpoint, credentials: CREDENTIALS, timeouts: options.timeouts ?? TIMEOUTS });
   const bundleDir = await writeBundle(bundleFiles([{ name: AL2023, version: '1.0.0' }]));
   return publish(
-    { bundleDir, target, region: 'eu-west-1', ...(options.roleArn ? { roleArn: options.roleArn } : {}), ...(options.deadlineMs ? { deadlineMs: options.deadlineMs } : {}) },
+    {
+      bundleDir,
+      target,
+      region: 'eu-west-1',
+      ...(options.roleArn ? { roleArn: options.roleArn } : {}),
+      ...(options.deadlineMs ? { deadlineMs: options.deadlineMs } : {}),
+    },
     { clients, sleep: noSleep },
   ).then(
     () => undefined,
@@ -113,11 +125,16 @@ describe('Hostile: an endpoint that accepts and never answers', () => {
     const endpoint = await silentServer();
 
     // Act
-    const error = await publishTo(endpoint, CODECOMMIT, { deadlineMs: 300, timeouts: { connectTimeoutMs: 60_000, requestTimeoutMs: 60_000, maxAttempts: 1 } });
+    const error = await publishTo(endpoint, CODECOMMIT, {
+      deadlineMs: 300,
+      timeouts: { connectTimeoutMs: 60_000, requestTimeoutMs: 60_000, maxAttempts: 1 },
+    });
 
     // Assess
     expect(error).toBeInstanceOf(PublishDeadlineError);
     expect((error as PublishDeadlineError).action).toBe('codecommit:GetBranch');
-    expect((error as Error).message).toContain(`after its deadline of 0.3 s, during codecommit:GetBranch on repository ami-bakery-recipes in eu-west-1 (${endpoint})`);
+    expect((error as Error).message).toContain(
+      `after its deadline of 0.3 s, during codecommit:GetBranch on repository ami-bakery-recipes in eu-west-1 (${endpoint})`,
+    );
   });
 });

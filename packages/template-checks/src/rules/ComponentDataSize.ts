@@ -1,5 +1,5 @@
-import { COMPONENT_DATA_MAX } from '../limits.js';
 import { isRecord } from '../intrinsics.js';
+import { COMPONENT_DATA_MAX } from '../limits.js';
 import type { TemplateHit, TemplateRule } from '../rule.js';
 
 /** A component's inline document fits Image Builder's 16,000-character limit. */

@@ -1,5 +1,5 @@
-import { IMAGE_BUILDER_NAME_MAX, IMAGE_BUILDER_NAMED_TYPES, resolvedName, STACK_NAME_MAX } from '../limits.js';
 import { isRecord } from '../intrinsics.js';
+import { IMAGE_BUILDER_NAME_MAX, IMAGE_BUILDER_NAMED_TYPES, resolvedName, STACK_NAME_MAX } from '../limits.js';
 import type { TemplateHit, TemplateRule } from '../rule.js';
 
 /** Every Image Builder name, and the stack name it is built from, fits the 128-character limits. */
