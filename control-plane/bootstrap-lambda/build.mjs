@@ -1,6 +1,8 @@
-// Builds the Lambda asset in dist/: the bundled handler, the bakery stack template it deploys and
-// the seed bundle it commits. `--code-only` skips the two inputs (tests and the benchmark).
-import { cpSync, existsSync, mkdirSync, rmSync, statSync } from 'node:fs';
+// Builds the Lambda asset in dist/: the bundled handler, the bakery stack template it deploys, the
+// seed bundle it commits, and the control-plane code it uploads to the bakery account before
+// deploying: the deployer (deployer/index.mjs) and the Guard rules (guard-rules/*.guard).
+// `--code-only` skips the inputs (tests and the benchmark).
+import { cpSync, existsSync, mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
@@ -10,6 +12,14 @@ const dist = path.join(here, 'dist');
 const codeOnly = process.argv.includes('--code-only');
 const templateSrc = path.resolve(here, process.env.BAKERY_STACK_TEMPLATE ?? '../bakery-stack/cdk.out/BakeryStack.template.json');
 const seedSrc = path.resolve(here, process.env.SEED_BUNDLE ?? '../../dist/bundle');
+const deployerSrc = path.resolve(here, process.env.DEPLOYER_CODE ?? '../deployer/dist/index.mjs');
+const rulesSrc = path.resolve(here, process.env.GUARD_RULES ?? '../../packages/invariants/rules');
+const guardFiles = () =>
+  existsSync(rulesSrc)
+    ? readdirSync(rulesSrc)
+        .filter((name) => name.endsWith('.guard'))
+        .sort()
+    : [];
 
 if (!codeOnly) {
   const problems = [];
@@ -19,7 +29,19 @@ if (!codeOnly) {
     );
   }
   if (!existsSync(path.join(seedSrc, 'manifest.json'))) {
-    problems.push(`Missing the seed bundle ${seedSrc} (no manifest.json).\n  Produce it with: pnpm bakery bundle  (or set SEED_BUNDLE to a bundle folder)`);
+    problems.push(
+      `Missing the seed bundle ${seedSrc} (no manifest.json).\n  Produce it with: pnpm bakery bundle  (or set SEED_BUNDLE to a bundle folder)`,
+    );
+  }
+  if (!existsSync(deployerSrc)) {
+    problems.push(
+      `Missing the deployer ${deployerSrc}.\n  Produce it with: pnpm --filter @ami-bakery/deployer build  (or set DEPLOYER_CODE to the file)`,
+    );
+  }
+  if (guardFiles().length === 0) {
+    problems.push(
+      `Missing the Guard rules: no .guard file in ${rulesSrc}.\n  They live in packages/invariants/rules (or set GUARD_RULES to a folder of .guard files)`,
+    );
   }
   if (problems.length > 0) {
     console.error(`bootstrap-lambda build: ${problems.join('\n')}\nUse "node build.mjs --code-only" to bundle the handler alone.`);
@@ -50,8 +72,15 @@ await build({
 
 if (!codeOnly) {
   cpSync(templateSrc, path.join(dist, 'bakery-stack.template.json'));
-  cpSync(seedSrc, path.join(dist, 'seed'), { recursive: true });
+  // The seed is data: no bakery/ folder, whatever an older bundle still carries.
+  cpSync(seedSrc, path.join(dist, 'seed'), { recursive: true, filter: (src) => !path.relative(seedSrc, src).startsWith('bakery') });
+  mkdirSync(path.join(dist, 'deployer'), { recursive: true });
+  cpSync(deployerSrc, path.join(dist, 'deployer', 'index.mjs'));
+  mkdirSync(path.join(dist, 'guard-rules'), { recursive: true });
+  for (const name of guardFiles()) cpSync(path.join(rulesSrc, name), path.join(dist, 'guard-rules', name));
 }
 
 const size = statSync(path.join(dist, 'index.mjs')).size;
-console.log(`bootstrap-lambda: dist/index.mjs ${(size / 1024).toFixed(1)} KiB${codeOnly ? ' (code only)' : ', with bakery-stack.template.json and seed/'}`);
+console.log(
+  `bootstrap-lambda: dist/index.mjs ${(size / 1024).toFixed(1)} KiB${codeOnly ? ' (code only)' : ', with bakery-stack.template.json, seed/, deployer/ and guard-rules/'}`,
+);

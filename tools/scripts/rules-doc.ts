@@ -15,8 +15,8 @@ import { parseArgs } from 'node:util';
 import '../../packages/recipe-bundler/src/index.js';
 import '../../packages/template-checks/src/index.js';
 import '../../packages/cfn-lint/src/index.js';
-import { allRules, type RuleMeta } from '../../packages/recipe-schema/src/index.js';
 import { writeFileAtomic } from '../../packages/cli/src/write.js';
+import { allRules, type RuleMeta } from '../../packages/recipe-schema/src/index.js';
 
 const ROOT = path.resolve(fileURLToPath(new URL('../..', import.meta.url)));
 const DEFAULT_FILE = path.join(ROOT, 'docs/rules.md');
@@ -40,16 +40,21 @@ export function renderRulesDoc(rules: readonly RuleMeta[]): string {
     const area = /^RB(\d)\d{3}$/.exec(rule.id)?.[1] ?? 'other';
     byArea.set(area, [...(byArea.get(area) ?? []), rule]);
   }
-  const sections = [...byArea.keys()].sort().map((area) =>
-    [
-      `## ${area === 'other' ? 'Other rules' : `RB${area}xxx: ${AREAS[area] ?? `area ${area}`}`}`,
-      '',
-      '| id | slug | severity | description |',
-      '|---|---|---|---|',
-      ...(byArea.get(area) ?? []).map((r) => `| <a id="${r.id.toLowerCase()}"></a>${r.id} | \`${r.slug}\` | ${r.severity} | ${cell(r.description)} |`),
-      '',
-    ].join('\n'),
-  );
+  const sections = [...byArea.keys()]
+    .sort()
+    .map((area) =>
+      [
+        `## ${area === 'other' ? 'Other rules' : `RB${area}xxx: ${AREAS[area] ?? `area ${area}`}`}`,
+        '',
+        '| id | slug | severity | description |',
+        '|---|---|---|---|',
+        ...(byArea.get(area) ?? []).map(
+          (r) => `| <a id="${r.id.toLowerCase()}"></a>${r.id} | \`${r.slug}\` | ${r.severity} | ${cell(r.description)} |`,
+        ),
+        '',
+        ...(byArea.get(area) ?? []).flatMap(ruleDetails),
+      ].join('\n'),
+    );
   return [
     '# Rules',
     '',
@@ -61,6 +66,24 @@ export function renderRulesDoc(rules: readonly RuleMeta[]): string {
     '',
     ...sections,
   ].join('\n');
+}
+
+/** A rule's example and fix, under its own heading; nothing for a rule that has neither. */
+function ruleDetails(rule: RuleMeta): string[] {
+  if (rule.example === undefined && rule.fix === undefined) return [];
+  return [
+    `### ${rule.id} ${rule.slug}`,
+    '',
+    ...(rule.example !== undefined ? ['Example:', '', '```yaml', dedent(rule.example), '```', ''] : []),
+    ...(rule.fix !== undefined ? [`Fix: ${rule.fix}`, ''] : []),
+  ];
+}
+
+/** `text` without the indentation all its non-blank lines share. */
+function dedent(text: string): string {
+  const lines = text.split('\n');
+  const indent = Math.min(...lines.filter((l) => l.trim() !== '').map((l) => l.length - l.trimStart().length));
+  return lines.map((l) => l.slice(Number.isFinite(indent) ? indent : 0)).join('\n');
 }
 
 /** The README's short rule list: one line per rule, linking to its entry in docs/rules.md. */

@@ -1,20 +1,42 @@
-import { BootstraplessSynthesizer, CfnOutput, CfnParameter, Fn, aws_iam as iam, Stack, type StackProps } from 'aws-cdk-lib';
+import {
+  Aws,
+  BootstraplessSynthesizer,
+  CfnOutput,
+  CfnParameter,
+  Duration,
+  Fn,
+  aws_iam as iam,
+  aws_kms as kms,
+  RemovalPolicy,
+  Stack,
+  type StackProps,
+  aws_s3 as s3,
+} from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
+import { controlTowerFinding } from './control-tower.js';
 import { acknowledge } from './nag.js';
 import {
   accessLogBucketName,
   artifactBucketName,
-  artifactKeyAlias,
+  artifactKeyExportName,
   BAKERY_DEFAULTS,
+  bakeryKeyAlias,
   bakeryStackRoleName,
-  NAME_PREFIX_TAG,
-  permissionsBoundaryName,
+  buildBoundaryName,
+  controlBucketName,
+  DEPLOYER_CODE_PREFIX,
+  deployerFunctionName,
+  deployerRoleName,
+  evidenceBucketName,
+  GUARD_RULES_PREFIX,
+  guardHookRoleName,
+  lifecycleBoundaryName,
   pipelineEventsRoleName,
   pipelineName,
   pipelineRoleName,
   recipeDeployRoleName,
 } from './names.js';
-import { cloudFormationServiceRole, KEY_MANAGEMENT_ACTIONS } from './shared.js';
+import { accountKey, cloudFormationServiceRole } from './shared.js';
 
 type BakeryAccessStackProps = StackProps;
 
@@ -24,14 +46,19 @@ const HERE = '${AWS::Region}:${AWS::AccountId}';
 
 /**
  * What the management account deploys into the bakery account through a StackSet, in the bakery
- * region: the configuration role the bootstrap Lambda assumes, and the CloudFormation service role
- * that creates and updates the bakery stack. The configuration role itself cannot create anything
- * but the bakery stack; the service role can create only the bakery stack's named resources.
+ * region, before the bakery stack exists:
+ * - the bakery key: it encrypts every bakery bucket and outlives the bakery stack (retained
+ *   evidence stays readable), and the bakery stack's deploy role never needs to create or administer a key;
+ * - the control bucket: the deployer code and the Guard rules, written only by the configuration role;
+ * - the configuration role the bootstrap Lambda assumes, and the CloudFormation service role that
+ *   creates and updates the bakery stack. The configuration role itself cannot create anything but
+ *   the bakery stack; the service role can create only the bakery stack's named resources.
  */
 class BakeryAccessStack extends Stack {
   constructor(scope: Construct, id: string, props: BakeryAccessStackProps = {}) {
     super(scope, id, {
-      description: 'AMI Bakery: configuration role for the management account bootstrap and the bakery stack deploy role',
+      description:
+        'AMI Bakery: bakery key, control bucket, configuration role for the management account bootstrap and the bakery stack deploy role',
       ...props,
       synthesizer: props.synthesizer ?? new BootstraplessSynthesizer(),
       analyticsReporting: false,
@@ -79,38 +106,112 @@ class BakeryAccessStack extends Stack {
     const bakeryStackArn = sub(`${ARN}:cloudformation:${HERE}:stack/\${BakeryStackName}/*`);
     const repositoryArn = sub(`${ARN}:codecommit:${HERE}:\${RepositoryName}`);
     const bucketArn = sub(`${ARN}:s3:::${artifactBucketName(P, '${AWS::AccountId}', '${AWS::Region}')}`);
+    const controlBucketArn = sub(`${ARN}:s3:::${controlBucketName(P, '${AWS::AccountId}', '${AWS::Region}')}`);
+    const controlObjects = (prefix: string): string => Fn.join('', [controlBucketArn, `/${prefix}*`]);
     const deployRoleArn = role(bakeryStackRoleName(P));
-    const bakeryKeys = sub(`${ARN}:kms:${HERE}:key/*`);
-    const onlyBakeryKey = { StringEquals: { [`aws:ResourceTag/${NAME_PREFIX_TAG}`]: Fn.ref('NamePrefix') } };
-    const viaS3 = sub('s3.${AWS::Region}.${AWS::URLSuffix}');
+    const configurationRoleArn = role('${ConfigurationRoleName}');
+    const viaS3 = { StringEquals: { 'kms:ViaService': sub('s3.${AWS::Region}.${AWS::URLSuffix}') } };
+
+    // ----- The bakery key: every bakery bucket, retained with the evidence it protects -----
+    const key = accountKey(this, 'BakeryKey', {
+      description: 'AMI Bakery: artifact, evidence and control buckets of the bakery account',
+      dataUse: [
+        // Data use only through S3 in this account: IAM policies then decide who (pipeline, deployer,
+        // build instances, hook, publisher, bootstrap), and nothing can use the key outside S3.
+        new iam.PolicyStatement({
+          sid: 'UseThroughS3InThisAccount',
+          principals: [new iam.AccountRootPrincipal()],
+          actions: ['kms:Decrypt', 'kms:Encrypt', 'kms:GenerateDataKey'],
+          resources: ['*'],
+          conditions: {
+            StringEquals: { 'kms:ViaService': sub('s3.${AWS::Region}.${AWS::URLSuffix}'), 'kms:CallerAccount': Aws.ACCOUNT_ID },
+          },
+        }),
+        // Grants only for AWS services acting for a resource (S3 Bucket Keys): nobody hands the key on.
+        new iam.PolicyStatement({
+          sid: 'GrantsOnlyForAwsServices',
+          effect: iam.Effect.DENY,
+          principals: [new iam.AnyPrincipal()],
+          actions: ['kms:CreateGrant'],
+          resources: ['*'],
+          conditions: { BoolIfExists: { 'kms:GrantIsForAWSResource': 'false', 'aws:PrincipalIsAWSService': 'false' } },
+        }),
+      ],
+    });
+    // Evidence outlives the bakery stack and this StackSet instance alike; so does its key.
+    key.applyRemovalPolicy(RemovalPolicy.RETAIN);
+    new kms.CfnAlias(this, 'BakeryKeyAlias', { aliasName: sub(bakeryKeyAlias(P)), targetKeyId: key.ref });
+    const keyRef = kms.Key.fromKeyArn(this, 'BakeryKeyRef', key.attrArn);
+
+    // ----- Control bucket: what the management account ships for the bakery stack -----
+    const control = new s3.Bucket(this, 'ControlBucket', {
+      bucketName: sub(controlBucketName(P, '${AWS::AccountId}', '${AWS::Region}')),
+      encryption: s3.BucketEncryption.KMS,
+      encryptionKey: keyRef,
+      bucketKeyEnabled: true,
+      enforceSSL: true,
+      minimumTLSVersion: 1.2,
+      versioned: true,
+      // No default retention: the bucket only needs Object Lock available (a Control Tower control).
+      objectLockEnabled: true,
+      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
+      objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
+      lifecycleRules: [
+        {
+          id: 'expire-replaced-objects',
+          noncurrentVersionExpiration: Duration.days(90),
+          abortIncompleteMultipartUploadAfter: Duration.days(1),
+        },
+      ],
+      // Deleting the StackSet instance leaves the shipped code behind for inspection; the name is fixed per account and region.
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    (control.node.defaultChild as s3.CfnBucket).notificationConfiguration = { eventBridgeConfiguration: { eventBridgeEnabled: true } };
+    // Nobody but the configuration role writes here: not the branch, not the publish role, not the
+    // deployer, whatever their IAM policies say.
+    control.addToResourcePolicy(
+      new iam.PolicyStatement({
+        sid: 'OnlyTheConfigurationRoleWrites',
+        effect: iam.Effect.DENY,
+        principals: [new iam.AnyPrincipal()],
+        actions: [
+          's3:DeleteObject',
+          's3:DeleteObjectVersion',
+          's3:PutObject',
+          's3:PutObjectAcl',
+          's3:PutObjectRetention',
+          's3:RestoreObject',
+        ],
+        resources: [control.arnForObjects('*')],
+        conditions: { ArnNotEquals: { 'aws:PrincipalArn': configurationRoleArn } },
+      }),
+    );
+    acknowledge(
+      control,
+      'The control bucket holds only the deployer code and Guard rules the bootstrap Lambda uploads under content-hash keys; every write is by the configuration role (CloudTrail records it), so a separate access-log bucket would log nothing else.',
+      'AwsSolutions-S1',
+      controlTowerFinding('s3_bucket_logging_enabled_check'),
+    );
 
     // ----- Bakery stack deploy role (CloudFormation service role of the bakery stack) -----
-    const bakeryRoles = [pipelineRoleName(P), pipelineEventsRoleName(P), recipeDeployRoleName(P)].map(role);
+    // Named resources of the bakery stack only. No KMS administration at all (the key lives here),
+    // and no IAM action on this role, the configuration role or any recipe role.
+    const bakeryRoles = [
+      pipelineRoleName(P),
+      pipelineEventsRoleName(P),
+      recipeDeployRoleName(P),
+      deployerRoleName(P),
+      guardHookRoleName(P),
+    ].map(role);
+    const deployerFunctionArn = sub(`${ARN}:lambda:${HERE}:function:${deployerFunctionName(P)}`);
+    const deployerLogGroupArn = sub(`${ARN}:logs:${HERE}:log-group:/aws/lambda/${deployerFunctionName(P)}`);
     const deployRole = cloudFormationServiceRole(this, 'BakeryStackDeployRole', {
       roleName: sub(bakeryStackRoleName(P)),
       description: 'AMI Bakery: CloudFormation service role that creates, updates and deletes the bakery stack',
       policyName: 'BakeryStackResources',
       statements: [
         new iam.PolicyStatement({
-          sid: 'CreateTaggedKey',
-          actions: ['kms:CreateKey'],
-          resources: ['*'],
-          conditions: { StringEquals: { [`aws:RequestTag/${NAME_PREFIX_TAG}`]: Fn.ref('NamePrefix') } },
-        }),
-        new iam.PolicyStatement({
-          sid: 'ManageBakeryKey',
-          actions: [...KEY_MANAGEMENT_ACTIONS],
-          resources: [bakeryKeys],
-          conditions: onlyBakeryKey,
-        }),
-        new iam.PolicyStatement({
-          sid: 'BakeryKeyAlias',
-          actions: ['kms:CreateAlias', 'kms:DeleteAlias', 'kms:UpdateAlias'],
-          resources: [sub(`${ARN}:kms:${HERE}:${artifactKeyAlias(P)}`)],
-        }),
-        new iam.PolicyStatement({ sid: 'ReadAliases', actions: ['kms:ListAliases'], resources: ['*'] }),
-        new iam.PolicyStatement({
-          sid: 'ArtifactAndLogBuckets',
+          sid: 'BakeryBuckets',
           actions: [
             's3:CreateBucket',
             's3:DeleteBucket',
@@ -138,6 +239,7 @@ class BakeryAccessStack extends Stack {
             's3:ListBucket',
             's3:PutBucketLogging',
             's3:PutBucketNotification',
+            's3:PutBucketObjectLockConfiguration',
             's3:PutBucketOwnershipControls',
             's3:PutBucketPolicy',
             's3:PutBucketPublicAccessBlock',
@@ -146,8 +248,18 @@ class BakeryAccessStack extends Stack {
             's3:PutEncryptionConfiguration',
             's3:PutLifecycleConfiguration',
           ],
-          resources: [bucketArn, sub(`${ARN}:s3:::${accessLogBucketName(P, '${AWS::AccountId}', '*')}`)],
+          resources: [
+            bucketArn,
+            sub(`${ARN}:s3:::${accessLogBucketName(P, '${AWS::AccountId}', '*')}`),
+            sub(`${ARN}:s3:::${evidenceBucketName(P, '${AWS::AccountId}', '*')}`),
+          ],
         }),
+        new iam.PolicyStatement({
+          sid: 'ReadShippedCode',
+          actions: ['s3:GetObject'],
+          resources: [controlObjects(DEPLOYER_CODE_PREFIX), controlObjects(GUARD_RULES_PREFIX)],
+        }),
+        new iam.PolicyStatement({ sid: 'KeyThroughS3', actions: ['kms:Decrypt'], resources: [key.attrArn], conditions: viaS3 }),
         new iam.PolicyStatement({
           sid: 'RecipeRepository',
           actions: [
@@ -169,7 +281,6 @@ class BakeryAccessStack extends Stack {
             'codepipeline:GetPipeline',
             'codepipeline:GetPipelineState',
             'codepipeline:ListTagsForResource',
-            'codepipeline:StartPipelineExecution',
             'codepipeline:TagResource',
             'codepipeline:UntagResource',
             'codepipeline:UpdatePipeline',
@@ -194,6 +305,38 @@ class BakeryAccessStack extends Stack {
           resources: [sub(`${ARN}:events:${HERE}:rule/${P}-source-*`)],
         }),
         new iam.PolicyStatement({
+          sid: 'DeployerFunction',
+          actions: [
+            'lambda:CreateFunction',
+            'lambda:DeleteFunction',
+            'lambda:DeleteFunctionConcurrency',
+            'lambda:GetFunction',
+            'lambda:GetFunctionCodeSigningConfig',
+            'lambda:GetFunctionConfiguration',
+            'lambda:GetRuntimeManagementConfig',
+            'lambda:ListTags',
+            'lambda:PutFunctionConcurrency',
+            'lambda:TagResource',
+            'lambda:UntagResource',
+            'lambda:UpdateFunctionCode',
+            'lambda:UpdateFunctionConfiguration',
+          ],
+          resources: [deployerFunctionArn],
+        }),
+        new iam.PolicyStatement({
+          sid: 'DeployerLogGroup',
+          actions: [
+            'logs:CreateLogGroup',
+            'logs:DeleteLogGroup',
+            'logs:DeleteRetentionPolicy',
+            'logs:ListTagsForResource',
+            'logs:PutRetentionPolicy',
+            'logs:TagResource',
+            'logs:UntagResource',
+          ],
+          resources: [deployerLogGroupArn, Fn.join('', [deployerLogGroupArn, ':*'])],
+        }),
+        new iam.PolicyStatement({
           sid: 'BakeryRoles',
           actions: [
             'iam:CreateRole',
@@ -210,11 +353,11 @@ class BakeryAccessStack extends Stack {
             'iam:UpdateRole',
             'iam:UpdateRoleDescription',
           ],
-          // Exactly the three roles of the bakery stack: never this role or the configuration role.
+          // Exactly the five roles of the bakery stack: never this role or the configuration role.
           resources: bakeryRoles,
         }),
         new iam.PolicyStatement({
-          sid: 'RecipePermissionsBoundary',
+          sid: 'RecipePermissionsBoundaries',
           actions: [
             'iam:CreatePolicy',
             'iam:CreatePolicyVersion',
@@ -227,33 +370,55 @@ class BakeryAccessStack extends Stack {
             'iam:TagPolicy',
             'iam:UntagPolicy',
           ],
-          resources: [sub(`${ARN}:iam::\${AWS::AccountId}:policy/${permissionsBoundaryName(P, '*')}`)],
+          resources: [buildBoundaryName(P, '*'), lifecycleBoundaryName(P, '*')].map((name) =>
+            sub(`${ARN}:iam::\${AWS::AccountId}:policy/${name}`),
+          ),
         }),
+        ...(
+          [
+            ['PassPipelineRole', pipelineRoleName(P), ['codepipeline.amazonaws.com']],
+            ['PassEventsRole', pipelineEventsRoleName(P), ['events.amazonaws.com']],
+            ['PassDeployerRole', deployerRoleName(P), ['lambda.amazonaws.com']],
+            ['PassGuardHookRole', guardHookRoleName(P), ['cloudformation.amazonaws.com', 'hooks.cloudformation.amazonaws.com']],
+          ] as const
+        ).map(
+          ([sid, name, services]) =>
+            new iam.PolicyStatement({
+              sid,
+              actions: ['iam:PassRole'],
+              resources: [role(name)],
+              conditions: { StringEquals: { 'iam:PassedToService': services.length === 1 ? services[0] : [...services] } },
+            }),
+        ),
+        // Activating the Guard hook: the registry type actions support no resource-level permissions.
         new iam.PolicyStatement({
-          sid: 'PassPipelineRole',
-          actions: ['iam:PassRole'],
-          resources: [role(pipelineRoleName(P))],
-          conditions: { StringEquals: { 'iam:PassedToService': 'codepipeline.amazonaws.com' } },
-        }),
-        new iam.PolicyStatement({
-          sid: 'PassEventsRole',
-          actions: ['iam:PassRole'],
-          resources: [role(pipelineEventsRoleName(P))],
-          conditions: { StringEquals: { 'iam:PassedToService': 'events.amazonaws.com' } },
+          sid: 'GuardHookActivation',
+          actions: [
+            'cloudformation:ActivateType',
+            'cloudformation:BatchDescribeTypeConfigurations',
+            'cloudformation:DeactivateType',
+            'cloudformation:DescribeType',
+            'cloudformation:SetTypeConfiguration',
+          ],
+          resources: ['*'],
         }),
       ],
     });
     acknowledge(
       deployRole,
-      'kms:CreateKey and kms:ListAliases support no resource-level permissions; CreateKey is limited to keys tagged with this bakery name prefix, and every later key operation requires that tag.',
+      'The CloudFormation registry actions that activate and configure the Guard hook support no resource-level permissions; this role is used only by CloudFormation for the bakery stack, which only the bootstrap Lambda deploys.',
       'AwsSolutions-IAM5[Resource::*]',
     );
     acknowledge(
       deployRole,
-      'Key ids are generated by KMS, and the log bucket and boundary policy names end in the bakery stack id; the grants stay on keys tagged for this bakery, on names derived from this bakery stack, and on the source rules of this name prefix.',
-      'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:kms:<AWS::Region>:<AWS::AccountId>:key/*]',
+      'The log and evidence bucket and boundary policy names end in the bakery stack id, the shipped code and rules are stored under content-hash keys, and the log group has generated streams; the grants stay on names derived from this bakery, on the two control-bucket prefixes and on the source rules of this name prefix.',
       'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:s3:::<NamePrefix>-logs-<AWS::AccountId>-*]',
-      'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:iam::<AWS::AccountId>:policy/<NamePrefix>-recipe-boundary-*]',
+      'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:s3:::<NamePrefix>-evidence-<AWS::AccountId>-*]',
+      `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:s3:::<NamePrefix>-control-<AWS::AccountId>-<AWS::Region>/${DEPLOYER_CODE_PREFIX}*]`,
+      `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:s3:::<NamePrefix>-control-<AWS::AccountId>-<AWS::Region>/${GUARD_RULES_PREFIX}*]`,
+      'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:logs:<AWS::Region>:<AWS::AccountId>:log-group:/aws/lambda/<NamePrefix>-deployer:*]',
+      'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:iam::<AWS::AccountId>:policy/<NamePrefix>-build-boundary-*]',
+      'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:iam::<AWS::AccountId>:policy/<NamePrefix>-lifecycle-boundary-*]',
       'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:events:<AWS::Region>:<AWS::AccountId>:rule/<NamePrefix>-source-*]',
     );
 
@@ -307,14 +472,20 @@ class BakeryAccessStack extends Stack {
               resources: [Fn.join('', [bucketArn, '/*'])],
             }),
             new iam.PolicyStatement({
-              sid: 'EncryptSeedBundle',
-              actions: ['kms:GenerateDataKey'],
-              resources: [bakeryKeys],
-              conditions: {
-                ...onlyBakeryKey,
-                'ForAnyValue:StringEquals': { 'kms:ResourceAliases': sub(artifactKeyAlias(P)) },
-                StringEquals: { ...onlyBakeryKey.StringEquals, 'kms:ViaService': viaS3 },
-              },
+              sid: 'ControlBucketListing',
+              actions: ['s3:ListBucket'],
+              resources: [controlBucketArn],
+            }),
+            new iam.PolicyStatement({
+              sid: 'UploadShippedCode',
+              actions: ['s3:GetObject', 's3:PutObject'],
+              resources: [controlObjects(DEPLOYER_CODE_PREFIX), controlObjects(GUARD_RULES_PREFIX)],
+            }),
+            new iam.PolicyStatement({
+              sid: 'KeyThroughS3',
+              actions: ['kms:Decrypt', 'kms:GenerateDataKey'],
+              resources: [key.attrArn],
+              conditions: viaS3,
             }),
           ],
         }),
@@ -322,12 +493,22 @@ class BakeryAccessStack extends Stack {
     });
     acknowledge(
       configurationRole,
-      'The stack id, object keys and key id are generated; the grants stay on the one bakery stack, its artifact bucket and the key aliased for this bakery, used through S3.',
+      'The stack id and object keys are generated (seed bundle, content-hash keys of the shipped code); the grants stay on the one bakery stack, its artifact bucket and the two prefixes of the control bucket.',
       'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:cloudformation:<AWS::Region>:<AWS::AccountId>:stack/<BakeryStackName>/*]',
       `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:s3:::<NamePrefix>-artifacts-<AWS::AccountId>-<AWS::Region>/*]`,
-      'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:kms:<AWS::Region>:<AWS::AccountId>:key/*]',
+      `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:s3:::<NamePrefix>-control-<AWS::AccountId>-<AWS::Region>/${DEPLOYER_CODE_PREFIX}*]`,
+      `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:s3:::<NamePrefix>-control-<AWS::AccountId>-<AWS::Region>/${GUARD_RULES_PREFIX}*]`,
     );
 
+    new CfnOutput(this, 'BakeryKeyArn', {
+      value: key.attrArn,
+      description: 'KMS key of the bakery buckets; the bakery stack imports it',
+      exportName: sub(artifactKeyExportName(P)),
+    });
+    new CfnOutput(this, 'ControlBucketName', {
+      value: control.bucketName,
+      description: 'Deployer code and Guard rules, written by the configuration role only',
+    });
     new CfnOutput(this, 'ConfigurationRoleArn', { value: configurationRole.roleArn, description: 'Role the bootstrap Lambda assumes' });
     new CfnOutput(this, 'BakeryStackDeployRoleArn', {
       value: deployRole.roleArn,

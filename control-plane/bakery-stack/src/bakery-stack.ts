@@ -4,6 +4,7 @@ import {
   CfnCondition,
   CfnOutput,
   CfnParameter,
+  aws_cloudformation as cloudformation,
   aws_codecommit as codecommit,
   aws_codepipeline as codepipeline,
   Duration,
@@ -11,38 +12,54 @@ import {
   Fn,
   aws_iam as iam,
   aws_kms as kms,
+  aws_lambda as lambda,
+  aws_logs as logs,
   RemovalPolicy,
   Stack,
   type StackProps,
   aws_s3 as s3,
 } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
-import { type BundleManifest, type DeployableRecipe, deployableRecipes, deployStages, type RecipeParameter } from './manifest.js';
+import { controlTowerFinding } from './control-tower.js';
+import {
+  DEPLOYER_ARTIFACT_READ_ACTIONS,
+  DEPLOYER_ARTIFACT_WRITE_ACTIONS,
+  DEPLOYER_IMAGE_PIPELINE_ACTIONS,
+  DEPLOYER_KMS_ACTIONS,
+  DEPLOYER_STACK_ACTIONS,
+  DEPLOYER_STACK_WRITE_ACTIONS,
+  DEPLOYER_UNSCOPED_ACTIONS,
+} from './deployer-permissions.js';
 import { acknowledge } from './nag.js';
 import {
   accessLogBucketName,
   artifactBucketName,
-  artifactKeyAlias,
+  artifactKeyExportName,
   BAKERY_DEFAULTS,
   BUILD_LOG_PREFIX,
-  bakeryStackRoleName,
+  buildBoundaryName,
   codeCommitRuleName,
-  NAME_PREFIX_TAG,
-  permissionsBoundaryName,
+  controlBucketName,
+  DEPLOYMENTS_PREFIX,
+  deployerFunctionName,
+  deployerRoleName,
+  EVIDENCE_PREFIX,
+  evidenceBucketName,
+  guardHookAlias,
+  guardHookRoleName,
+  lifecycleBoundaryName,
   pipelineEventsRoleName,
   pipelineName,
   pipelineRoleName,
+  REPORTS_PREFIX,
   recipeDeployRoleName,
-  SELF_UPDATE_TEMPLATE_PATH,
   SOURCE_ARTIFACT,
   SSM_PARAMETER_PATH,
   s3SourceRuleName,
 } from './names.js';
-import { accountKey, cloudFormationServiceRole } from './shared.js';
+import { cloudFormationServiceRole } from './shared.js';
 
 interface BakeryStackProps extends StackProps {
-  /** The bundle the pipeline deploys: one Deploy action per recipe. */
-  readonly manifest: BundleManifest;
   /**
    * The recipe repository is the data worth keeping: RETAIN by default, the bootstrap deletes it
    * only when asked to purge.
@@ -56,7 +73,7 @@ const RP = '${RecipeStackPrefix}';
 const ARN = 'arn:${AWS::Partition}';
 const HERE = '${AWS::Region}:${AWS::AccountId}';
 
-/** The 8 parameters of docs/contracts.md, in contract order. */
+/** The parameters of docs/contracts.md, in contract order; the bootstrap Lambda passes each one. */
 const PARAMETER_NAMES = [
   'NamePrefix',
   'RepositoryName',
@@ -66,35 +83,54 @@ const PARAMETER_NAMES = [
   'OrganizationId',
   'ManagementAccountId',
   'RecipeStackPrefix',
+  'Prune',
+  'DeployConcurrency',
+  'EvidenceLockMode',
+  'EvidenceLockDays',
+  'DeployerCodeKey',
+  'GuardRulesKey',
 ] as const;
 
-/** Managed policies a recipe role may carry; the boundary still caps what they grant. */
+/** Keys of the deployer's RECIPE_PARAMETERS: every recipe template parameter the bakery can fill. */
+const RECIPE_PARAMETERS = [
+  'ArtifactBucketName',
+  'EvidenceBucketName',
+  'ArtifactKeyArn',
+  'PermissionsBoundaryArn',
+  'LifecyclePermissionsBoundaryArn',
+  'OrganizationId',
+  'ManagementAccountId',
+] as const;
+type RecipeParameter = (typeof RECIPE_PARAMETERS)[number];
+
+/** Managed policies a recipe role may carry; its boundary still caps what they grant. */
 const ATTACHABLE_MANAGED_POLICIES = [
   'AmazonSSMManagedInstanceCore',
   'EC2InstanceProfileForImageBuilder',
   'service-role/EC2ImageBuilderLifecycleExecutionPolicy',
 ] as const;
 
-/**
- * A JSON object as one Fn::Sub: values are `${Ref}` placeholders whose parameter patterns exclude
- * `"` and `\`, so the substituted text stays valid JSON. Smaller than CDK's Fn::Join rendering.
- */
-function subJson(values: Record<string, string>, variables?: Record<string, string>): string {
-  return variables && Object.keys(variables).length > 0 ? Fn.sub(JSON.stringify(values), variables) : Fn.sub(JSON.stringify(values));
-}
+/** Native EventBridge delivery: the L2 switch would add a notifications Lambda to the template. */
+const EVENTBRIDGE_ON = { eventBridgeConfiguration: { eventBridgeEnabled: true } };
+
+/** Deployer log retention: deployment reports also stay in the artifact bucket. */
+const DEPLOYER_LOG_RETENTION_DAYS = 365;
+/** Seconds per deployer invocation; longer deployments continue through continuation tokens. */
+const DEPLOYER_TIMEOUT_SECONDS = 900;
 
 /**
- * The bakery account's stack: artifact key and buckets, the recipe repository, and a CodePipeline
- * that updates itself and then deploys one CloudFormation stack per recipe of the manifest.
- * Deployed with plain CloudFormation by the bootstrap Lambda, so it needs no CDK bootstrap and
- * carries no assets.
+ * The bakery account's stack, the control plane of the bakery: bucket, evidence bucket and logs,
+ * the recipe repository, the permissions boundaries and deploy role of the recipe stacks, the
+ * deployer Lambda, a fixed pipeline Source -> Deploy, and the Guard hook on the recipe stacks.
+ * The template is the same whatever the recipes are: the branch carries data only, the deployer
+ * (code shipped with the management stack's package, uploaded by the bootstrap Lambda) deploys it.
+ * Deployed with plain CloudFormation by the bootstrap Lambda, so it needs no CDK bootstrap.
  */
 class BakeryStack extends Stack {
-  readonly recipes: readonly DeployableRecipe[];
-
-  constructor(scope: Construct, id: string, props: BakeryStackProps) {
+  constructor(scope: Construct, id: string, props: BakeryStackProps = {}) {
     super(scope, id, {
-      description: 'AMI Bakery: artifact bucket, recipe repository and the self-updating pipeline that deploys recipe stacks',
+      description:
+        'AMI Bakery: buckets, recipe repository, the fixed pipeline and deployer of the recipe stacks, their boundaries and Guard hook',
       ...props,
       synthesizer: props.synthesizer ?? new BootstraplessSynthesizer(),
       analyticsReporting: false,
@@ -102,7 +138,6 @@ class BakeryStack extends Stack {
     // Log delivery through a bucket policy with confused-deputy conditions, not the legacy ACL; set
     // here so the template does not depend on the App's cdk.json.
     this.node.setContext('@aws-cdk/aws-s3:serverAccessLogsUseBucketPolicy', true);
-    this.recipes = deployableRecipes(props.manifest);
     const repositoryRemoval = props.repositoryRemovalPolicy ?? RemovalPolicy.RETAIN;
     const sub = (text: string): string => Fn.sub(text);
 
@@ -162,53 +197,78 @@ class BakeryStack extends Stack {
         constraintDescription: 'a lowercase letter, then up to 63 lowercase letters, digits or hyphens',
         description: 'Start of every recipe stack name and of every resource name a recipe stack may create',
       }),
+      Prune: new CfnParameter(this, 'Prune', {
+        type: 'String',
+        default: BAKERY_DEFAULTS.Prune,
+        allowedValues: ['true', 'false'],
+        description: 'Whether the deployer deletes the stacks of recipes that left the bundle (their AMIs stay)',
+      }),
+      DeployConcurrency: new CfnParameter(this, 'DeployConcurrency', {
+        type: 'String',
+        default: BAKERY_DEFAULTS.DeployConcurrency,
+        allowedPattern: '^([1-9]|1[0-9]|20)$',
+        constraintDescription: 'a whole number from 1 to 20',
+        description: 'How many recipe stacks the deployer changes at the same time',
+      }),
+      EvidenceLockMode: new CfnParameter(this, 'EvidenceLockMode', {
+        type: 'String',
+        default: BAKERY_DEFAULTS.EvidenceLockMode,
+        allowedValues: ['NONE', 'GOVERNANCE', 'COMPLIANCE'],
+        description: 'S3 Object Lock default retention mode of the evidence bucket (NONE: no default retention)',
+      }),
+      EvidenceLockDays: new CfnParameter(this, 'EvidenceLockDays', {
+        type: 'Number',
+        default: BAKERY_DEFAULTS.EvidenceLockDays,
+        minValue: 1,
+        maxValue: 36500,
+        description: 'Default retention in days of new evidence objects when EvidenceLockMode is not NONE',
+      }),
+      DeployerCodeKey: new CfnParameter(this, 'DeployerCodeKey', {
+        type: 'String',
+        allowedPattern: '^deployer/[0-9a-f]{64}\\.zip$',
+        constraintDescription: 'deployer/<sha256>.zip, uploaded to the control bucket by the bootstrap Lambda',
+        description: 'Key of the deployer code in the control bucket (content hash; set by the bootstrap Lambda)',
+      }),
+      GuardRulesKey: new CfnParameter(this, 'GuardRulesKey', {
+        type: 'String',
+        allowedPattern: '^guard-rules/[0-9a-f]{64}\\.zip$',
+        constraintDescription: 'guard-rules/<sha256>.zip, uploaded to the control bucket by the bootstrap Lambda',
+        description: 'Key of the Guard rules in the control bucket (content hash; set by the bootstrap Lambda)',
+      }),
     } satisfies Record<(typeof PARAMETER_NAMES)[number], CfnParameter>;
 
     const isCodeCommit = new CfnCondition(this, 'IsCodeCommit', {
       expression: Fn.conditionEquals(param.SourceType.valueAsString, 'CodeCommit'),
     });
     const isS3 = new CfnCondition(this, 'IsS3', { expression: Fn.conditionEquals(param.SourceType.valueAsString, 'S3') });
+    const hasEvidenceLock = new CfnCondition(this, 'HasEvidenceLock', {
+      expression: Fn.conditionNot(Fn.conditionEquals(param.EvidenceLockMode.valueAsString, 'NONE')),
+    });
 
-    const accountRoot = new iam.AccountRootPrincipal();
     const partitionArn = (service: string, rest: string): string => sub(`${ARN}:${service}:${rest}`);
     const roleArn = (name: string): string => sub(`${ARN}:iam::\${AWS::AccountId}:role/${name}`);
     const pipelineArn = partitionArn('codepipeline', `${HERE}:${pipelineName(P)}`);
-    const selfStackArn = partitionArn('cloudformation', `${HERE}:stack/\${AWS::StackName}/*`);
     const recipeStacksArn = partitionArn('cloudformation', `${HERE}:stack/${RP}*/*`);
     const repositoryArn = partitionArn('codecommit', `${HERE}:\${RepositoryName}`);
     const recipeDeployRoleArn = roleArn(recipeDeployRoleName(P));
-    const bakeryStackRoleArn = roleArn(bakeryStackRoleName(P));
     const s3ViaService = sub('s3.${AWS::Region}.${AWS::URLSuffix}');
+    const viaS3 = { StringEquals: { 'kms:ViaService': s3ViaService } };
     // First group of the stack id's UUID: fixed for the stack's life, new for a re-created stack.
     const stackIdPart = Fn.select(0, Fn.split('-', Fn.select(2, Fn.split('/', Aws.STACK_ID))));
+    const withStackIdPart = (name: string): string => Fn.sub(name, { StackIdPart: stackIdPart });
 
-    // ----- KMS key for artifacts, the S3 source bundle and build logs -----
-    const key = accountKey(this, 'ArtifactKey', {
-      description: 'AMI Bakery artifacts: pipeline artifacts, the S3 source bundle and Image Builder logs',
-      dataUse: [
-        // Data use only through S3 in this account: IAM policies then decide who (pipeline role,
-        // recipe instance roles, publisher), and nothing can use the key outside S3.
-        new iam.PolicyStatement({
-          sid: 'UseThroughS3InThisAccount',
-          principals: [accountRoot],
-          actions: ['kms:Decrypt', 'kms:Encrypt', 'kms:GenerateDataKey'],
-          resources: ['*'],
-          conditions: { StringEquals: { 'kms:ViaService': s3ViaService, 'kms:CallerAccount': Aws.ACCOUNT_ID } },
-        }),
-      ],
-      tags: [{ key: NAME_PREFIX_TAG, value: param.NamePrefix.valueAsString }],
-    });
-    // The bootstrap empties and deletes the artifact bucket on teardown; the key follows it, with
-    // KMS's 30-day waiting period as the undo window.
-    key.applyRemovalPolicy(RemovalPolicy.DESTROY);
-    new kms.CfnAlias(this, 'ArtifactKeyAlias', { aliasName: sub(artifactKeyAlias(P)), targetKeyId: key.ref });
-    const keyRef = kms.Key.fromKeyArn(this, 'ArtifactKeyRef', key.attrArn);
+    // ----- The bakery key and control bucket come from the access StackSet (they outlive this stack) -----
+    const keyArn = Fn.importValue(sub(artifactKeyExportName(P)));
+    const keyRef = kms.Key.fromKeyArn(this, 'BakeryKeyRef', keyArn);
+    const controlBucket = sub(controlBucketName(P, '${AWS::AccountId}', '${AWS::Region}'));
+    const controlObjectArn = (keyParameter: 'DeployerCodeKey' | 'GuardRulesKey'): string =>
+      sub(`${ARN}:s3:::${controlBucketName(P, '${AWS::AccountId}', '${AWS::Region}')}/\${${keyParameter}}`);
 
     // ----- Buckets -----
     // RETAIN: access logs are audit evidence that outlives the stack; the stack-id suffix keeps a
     // later re-creation from colliding with the bucket left behind.
     const logBucket = new s3.Bucket(this, 'AccessLogBucket', {
-      bucketName: Fn.sub(accessLogBucketName(P, '${AWS::AccountId}', '${StackIdPart}'), { StackIdPart: stackIdPart }),
+      bucketName: withStackIdPart(accessLogBucketName(P, '${AWS::AccountId}', '${StackIdPart}')),
       // S3 server access logging delivers only to SSE-S3 buckets.
       encryption: s3.BucketEncryption.S3_MANAGED,
       enforceSSL: true,
@@ -226,6 +286,13 @@ class BakeryStack extends Stack {
       ],
       removalPolicy: RemovalPolicy.RETAIN,
     });
+    acknowledge(
+      logBucket,
+      'S3 server access logging delivers only to buckets encrypted with SSE-S3 and never logs the target bucket into itself; the bucket was created without Object Lock, which cannot be switched on for an existing bucket through CloudFormation, and its logs expire after a year.',
+      controlTowerFinding('s3_bucket_default_encryption_kms_check'),
+      controlTowerFinding('s3_bucket_logging_enabled_check'),
+      controlTowerFinding('s3_bucket_object_lock_enabled_check'),
+    );
 
     const bucket = new s3.Bucket(this, 'ArtifactBucket', {
       bucketName: sub(artifactBucketName(P, '${AWS::AccountId}', '${AWS::Region}')),
@@ -250,7 +317,47 @@ class BakeryStack extends Stack {
       removalPolicy: RemovalPolicy.DESTROY,
     });
     // Native EventBridge delivery: the L2 switch would add a notifications Lambda to the template.
-    (bucket.node.defaultChild as s3.CfnBucket).notificationConfiguration = { eventBridgeConfiguration: { eventBridgeEnabled: true } };
+    (bucket.node.defaultChild as s3.CfnBucket).notificationConfiguration = EVENTBRIDGE_ON;
+    acknowledge(
+      bucket,
+      'The artifact bucket holds pipeline artifacts, the source zip, deployment templates and reports, all rebuilt from the monorepo; the bootstrap Lambda empties it on teardown, and Object Lock cannot be switched on for the existing bucket through CloudFormation.',
+      controlTowerFinding('s3_bucket_object_lock_enabled_check'),
+    );
+
+    // Compliance evidence (raw reports, summary.json) of every image build. RETAIN: evidence
+    // outlives the stack, and so does the key (access StackSet). Object Lock is enabled on every
+    // evidence bucket; EvidenceLockMode only sets the default retention, so it changes in place.
+    const evidence = new s3.Bucket(this, 'EvidenceBucket', {
+      bucketName: withStackIdPart(evidenceBucketName(P, '${AWS::AccountId}', '${StackIdPart}')),
+      encryption: s3.BucketEncryption.KMS,
+      encryptionKey: keyRef,
+      bucketKeyEnabled: true,
+      enforceSSL: true,
+      minimumTLSVersion: 1.2,
+      versioned: true,
+      objectLockEnabled: true,
+      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
+      objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
+      serverAccessLogsBucket: logBucket,
+      serverAccessLogsPrefix: 'evidence-bucket/',
+      lifecycleRules: [{ id: 'abort-incomplete-uploads', abortIncompleteMultipartUploadAfter: Duration.days(7) }],
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    // EventBridge on every bucket: object events can feed monitoring (a Control Tower control).
+    for (const b of [logBucket, evidence]) (b.node.defaultChild as s3.CfnBucket).notificationConfiguration = EVENTBRIDGE_ON;
+    (evidence.node.defaultChild as s3.CfnBucket).objectLockConfiguration = Fn.conditionIf(
+      hasEvidenceLock.logicalId,
+      {
+        ObjectLockEnabled: 'Enabled',
+        Rule: { DefaultRetention: { Mode: param.EvidenceLockMode.valueAsString, Days: param.EvidenceLockDays.valueAsNumber } },
+      },
+      Aws.NO_VALUE,
+    );
+    acknowledge(
+      this,
+      'EvidenceLockMode NONE is the value that turns the default retention off: the HasEvidenceLock condition passes the mode to DefaultRetention only when it is GOVERNANCE or COMPLIANCE; the validator substitutes NONE into the guarded branch.',
+      'CloudFormation-Validate::W1030',
+    );
 
     // ----- Source repository (SourceType CodeCommit) -----
     const repository = new codecommit.CfnRepository(this, 'Repository', {
@@ -260,13 +367,19 @@ class BakeryStack extends Stack {
     repository.cfnOptions.condition = isCodeCommit;
     repository.applyRemovalPolicy(repositoryRemoval);
 
-    // ----- Permissions boundary of every role a recipe stack creates -----
+    // ----- Permissions boundaries of the roles recipe stacks create -----
     // RETAIN: recipe stacks outliving this stack keep their roles' boundary, and deleting a policy
     // still used as a boundary would fail the stack deletion. Stack-id suffix: see the log bucket.
-    const boundary = new iam.ManagedPolicy(this, 'RecipePermissionsBoundary', {
-      managedPolicyName: Fn.sub(permissionsBoundaryName(P, '${StackIdPart}'), { StackIdPart: stackIdPart }),
-      description: 'AMI Bakery: the most any role created by a recipe stack may do (build instances, lifecycle policies)',
-      statements: [
+    const boundaryPolicy = (cid: string, name: string, description: string, statements: iam.PolicyStatement[]): iam.ManagedPolicy => {
+      const policy = new iam.ManagedPolicy(this, cid, { managedPolicyName: withStackIdPart(name), description, statements });
+      (policy.node.defaultChild as iam.CfnManagedPolicy).applyRemovalPolicy(RemovalPolicy.RETAIN);
+      return policy;
+    };
+    const buildBoundary = boundaryPolicy(
+      'BuildInstanceBoundary',
+      buildBoundaryName(P, '${StackIdPart}'),
+      'AMI Bakery: the most a build-instance role of a recipe stack may do (SSM agent, components, logs, log and evidence uploads)',
+      [
         new iam.PolicyStatement({
           sid: 'SsmAgentCore',
           actions: [
@@ -312,33 +425,55 @@ class BakeryStack extends Stack {
             StringEquals: { 'kms:ViaService': sub('imagebuilder.${AWS::Region}.${AWS::URLSuffix}') },
           },
         }),
-        new iam.PolicyStatement({
-          sid: 'AwsToeDownloads',
-          actions: ['s3:GetObject'],
-          resources: [sub(`${ARN}:s3:::ec2imagebuilder*`)],
-        }),
+        new iam.PolicyStatement({ sid: 'AwsToeDownloads', actions: ['s3:GetObject'], resources: [sub(`${ARN}:s3:::ec2imagebuilder*`)] }),
         new iam.PolicyStatement({
           sid: 'ImageBuilderLogGroups',
           actions: ['logs:CreateLogGroup', 'logs:CreateLogStream', 'logs:PutLogEvents'],
           resources: [partitionArn('logs', `${HERE}:log-group:/aws/imagebuilder/*`)],
         }),
         new iam.PolicyStatement({
-          sid: 'BuildLogUpload',
+          sid: 'LogAndEvidenceUpload',
           actions: ['s3:PutObject'],
-          resources: [bucket.arnForObjects(`${BUILD_LOG_PREFIX}*`)],
+          resources: [bucket.arnForObjects(`${BUILD_LOG_PREFIX}*`), evidence.arnForObjects(`${EVIDENCE_PREFIX}*`)],
         }),
         new iam.PolicyStatement({
-          sid: 'BuildLogEncryption',
+          sid: 'UploadEncryptionThroughS3',
           actions: ['kms:Decrypt', 'kms:GenerateDataKey'],
-          resources: [key.attrArn],
+          resources: [keyArn],
+          conditions: viaS3,
         }),
+      ],
+    );
+    acknowledge(
+      buildBoundary,
+      'A permissions boundary is a ceiling, not a grant: the SSM agent actions support no resource-level permissions; the recipe roles attach AmazonSSMManagedInstanceCore and their own inline policies, which narrow it.',
+      'AwsSolutions-IAM5[Resource::*]',
+    );
+    acknowledge(
+      buildBoundary,
+      'Image Builder component and log-group ARNs end in generated names and versions, AWSTOE downloads come from the ec2imagebuilder buckets, and build logs and evidence are written under per-recipe prefixes named at build time; the ceiling stays on these prefixes of the two bakery buckets.',
+      'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:imagebuilder:<AWS::Region>:<AWS::AccountId>:component/*]',
+      'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:imagebuilder:<AWS::Region>:aws:component/*]',
+      'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:logs:<AWS::Region>:<AWS::AccountId>:log-group:/aws/imagebuilder/*]',
+      'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:s3:::ec2imagebuilder*]',
+      `AwsSolutions-IAM5[Resource::<${this.getLogicalId(bucket.node.defaultChild as s3.CfnBucket)}.Arn>/${BUILD_LOG_PREFIX}*]`,
+      `AwsSolutions-IAM5[Resource::<${this.getLogicalId(evidence.node.defaultChild as s3.CfnBucket)}.Arn>/${EVIDENCE_PREFIX}*]`,
+    );
+
+    // Lifecycle roles are assumed by Image Builder. Every grant is void for credentials used on an
+    // EC2 instance (ec2:SourceInstanceARN present), so a build-instance role given this boundary
+    // instead of its own can do nothing at all: AMI deregistration never reaches a build instance.
+    const notOnAnInstance = { Null: { 'ec2:SourceInstanceARN': 'true' } };
+    const lifecycleBoundary = boundaryPolicy(
+      'LifecycleBoundary',
+      lifecycleBoundaryName(P, '${StackIdPart}'),
+      'AMI Bakery: the most an Image Builder lifecycle role of a recipe stack may do (deprecate, disable, deregister images, delete snapshots)',
+      [
         new iam.PolicyStatement({
           sid: 'LifecycleImages',
           actions: [
-            'ec2:CreateSnapshot',
             'ec2:CreateTags',
             'ec2:DeleteSnapshot',
-            'ec2:DeleteTags',
             'ec2:DeregisterImage',
             'ec2:DisableImage',
             'ec2:DisableImageDeprecation',
@@ -346,43 +481,49 @@ class BakeryStack extends Stack {
             'ec2:EnableImageDeprecation',
           ],
           // Any region: distributed copies are cleaned up where they were copied to.
-          resources: [sub(`${ARN}:ec2:*::image/*`), sub(`${ARN}:ec2:*::snapshot/*`), sub(`${ARN}:ec2:*:\${AWS::AccountId}:volume/*`)],
+          resources: [sub(`${ARN}:ec2:*::image/*`), sub(`${ARN}:ec2:*::snapshot/*`)],
+          conditions: notOnAnInstance,
         }),
         new iam.PolicyStatement({
           sid: 'LifecycleDescribe',
-          actions: ['ec2:DescribeImageAttribute', 'ec2:DescribeImages', 'ec2:DescribeSnapshots', 'ec2:DescribeVolumes', 'tag:GetResources'],
+          actions: [
+            'ec2:DescribeImageAttribute',
+            'ec2:DescribeImages',
+            'ec2:DescribeInstances',
+            'ec2:DescribeLaunchTemplateVersions',
+            'ec2:DescribeSnapshots',
+            'tag:GetResources',
+          ],
           resources: ['*'],
+          conditions: notOnAnInstance,
         }),
         new iam.PolicyStatement({
           sid: 'LifecycleImageBuilderImages',
-          actions: ['imagebuilder:DeleteImage'],
+          actions: ['imagebuilder:DeleteImage', 'imagebuilder:GetImage'],
           resources: [partitionArn('imagebuilder', `${HERE}:image/*`)],
+          conditions: notOnAnInstance,
         }),
       ],
-    });
-    (boundary.node.defaultChild as iam.CfnManagedPolicy).applyRemovalPolicy(RemovalPolicy.RETAIN);
+    );
     acknowledge(
-      boundary,
-      'A permissions boundary is a ceiling, not a grant: the SSM agent, EC2 Describe and tag:GetResources actions support no resource-level permissions, so the ceiling must allow them on every resource; the attached managed policies narrow them.',
+      lifecycleBoundary,
+      'A permissions boundary is a ceiling, not a grant: the EC2 Describe and tag:GetResources actions support no resource-level permissions, so the ceiling allows them on every resource, and only outside EC2 instances; EC2ImageBuilderLifecycleExecutionPolicy narrows them.',
       'AwsSolutions-IAM5[Resource::*]',
     );
     acknowledge(
-      boundary,
-      'Image Builder component, image, log-group and AMI/snapshot ARNs end in generated names and versions; the ceiling covers those of this account and region (AMI copies: any region) only.',
-      'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:imagebuilder:<AWS::Region>:<AWS::AccountId>:component/*]',
-      'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:imagebuilder:<AWS::Region>:aws:component/*]',
+      lifecycleBoundary,
+      'AMI, snapshot and Image Builder image ARNs end in generated ids and versions; lifecycle policies act on the images of their recipe in every region they were distributed to, and never from an EC2 instance.',
       'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:imagebuilder:<AWS::Region>:<AWS::AccountId>:image/*]',
-      'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:logs:<AWS::Region>:<AWS::AccountId>:log-group:/aws/imagebuilder/*]',
       'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:ec2:*::image/*]',
       'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:ec2:*::snapshot/*]',
-      'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:ec2:*:<AWS::AccountId>:volume/*]',
-      'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:s3:::ec2imagebuilder*]',
-      `AwsSolutions-IAM5[Resource::<${this.getLogicalId(bucket.node.defaultChild as s3.CfnBucket)}.Arn>/${BUILD_LOG_PREFIX}*]`,
     );
 
     // ----- Recipe deploy role: the CloudFormation service role of every recipe stack -----
-    const recipeRolesArn = roleArn(`${RP}*`);
-    const boundaryCondition = { StringEquals: { 'iam:PermissionsBoundary': boundary.managedPolicyArn } };
+    // Recipe roles and instance profiles live under the IAM path /<recipe stack name>/; every
+    // control-plane role sits at path /, so no control-plane role ever matches these ARNs.
+    const recipeRolesArn = roleArn(`${RP}*/*`);
+    const boundaryArns = [buildBoundary.managedPolicyArn, lifecycleBoundary.managedPolicyArn];
+    const withABoundary = { StringEquals: { 'iam:PermissionsBoundary': boundaryArns } };
     const ib = (resource: string): string => partitionArn('imagebuilder', `${HERE}:${resource}`);
     const recipeDeployRole = cloudFormationServiceRole(this, 'RecipeDeployRole', {
       roleName: sub(recipeDeployRoleName(P)),
@@ -439,24 +580,30 @@ class BakeryStack extends Stack {
             partitionArn('imagebuilder', '${AWS::Region}:aws:workflow/*'),
           ],
         }),
-        new iam.PolicyStatement({ sid: 'ParentImageLookup', actions: ['ec2:DescribeImages'], resources: ['*'] }),
+        // The image pipeline handler reads the account's Inspector status when image scanning is on
+        // (AWS::ImageBuilder::ImagePipeline create/update permissions); both support no resource ARN.
+        new iam.PolicyStatement({
+          sid: 'LookupsWithoutResourceArns',
+          actions: ['ec2:DescribeImages', 'inspector2:BatchGetAccountStatus'],
+          resources: ['*'],
+        }),
         new iam.PolicyStatement({
           sid: 'PublicParameterLookup',
           actions: ['ssm:GetParameter', 'ssm:GetParameters'],
           resources: [partitionArn('ssm', '${AWS::Region}::parameter/aws/service/*')],
         }),
         new iam.PolicyStatement({
-          sid: 'RecipeRolesOnlyWithBoundary',
-          actions: ['iam:CreateRole', 'iam:DeleteRolePolicy', 'iam:PutRolePermissionsBoundary', 'iam:PutRolePolicy'],
+          sid: 'RecipeRolesOnlyWithABoundary',
+          actions: ['iam:CreateRole', 'iam:PutRolePermissionsBoundary', 'iam:PutRolePolicy'],
           resources: [recipeRolesArn],
-          conditions: boundaryCondition,
+          conditions: withABoundary,
         }),
         new iam.PolicyStatement({
           sid: 'RecipeRolesAttachImageBuilderPolicies',
-          actions: ['iam:AttachRolePolicy', 'iam:DetachRolePolicy'],
+          actions: ['iam:AttachRolePolicy'],
           resources: [recipeRolesArn],
           conditions: {
-            ...boundaryCondition,
+            ...withABoundary,
             ArnEquals: { 'iam:PolicyARN': ATTACHABLE_MANAGED_POLICIES.map((name) => sub(`${ARN}:iam::aws:policy/${name}`)) },
           },
         }),
@@ -464,6 +611,8 @@ class BakeryStack extends Stack {
           sid: 'RecipeRolesManage',
           actions: [
             'iam:DeleteRole',
+            'iam:DeleteRolePolicy',
+            'iam:DetachRolePolicy',
             'iam:GetRole',
             'iam:GetRolePolicy',
             'iam:ListAttachedRolePolicies',
@@ -487,7 +636,7 @@ class BakeryStack extends Stack {
             'iam:TagInstanceProfile',
             'iam:UntagInstanceProfile',
           ],
-          resources: [sub(`${ARN}:iam::\${AWS::AccountId}:instance-profile/${RP}*`)],
+          resources: [sub(`${ARN}:iam::\${AWS::AccountId}:instance-profile/${RP}*/*`)],
         }),
         new iam.PolicyStatement({
           sid: 'PassRecipeRolesToImageBuilder',
@@ -524,7 +673,7 @@ class BakeryStack extends Stack {
     });
     acknowledge(
       recipeDeployRole,
-      'Recipe stacks name their Image Builder resources, roles and instance profiles after the RecipeStackPrefix parameter; names, versions and build numbers follow it, so each grant ends in a wildcard after the prefix. Role creation additionally requires the permissions boundary.',
+      'Recipe stacks name their Image Builder resources after the RecipeStackPrefix parameter and put their roles and instance profiles under the IAM path /<recipe stack>/; names, versions and build numbers follow, so each grant ends in a wildcard after the prefix. Role creation additionally requires one of the two permissions boundaries.',
       ...[
         'component',
         'distribution-configuration',
@@ -536,8 +685,8 @@ class BakeryStack extends Stack {
         (r) => `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:imagebuilder:<AWS::Region>:<AWS::AccountId>:${r}/<RecipeStackPrefix>*]`,
       ),
       'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:imagebuilder:<AWS::Region>:<AWS::AccountId>:workflow/*/<RecipeStackPrefix>*]',
-      'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:iam::<AWS::AccountId>:role/<RecipeStackPrefix>*]',
-      'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:iam::<AWS::AccountId>:instance-profile/<RecipeStackPrefix>*]',
+      'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:iam::<AWS::AccountId>:role/<RecipeStackPrefix>*/*]',
+      'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:iam::<AWS::AccountId>:instance-profile/<RecipeStackPrefix>*/*]',
     );
     acknowledge(
       recipeDeployRole,
@@ -548,16 +697,138 @@ class BakeryStack extends Stack {
     );
     acknowledge(
       recipeDeployRole,
-      'ec2:DescribeImages supports no resource-level permissions; parent images are resolved from SSM public parameters under /aws/service/ and latest-AMI parameters live under /ami-bakery/.',
+      'ec2:DescribeImages and inspector2:BatchGetAccountStatus support no resource-level permissions; parent images are resolved from SSM public parameters under /aws/service/ and latest-AMI parameters live under /ami-bakery/. The Deny on DeleteRolePermissionsBoundary covers every role on purpose.',
       'AwsSolutions-IAM5[Resource::*]',
       'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:ssm:<AWS::Region>::parameter/aws/service/*]',
       `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:ssm:<AWS::Region>:<AWS::AccountId>:parameter/${SSM_PARAMETER_PATH}/*]`,
     );
 
+    // ----- Deployer: the Lambda function the pipeline's Deploy action runs -----
+    const functionName = sub(deployerFunctionName(P));
+    const functionArn = partitionArn('lambda', `${HERE}:function:${deployerFunctionName(P)}`);
+    const deployerLogGroup = new logs.CfnLogGroup(this, 'DeployerLogGroup', {
+      logGroupName: sub(`/aws/lambda/${deployerFunctionName(P)}`),
+      retentionInDays: DEPLOYER_LOG_RETENTION_DAYS,
+    });
+    acknowledge(
+      deployerLogGroup,
+      'The deployer logs stack names, change-set summaries and failure reasons, no secrets; CloudWatch Logs encrypts them at rest with its own key, and the bakery key admits data use through S3 only.',
+      controlTowerFinding('cloudwatch_log_group_encrypted_check'),
+    );
+    const deployerRole = new iam.Role(this, 'DeployerRole', {
+      roleName: sub(deployerRoleName(P)),
+      description: 'AMI Bakery: the deployer Lambda; deploys recipe stacks only through change sets with the recipe deploy role',
+      assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com').withConditions({
+        StringEquals: { 'aws:SourceAccount': Aws.ACCOUNT_ID },
+      }),
+      inlinePolicies: {
+        Deployer: new iam.PolicyDocument({
+          statements: [
+            new iam.PolicyStatement({
+              sid: 'RecipeStacksWithRecipeDeployRole',
+              actions: [...DEPLOYER_STACK_WRITE_ACTIONS],
+              resources: [recipeStacksArn],
+              conditions: { ArnEquals: { 'cloudformation:RoleArn': recipeDeployRoleArn } },
+            }),
+            new iam.PolicyStatement({ sid: 'RecipeStacks', actions: [...DEPLOYER_STACK_ACTIONS], resources: [recipeStacksArn] }),
+            new iam.PolicyStatement({
+              sid: 'PassRecipeDeployRole',
+              actions: ['iam:PassRole'],
+              resources: [recipeDeployRoleArn],
+              conditions: { StringEquals: { 'iam:PassedToService': 'cloudformation.amazonaws.com' } },
+            }),
+            new iam.PolicyStatement({ sid: 'NoResourceLevelPermissions', actions: [...DEPLOYER_UNSCOPED_ACTIONS], resources: ['*'] }),
+            new iam.PolicyStatement({
+              sid: 'ReadArtifacts',
+              actions: [...DEPLOYER_ARTIFACT_READ_ACTIONS],
+              resources: [bucket.arnForObjects('*')],
+            }),
+            new iam.PolicyStatement({
+              sid: 'WriteTemplatesAndReports',
+              actions: [...DEPLOYER_ARTIFACT_WRITE_ACTIONS],
+              resources: [bucket.arnForObjects(`${DEPLOYMENTS_PREFIX}*`), bucket.arnForObjects(`${REPORTS_PREFIX}*`)],
+            }),
+            new iam.PolicyStatement({ sid: 'ReadGuardRules', actions: ['s3:GetObject'], resources: [controlObjectArn('GuardRulesKey')] }),
+            new iam.PolicyStatement({ sid: 'KeyThroughS3', actions: [...DEPLOYER_KMS_ACTIONS], resources: [keyArn], conditions: viaS3 }),
+            new iam.PolicyStatement({
+              sid: 'StartRecipeImageBuilds',
+              actions: [...DEPLOYER_IMAGE_PIPELINE_ACTIONS],
+              resources: [ib(`image-pipeline/${RP}*`)],
+            }),
+            new iam.PolicyStatement({
+              sid: 'OwnLogs',
+              actions: ['logs:CreateLogStream', 'logs:PutLogEvents'],
+              resources: [Fn.join('', [deployerLogGroup.attrArn, ':log-stream:*'])],
+            }),
+          ],
+        }),
+      },
+    });
+    acknowledge(
+      deployerRole,
+      'cloudformation:ListStacks and the CodePipeline job results support no resource-level permissions. Recipe stack ids, pipeline artifact keys, template and report keys, image pipeline names and log streams are generated or named per recipe and execution; the grants stay on stacks and pipelines named with RecipeStackPrefix (the recipe deploy role required), the deployments/ and reports/ prefixes and this function log group.',
+      'AwsSolutions-IAM5[Resource::*]',
+      'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:cloudformation:<AWS::Region>:<AWS::AccountId>:stack/<RecipeStackPrefix>*/*]',
+      `AwsSolutions-IAM5[Resource::<${this.getLogicalId(bucket.node.defaultChild as s3.CfnBucket)}.Arn>/*]`,
+      `AwsSolutions-IAM5[Resource::<${this.getLogicalId(bucket.node.defaultChild as s3.CfnBucket)}.Arn>/${DEPLOYMENTS_PREFIX}*]`,
+      `AwsSolutions-IAM5[Resource::<${this.getLogicalId(bucket.node.defaultChild as s3.CfnBucket)}.Arn>/${REPORTS_PREFIX}*]`,
+      'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:imagebuilder:<AWS::Region>:<AWS::AccountId>:image-pipeline/<RecipeStackPrefix>*]',
+      `AwsSolutions-IAM5[Resource::<${this.getLogicalId(deployerLogGroup)}.Arn>:log-stream:*]`,
+    );
+
+    const recipeParameterValues: Record<RecipeParameter, string> = {
+      ArtifactBucketName: '${ArtifactBucket}',
+      EvidenceBucketName: '${EvidenceBucket}',
+      ArtifactKeyArn: '${KeyArn}',
+      PermissionsBoundaryArn: '${BuildBoundary}',
+      LifecyclePermissionsBoundaryArn: '${LifecycleBoundary}',
+      OrganizationId: '${OrganizationId}',
+      ManagementAccountId: '${ManagementAccountId}',
+    };
+    // Values are ${...} placeholders whose patterns exclude `"` and `\`: the result stays valid JSON.
+    const recipeParameters = Fn.sub(JSON.stringify(recipeParameterValues), {
+      ArtifactBucket: bucket.bucketName,
+      EvidenceBucket: evidence.bucketName,
+      KeyArn: keyArn,
+      BuildBoundary: buildBoundary.managedPolicyArn,
+      LifecycleBoundary: lifecycleBoundary.managedPolicyArn,
+    });
+    const deployer = new lambda.CfnFunction(this, 'DeployerFunction', {
+      functionName,
+      description: 'AMI Bakery: deploys the recipe stacks of a published bundle (the pipeline Deploy action)',
+      runtime: lambda.Runtime.NODEJS_24_X.name,
+      architectures: ['arm64'],
+      handler: 'index.handler',
+      code: { s3Bucket: controlBucket, s3Key: param.DeployerCodeKey.valueAsString },
+      memorySize: 1024,
+      timeout: DEPLOYER_TIMEOUT_SECONDS,
+      // One at a time: a continuation of one pipeline job never overlaps another deployment.
+      reservedConcurrentExecutions: 1,
+      role: deployerRole.roleArn,
+      loggingConfig: { logFormat: 'JSON', logGroup: deployerLogGroup.ref },
+      environment: {
+        variables: {
+          ARTIFACT_BUCKET: bucket.bucketName,
+          RECIPE_STACK_PREFIX: param.RecipeStackPrefix.valueAsString,
+          RECIPE_DEPLOY_ROLE_ARN: recipeDeployRoleArn,
+          RECIPE_PARAMETERS: recipeParameters,
+          PRUNE: param.Prune.valueAsString,
+          MAX_CONCURRENCY: param.DeployConcurrency.valueAsString,
+          NAME_PREFIX: param.NamePrefix.valueAsString,
+          GUARD_RULES_S3_URI: sub(`s3://${controlBucketName(P, '${AWS::AccountId}', '${AWS::Region}')}/\${GuardRulesKey}`),
+        },
+      },
+    });
+    acknowledge(
+      deployer,
+      'The deployer talks only to AWS APIs (CloudFormation, S3, Image Builder, CodePipeline) and to no network resource; a VPC would add interface endpoints or a NAT gateway for nothing it could protect.',
+      controlTowerFinding('lambda_inside_vpc_check'),
+    );
+
     // ----- Pipeline role -----
     const pipelineRole = new iam.Role(this, 'PipelineRole', {
       roleName: sub(pipelineRoleName(P)),
-      description: 'AMI Bakery: CodePipeline service role (source, self-update, recipe deployments)',
+      description: 'AMI Bakery: CodePipeline service role (source, the deployer invocation)',
       assumedBy: new iam.ServicePrincipal('codepipeline.amazonaws.com').withConditions({
         StringEquals: { 'aws:SourceAccount': Aws.ACCOUNT_ID, 'aws:SourceArn': pipelineArn },
       }),
@@ -575,9 +846,10 @@ class BakeryStack extends Stack {
               resources: [bucket.bucketArn],
             }),
             new iam.PolicyStatement({
-              sid: 'ArtifactEncryption',
+              sid: 'KeyThroughS3',
               actions: ['kms:Decrypt', 'kms:GenerateDataKey'],
-              resources: [key.attrArn],
+              resources: [keyArn],
+              conditions: viaS3,
             }),
             new iam.PolicyStatement({
               sid: 'SourceRepository',
@@ -591,42 +863,18 @@ class BakeryStack extends Stack {
               ],
               resources: [repositoryArn],
             }),
-            new iam.PolicyStatement({
-              sid: 'ReadStacks',
-              actions: ['cloudformation:DescribeStackEvents', 'cloudformation:DescribeStacks'],
-              resources: [selfStackArn, recipeStacksArn],
-            }),
-            new iam.PolicyStatement({
-              sid: 'SelfUpdateWithBakeryStackRole',
-              actions: ['cloudformation:UpdateStack'],
-              resources: [selfStackArn],
-              conditions: { ArnEquals: { 'cloudformation:RoleArn': bakeryStackRoleArn } },
-            }),
-            new iam.PolicyStatement({
-              sid: 'DeployRecipeStacksWithRecipeRole',
-              actions: ['cloudformation:CreateStack', 'cloudformation:UpdateStack'],
-              resources: [recipeStacksArn],
-              conditions: { ArnEquals: { 'cloudformation:RoleArn': recipeDeployRoleArn } },
-            }),
-            new iam.PolicyStatement({
-              sid: 'PassDeployRoles',
-              actions: ['iam:PassRole'],
-              resources: [bakeryStackRoleArn, recipeDeployRoleArn],
-              conditions: { StringEquals: { 'iam:PassedToService': 'cloudformation.amazonaws.com' } },
-            }),
+            new iam.PolicyStatement({ sid: 'InvokeDeployer', actions: ['lambda:InvokeFunction'], resources: [functionArn] }),
           ],
         }),
       },
     });
     acknowledge(
       pipelineRole,
-      'CodePipeline writes artifacts under generated keys, and stack ARNs end in a generated id; the grants stay on this bakery bucket, this stack and stacks named with RecipeStackPrefix.',
+      'CodePipeline writes artifacts and reads the S3 source object under generated keys; the grant stays on this bakery artifact bucket.',
       `AwsSolutions-IAM5[Resource::<${this.getLogicalId(bucket.node.defaultChild as s3.CfnBucket)}.Arn>/*]`,
-      'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:cloudformation:<AWS::Region>:<AWS::AccountId>:stack/<AWS::StackName>/*]',
-      'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:cloudformation:<AWS::Region>:<AWS::AccountId>:stack/<RecipeStackPrefix>*/*]',
     );
 
-    // ----- Pipeline -----
+    // ----- Pipeline: Source -> Deploy, fixed whatever the recipes are -----
     const sourceActionBase = { Name: 'Source', OutputArtifacts: [{ Name: SOURCE_ARTIFACT }], RunOrder: 1 };
     const codeCommitSource = {
       ...sourceActionBase,
@@ -644,63 +892,28 @@ class BakeryStack extends Stack {
       ActionTypeId: { Category: 'Source', Owner: 'AWS', Provider: 'S3', Version: '1' },
       Configuration: { S3Bucket: bucket.bucketName, S3ObjectKey: param.SourceObjectKey.valueAsString, PollForSourceChanges: false },
     };
-    const deployAction = (name: string, config: Record<string, unknown>): codepipeline.CfnPipeline.ActionDeclarationProperty => ({
-      name,
-      actionTypeId: { category: 'Deploy', owner: 'AWS', provider: 'CloudFormation', version: '1' },
-      inputArtifacts: [{ name: SOURCE_ARTIFACT }],
-      runOrder: 1,
-      configuration: { ActionMode: 'CREATE_UPDATE', Capabilities: 'CAPABILITY_NAMED_IAM', ...config },
-    });
-    // Self-update keeps today's parameter values: each override is a Ref to the running stack's own parameter.
-    const selfOverrides = Object.fromEntries(PARAMETER_NAMES.map((name) => [name, `\${${name}}`]));
-    const recipeParameterValue: Record<RecipeParameter, string> = {
-      ArtifactBucketName: '${ArtifactBucket}',
-      PermissionsBoundaryArn: '${PermissionsBoundary}',
-      OrganizationId: '${OrganizationId}',
-      ManagementAccountId: '${ManagementAccountId}',
-    };
-    // Only the variables a recipe's overrides use: Fn::Sub rejects unused ones in cfn-lint (W1019).
-    const recipeVariables = (recipe: DeployableRecipe): Record<string, string> => ({
-      ...(recipe.parameters.includes('ArtifactBucketName') ? { ArtifactBucket: bucket.bucketName } : {}),
-      ...(recipe.parameters.includes('PermissionsBoundaryArn') ? { PermissionsBoundary: boundary.managedPolicyArn } : {}),
-    });
-    const recipeAction = (recipe: DeployableRecipe) =>
-      deployAction(recipe.name, {
-        StackName: sub(`${RP}${recipe.name}`),
-        TemplatePath: `${SOURCE_ARTIFACT}::${recipe.templatePath}`,
-        RoleArn: recipeDeployRole.roleArn,
-        ...(recipe.parameters.length > 0
-          ? {
-              ParameterOverrides: subJson(
-                Object.fromEntries(recipe.parameters.map((p) => [p, recipeParameterValue[p]])),
-                recipeVariables(recipe),
-              ),
-            }
-          : {}),
-      });
-
     const pipeline = new codepipeline.CfnPipeline(this, 'Pipeline', {
       name: sub(pipelineName(P)),
       pipelineType: 'V2',
+      // One execution per stage at a time, and a newer bundle overtakes a waiting older one: two
+      // deployments never run at once, and the deployer always ends on the latest bundle.
       executionMode: 'SUPERSEDED',
-      // After the self-update changed the pipeline, run it again so new Deploy actions run at once.
-      restartExecutionOnUpdate: true,
       roleArn: pipelineRole.roleArn,
-      artifactStore: { type: 'S3', location: bucket.bucketName, encryptionKey: { id: key.attrArn, type: 'KMS' } },
+      artifactStore: { type: 'S3', location: bucket.bucketName, encryptionKey: { id: keyArn, type: 'KMS' } },
       stages: [
         { name: 'Source', actions: [Fn.conditionIf(isCodeCommit.logicalId, codeCommitSource, s3Source)] },
         {
-          name: 'UpdatePipeline',
+          name: 'Deploy',
           actions: [
-            deployAction('SelfUpdate', {
-              StackName: Aws.STACK_NAME,
-              TemplatePath: `${SOURCE_ARTIFACT}::${SELF_UPDATE_TEMPLATE_PATH}`,
-              RoleArn: bakeryStackRoleArn,
-              ParameterOverrides: subJson(selfOverrides),
-            }),
+            {
+              name: 'Deploy',
+              actionTypeId: { category: 'Invoke', owner: 'AWS', provider: 'Lambda', version: '1' },
+              inputArtifacts: [{ name: SOURCE_ARTIFACT }],
+              configuration: { FunctionName: deployer.ref },
+              runOrder: 1,
+            },
           ],
         },
-        ...deployStages(this.recipes).map((stage) => ({ name: stage.name, actions: stage.recipes.map(recipeAction) })),
       ],
     });
 
@@ -751,18 +964,63 @@ class BakeryStack extends Stack {
     });
     s3Rule.cfnOptions.condition = isS3;
 
-    // ----- Outputs: what the bootstrap Lambda and the publisher look up -----
-    const output = (id: string, value: string, description: string, condition?: CfnCondition): void => {
-      const out = new CfnOutput(this, id, { value, description });
+    // ----- Guard hook: the invariants on every recipe stack, whoever deploys it -----
+    const hookRole = new iam.Role(this, 'GuardHookRole', {
+      roleName: sub(guardHookRoleName(P)),
+      description: 'AMI Bakery: the CloudFormation Guard hook of the recipe stacks; reads its rules object only',
+      assumedBy: new iam.ServicePrincipal('hooks.cloudformation.amazonaws.com').withConditions({
+        StringEquals: { 'aws:SourceAccount': Aws.ACCOUNT_ID },
+      }),
+      inlinePolicies: {
+        ReadRules: new iam.PolicyDocument({
+          statements: [
+            new iam.PolicyStatement({
+              sid: 'RulesObject',
+              actions: ['s3:GetObject', 's3:GetObjectVersion'],
+              resources: [controlObjectArn('GuardRulesKey')],
+            }),
+            new iam.PolicyStatement({ sid: 'KeyThroughS3', actions: ['kms:Decrypt'], resources: [keyArn], conditions: viaS3 }),
+          ],
+        }),
+      },
+    });
+    new cloudformation.CfnGuardHook(this, 'RecipeGuardHook', {
+      alias: withStackIdPart(guardHookAlias('${StackIdPart}')),
+      executionRole: hookRole.roleArn,
+      failureMode: 'FAIL',
+      hookStatus: 'ENABLED',
+      ruleLocation: { uri: sub(`s3://${controlBucketName(P, '${AWS::AccountId}', '${AWS::Region}')}/\${GuardRulesKey}`) },
+      // Any stack named like a recipe stack, or deployed with the recipe deploy role.
+      stackFilters: {
+        filteringCriteria: 'ANY',
+        stackNames: { include: [sub(`${RP}*`)] },
+        stackRoles: { include: [recipeDeployRoleArn] },
+      },
+      targetOperations: ['STACK'],
+    });
+
+    // ----- Outputs: what the bootstrap Lambda, the publisher and the evidence tools look up -----
+    const output = (cid: string, value: string, description: string, condition?: CfnCondition): void => {
+      const out = new CfnOutput(this, cid, { value, description });
       if (condition) out.condition = condition;
     };
     output('ArtifactBucketName', bucket.bucketName, 'Artifact bucket; with SourceType S3 the bundle zip goes here');
-    output('ArtifactKeyArn', key.attrArn, 'KMS key of the artifact bucket');
+    // Re-published here so readers need only this stack's outputs (the publisher, the evidence tools);
+    // cfn-lint's W6001 (an output that re-exports an import) is that intent.
+    this.templateOptions.metadata = { 'cfn-lint': { config: { ignore_checks: ['W6001'] } } };
+    output('ArtifactKeyArn', keyArn, 'KMS key of the bakery buckets (from the access StackSet)');
+    output('EvidenceBucketName', evidence.bucketName, 'Compliance evidence of the image builds (retained)');
     output('PipelineName', pipeline.ref, 'The bakery pipeline');
-    output('PermissionsBoundaryArn', boundary.managedPolicyArn, 'Permissions boundary of every role a recipe stack creates');
+    output('DeployerFunctionName', deployer.ref, 'The deployer Lambda (the pipeline Deploy action)');
+    output('PermissionsBoundaryArn', buildBoundary.managedPolicyArn, 'Permissions boundary of build-instance roles of recipe stacks');
+    output(
+      'LifecyclePermissionsBoundaryArn',
+      lifecycleBoundary.managedPolicyArn,
+      'Permissions boundary of lifecycle roles of recipe stacks',
+    );
     output('RecipeDeployRoleArn', recipeDeployRole.roleArn, 'CloudFormation service role of the recipe stacks');
     output('RepositoryCloneUrlHttp', repository.attrCloneUrlHttp, 'Recipe repository (SourceType CodeCommit)', isCodeCommit);
   }
 }
 
-export { BakeryStack, type BakeryStackProps, PARAMETER_NAMES };
+export { BakeryStack, type BakeryStackProps, PARAMETER_NAMES, RECIPE_PARAMETERS, type RecipeParameter };

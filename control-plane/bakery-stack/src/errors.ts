@@ -6,26 +6,6 @@ class BakeryStackError extends Error {
   }
 }
 
-/** The bundle manifest cannot drive the pipeline; the message lists every problem. */
-class InvalidManifestError extends BakeryStackError {
-  readonly problems: readonly string[];
-  constructor(problems: readonly string[], options?: ErrorOptions) {
-    super(`The bundle manifest cannot be used for the bakery pipeline:\n- ${problems.join('\n- ')}`, options);
-    this.name = 'InvalidManifestError';
-    this.problems = problems;
-  }
-}
-
-/** A manifest file given to the CDK app could not be read or parsed. */
-class ManifestFileError extends BakeryStackError {
-  readonly manifestPath: string;
-  constructor(manifestPath: string, reason: string, options?: ErrorOptions) {
-    super(`Cannot use the bundle manifest ${manifestPath}: ${reason}`, options);
-    this.name = 'ManifestFileError';
-    this.manifestPath = manifestPath;
-  }
-}
-
 /** The synthesized assembly did not contain the expected template (a defect here). */
 class SynthesisError extends BakeryStackError {
   constructor(message: string, options?: ErrorOptions) {
@@ -34,4 +14,4 @@ class SynthesisError extends BakeryStackError {
   }
 }
 
-export { BakeryStackError, InvalidManifestError, ManifestFileError, SynthesisError };
+export { BakeryStackError, SynthesisError };

@@ -1,16 +1,8 @@
 export { BakeryAccessStack, type BakeryAccessStackProps } from './access-stack.js';
-export { BakeryStack, type BakeryStackProps, PARAMETER_NAMES } from './bakery-stack.js';
-export { BakeryStackError, InvalidManifestError, ManifestFileError, SynthesisError } from './errors.js';
-export {
-  type BundleManifest,
-  type BundleManifestRecipe,
-  type DeployableRecipe,
-  deployableRecipes,
-  MAX_ACTIONS_PER_STAGE,
-  RECIPE_PARAMETERS,
-  type RecipeParameter,
-} from './manifest.js';
-export { loadManifest } from './manifest-file.js';
+export { BakeryStack, type BakeryStackProps, PARAMETER_NAMES, RECIPE_PARAMETERS, type RecipeParameter } from './bakery-stack.js';
+export { CONTROL_TOWER_EXCEPTIONS, controlTowerFinding, controlTowerGuard } from './control-tower.js';
+export * from './deployer-permissions.js';
+export { BakeryStackError, SynthesisError } from './errors.js';
 export { acknowledge } from './nag.js';
 export * from './names.js';
 export { type SynthBakeryOptions, synthAccessTemplate, synthBakeryTemplate } from './synth.js';

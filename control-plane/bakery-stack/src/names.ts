@@ -16,14 +16,31 @@ const BAKERY_DEFAULTS = {
   SourceType: 'CodeCommit',
   SourceObjectKey: 'source/bundle.zip',
   RecipeStackPrefix: 'ami-bakery-recipe-',
+  Prune: 'true',
+  DeployConcurrency: '4',
+  EvidenceLockMode: 'NONE',
+  EvidenceLockDays: '365',
 } as const;
 
-/** Folder in the source artifact holding the self-update template written by `bakery bundle`. */
-const SELF_UPDATE_TEMPLATE_PATH = 'bakery/bakery-stack.template.json';
-/** Name of the pipeline's source output artifact; every TemplatePath starts with it. */
+/** Name of the pipeline's source output artifact, the Deploy action's input. */
 const SOURCE_ARTIFACT = 'SourceArtifact';
-/** Prefix recipe instances write their Image Builder logs under. */
+/** Prefix recipe instances write their Image Builder logs under (`image-builder-logs/<recipe>/`). */
 const BUILD_LOG_PREFIX = 'image-builder-logs/';
+/** Prefix of the compliance evidence in the evidence bucket (`evidence/<recipe>/<version>/<build>/`). */
+const EVIDENCE_PREFIX = 'evidence/';
+/** Artifact-bucket prefixes the deployer writes: change-set templates and deployment reports. */
+const DEPLOYMENTS_PREFIX = 'deployments/';
+const REPORTS_PREFIX = 'reports/';
+/** Control-bucket prefixes the bootstrap Lambda writes (content-hash keys, never overwritten). */
+const DEPLOYER_CODE_PREFIX = 'deployer/';
+const GUARD_RULES_PREFIX = 'guard-rules/';
+/**
+ * CloudFormation export names of the access StackSet, imported by the bakery stack: the key that
+ * encrypts every bakery bucket outlives the bakery stack, so it lives with the configuration role.
+ */
+function artifactKeyExportName(namePrefix: string): string {
+  return `${namePrefix}-artifact-key-arn`;
+}
 /** SSM parameter path recipe stacks may write (latest AMI ids). */
 const SSM_PARAMETER_PATH = 'ami-bakery';
 /** Tag every bakery-stack key carries; the deploy role may only manage keys with it. */
@@ -39,6 +56,24 @@ function bakeryStackRoleName(namePrefix: string): string {
 /** CloudFormation service role of every recipe stack. */
 function recipeDeployRoleName(namePrefix: string): string {
   return `${namePrefix}-recipe-deploy`;
+}
+/** Execution role of the deployer Lambda, the pipeline's Deploy action. */
+function deployerRoleName(namePrefix: string): string {
+  return `${namePrefix}-deployer`;
+}
+function deployerFunctionName(namePrefix: string): string {
+  return `${namePrefix}-deployer`;
+}
+/** Role the CloudFormation Guard hook assumes to read its rules. */
+function guardHookRoleName(namePrefix: string): string {
+  return `${namePrefix}-guard-hook`;
+}
+/**
+ * The Guard hook's type alias: `Name1::Name2::Name3`, letters and digits only, unique per account
+ * and region; the last part is the first group of the bakery stack id (hexadecimal).
+ */
+function guardHookAlias(stackIdPart: string): string {
+  return `AmiBakery::RecipeInvariants::S${stackIdPart}`;
 }
 function pipelineRoleName(namePrefix: string): string {
   return `${namePrefix}-pipeline`;
@@ -59,12 +94,29 @@ function artifactBucketName(namePrefix: string, account: string, region: string)
 function accessLogBucketName(namePrefix: string, account: string, stackIdPart: string): string {
   return `${namePrefix}-logs-${account}-${stackIdPart}`;
 }
-/** Managed policy every role a recipe stack creates must carry as permissions boundary. */
-function permissionsBoundaryName(namePrefix: string, stackIdPart: string): string {
+/** Evidence bucket: retained on teardown, so its name ends in the stack id like the log bucket. */
+function evidenceBucketName(namePrefix: string, account: string, stackIdPart: string): string {
+  return `${namePrefix}-evidence-${account}-${stackIdPart}`;
+}
+/** Control bucket (access StackSet): deployer code and guard rules, written by the configuration role only. */
+function controlBucketName(namePrefix: string, account: string, region: string): string {
+  return `${namePrefix}-control-${account}-${region}`;
+}
+/** Permissions boundary of build-instance roles (and their instance profiles) of recipe stacks. */
+function buildBoundaryName(namePrefix: string, stackIdPart: string): string {
+  return `${namePrefix}-build-boundary-${stackIdPart}`;
+}
+/** Permissions boundary of Image Builder lifecycle execution roles of recipe stacks. */
+function lifecycleBoundaryName(namePrefix: string, stackIdPart: string): string {
+  return `${namePrefix}-lifecycle-boundary-${stackIdPart}`;
+}
+/** Before the split into build and lifecycle boundaries; retained, never created again. */
+function legacyPermissionsBoundaryName(namePrefix: string, stackIdPart: string): string {
   return `${namePrefix}-recipe-boundary-${stackIdPart}`;
 }
-function artifactKeyAlias(namePrefix: string): string {
-  return `alias/${namePrefix}-artifacts`;
+/** Alias of the bakery key (access StackSet); the old bakery stack's own key kept `-artifacts`. */
+function bakeryKeyAlias(namePrefix: string): string {
+  return `alias/${namePrefix}-bakery`;
 }
 function codeCommitRuleName(namePrefix: string): string {
   return `${namePrefix}-source-codecommit`;
@@ -76,18 +128,31 @@ function s3SourceRuleName(namePrefix: string): string {
 export {
   accessLogBucketName,
   artifactBucketName,
-  artifactKeyAlias,
+  artifactKeyExportName,
   BAKERY_DEFAULTS,
   BUILD_LOG_PREFIX,
+  bakeryKeyAlias,
   bakeryStackRoleName,
+  buildBoundaryName,
   codeCommitRuleName,
+  controlBucketName,
+  DEPLOYER_CODE_PREFIX,
+  DEPLOYMENTS_PREFIX,
+  deployerFunctionName,
+  deployerRoleName,
+  EVIDENCE_PREFIX,
+  evidenceBucketName,
+  GUARD_RULES_PREFIX,
+  guardHookAlias,
+  guardHookRoleName,
+  legacyPermissionsBoundaryName,
+  lifecycleBoundaryName,
   NAME_PREFIX_TAG,
-  permissionsBoundaryName,
   pipelineEventsRoleName,
   pipelineName,
   pipelineRoleName,
+  REPORTS_PREFIX,
   recipeDeployRoleName,
-  SELF_UPDATE_TEMPLATE_PATH,
   SOURCE_ARTIFACT,
   SSM_PARAMETER_PATH,
   s3SourceRuleName,

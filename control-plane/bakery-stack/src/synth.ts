@@ -5,7 +5,6 @@ import { App, type RemovalPolicy, type Stack } from 'aws-cdk-lib';
 import { BakeryAccessStack, type BakeryAccessStackProps } from './access-stack.js';
 import { BakeryStack } from './bakery-stack.js';
 import { SynthesisError } from './errors.js';
-import type { BundleManifest } from './manifest.js';
 
 interface SynthBakeryOptions {
   /** Construct id and stack name of the synthesized stack; it does not appear in the template. */
@@ -32,22 +31,18 @@ function synthStack<T extends Stack>(build: (app: App) => T): Record<string, unk
 }
 
 /**
- * The bakery-account stack template for exactly the recipes of `manifest`: what `bakery bundle`
- * writes to `dist/bundle/bakery/bakery-stack.template.json` (the pipeline's self-update) and what
- * the bootstrap Lambda deploys. Pure: no AWS calls, same input, same template.
+ * The bakery-account stack template: what the bootstrap Lambda deploys. It takes no bundle or
+ * manifest: the same template serves 1 or 1,000 recipes, and nothing a branch carries changes it.
+ * Only the two options below are read; anything else given (an older caller passing a bundle
+ * manifest) is ignored. Pure: no AWS calls, same input, same template.
  */
-function synthBakeryTemplate(manifest: BundleManifest, options: SynthBakeryOptions = {}): Record<string, unknown> {
-  const stackName = options.stackName ?? 'BakeryStack';
-  return synthStack(
-    (app) =>
-      new BakeryStack(app, stackName, {
-        manifest,
-        ...(options.repositoryRemovalPolicy ? { repositoryRemovalPolicy: options.repositoryRemovalPolicy } : {}),
-      }),
-  );
+function synthBakeryTemplate(options: SynthBakeryOptions = {}): Record<string, unknown> {
+  const stackName = typeof options.stackName === 'string' ? options.stackName : 'BakeryStack';
+  const removal = options.repositoryRemovalPolicy;
+  return synthStack((app) => new BakeryStack(app, stackName, removal ? { repositoryRemovalPolicy: removal } : {}));
 }
 
-/** The StackSet template that prepares the bakery account (configuration and deploy roles). */
+/** The StackSet template that prepares the bakery account (key, control bucket, configuration and deploy roles). */
 function synthAccessTemplate(props: BakeryAccessStackProps = {}): Record<string, unknown> {
   return synthStack((app) => new BakeryAccessStack(app, 'BakeryAccess', props));
 }

@@ -13,6 +13,7 @@ import type { CloudAssembly } from 'aws-cdk-lib/cx-api';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { controlTowerGuard } from '../src/control-tower.js';
 
 type Json = Record<string, unknown>;
 
@@ -68,12 +69,15 @@ function allStatements(template: Json): Json[] {
 
 const nagOutdirs: string[] = [];
 
-/** An App checked by cdk-nag's AwsSolutions pack, synthesizing into a folder `removeNagOutdirs` deletes. */
+/**
+ * An App checked by cdk-nag's AwsSolutions pack and the AWS Control Tower proactive controls (as the
+ * CDK apps run them), synthesizing into a folder `removeNagOutdirs` deletes.
+ */
 function nagCheckedApp(prefix: string): App {
   const outdir = mkdtempSync(path.join(tmpdir(), prefix));
   nagOutdirs.push(outdir);
   const app = new App({ outdir });
-  Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
+  Validations.of(app).addPlugins(new AwsSolutionsChecks(app), controlTowerGuard());
   return app;
 }
 

@@ -1,751 +1,407 @@
 import { Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { synthBakeryTemplate } from '../src/index.js';
-import { getAtt, inlinePolicy, type Json, manifestOf, recipe, ref, resource, statementsOf, sub } from './support.js';
+import { PARAMETER_NAMES, RECIPE_PARAMETERS, synthBakeryTemplate } from '../src/index.js';
+import { getAtt, inlinePolicy, type Json, ref, resource, statementsOf, sub } from './support.js';
 
 // One synthesis for the whole file; the built-in validator runs in tests/nag.test.ts.
 process.env.CDK_VALIDATION = 'false';
 
 const ARN = 'arn:${AWS::Partition}';
 const HERE = '${AWS::Region}:${AWS::AccountId}';
+const KEY = { 'Fn::ImportValue': sub('${NamePrefix}-artifact-key-arn') };
+const VIA_S3 = { StringEquals: { 'kms:ViaService': sub('s3.${AWS::Region}.${AWS::URLSuffix}') } };
+const STACK_ID_PART = { 'Fn::Select': [0, { 'Fn::Split': ['-', { 'Fn::Select': [2, { 'Fn::Split': ['/', ref('AWS::StackId')] }] }] }] };
 
 let template: Template;
 let json: Json;
-let ids: Record<'bucket' | 'logBucket' | 'boundary' | 'recipeRole' | 'pipelineRole' | 'eventsRole', string>;
+let ids: Record<'bucket' | 'evidence' | 'build' | 'lifecycle' | 'deployerRole' | 'pipelineRole' | 'hookRole', string>;
 
 beforeAll(() => {
-  // Prepare
-  const manifest = manifestOf(
-    recipe('amazon-linux-2023-stig-high'),
-    recipe('ubuntu-pro-2204-cis-l1', ['ArtifactBucketName', 'ManagementAccountId', 'OrganizationId', 'PermissionsBoundaryArn']),
-    recipe('windows-2022-stig', []),
-  );
-  // Act
-  json = synthBakeryTemplate(manifest) as Json;
+  json = synthBakeryTemplate() as Json;
   template = Template.fromJSON(json);
   ids = {
     bucket: resource(template, 'AWS::S3::Bucket', 'ArtifactBucket').id,
-    logBucket: resource(template, 'AWS::S3::Bucket', 'AccessLogBucket').id,
-    boundary: resource(template, 'AWS::IAM::ManagedPolicy', 'RecipePermissionsBoundary').id,
-    recipeRole: resource(template, 'AWS::IAM::Role', 'RecipeDeployRole').id,
+    evidence: resource(template, 'AWS::S3::Bucket', 'EvidenceBucket').id,
+    build: resource(template, 'AWS::IAM::ManagedPolicy', 'BuildInstanceBoundary').id,
+    lifecycle: resource(template, 'AWS::IAM::ManagedPolicy', 'LifecycleBoundary').id,
+    deployerRole: resource(template, 'AWS::IAM::Role', 'DeployerRole').id,
     pipelineRole: resource(template, 'AWS::IAM::Role', 'PipelineRole').id,
-    eventsRole: resource(template, 'AWS::IAM::Role', 'PipelineEventsRole').id,
+    hookRole: resource(template, 'AWS::IAM::Role', 'GuardHookRole').id,
   };
 });
 
-describe('BakeryStack parameters and conditions', () => {
-  it('declares exactly the contract parameters, with defaults and patterns', () => {
-    const params = json.Parameters as Record<string, Json>;
-    expect(Object.keys(params)).toEqual([
-      'NamePrefix',
-      'RepositoryName',
-      'BranchName',
-      'SourceType',
-      'SourceObjectKey',
-      'OrganizationId',
-      'ManagementAccountId',
-      'RecipeStackPrefix',
-    ]);
-    expect(params.NamePrefix).toMatchObject({ Type: 'String', Default: 'ami-bakery', AllowedPattern: '^[a-z][a-z0-9-]{0,22}[a-z0-9]$' });
-    expect(params.RepositoryName).toMatchObject({ Default: 'ami-bakery-recipes', AllowedPattern: '^[\\w.-]{1,100}$' });
-    expect(params.BranchName).toMatchObject({ Default: 'main', AllowedPattern: '^[A-Za-z0-9][A-Za-z0-9._/-]{0,99}$' });
-    expect(params.SourceType).toMatchObject({ Default: 'CodeCommit', AllowedValues: ['CodeCommit', 'S3'] });
-    expect(params.SourceObjectKey).toMatchObject({ Default: 'source/bundle.zip' });
-    expect(params.OrganizationId).toMatchObject({ Type: 'String', AllowedPattern: '^o-[a-z0-9]{10,32}$' });
-    expect(params.OrganizationId).not.toHaveProperty('Default');
-    expect(params.ManagementAccountId).toMatchObject({ AllowedPattern: '^\\d{12}$' });
-    expect(params.ManagementAccountId).not.toHaveProperty('Default');
-    expect(params.RecipeStackPrefix).toMatchObject({ Default: 'ami-bakery-recipe-', AllowedPattern: '^[a-z][a-z0-9-]{0,63}$' });
+describe('BakeryStack parameters', () => {
+  it('declares exactly the contract parameters, in contract order', () => {
+    expect(Object.keys(json.Parameters as Json)).toEqual([...PARAMETER_NAMES]);
+  });
+
+  it.each([
+    ['Prune', { Type: 'String', Default: 'true', AllowedValues: ['true', 'false'] }],
+    ['DeployConcurrency', { Default: '4', AllowedPattern: '^([1-9]|1[0-9]|20)$' }],
+    ['EvidenceLockMode', { Default: 'NONE', AllowedValues: ['NONE', 'GOVERNANCE', 'COMPLIANCE'] }],
+    ['EvidenceLockDays', { Type: 'Number', Default: '365', MinValue: 1, MaxValue: 36500 }],
+    ['DeployerCodeKey', { AllowedPattern: '^deployer/[0-9a-f]{64}\\.zip$' }],
+    ['GuardRulesKey', { AllowedPattern: '^guard-rules/[0-9a-f]{64}\\.zip$' }],
+    ['RecipeStackPrefix', { Default: 'ami-bakery-recipe-', AllowedPattern: '^[a-z][a-z0-9-]{0,63}$' }],
+  ])('%s', (name, expected) => {
+    expect((json.Parameters as Record<string, Json>)[name]).toMatchObject(expected);
+  });
+
+  it('has no default for what only the bootstrap Lambda knows', () => {
+    for (const name of ['DeployerCodeKey', 'GuardRulesKey', 'OrganizationId', 'ManagementAccountId'])
+      expect((json.Parameters as Record<string, Json>)[name], name).not.toHaveProperty('Default');
   });
 
   it('needs no CDK bootstrap: no BootstrapVersion parameter, no rules, no assets', () => {
     expect(json).not.toHaveProperty('Rules');
     expect(JSON.stringify(json)).not.toContain('cdk-hnb659fds');
-    expect(JSON.stringify(json)).not.toContain('BootstrapVersion');
-  });
-
-  it('chooses the source by SourceType conditions', () => {
-    expect(json.Conditions).toEqual({
-      IsCodeCommit: { 'Fn::Equals': [ref('SourceType'), 'CodeCommit'] },
-      IsS3: { 'Fn::Equals': [ref('SourceType'), 'S3'] },
-    });
   });
 });
 
-describe('BakeryStack KMS key', () => {
-  it('rotates, waits 30 days before deletion and is tagged for the deploy role', () => {
-    const key = resource(template, 'AWS::KMS::Key', 'ArtifactKey');
-    expect(key.props).toMatchObject({
-      EnableKeyRotation: true,
-      PendingWindowInDays: 30,
-      Tags: [{ Key: 'ami-bakery:name-prefix', Value: ref('NamePrefix') }],
-    });
-    expect(key.raw.DeletionPolicy).toBe('Delete');
-    template.hasResourceProperties('AWS::KMS::Alias', { AliasName: sub('alias/${NamePrefix}-artifacts'), TargetKeyId: ref('ArtifactKey') });
-  });
-
-  it('has a key policy with administration for the account and data use through S3 only', () => {
-    const root = { AWS: { 'Fn::Join': ['', ['arn:', ref('AWS::Partition'), ':iam::', ref('AWS::AccountId'), ':root']] } };
-    expect(statementsOf(resource(template, 'AWS::KMS::Key', 'ArtifactKey').props.KeyPolicy)).toEqual([
-      {
-        Sid: 'KeyAdministration',
-        Effect: 'Allow',
-        Principal: root,
-        Action: [
-          'kms:CancelKeyDeletion',
-          'kms:CreateAlias',
-          'kms:DeleteAlias',
-          'kms:DescribeKey',
-          'kms:DisableKey',
-          'kms:EnableKey',
-          'kms:EnableKeyRotation',
-          'kms:GetKeyPolicy',
-          'kms:GetKeyRotationStatus',
-          'kms:ListResourceTags',
-          'kms:PutKeyPolicy',
-          'kms:ScheduleKeyDeletion',
-          'kms:TagResource',
-          'kms:UntagResource',
-          'kms:UpdateAlias',
-          'kms:UpdateKeyDescription',
-        ],
-        Resource: ['*'],
-      },
-      {
-        Sid: 'UseThroughS3InThisAccount',
-        Effect: 'Allow',
-        Principal: root,
-        Action: ['kms:Decrypt', 'kms:Encrypt', 'kms:GenerateDataKey'],
-        Resource: ['*'],
-        Condition: {
-          StringEquals: { 'kms:ViaService': sub('s3.${AWS::Region}.${AWS::URLSuffix}'), 'kms:CallerAccount': ref('AWS::AccountId') },
-        },
-      },
-    ]);
-  });
-});
-
-describe('BakeryStack buckets', () => {
-  it('artifact bucket: named, KMS, versioned, private, logged, EventBridge on, old versions expire', () => {
-    const bucket = resource(template, 'AWS::S3::Bucket', 'ArtifactBucket');
-    expect(bucket.props).toEqual({
-      BucketName: sub('${NamePrefix}-artifacts-${AWS::AccountId}-${AWS::Region}'),
-      BucketEncryption: {
-        ServerSideEncryptionConfiguration: [
-          { BucketKeyEnabled: true, ServerSideEncryptionByDefault: { KMSMasterKeyID: getAtt('ArtifactKey'), SSEAlgorithm: 'aws:kms' } },
-        ],
-      },
-      VersioningConfiguration: { Status: 'Enabled' },
-      PublicAccessBlockConfiguration: {
-        BlockPublicAcls: true,
-        BlockPublicPolicy: true,
-        IgnorePublicAcls: true,
-        RestrictPublicBuckets: true,
-      },
-      OwnershipControls: { Rules: [{ ObjectOwnership: 'BucketOwnerEnforced' }] },
-      LoggingConfiguration: { DestinationBucketName: ref(ids.logBucket), LogFilePrefix: 'artifact-bucket/' },
-      LifecycleConfiguration: {
-        Rules: [
-          {
-            Id: 'expire-old-versions',
-            Status: 'Enabled',
-            NoncurrentVersionExpiration: { NoncurrentDays: 90 },
-            AbortIncompleteMultipartUpload: { DaysAfterInitiation: 7 },
-          },
-        ],
-      },
-      NotificationConfiguration: { EventBridgeConfiguration: { EventBridgeEnabled: true } },
-    });
-    // The bootstrap empties it before deleting the stack.
-    expect(bucket.raw.DeletionPolicy).toBe('Delete');
-  });
-
-  it('access log bucket: SSE-S3 (log delivery needs it), versioned, private, retained, name tied to the stack id', () => {
-    const logs = resource(template, 'AWS::S3::Bucket', 'AccessLogBucket');
-    expect(logs.props).toMatchObject({
-      BucketEncryption: { ServerSideEncryptionConfiguration: [{ ServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } }] },
-      VersioningConfiguration: { Status: 'Enabled' },
-      PublicAccessBlockConfiguration: {
-        BlockPublicAcls: true,
-        BlockPublicPolicy: true,
-        IgnorePublicAcls: true,
-        RestrictPublicBuckets: true,
-      },
-      OwnershipControls: { Rules: [{ ObjectOwnership: 'BucketOwnerEnforced' }] },
-    });
-    expect(logs.props.BucketName).toEqual({
-      'Fn::Sub': [
-        '${NamePrefix}-logs-${AWS::AccountId}-${StackIdPart}',
-        { StackIdPart: { 'Fn::Select': [0, { 'Fn::Split': ['-', { 'Fn::Select': [2, { 'Fn::Split': ['/', ref('AWS::StackId')] }] }] }] } },
+describe('BakeryStack key and buckets', () => {
+  it('creates no KMS key: the key comes from the access StackSet export', () => {
+    expect(Object.keys(template.findResources('AWS::KMS::Key'))).toEqual([]);
+    expect(resource(template, 'AWS::S3::Bucket', 'ArtifactBucket').props.BucketEncryption).toEqual({
+      ServerSideEncryptionConfiguration: [
+        { BucketKeyEnabled: true, ServerSideEncryptionByDefault: { KMSMasterKeyID: KEY, SSEAlgorithm: 'aws:kms' } },
       ],
     });
-    expect(logs.props).not.toHaveProperty('AccessControl');
-    expect(logs.raw.DeletionPolicy).toBe('Retain');
   });
 
-  it.each([
-    ['artifact bucket', 'ArtifactBucketPolicy', 'ArtifactBucket'],
-    ['access log bucket', 'AccessLogBucketPolicy', 'AccessLogBucket'],
-  ])('%s policy denies non-TLS and TLS < 1.2 for every principal', (_name, policyPrefix, bucketPrefix) => {
-    const bucketId = resource(template, 'AWS::S3::Bucket', bucketPrefix).id;
-    const statements = statementsOf(resource(template, 'AWS::S3::BucketPolicy', policyPrefix).props.PolicyDocument);
-    const both = [getAtt(bucketId), { 'Fn::Join': ['', [getAtt(bucketId), '/*']] }];
-    expect(statements.slice(0, 2)).toEqual([
-      {
-        Effect: 'Deny',
-        Principal: { AWS: '*' },
-        Action: ['s3:*'],
-        Resource: both,
-        Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+  it('evidence bucket: KMS, versioned, Object Lock with a default retention only when asked, retained, logged', () => {
+    const evidence = resource(template, 'AWS::S3::Bucket', 'EvidenceBucket');
+    expect(evidence.raw.DeletionPolicy).toBe('Retain');
+    expect(evidence.raw.UpdateReplacePolicy).toBe('Retain');
+    expect(evidence.props).toMatchObject({
+      BucketName: { 'Fn::Sub': ['${NamePrefix}-evidence-${AWS::AccountId}-${StackIdPart}', { StackIdPart: STACK_ID_PART }] },
+      BucketEncryption: {
+        ServerSideEncryptionConfiguration: [
+          { BucketKeyEnabled: true, ServerSideEncryptionByDefault: { KMSMasterKeyID: KEY, SSEAlgorithm: 'aws:kms' } },
+        ],
       },
-      {
-        Effect: 'Deny',
-        Principal: { AWS: '*' },
-        Action: ['s3:*'],
-        Resource: both,
-        Condition: { NumericLessThan: { 's3:TlsVersion': 1.2 } },
+      VersioningConfiguration: { Status: 'Enabled' },
+      ObjectLockEnabled: true,
+      ObjectLockConfiguration: {
+        'Fn::If': [
+          'HasEvidenceLock',
+          { ObjectLockEnabled: 'Enabled', Rule: { DefaultRetention: { Mode: ref('EvidenceLockMode'), Days: ref('EvidenceLockDays') } } },
+          ref('AWS::NoValue'),
+        ],
       },
-    ]);
-  });
-
-  it('lets only S3 log delivery for the artifact bucket of this account write access logs', () => {
-    const statements = statementsOf(resource(template, 'AWS::S3::BucketPolicy', 'AccessLogBucketPolicy').props.PolicyDocument);
-    expect(statements).toHaveLength(3);
-    expect(statements[2]).toEqual({
-      Effect: 'Allow',
-      Principal: { Service: 'logging.s3.amazonaws.com' },
-      Action: ['s3:PutObject'],
-      Resource: [{ 'Fn::Join': ['', [getAtt(ids.logBucket), '/artifact-bucket/*']] }],
-      Condition: { ArnLike: { 'aws:SourceArn': getAtt(ids.bucket) }, StringEquals: { 'aws:SourceAccount': ref('AWS::AccountId') } },
+      LoggingConfiguration: { LogFilePrefix: 'evidence-bucket/' },
+      PublicAccessBlockConfiguration: {
+        BlockPublicAcls: true,
+        BlockPublicPolicy: true,
+        IgnorePublicAcls: true,
+        RestrictPublicBuckets: true,
+      },
     });
+    expect(json.Conditions).toMatchObject({ HasEvidenceLock: { 'Fn::Not': [{ 'Fn::Equals': [ref('EvidenceLockMode'), 'NONE'] }] } });
   });
-});
 
-describe('BakeryStack repository', () => {
-  it('exists only for SourceType CodeCommit and is retained by default', () => {
-    const repo = resource(template, 'AWS::CodeCommit::Repository', 'Repository');
-    expect(repo.raw.Condition).toBe('IsCodeCommit');
-    expect(repo.raw.DeletionPolicy).toBe('Retain');
-    expect(repo.raw.UpdateReplacePolicy).toBe('Retain');
-    expect(repo.props.RepositoryName).toEqual(ref('RepositoryName'));
-  });
-});
-
-describe('BakeryStack permissions boundary', () => {
-  it('is retained, named after the stack id, and caps recipe roles at build, log and lifecycle needs', () => {
-    const boundary = resource(template, 'AWS::IAM::ManagedPolicy', 'RecipePermissionsBoundary');
-    expect(boundary.raw.DeletionPolicy).toBe('Retain');
-    expect((boundary.props.ManagedPolicyName as Json)['Fn::Sub']).toEqual([
-      '${NamePrefix}-recipe-boundary-${StackIdPart}',
-      { StackIdPart: { 'Fn::Select': [0, { 'Fn::Split': ['-', { 'Fn::Select': [2, { 'Fn::Split': ['/', ref('AWS::StackId')] }] }] }] } },
-    ]);
-    expect(statementsOf(boundary.props.PolicyDocument)).toEqual([
-      {
-        Sid: 'SsmAgentCore',
-        Effect: 'Allow',
-        Action: [
-          'ec2messages:AcknowledgeMessage',
-          'ec2messages:DeleteMessage',
-          'ec2messages:FailMessage',
-          'ec2messages:GetEndpoint',
-          'ec2messages:GetMessages',
-          'ec2messages:SendReply',
-          'ssm:DescribeAssociation',
-          'ssm:DescribeDocument',
-          'ssm:GetDeployablePatchSnapshotForInstance',
-          'ssm:GetDocument',
-          'ssm:GetManifest',
-          'ssm:GetParameter',
-          'ssm:GetParameters',
-          'ssm:ListAssociations',
-          'ssm:ListInstanceAssociations',
-          'ssm:PutComplianceItems',
-          'ssm:PutConfigurePackageResult',
-          'ssm:PutInventory',
-          'ssm:UpdateAssociationStatus',
-          'ssm:UpdateInstanceAssociationStatus',
-          'ssm:UpdateInstanceInformation',
-          'ssmmessages:CreateControlChannel',
-          'ssmmessages:CreateDataChannel',
-          'ssmmessages:OpenControlChannel',
-          'ssmmessages:OpenDataChannel',
-        ],
-        Resource: ['*'],
-      },
-      {
-        Sid: 'ImageBuilderComponents',
-        Effect: 'Allow',
-        Action: ['imagebuilder:GetComponent'],
-        Resource: [sub(`${ARN}:imagebuilder:${HERE}:component/*`), sub(`${ARN}:imagebuilder:\${AWS::Region}:aws:component/*`)],
-      },
-      {
-        Sid: 'ImageBuilderEncryptedComponents',
-        Effect: 'Allow',
-        Action: ['kms:Decrypt'],
-        Resource: ['*'],
-        Condition: {
-          'ForAnyValue:StringEquals': { 'kms:EncryptionContextKeys': 'aws:imagebuilder:arn' },
-          StringEquals: { 'kms:ViaService': sub('imagebuilder.${AWS::Region}.${AWS::URLSuffix}') },
-        },
-      },
-      { Sid: 'AwsToeDownloads', Effect: 'Allow', Action: ['s3:GetObject'], Resource: [sub(`${ARN}:s3:::ec2imagebuilder*`)] },
-      {
-        Sid: 'ImageBuilderLogGroups',
-        Effect: 'Allow',
-        Action: ['logs:CreateLogGroup', 'logs:CreateLogStream', 'logs:PutLogEvents'],
-        Resource: [sub(`${ARN}:logs:${HERE}:log-group:/aws/imagebuilder/*`)],
-      },
-      {
-        Sid: 'BuildLogUpload',
-        Effect: 'Allow',
-        Action: ['s3:PutObject'],
-        Resource: [{ 'Fn::Join': ['', [getAtt(ids.bucket), '/image-builder-logs/*']] }],
-      },
-      { Sid: 'BuildLogEncryption', Effect: 'Allow', Action: ['kms:Decrypt', 'kms:GenerateDataKey'], Resource: [getAtt('ArtifactKey')] },
-      {
-        Sid: 'LifecycleImages',
-        Effect: 'Allow',
-        Action: [
-          'ec2:CreateSnapshot',
-          'ec2:CreateTags',
-          'ec2:DeleteSnapshot',
-          'ec2:DeleteTags',
-          'ec2:DeregisterImage',
-          'ec2:DisableImage',
-          'ec2:DisableImageDeprecation',
-          'ec2:EnableImage',
-          'ec2:EnableImageDeprecation',
-        ],
-        Resource: [sub(`${ARN}:ec2:*::image/*`), sub(`${ARN}:ec2:*::snapshot/*`), sub(`${ARN}:ec2:*:\${AWS::AccountId}:volume/*`)],
-      },
-      {
-        Sid: 'LifecycleDescribe',
-        Effect: 'Allow',
-        Action: ['ec2:DescribeImageAttribute', 'ec2:DescribeImages', 'ec2:DescribeSnapshots', 'ec2:DescribeVolumes', 'tag:GetResources'],
-        Resource: ['*'],
-      },
-      {
-        Sid: 'LifecycleImageBuilderImages',
-        Effect: 'Allow',
-        Action: ['imagebuilder:DeleteImage'],
-        Resource: [sub(`${ARN}:imagebuilder:${HERE}:image/*`)],
-      },
+  it.each(['ArtifactBucketPolicy', 'EvidenceBucketPolicy', 'AccessLogBucketPolicy'])('%s denies plain HTTP and TLS < 1.2', (policy) => {
+    const statements = statementsOf(resource(template, 'AWS::S3::BucketPolicy', policy).props.PolicyDocument);
+    expect(statements.slice(0, 2).map((s) => s.Condition)).toEqual([
+      { Bool: { 'aws:SecureTransport': 'false' } },
+      { NumericLessThan: { 's3:TlsVersion': 1.2 } },
     ]);
   });
 
-  it('allows no IAM action at all', () => {
-    const boundary = resource(template, 'AWS::IAM::ManagedPolicy', 'RecipePermissionsBoundary');
-    const actions = statementsOf(boundary.props.PolicyDocument).flatMap((s) => s.Action as string[]);
-    expect(actions.filter((a) => a.startsWith('iam:') || a.startsWith('sts:'))).toEqual([]);
+  it('keeps the artifact bucket deletable (the bootstrap empties it) and everything with data retained', () => {
+    expect(resource(template, 'AWS::S3::Bucket', 'ArtifactBucket').raw.DeletionPolicy).toBe('Delete');
+    expect(resource(template, 'AWS::S3::Bucket', 'AccessLogBucket').raw.DeletionPolicy).toBe('Retain');
+    expect(resource(template, 'AWS::CodeCommit::Repository', 'Repository').raw.DeletionPolicy).toBe('Retain');
+  });
+});
+
+describe('BakeryStack boundaries', () => {
+  it('build-instance boundary: uploads only under image-builder-logs/ and evidence/, with the KMS calls S3 makes', () => {
+    const statements = statementsOf(resource(template, 'AWS::IAM::ManagedPolicy', 'BuildInstanceBoundary').props.PolicyDocument);
+    expect(statements.find((s) => s.Sid === 'LogAndEvidenceUpload')).toEqual({
+      Sid: 'LogAndEvidenceUpload',
+      Effect: 'Allow',
+      Action: ['s3:PutObject'],
+      Resource: [
+        { 'Fn::Join': ['', [getAtt(ids.bucket), '/image-builder-logs/*']] },
+        { 'Fn::Join': ['', [getAtt(ids.evidence), '/evidence/*']] },
+      ],
+    });
+    expect(statements.find((s) => s.Sid === 'UploadEncryptionThroughS3')).toEqual({
+      Sid: 'UploadEncryptionThroughS3',
+      Effect: 'Allow',
+      Action: ['kms:Decrypt', 'kms:GenerateDataKey'],
+      Resource: [KEY],
+      Condition: VIA_S3,
+    });
+    const actions = statements.flatMap((s) => s.Action as string[]);
+    expect(actions.filter((a) => /^(iam|sts):|Deregister|DeleteSnapshot|DeleteImage/.test(a))).toEqual([]);
+  });
+
+  it('lifecycle boundary: image lifecycle only, and none of it from an EC2 instance', () => {
+    const statements = statementsOf(resource(template, 'AWS::IAM::ManagedPolicy', 'LifecycleBoundary').props.PolicyDocument);
+    expect(statements.map((s) => s.Sid)).toEqual(['LifecycleImages', 'LifecycleDescribe', 'LifecycleImageBuilderImages']);
+    for (const s of statements) expect(s.Condition, String(s.Sid)).toEqual({ Null: { 'ec2:SourceInstanceARN': 'true' } });
+    expect(statements.flatMap((s) => s.Action as string[]).filter((a) => a.startsWith('s3:') || a.startsWith('iam:'))).toEqual([]);
+  });
+
+  it('both are retained and named after the stack id', () => {
+    for (const [prefix, name] of [
+      ['BuildInstanceBoundary', '${NamePrefix}-build-boundary-${StackIdPart}'],
+      ['LifecycleBoundary', '${NamePrefix}-lifecycle-boundary-${StackIdPart}'],
+    ] as const) {
+      const policy = resource(template, 'AWS::IAM::ManagedPolicy', prefix);
+      expect(policy.raw.DeletionPolicy).toBe('Retain');
+      expect(policy.props.ManagedPolicyName).toEqual({ 'Fn::Sub': [name, { StackIdPart: STACK_ID_PART }] });
+    }
   });
 });
 
 describe('BakeryStack recipe deploy role', () => {
-  const RP = '${RecipeStackPrefix}';
-  const ib = (r: string) => sub(`${ARN}:imagebuilder:${HERE}:${r}`);
+  const recipeRoles = sub(`${ARN}:iam::\${AWS::AccountId}:role/\${RecipeStackPrefix}*/*`);
 
-  it('trusts CloudFormation of this account only', () => {
-    const role = resource(template, 'AWS::IAM::Role', 'RecipeDeployRole').props;
-    expect(role.RoleName).toEqual(sub('${NamePrefix}-recipe-deploy'));
-    expect(statementsOf(role.AssumeRolePolicyDocument)).toEqual([
-      {
-        Effect: 'Allow',
-        Principal: { Service: 'cloudformation.amazonaws.com' },
-        Action: ['sts:AssumeRole'],
-        Condition: { StringEquals: { 'aws:SourceAccount': ref('AWS::AccountId') } },
-      },
-    ]);
+  it('creates, changes and attaches to recipe roles only under /<recipe stack>/ and only with one of the two boundaries', () => {
+    const statements = inlinePolicy(resource(template, 'AWS::IAM::Role', 'RecipeDeployRole').props, 'RecipeStackResources');
+    const boundaries = [ref(ids.build), ref(ids.lifecycle)];
+    const granting = statements.filter(
+      (s) =>
+        s.Effect === 'Allow' &&
+        (s.Action as string[]).some((a) =>
+          ['iam:CreateRole', 'iam:PutRolePolicy', 'iam:AttachRolePolicy', 'iam:PutRolePermissionsBoundary'].includes(a),
+        ),
+    );
+    expect(granting.map((s) => s.Sid)).toEqual(['RecipeRolesOnlyWithABoundary', 'RecipeRolesAttachImageBuilderPolicies']);
+    for (const s of granting) {
+      expect(s.Resource).toEqual([recipeRoles]);
+      expect(s.Condition).toMatchObject({ StringEquals: { 'iam:PermissionsBoundary': boundaries } });
+    }
   });
 
-  it('grants exactly these statements', () => {
-    const role = resource(template, 'AWS::IAM::Role', 'RecipeDeployRole').props;
-    const boundary = ref(ids.boundary);
-    const expected = [
-      {
-        Sid: 'ImageBuilderRecipeResources',
-        Effect: 'Allow',
-        Action: [
-          'imagebuilder:CreateComponent',
-          'imagebuilder:CreateDistributionConfiguration',
-          'imagebuilder:CreateImagePipeline',
-          'imagebuilder:CreateImageRecipe',
-          'imagebuilder:CreateInfrastructureConfiguration',
-          'imagebuilder:CreateLifecyclePolicy',
-          'imagebuilder:CreateWorkflow',
-          'imagebuilder:DeleteComponent',
-          'imagebuilder:DeleteDistributionConfiguration',
-          'imagebuilder:DeleteImagePipeline',
-          'imagebuilder:DeleteImageRecipe',
-          'imagebuilder:DeleteInfrastructureConfiguration',
-          'imagebuilder:DeleteLifecyclePolicy',
-          'imagebuilder:DeleteWorkflow',
-          'imagebuilder:GetComponent',
-          'imagebuilder:GetDistributionConfiguration',
-          'imagebuilder:GetImagePipeline',
-          'imagebuilder:GetImageRecipe',
-          'imagebuilder:GetInfrastructureConfiguration',
-          'imagebuilder:GetLifecyclePolicy',
-          'imagebuilder:GetWorkflow',
-          'imagebuilder:TagResource',
-          'imagebuilder:UntagResource',
-          'imagebuilder:UpdateDistributionConfiguration',
-          'imagebuilder:UpdateImagePipeline',
-          'imagebuilder:UpdateInfrastructureConfiguration',
-          'imagebuilder:UpdateLifecyclePolicy',
-        ],
-        Resource: [
-          ib(`component/${RP}*`),
-          ib(`distribution-configuration/${RP}*`),
-          ib(`image-pipeline/${RP}*`),
-          ib(`image-recipe/${RP}*`),
-          ib(`infrastructure-configuration/${RP}*`),
-          ib(`lifecycle-policy/${RP}*`),
-          ib(`workflow/*/${RP}*`),
-        ],
-      },
-      {
-        Sid: 'ImageBuilderAwsManagedResources',
-        Effect: 'Allow',
-        Action: ['imagebuilder:GetComponent', 'imagebuilder:GetImage', 'imagebuilder:GetWorkflow'],
-        Resource: [
-          sub(`${ARN}:imagebuilder:\${AWS::Region}:aws:component/*`),
-          sub(`${ARN}:imagebuilder:\${AWS::Region}:aws:image/*`),
-          sub(`${ARN}:imagebuilder:\${AWS::Region}:aws:workflow/*`),
-        ],
-      },
-      { Sid: 'ParentImageLookup', Effect: 'Allow', Action: ['ec2:DescribeImages'], Resource: ['*'] },
-      {
-        Sid: 'PublicParameterLookup',
-        Effect: 'Allow',
-        Action: ['ssm:GetParameter', 'ssm:GetParameters'],
-        Resource: [sub(`${ARN}:ssm:\${AWS::Region}::parameter/aws/service/*`)],
-      },
-      {
-        Sid: 'RecipeRolesOnlyWithBoundary',
-        Effect: 'Allow',
-        Action: ['iam:CreateRole', 'iam:DeleteRolePolicy', 'iam:PutRolePermissionsBoundary', 'iam:PutRolePolicy'],
-        Resource: [sub(`${ARN}:iam::\${AWS::AccountId}:role/${RP}*`)],
-        Condition: { StringEquals: { 'iam:PermissionsBoundary': boundary } },
-      },
-      {
-        Sid: 'RecipeRolesAttachImageBuilderPolicies',
-        Effect: 'Allow',
-        Action: ['iam:AttachRolePolicy', 'iam:DetachRolePolicy'],
-        Resource: [sub(`${ARN}:iam::\${AWS::AccountId}:role/${RP}*`)],
-        Condition: {
-          StringEquals: { 'iam:PermissionsBoundary': boundary },
-          ArnEquals: {
-            'iam:PolicyARN': [
-              sub(`${ARN}:iam::aws:policy/AmazonSSMManagedInstanceCore`),
-              sub(`${ARN}:iam::aws:policy/EC2InstanceProfileForImageBuilder`),
-              sub(`${ARN}:iam::aws:policy/service-role/EC2ImageBuilderLifecycleExecutionPolicy`),
-            ],
-          },
-        },
-      },
-      {
-        Sid: 'RecipeRolesManage',
-        Effect: 'Allow',
-        Action: [
-          'iam:DeleteRole',
-          'iam:GetRole',
-          'iam:GetRolePolicy',
-          'iam:ListAttachedRolePolicies',
-          'iam:ListRolePolicies',
-          'iam:TagRole',
-          'iam:UntagRole',
-          'iam:UpdateAssumeRolePolicy',
-          'iam:UpdateRole',
-          'iam:UpdateRoleDescription',
-        ],
-        Resource: [sub(`${ARN}:iam::\${AWS::AccountId}:role/${RP}*`)],
-      },
-      {
-        Sid: 'RecipeInstanceProfiles',
-        Effect: 'Allow',
-        Action: [
-          'iam:AddRoleToInstanceProfile',
-          'iam:CreateInstanceProfile',
-          'iam:DeleteInstanceProfile',
-          'iam:GetInstanceProfile',
-          'iam:RemoveRoleFromInstanceProfile',
-          'iam:TagInstanceProfile',
-          'iam:UntagInstanceProfile',
-        ],
-        Resource: [sub(`${ARN}:iam::\${AWS::AccountId}:instance-profile/${RP}*`)],
-      },
-      {
-        Sid: 'PassRecipeRolesToImageBuilder',
-        Effect: 'Allow',
-        Action: ['iam:PassRole'],
-        Resource: [sub(`${ARN}:iam::\${AWS::AccountId}:role/${RP}*`)],
-        Condition: { StringEquals: { 'iam:PassedToService': ['ec2.amazonaws.com', 'imagebuilder.amazonaws.com'] } },
-      },
-      {
-        Sid: 'ImageBuilderServiceLinkedRole',
-        Effect: 'Allow',
-        Action: ['iam:CreateServiceLinkedRole'],
-        Resource: [sub(`${ARN}:iam::\${AWS::AccountId}:role/aws-service-role/imagebuilder.amazonaws.com/AWSServiceRoleForImageBuilder`)],
-        Condition: { StringEquals: { 'iam:AWSServiceName': 'imagebuilder.amazonaws.com' } },
-      },
-      {
-        Sid: 'RecipeSsmParameters',
-        Effect: 'Allow',
-        Action: [
-          'ssm:AddTagsToResource',
-          'ssm:DeleteParameter',
-          'ssm:GetParameter',
-          'ssm:GetParameters',
-          'ssm:ListTagsForResource',
-          'ssm:PutParameter',
-          'ssm:RemoveTagsFromResource',
-        ],
-        Resource: [sub(`${ARN}:ssm:${HERE}:parameter/ami-bakery/*`)],
-      },
-      {
-        Sid: 'KeepBoundaries',
-        Effect: 'Deny',
-        Action: ['iam:DeleteRolePermissionsBoundary'],
-        Resource: [sub(`${ARN}:iam::\${AWS::AccountId}:role/*`)],
-      },
-    ];
-    expect(inlinePolicy(role, 'RecipeStackResources')).toEqual(expected);
-  });
-
-  it('never allows iam:CreateRole without the boundary condition', () => {
-    const role = resource(template, 'AWS::IAM::Role', 'RecipeDeployRole').props;
-    const creating = inlinePolicy(role, 'RecipeStackResources').filter((s) =>
-      (s.Action as string[]).some((a) =>
-        ['iam:CreateRole', 'iam:PutRolePolicy', 'iam:AttachRolePolicy', 'iam:PutRolePermissionsBoundary'].includes(a),
+  it('lists every IAM resource under a path, never a bare name a control-plane role could have', () => {
+    const statements = inlinePolicy(resource(template, 'AWS::IAM::Role', 'RecipeDeployRole').props, 'RecipeStackResources');
+    const iamResources = statements
+      .filter((s) => s.Effect === 'Allow' && (s.Action as string[]).some((a) => a.startsWith('iam:')))
+      .flatMap((s) => s.Resource as Json[]);
+    expect(new Set(iamResources.map((r) => JSON.stringify(r)))).toEqual(
+      new Set(
+        [
+          recipeRoles,
+          sub(`${ARN}:iam::\${AWS::AccountId}:instance-profile/\${RecipeStackPrefix}*/*`),
+          sub(`${ARN}:iam::\${AWS::AccountId}:role/aws-service-role/imagebuilder.amazonaws.com/AWSServiceRoleForImageBuilder`),
+        ].map((r) => JSON.stringify(r)),
       ),
     );
-    expect(creating.map((s) => s.Sid)).toEqual(['RecipeRolesOnlyWithBoundary', 'RecipeRolesAttachImageBuilderPolicies']);
-    for (const statement of creating)
-      expect(statement.Condition).toMatchObject({ StringEquals: { 'iam:PermissionsBoundary': ref(ids.boundary) } });
+  });
+
+  it('may read the account Inspector status the image pipeline handler checks for scanning', () => {
+    const statements = inlinePolicy(resource(template, 'AWS::IAM::Role', 'RecipeDeployRole').props, 'RecipeStackResources');
+    expect(statements.find((s) => s.Sid === 'LookupsWithoutResourceArns')).toEqual({
+      Sid: 'LookupsWithoutResourceArns',
+      Effect: 'Allow',
+      Action: ['ec2:DescribeImages', 'inspector2:BatchGetAccountStatus'],
+      Resource: ['*'],
+    });
   });
 });
 
-describe('BakeryStack pipeline role', () => {
-  it('trusts CodePipeline for this pipeline only', () => {
-    const role = resource(template, 'AWS::IAM::Role', 'PipelineRole').props;
-    expect(role.RoleName).toEqual(sub('${NamePrefix}-pipeline'));
-    expect(statementsOf(role.AssumeRolePolicyDocument)).toEqual([
-      {
-        Effect: 'Allow',
-        Principal: { Service: 'codepipeline.amazonaws.com' },
-        Action: ['sts:AssumeRole'],
-        Condition: {
-          StringEquals: {
-            'aws:SourceAccount': ref('AWS::AccountId'),
-            'aws:SourceArn': sub(`${ARN}:codepipeline:${HERE}:\${NamePrefix}-pipeline`),
-          },
-        },
-      },
-    ]);
+describe('BakeryStack deployer', () => {
+  const fn = (): Json => resource(template, 'AWS::Lambda::Function', 'DeployerFunction').props;
+
+  it('is a Node.js 24 arm64 function from the control bucket, one invocation at a time, logging to its own group', () => {
+    expect(fn()).toMatchObject({
+      FunctionName: sub('${NamePrefix}-deployer'),
+      Runtime: 'nodejs24.x',
+      Architectures: ['arm64'],
+      Handler: 'index.handler',
+      Code: { S3Bucket: sub('${NamePrefix}-control-${AWS::AccountId}-${AWS::Region}'), S3Key: ref('DeployerCodeKey') },
+      ReservedConcurrentExecutions: 1,
+      Timeout: 900,
+      Role: getAtt(ids.deployerRole),
+      LoggingConfig: { LogFormat: 'JSON', LogGroup: ref('DeployerLogGroup') },
+    });
+    expect(fn()).not.toHaveProperty('DeadLetterConfig');
+    expect(resource(template, 'AWS::Logs::LogGroup', 'DeployerLogGroup').props).toEqual({
+      LogGroupName: sub('/aws/lambda/${NamePrefix}-deployer'),
+      RetentionInDays: 365,
+    });
   });
 
-  it('grants exactly these statements', () => {
-    const role = resource(template, 'AWS::IAM::Role', 'PipelineRole').props;
-    const selfStack = sub(`${ARN}:cloudformation:${HERE}:stack/\${AWS::StackName}/*`);
+  it('gets the contract environment, RECIPE_PARAMETERS carrying every recipe template parameter', () => {
+    const variables = (fn().Environment as Json).Variables as Json;
+    expect(Object.keys(variables).sort()).toEqual(
+      [
+        'ARTIFACT_BUCKET',
+        'GUARD_RULES_S3_URI',
+        'MAX_CONCURRENCY',
+        'NAME_PREFIX',
+        'PRUNE',
+        'RECIPE_DEPLOY_ROLE_ARN',
+        'RECIPE_PARAMETERS',
+        'RECIPE_STACK_PREFIX',
+      ].sort(),
+    );
+    expect(variables).toMatchObject({
+      ARTIFACT_BUCKET: ref(ids.bucket),
+      PRUNE: ref('Prune'),
+      MAX_CONCURRENCY: ref('DeployConcurrency'),
+      RECIPE_STACK_PREFIX: ref('RecipeStackPrefix'),
+      RECIPE_DEPLOY_ROLE_ARN: sub(`${ARN}:iam::\${AWS::AccountId}:role/\${NamePrefix}-recipe-deploy`),
+      GUARD_RULES_S3_URI: sub('s3://${NamePrefix}-control-${AWS::AccountId}-${AWS::Region}/${GuardRulesKey}'),
+    });
+    const [text, values] = (variables.RECIPE_PARAMETERS as { 'Fn::Sub': [string, Json] })['Fn::Sub'];
+    expect(Object.keys(JSON.parse(text))).toEqual([...RECIPE_PARAMETERS]);
+    expect(values).toEqual({
+      ArtifactBucket: ref(ids.bucket),
+      EvidenceBucket: ref(ids.evidence),
+      KeyArn: KEY,
+      BuildBoundary: ref(ids.build),
+      LifecycleBoundary: ref(ids.lifecycle),
+    });
+  });
+
+  it('role: change sets and deletions of recipe stacks only with the recipe deploy role', () => {
+    const statements = inlinePolicy(resource(template, 'AWS::IAM::Role', 'DeployerRole').props, 'Deployer');
     const recipeStacks = sub(`${ARN}:cloudformation:${HERE}:stack/\${RecipeStackPrefix}*/*`);
-    const bakeryStackRole = sub(`${ARN}:iam::\${AWS::AccountId}:role/\${NamePrefix}-bakery-stack-deploy`);
     const recipeRole = sub(`${ARN}:iam::\${AWS::AccountId}:role/\${NamePrefix}-recipe-deploy`);
-    expect(inlinePolicy(role, 'Pipeline')).toEqual([
+    expect(statements.slice(0, 3)).toEqual([
       {
-        Sid: 'ArtifactObjects',
+        Sid: 'RecipeStacksWithRecipeDeployRole',
         Effect: 'Allow',
-        Action: ['s3:GetObject', 's3:GetObjectVersion', 's3:PutObject'],
-        Resource: [{ 'Fn::Join': ['', [getAtt(ids.bucket), '/*']] }],
-      },
-      {
-        Sid: 'ArtifactBucket',
-        Effect: 'Allow',
-        Action: ['s3:GetBucketAcl', 's3:GetBucketLocation', 's3:GetBucketVersioning'],
-        Resource: [getAtt(ids.bucket)],
-      },
-      { Sid: 'ArtifactEncryption', Effect: 'Allow', Action: ['kms:Decrypt', 'kms:GenerateDataKey'], Resource: [getAtt('ArtifactKey')] },
-      {
-        Sid: 'SourceRepository',
-        Effect: 'Allow',
-        Action: [
-          'codecommit:CancelUploadArchive',
-          'codecommit:GetBranch',
-          'codecommit:GetCommit',
-          'codecommit:GetRepository',
-          'codecommit:GetUploadArchiveStatus',
-          'codecommit:UploadArchive',
-        ],
-        Resource: [sub(`${ARN}:codecommit:${HERE}:\${RepositoryName}`)],
-      },
-      {
-        Sid: 'ReadStacks',
-        Effect: 'Allow',
-        Action: ['cloudformation:DescribeStackEvents', 'cloudformation:DescribeStacks'],
-        Resource: [selfStack, recipeStacks],
-      },
-      {
-        Sid: 'SelfUpdateWithBakeryStackRole',
-        Effect: 'Allow',
-        Action: ['cloudformation:UpdateStack'],
-        Resource: [selfStack],
-        Condition: { ArnEquals: { 'cloudformation:RoleArn': bakeryStackRole } },
-      },
-      {
-        Sid: 'DeployRecipeStacksWithRecipeRole',
-        Effect: 'Allow',
-        Action: ['cloudformation:CreateStack', 'cloudformation:UpdateStack'],
+        Action: ['cloudformation:CreateChangeSet', 'cloudformation:DeleteStack'],
         Resource: [recipeStacks],
         Condition: { ArnEquals: { 'cloudformation:RoleArn': recipeRole } },
       },
       {
-        Sid: 'PassDeployRoles',
+        Sid: 'RecipeStacks',
+        Effect: 'Allow',
+        Action: [
+          'cloudformation:DeleteChangeSet',
+          'cloudformation:DescribeChangeSet',
+          'cloudformation:DescribeStackEvents',
+          'cloudformation:DescribeStackResources',
+          'cloudformation:DescribeStacks',
+          'cloudformation:ExecuteChangeSet',
+          'cloudformation:GetTemplate',
+          'cloudformation:ListChangeSets',
+          'cloudformation:TagResource',
+          'cloudformation:UntagResource',
+        ],
+        Resource: [recipeStacks],
+      },
+      {
+        Sid: 'PassRecipeDeployRole',
         Effect: 'Allow',
         Action: ['iam:PassRole'],
-        Resource: [bakeryStackRole, recipeRole],
+        Resource: [recipeRole],
         Condition: { StringEquals: { 'iam:PassedToService': 'cloudformation.amazonaws.com' } },
       },
     ]);
+    expect(statements.find((s) => s.Sid === 'WriteTemplatesAndReports')?.Resource).toEqual([
+      { 'Fn::Join': ['', [getAtt(ids.bucket), '/deployments/*']] },
+      { 'Fn::Join': ['', [getAtt(ids.bucket), '/reports/*']] },
+    ]);
+    expect(statements.find((s) => s.Sid === 'NoResourceLevelPermissions')?.Action).toEqual([
+      'cloudformation:ListStacks',
+      'codepipeline:PutJobFailureResult',
+      'codepipeline:PutJobSuccessResult',
+    ]);
+    // No IAM write, no bucket policy, no pipeline change.
+    const actions = statements.flatMap((s) => s.Action as string[]);
+    expect(actions.filter((a) => /^iam:(?!PassRole)|PutBucketPolicy|UpdatePipeline|lambda:/.test(a))).toEqual([]);
   });
 });
 
 describe('BakeryStack pipeline', () => {
   const pipeline = (): Json => resource(template, 'AWS::CodePipeline::Pipeline', 'Pipeline').props;
 
-  it('is a V2 pipeline with a KMS-encrypted artifact store that restarts after a self-update', () => {
+  it('is fixed: Source, then one Deploy action invoking the deployer, one execution at a time', () => {
     expect(pipeline()).toMatchObject({
       Name: sub('${NamePrefix}-pipeline'),
       PipelineType: 'V2',
       ExecutionMode: 'SUPERSEDED',
-      RestartExecutionOnUpdate: true,
       RoleArn: getAtt(ids.pipelineRole),
-      ArtifactStore: { Type: 'S3', Location: ref(ids.bucket), EncryptionKey: { Id: getAtt('ArtifactKey'), Type: 'KMS' } },
+      ArtifactStore: { Type: 'S3', Location: ref(ids.bucket), EncryptionKey: { Id: KEY, Type: 'KMS' } },
     });
-    expect((pipeline().Stages as Json[]).map((s) => s.Name)).toEqual(['Source', 'UpdatePipeline', 'Deploy']);
-  });
-
-  it('reads the CodeCommit branch or the S3 object by condition, never by polling', () => {
-    const source = (pipeline().Stages as Json[])[0] as Json;
-    expect(source.Actions).toEqual([
+    expect(pipeline()).not.toHaveProperty('RestartExecutionOnUpdate');
+    const stages = pipeline().Stages as Json[];
+    expect(stages.map((s) => s.Name)).toEqual(['Source', 'Deploy']);
+    expect(stages[1]?.Actions).toEqual([
       {
-        'Fn::If': [
-          'IsCodeCommit',
-          {
-            Name: 'Source',
-            OutputArtifacts: [{ Name: 'SourceArtifact' }],
-            RunOrder: 1,
-            ActionTypeId: { Category: 'Source', Owner: 'AWS', Provider: 'CodeCommit', Version: '1' },
-            Configuration: {
-              RepositoryName: ref('RepositoryName'),
-              BranchName: ref('BranchName'),
-              PollForSourceChanges: false,
-              OutputArtifactFormat: 'CODE_ZIP',
-            },
-          },
-          {
-            Name: 'Source',
-            OutputArtifacts: [{ Name: 'SourceArtifact' }],
-            RunOrder: 1,
-            ActionTypeId: { Category: 'Source', Owner: 'AWS', Provider: 'S3', Version: '1' },
-            Configuration: { S3Bucket: ref(ids.bucket), S3ObjectKey: ref('SourceObjectKey'), PollForSourceChanges: false },
-          },
-        ],
-      },
-    ]);
-  });
-
-  it('updates itself from the bundle with its own current parameter values', () => {
-    const update = (pipeline().Stages as Json[])[1] as Json;
-    expect(update.Actions).toEqual([
-      {
-        Name: 'SelfUpdate',
-        ActionTypeId: { Category: 'Deploy', Owner: 'AWS', Provider: 'CloudFormation', Version: '1' },
+        Name: 'Deploy',
+        ActionTypeId: { Category: 'Invoke', Owner: 'AWS', Provider: 'Lambda', Version: '1' },
         InputArtifacts: [{ Name: 'SourceArtifact' }],
+        Configuration: { FunctionName: ref('DeployerFunction') },
         RunOrder: 1,
-        Configuration: {
-          ActionMode: 'CREATE_UPDATE',
-          Capabilities: 'CAPABILITY_NAMED_IAM',
-          StackName: ref('AWS::StackName'),
-          TemplatePath: 'SourceArtifact::bakery/bakery-stack.template.json',
-          RoleArn: sub(`${ARN}:iam::\${AWS::AccountId}:role/\${NamePrefix}-bakery-stack-deploy`),
-          ParameterOverrides: sub(
-            '{"NamePrefix":"${NamePrefix}","RepositoryName":"${RepositoryName}","BranchName":"${BranchName}","SourceType":"${SourceType}",' +
-              '"SourceObjectKey":"${SourceObjectKey}","OrganizationId":"${OrganizationId}","ManagementAccountId":"${ManagementAccountId}","RecipeStackPrefix":"${RecipeStackPrefix}"}',
-          ),
-        },
       },
     ]);
+  });
+
+  it('pipeline role: no CloudFormation at all, only the source, the artifacts and the deployer invocation', () => {
+    const statements = inlinePolicy(resource(template, 'AWS::IAM::Role', 'PipelineRole').props, 'Pipeline');
+    expect(statements.map((s) => s.Sid)).toEqual([
+      'ArtifactObjects',
+      'ArtifactBucket',
+      'KeyThroughS3',
+      'SourceRepository',
+      'InvokeDeployer',
+    ]);
+    expect(statements.flatMap((s) => s.Action as string[]).filter((a) => a.startsWith('cloudformation:') || a.startsWith('iam:'))).toEqual(
+      [],
+    );
+    expect(statements.find((s) => s.Sid === 'InvokeDeployer')).toEqual({
+      Sid: 'InvokeDeployer',
+      Effect: 'Allow',
+      Action: ['lambda:InvokeFunction'],
+      Resource: [sub(`${ARN}:lambda:${HERE}:function:\${NamePrefix}-deployer`)],
+    });
   });
 });
 
-describe('BakeryStack triggers', () => {
-  it('starts the pipeline on a push to the BranchName parameter (CodeCommit)', () => {
-    const rule = resource(template, 'AWS::Events::Rule', 'CodeCommitPushRule');
-    expect(rule.raw.Condition).toBe('IsCodeCommit');
-    expect(rule.props).toEqual({
-      Name: sub('${NamePrefix}-source-codecommit'),
-      Description: 'AMI Bakery: start the pipeline on a push to the configured branch',
-      State: 'ENABLED',
-      EventPattern: {
-        source: ['aws.codecommit'],
-        'detail-type': ['CodeCommit Repository State Change'],
-        resources: [getAtt('Repository')],
-        detail: { event: ['referenceCreated', 'referenceUpdated'], referenceType: ['branch'], referenceName: [ref('BranchName')] },
+describe('BakeryStack Guard hook', () => {
+  it('fails every recipe stack operation that breaks a rule, by stack name or deploy role', () => {
+    const hook = resource(template, 'AWS::CloudFormation::GuardHook', 'RecipeGuardHook').props;
+    expect(hook).toEqual({
+      Alias: { 'Fn::Sub': ['AmiBakery::RecipeInvariants::S${StackIdPart}', { StackIdPart: STACK_ID_PART }] },
+      ExecutionRole: getAtt(ids.hookRole),
+      FailureMode: 'FAIL',
+      HookStatus: 'ENABLED',
+      RuleLocation: { Uri: sub('s3://${NamePrefix}-control-${AWS::AccountId}-${AWS::Region}/${GuardRulesKey}') },
+      StackFilters: {
+        FilteringCriteria: 'ANY',
+        StackNames: { Include: [sub('${RecipeStackPrefix}*')] },
+        StackRoles: { Include: [sub(`${ARN}:iam::\${AWS::AccountId}:role/\${NamePrefix}-recipe-deploy`)] },
       },
-      Targets: [{ Id: 'Pipeline', Arn: sub(`${ARN}:codepipeline:${HERE}:\${NamePrefix}-pipeline`), RoleArn: getAtt(ids.eventsRole) }],
+      TargetOperations: ['STACK'],
     });
   });
 
-  it('starts the pipeline on a new version of the source object (S3)', () => {
-    const rule = resource(template, 'AWS::Events::Rule', 'S3SourceRule');
-    expect(rule.raw.Condition).toBe('IsS3');
-    expect(rule.props.EventPattern).toEqual({
-      source: ['aws.s3'],
-      'detail-type': ['Object Created'],
-      detail: { bucket: { name: [ref(ids.bucket)] }, object: { key: [ref('SourceObjectKey')] } },
-    });
-  });
-
-  it('events role: trusted by these two rules only, may only start this pipeline', () => {
-    const role = resource(template, 'AWS::IAM::Role', 'PipelineEventsRole').props;
-    expect(statementsOf(role.AssumeRolePolicyDocument)).toEqual([
+  it('its role reads the rules object and nothing else', () => {
+    const role = resource(template, 'AWS::IAM::Role', 'GuardHookRole').props;
+    expect(statementsOf(role.AssumeRolePolicyDocument)[0]).toMatchObject({ Principal: { Service: 'hooks.cloudformation.amazonaws.com' } });
+    expect(inlinePolicy(role, 'ReadRules')).toEqual([
       {
+        Sid: 'RulesObject',
         Effect: 'Allow',
-        Principal: { Service: 'events.amazonaws.com' },
-        Action: ['sts:AssumeRole'],
-        Condition: {
-          StringEquals: {
-            'aws:SourceAccount': ref('AWS::AccountId'),
-            'aws:SourceArn': [
-              sub(`${ARN}:events:${HERE}:rule/\${NamePrefix}-source-codecommit`),
-              sub(`${ARN}:events:${HERE}:rule/\${NamePrefix}-source-s3`),
-            ],
-          },
-        },
+        Action: ['s3:GetObject', 's3:GetObjectVersion'],
+        Resource: [sub(`${ARN}:s3:::\${NamePrefix}-control-\${AWS::AccountId}-\${AWS::Region}/\${GuardRulesKey}`)],
       },
-    ]);
-    expect(inlinePolicy(role, 'StartPipeline')).toEqual([
-      {
-        Sid: 'StartPipeline',
-        Effect: 'Allow',
-        Action: ['codepipeline:StartPipelineExecution'],
-        Resource: [sub(`${ARN}:codepipeline:${HERE}:\${NamePrefix}-pipeline`)],
-      },
+      { Sid: 'KeyThroughS3', Effect: 'Allow', Action: ['kms:Decrypt'], Resource: [KEY], Condition: VIA_S3 },
     ]);
   });
 });
 
 describe('BakeryStack outputs', () => {
-  it('exports what the bootstrap Lambda and the publisher read', () => {
-    const outputs = json.Outputs as Record<string, Json>;
-    expect(Object.keys(outputs).sort()).toEqual([
+  it('exports what the bootstrap Lambda, the publisher and the evidence tools read', () => {
+    expect(Object.keys(json.Outputs as Json).sort()).toEqual([
       'ArtifactBucketName',
       'ArtifactKeyArn',
+      'DeployerFunctionName',
+      'EvidenceBucketName',
+      'LifecyclePermissionsBoundaryArn',
       'PermissionsBoundaryArn',
       'PipelineName',
       'RecipeDeployRoleArn',
       'RepositoryCloneUrlHttp',
     ]);
-    expect(outputs.ArtifactBucketName?.Value).toEqual(ref(ids.bucket));
-    expect(outputs.RepositoryCloneUrlHttp?.Condition).toBe('IsCodeCommit');
+    expect((json.Outputs as Record<string, Json>).EvidenceBucketName?.Value).toEqual(ref(ids.evidence));
   });
 });

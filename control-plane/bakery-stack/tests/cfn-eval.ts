@@ -20,6 +20,8 @@ interface Scope {
   ref: (logicalId: string) => string;
   /** What `Fn::GetAtt` returns. */
   getAtt: (logicalId: string, attribute: string) => string;
+  /** Values of other stacks' exports, for `Fn::ImportValue`. */
+  imports?: Record<string, string>;
 }
 
 function asString(value: unknown, where: string): string {
@@ -90,6 +92,12 @@ function resolve(node: unknown, scope: Scope): unknown {
         const [a, b] = arg as [unknown, unknown];
         return JSON.stringify(resolve(a, scope)) === JSON.stringify(resolve(b, scope));
       }
+      case 'Fn::ImportValue': {
+        const name = asString(resolve(arg, scope), 'Fn::ImportValue');
+        const value = scope.imports?.[name];
+        if (value === undefined) throw new Error(`No export named ${name} is modelled`);
+        return value;
+      }
       case 'Fn::Not':
         return !(resolve((arg as unknown[])[0], scope) as boolean);
       case 'Fn::And':
@@ -143,17 +151,29 @@ const OPERATORS: Record<string, (pattern: string, value: string) => boolean> = {
   ArnLike: (pattern, value) => wildcardMatch(pattern, value),
 };
 
+/** Operators that hold when the key is absent or matches none of the values. */
+const NEGATED: Record<string, string> = { StringNotEquals: 'StringEquals', ArnNotEquals: 'ArnEquals', ArnNotLike: 'ArnLike' };
+
+function conditionHolds(operator: string, key: string, expected: string | string[], context: Record<string, string>, sid: string): boolean {
+  const actual = context[key];
+  const values = [expected].flat().map(String);
+  if (operator === 'Null') return (values[0] === 'true') === (actual === undefined);
+  if (operator === 'Bool' || operator === 'BoolIfExists')
+    return actual === undefined ? operator === 'BoolIfExists' : values.includes(actual);
+  const negated = NEGATED[operator];
+  if (negated)
+    return actual === undefined || !values.some((pattern) => (OPERATORS[negated] as (p: string, v: string) => boolean)(pattern, actual));
+  // A single-valued request key: ForAnyValue reads as the plain operator.
+  const test = OPERATORS[operator.replace(/^ForAnyValue:/, '')];
+  if (!test) throw new Error(`Condition operator ${operator} (statement ${sid}) is not supported by the contract tests`);
+  // A key the request does not carry fails every operator without IfExists.
+  return actual !== undefined && values.some((pattern) => test(pattern, actual));
+}
+
 function conditionsHold(statement: Statement, context: Record<string, string>): boolean {
-  for (const [operator, keys] of Object.entries(statement.Condition ?? {})) {
-    const test = OPERATORS[operator];
-    if (!test) throw new Error(`Condition operator ${operator} (statement ${statement.Sid ?? '?'}) is not supported by the contract tests`);
-    for (const [key, expected] of Object.entries(keys)) {
-      // A key the request does not carry fails every operator without IfExists.
-      const actual = context[key];
-      if (actual === undefined || ![expected].flat().some((pattern) => test(pattern, actual))) return false;
-    }
-  }
-  return true;
+  return Object.entries(statement.Condition ?? {}).every(([operator, keys]) =>
+    Object.entries(keys).every(([key, expected]) => conditionHolds(operator, key, expected, context, statement.Sid ?? '?')),
+  );
 }
 
 function statementMatches(statement: Statement, request: Request): boolean {

@@ -1,14 +1,14 @@
 /**
  * Contract between the recipe bundler and this stack: every resource a bundled recipe template
- * creates, under the stack name the Deploy stage gives it, falls inside the RecipeDeployRole
- * policy, and every parameter a bundle asks for is one the Deploy stage passes. Both sides are the
- * real code: the recipes under recipes/ bundled by @ami-bakery/recipe-bundler, and the bakery
- * template synthesized for exactly that bundle.
+ * creates, under the stack name the deployer gives it (`<RecipeStackPrefix><recipe>`), falls inside
+ * the RecipeDeployRole policy, and every parameter a bundle asks for is one the deployer can fill
+ * from its RECIPE_PARAMETERS. Both sides are the real code: the recipes under recipes/ bundled by
+ * @ami-bakery/recipe-bundler, and the bakery template (the same for any bundle).
  */
 import { existsSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { type BundleResult, buildBundleManifest, bundleRecipe, DEFAULT_STACK_PREFIX, manifestEntry } from '@ami-bakery/recipe-bundler';
+import { type BundleResult, bundleRecipe, DEFAULT_STACK_PREFIX } from '@ami-bakery/recipe-bundler';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { BAKERY_DEFAULTS, RECIPE_PARAMETERS, synthBakeryTemplate } from '../src/index.js';
 import { allowedBy, normalizeStatements, type Request, resolve, type Scope, type Statement, wildcardMatch } from './cfn-eval.js';
@@ -29,6 +29,7 @@ const ARN = ['arn', PARTITION].join(':');
 const BAKERY_STACK_ID = `${ARN}:cloudformation:${REGION}:${ACCOUNT}:stack/ami-bakery/1a2b3c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d`;
 /** The parameters without defaults; any value matching their patterns does. */
 const REQUIRED_BAKERY_VALUES = { OrganizationId: 'o-a1b2c3d4e5', ManagementAccountId: '222222222222' };
+const KEY_ARN = `${ARN}:kms:${REGION}:${ACCOUNT}:key/0a0b0c0d-0000-4000-8000-000000000001`;
 /** Stands in for the random part of a name CloudFormation generates. */
 const GENERATED = 'A1B2C3D4E5F6';
 
@@ -61,6 +62,7 @@ function bakeryScope(template: Json): Scope {
   const scope: Scope = {
     values: { ...pseudo('ami-bakery', BAKERY_STACK_ID), ...parameterDefaults(template), ...REQUIRED_BAKERY_VALUES },
     conditions: template.Conditions as Json,
+    imports: { 'ami-bakery-artifact-key-arn': KEY_ARN },
     ref: (id) => {
       const resource = all[id];
       const props = (resource?.Properties ?? {}) as Json;
@@ -103,22 +105,21 @@ interface DeployAction {
   overrides: Record<string, string>;
 }
 
-function deployActions(template: Json, scope: Scope): Map<string, DeployAction> {
-  const pipeline = resources(template)[logicalIdOf(template, 'AWS::CodePipeline::Pipeline', 'Pipeline')] as Json;
-  const stages = (pipeline.Properties as Json).Stages as Json[];
-  const actions = new Map<string, DeployAction>();
-  for (const stage of stages.filter((s) => /^Deploy(-\d+)?$/.test(String(s.Name)))) {
-    for (const action of stage.Actions as Json[]) {
-      const config = action.Configuration as Json;
-      const overrides = config.ParameterOverrides === undefined ? '{}' : (resolve(config.ParameterOverrides, scope) as string);
-      actions.set(String(action.Name), {
-        stackName: resolve(config.StackName, scope) as string,
-        roleArn: resolve(config.RoleArn, scope) as string,
-        overrides: JSON.parse(overrides) as Record<string, string>,
-      });
-    }
-  }
-  return actions;
+/** What the deployer does for each recipe: its stack name, role, and the parameters the template declares. */
+function deployActions(template: Json, scope: Scope, bundles: readonly BundleResult[]): Map<string, DeployAction> {
+  const fn = resolve(resources(template)[logicalIdOf(template, 'AWS::Lambda::Function', 'DeployerFunction')], scope) as Json;
+  const env = ((fn.Properties as Json).Environment as Json).Variables as Record<string, string>;
+  const values = JSON.parse(env.RECIPE_PARAMETERS as string) as Record<string, string>;
+  return new Map(
+    bundles.map((bundle) => [
+      bundle.name,
+      {
+        stackName: `${env.RECIPE_STACK_PREFIX}${bundle.name}`,
+        roleArn: env.RECIPE_DEPLOY_ROLE_ARN as string,
+        overrides: Object.fromEntries(bundle.parameters.filter((p) => p in values).map((p) => [p, values[p] as string])),
+      },
+    ]),
+  );
 }
 
 // ----- The recipe side ---------------------------------------------------------------------
@@ -296,15 +297,11 @@ beforeAll(() => {
   // Prepare
   results = sources.map((dir) => bundleRecipe(dir, { cwd: REPO_ROOT, sourceCommit: null }));
   bundles = results.filter((b) => b.ok && b.manifest && b.template);
-  const manifest = buildBundleManifest(
-    bundles.map((b) => manifestEntry({ manifest: b.manifest as NonNullable<BundleResult['manifest']>, parameters: b.parameters })),
-    null,
-  );
   // Act
-  bakery = synthBakeryTemplate(manifest) as Json;
+  bakery = synthBakeryTemplate() as Json;
   scope = bakeryScope(bakery);
   statements = deployRoleStatements(bakery, scope);
-  actions = deployActions(bakery, scope);
+  actions = deployActions(bakery, scope, bundles);
 });
 
 describe('IAM matcher used by the contract', () => {
@@ -381,7 +378,7 @@ describe('Recipe stacks vs the RecipeDeployRole', () => {
     }
   });
 
-  it('passes exactly the parameters each bundle lists, all of them ones the Deploy stage knows how to fill', () => {
+  it('passes exactly the parameters each bundle lists, all of them ones the deployer knows how to fill', () => {
     for (const bundle of bundles) {
       const declared = Object.keys((bundle.template as Json).Parameters ?? {}).sort();
       expect(bundle.parameters, bundle.name).toEqual(declared);
@@ -392,12 +389,21 @@ describe('Recipe stacks vs the RecipeDeployRole', () => {
 
   it('gives recipe roles the bakery permissions boundary the deploy role requires', () => {
     // The boundary's name ends in the first group of the bakery stack id's UUID.
-    const boundaryName = 'ami-bakery-recipe-boundary-1a2b3c4d';
+    const boundaryName = 'ami-bakery-build-boundary-1a2b3c4d';
     for (const bundle of bundles) {
       expect(actions.get(bundle.name)?.overrides.PermissionsBoundaryArn, bundle.name).toBe(`${ARN}:iam::${ACCOUNT}:policy/${boundaryName}`);
     }
     const conditions = statements.filter((s) => s.Action.includes('iam:CreateRole')).map((s) => s.Condition);
-    expect(conditions).toEqual([{ StringEquals: { 'iam:PermissionsBoundary': `${ARN}:iam::${ACCOUNT}:policy/${boundaryName}` } }]);
+    expect(conditions).toEqual([
+      {
+        StringEquals: {
+          'iam:PermissionsBoundary': [
+            `${ARN}:iam::${ACCOUNT}:policy/${boundaryName}`,
+            `${ARN}:iam::${ACCOUNT}:policy/ami-bakery-lifecycle-boundary-1a2b3c4d`,
+          ],
+        },
+      },
+    ]);
   });
 
   it.each(recipeNames)('%s: the deploy role allows every create action on every resource, and nothing is denied', (name) => {
@@ -433,7 +439,7 @@ describe('Recipe stacks vs the RecipeDeployRole', () => {
     const harden = `${ib}:component/${sn}-harden/1.0.0/1`;
     const check = `${ib}:component/${sn}-check/1.1.0/1`;
     const recipe = `${ib}:image-recipe/${sn}/1.2.0`;
-    const boundary = `${iam}:policy/ami-bakery-recipe-boundary-1a2b3c4d`;
+    const boundary = `${iam}:policy/ami-bakery-build-boundary-1a2b3c4d`;
     const policy = (name: string) => `${ARN}:iam::aws:policy/${name}`;
 
     // Act
@@ -447,15 +453,15 @@ describe('Recipe stacks vs the RecipeDeployRole', () => {
 
     // Assess
     expect(rows).toEqual([
-      ['InstanceRole', 'iam:CreateRole', instanceRole, 'RecipeRolesOnlyWithBoundary'],
+      ['InstanceRole', 'iam:CreateRole', instanceRole, 'RecipeRolesOnlyWithABoundary'],
       ['InstanceRole', 'iam:AttachRolePolicy', instanceRole, 'RecipeRolesAttachImageBuilderPolicies'],
       ['InstanceRole', 'iam:AttachRolePolicy', instanceRole, 'RecipeRolesAttachImageBuilderPolicies'],
-      ['InstanceRole', 'iam:PutRolePolicy', instanceRole, 'RecipeRolesOnlyWithBoundary'],
+      ['InstanceRole', 'iam:PutRolePolicy', instanceRole, 'RecipeRolesOnlyWithABoundary'],
       ['InstanceRole', 'iam:TagRole', instanceRole, 'RecipeRolesManage'],
       ['InstanceProfile', 'iam:CreateInstanceProfile', profile, 'RecipeInstanceProfiles'],
       ['InstanceProfile', 'iam:AddRoleToInstanceProfile', profile, 'RecipeInstanceProfiles'],
       ['InstanceProfile', 'iam:PassRole', instanceRole, 'PassRecipeRolesToImageBuilder'],
-      ['LifecycleExecutionRole', 'iam:CreateRole', lifecycleRole, 'RecipeRolesOnlyWithBoundary'],
+      ['LifecycleExecutionRole', 'iam:CreateRole', lifecycleRole, 'RecipeRolesOnlyWithABoundary'],
       ['LifecycleExecutionRole', 'iam:AttachRolePolicy', lifecycleRole, 'RecipeRolesAttachImageBuilderPolicies'],
       ['LifecycleExecutionRole', 'iam:TagRole', lifecycleRole, 'RecipeRolesManage'],
       ['ComponentHarden', 'imagebuilder:CreateComponent', harden, 'ImageBuilderRecipeResources'],

@@ -59,15 +59,24 @@ function createClientFactory(options: ClientFactoryOptions = {}): ClientFactory 
     return client;
   }
   // The access key id identifies a credential set without putting the secret into the cache key.
-  const keyOf = (service: string, region: string, credentials?: RoleCredentials) => `${service}|${region}|${credentials?.accessKeyId ?? 'lambda'}`;
+  const keyOf = (service: string, region: string, credentials?: RoleCredentials) =>
+    `${service}|${region}|${credentials?.accessKeyId ?? 'lambda'}`;
 
   return {
     sts: (region) =>
-      cached(keyOf('sts', region), () => new STSClient({ ...common, region, ...(options.baseCredentials ? { credentials: options.baseCredentials } : {}) })),
-    cloudFormation: (region, credentials) => cached(keyOf('cloudformation', region, credentials), () => new CloudFormationClient({ ...common, region, credentials })),
-    codeCommit: (region, credentials) => cached(keyOf('codecommit', region, credentials), () => new CodeCommitClient({ ...common, region, credentials })),
+      cached(
+        keyOf('sts', region),
+        () => new STSClient({ ...common, region, ...(options.baseCredentials ? { credentials: options.baseCredentials } : {}) }),
+      ),
+    cloudFormation: (region, credentials) =>
+      cached(keyOf('cloudformation', region, credentials), () => new CloudFormationClient({ ...common, region, credentials })),
+    codeCommit: (region, credentials) =>
+      cached(keyOf('codecommit', region, credentials), () => new CodeCommitClient({ ...common, region, credentials })),
     s3: (region, credentials) =>
-      cached(keyOf('s3', region, credentials), () => new S3Client({ ...common, region, credentials, forcePathStyle: Boolean(options.endpoint) })),
+      cached(
+        keyOf('s3', region, credentials),
+        () => new S3Client({ ...common, region, credentials, forcePathStyle: Boolean(options.endpoint) }),
+      ),
   };
 }
 
@@ -81,9 +90,25 @@ const ACCESS_DENIED = new Set([
   'ExpiredToken',
   'ExpiredTokenException',
 ]);
-const THROTTLED = new Set(['Throttling', 'ThrottlingException', 'TooManyRequestsException', 'RequestLimitExceeded', 'SlowDown', 'ProvisionedThroughputExceededException']);
+const THROTTLED = new Set([
+  'Throttling',
+  'ThrottlingException',
+  'TooManyRequestsException',
+  'RequestLimitExceeded',
+  'SlowDown',
+  'ProvisionedThroughputExceededException',
+]);
 const TIMEOUT = new Set(['TimeoutError', 'RequestTimeout', 'RequestTimeoutException', 'AbortError']);
-const NETWORK_CODES = new Set(['ECONNRESET', 'ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EPIPE', 'EHOSTUNREACH', 'ENETUNREACH', 'ETIMEDOUT']);
+const NETWORK_CODES = new Set([
+  'ECONNRESET',
+  'ECONNREFUSED',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'EPIPE',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'ETIMEDOUT',
+]);
 
 interface SdkErrorShape {
   name?: string;
@@ -133,4 +158,13 @@ function httpStatus(error: unknown): number | undefined {
   return inner?.$metadata?.httpStatusCode;
 }
 
-export { call, type ClientFactory, type ClientFactoryOptions, createClientFactory, httpStatus, type RoleCredentials, sdkErrorMessage, sdkErrorName };
+export {
+  type ClientFactory,
+  type ClientFactoryOptions,
+  call,
+  createClientFactory,
+  httpStatus,
+  type RoleCredentials,
+  sdkErrorMessage,
+  sdkErrorName,
+};

@@ -86,7 +86,10 @@ async function failureDetails(session: BakerySession, stack: Stack, signal: Abor
       session.cloudFormation.send(new DescribeStackEventsCommand({ StackName: stack.StackId ?? stack.StackName }), { abortSignal: signal }),
     );
     const failures = (out.StackEvents ?? [])
-      .filter((e) => e.ResourceStatus?.endsWith('_FAILED') && e.LogicalResourceId !== stack.StackName && !/cancel/i.test(e.ResourceStatusReason ?? ''))
+      .filter(
+        (e) =>
+          e.ResourceStatus?.endsWith('_FAILED') && e.LogicalResourceId !== stack.StackName && !/cancel/i.test(e.ResourceStatusReason ?? ''),
+      )
       .slice(0, 3)
       .reverse()
       .map((e) => `${e.LogicalResourceId} (${e.ResourceType}) ${e.ResourceStatus}: ${e.ResourceStatusReason ?? 'no reason given'}`);
@@ -101,11 +104,16 @@ async function failed(session: BakerySession, stack: Stack, what: string, signal
   const status = stack.StackStatus ?? 'UNKNOWN';
   const reason = stack.StackStatusReason ? ` (${stack.StackStatusReason})` : '';
   const details = await failureDetails(session, stack, signal, log);
-  return new StackOperationError(`Bakery stack ${stack.StackName} in ${session.where} ${what}: it is ${status}${reason}.${details}`, status);
+  return new StackOperationError(
+    `Bakery stack ${stack.StackName} in ${session.where} ${what}: it is ${status}${reason}.${details}`,
+    status,
+  );
 }
 
 async function deleteStack(session: BakerySession, stackName: string, deadline: Deadline, log: Log): Promise<void> {
-  await call(cfnAction('DeleteStack'), session.where, () => session.cloudFormation.send(new DeleteStackCommand({ StackName: stackName }), { abortSignal: deadline.signal }));
+  await call(cfnAction('DeleteStack'), session.where, () =>
+    session.cloudFormation.send(new DeleteStackCommand({ StackName: stackName }), { abortSignal: deadline.signal }),
+  );
   const left = await waitForStack(session, stackName, deadline, log);
   if (left) throw await failed(session, left, 'could not be deleted', deadline.signal, log);
 }
@@ -178,15 +186,29 @@ async function startDeploy(session: BakerySession, spec: StackSpec, deadline: De
     log.info(changed ? 'Updating the bakery stack' : 'Bakery stack already up to date', { stackName: spec.stackName });
     return { action: changed ? 'UPDATE' : 'NONE', stackId: stack.StackId ?? spec.stackName };
   }
-  throw new StackOperationError(`Bakery stack ${spec.stackName} in ${session.where} kept changing state while being deployed; retry the stack operation.`, 'UNKNOWN');
+  throw new StackOperationError(
+    `Bakery stack ${spec.stackName} in ${session.where} kept changing state while being deployed; retry the stack operation.`,
+    'UNKNOWN',
+  );
 }
 
 /**
  * Judges a stack that is no longer in progress. `undefined` means not finished yet (isComplete
  * polls again); a failure throws with the resource errors.
  */
-async function deployResult(session: BakerySession, stackName: string, action: StackAction, stack: Stack | undefined, signal: AbortSignal, log: Log): Promise<Stack | undefined> {
-  if (!stack) throw new StackOperationError(`Bakery stack ${stackName} in ${session.where} disappeared while being deployed; retry the stack operation.`, 'DELETE_COMPLETE');
+async function deployResult(
+  session: BakerySession,
+  stackName: string,
+  action: StackAction,
+  stack: Stack | undefined,
+  signal: AbortSignal,
+  log: Log,
+): Promise<Stack | undefined> {
+  if (!stack)
+    throw new StackOperationError(
+      `Bakery stack ${stackName} in ${session.where} disappeared while being deployed; retry the stack operation.`,
+      'DELETE_COMPLETE',
+    );
   const status = stack.StackStatus ?? 'UNKNOWN';
   if (inProgress(status)) return undefined;
   if (SUCCESS_AFTER[action](status)) return stack;
@@ -195,7 +217,9 @@ async function deployResult(session: BakerySession, stackName: string, action: S
 
 /** Starts the deletion only: plain mode then waits, Provider mode polls from isComplete. */
 async function startDeleteStack(session: BakerySession, stackName: string, signal: AbortSignal): Promise<void> {
-  await call(cfnAction('DeleteStack'), session.where, () => session.cloudFormation.send(new DeleteStackCommand({ StackName: stackName }), { abortSignal: signal }));
+  await call(cfnAction('DeleteStack'), session.where, () =>
+    session.cloudFormation.send(new DeleteStackCommand({ StackName: stackName }), { abortSignal: signal }),
+  );
 }
 
 function stackOutput(stack: Stack | undefined, key: string): string | undefined {
@@ -211,8 +235,8 @@ export {
   type StackAction,
   type StackSpec,
   type StartedDeploy,
+  stackOutput,
   startDeleteStack,
   startDeploy,
-  stackOutput,
   waitForStack,
 };

@@ -1,8 +1,17 @@
 import { bakeryStackRoleName } from '@ami-bakery/bakery-stack/names';
 import type { Stack } from '@aws-sdk/client-cloudformation';
 import { DeleteRepositoryCommand } from '@aws-sdk/client-codecommit';
-import { call, type ClientFactory, sdkErrorName } from './aws.js';
-import { deleteStack, deployResult, describeStack, inProgress, type StackSpec, stackOutput, startDeploy, waitForStack } from './bakery-stack.js';
+import { type ClientFactory, call, sdkErrorName } from './aws.js';
+import {
+  deleteStack,
+  deployResult,
+  describeStack,
+  inProgress,
+  type StackSpec,
+  stackOutput,
+  startDeploy,
+  waitForStack,
+} from './bakery-stack.js';
 import { createDeadline, type Deadline, type Sleep, type TimeSource } from './deadline.js';
 import { ArtifactBucketError, DeadlineExceededError, PreflightError, UnsupportedEventError } from './errors.js';
 import { type CustomResourceEvent, isRequestType, type RequestType } from './event.js';
@@ -12,6 +21,7 @@ import { buildResponse, type CustomResourceResponse, type Respond, type Response
 import { emptyBucket, seedS3Source } from './s3-source.js';
 import { loadSeedBundle, type SeedBundle, type SeedOutcome, seedRepository } from './seed.js';
 import { type BakerySession, openSession } from './session.js';
+import { loadShipped, type Shipped, uploadShipped } from './shipped.js';
 import { loadTemplate, stackParameters } from './template.js';
 
 /** Output the bakery stack must export for S3 seeding and bucket emptying. */
@@ -37,6 +47,8 @@ interface BootstrapDeps {
   templatePath: string;
   /** The packaged seed bundle (`dist/bundle` layout). */
   seedDir: string;
+  /** Folder with `deployer/index.mjs` and `guard-rules/*.guard` (the package root). */
+  shippedDir: string;
   sleep?: Sleep;
   timing?: Partial<Timing>;
 }
@@ -48,6 +60,8 @@ interface Prepared {
   /** Create/Update only. */
   spec?: StackSpec;
   seed?: SeedBundle;
+  /** Create/Update only: uploaded to the control bucket before the stack operation. */
+  shipped?: Shipped;
 }
 
 interface WorkResult {
@@ -70,24 +84,38 @@ function tagsFor(props: BootstrapProperties) {
 }
 
 /** Everything that can be checked without AWS: a failure here leaves nothing behind. */
-async function prepare(event: CustomResourceEvent, deps: Pick<BootstrapDeps, 'templatePath' | 'seedDir'>): Promise<Prepared> {
+async function prepare(
+  event: CustomResourceEvent,
+  deps: Pick<BootstrapDeps, 'templatePath' | 'seedDir' | 'shippedDir'>,
+): Promise<Prepared> {
   const requestType = event.RequestType;
   if (!isRequestType(requestType)) {
-    throw new UnsupportedEventError(`RequestType ${JSON.stringify(requestType).slice(0, 40)} is not supported: CloudFormation sends Create, Update or Delete`);
+    throw new UnsupportedEventError(
+      `RequestType ${JSON.stringify(requestType).slice(0, 40)} is not supported: CloudFormation sends Create, Update or Delete`,
+    );
   }
   const props = parseProperties(event.ResourceProperties);
   const physicalId = physicalResourceId(props);
   if (requestType === 'Delete') return { requestType, props, physicalId };
   const template = await loadTemplate(deps.templatePath);
-  const spec: StackSpec = { stackName: props.bakeryStackName, template, parameters: stackParameters(template, props), tags: tagsFor(props) };
-  const seed = await loadSeedBundle(deps.seedDir, props, deps.templatePath);
-  return { requestType, props, physicalId, spec, seed };
+  const shipped = await loadShipped(deps.shippedDir);
+  const keys = { deployerCodeKey: shipped.deployer.key, guardRulesKey: shipped.guardRules.key };
+  const spec: StackSpec = {
+    stackName: props.bakeryStackName,
+    template,
+    parameters: stackParameters(template, props, keys),
+    tags: tagsFor(props),
+  };
+  const seed = await loadSeedBundle(deps.seedDir, props);
+  return { requestType, props, physicalId, spec, seed, shipped };
 }
 
 function describeSeed(props: BootstrapProperties, outcome: SeedOutcome, seed: SeedBundle, bucket?: string): string {
   if (props.sourceType === 'S3') {
     const target = `s3://${bucket}/${props.sourceObjectKey}`;
-    return outcome === 'seeded' ? `uploaded the seed (${seed.recipes.length} recipe(s)) to ${target}` : `${target} already exists, left unchanged`;
+    return outcome === 'seeded'
+      ? `uploaded the seed (${seed.recipes.length} recipe(s)) to ${target}`
+      : `${target} already exists, left unchanged`;
   }
   return outcome === 'seeded'
     ? `seeded branch ${props.branchName} of ${props.repositoryName} with ${seed.recipes.length} recipe(s)`
@@ -126,23 +154,55 @@ async function seedSource(session: BakerySession, prepared: Prepared, stack: Sta
 /** The deploy role lives in the bakery account (StackSet); its ARN needs the session's partition. */
 function withDeployRole(prepared: Prepared, session: BakerySession): StackSpec {
   const { props } = prepared;
-  return { ...(prepared.spec as StackSpec), roleArn: `arn:${session.partition}:iam::${props.bakeryAccountId}:role/${bakeryStackRoleName(props.namePrefix)}` };
+  return {
+    ...(prepared.spec as StackSpec),
+    roleArn: `arn:${session.partition}:iam::${props.bakeryAccountId}:role/${bakeryStackRoleName(props.namePrefix)}`,
+  };
 }
 
-async function createOrUpdate(prepared: Prepared, session: BakerySession, deadline: Deadline, state: WorkState, log: Log): Promise<WorkResult> {
+/**
+ * The deployer code and Guard rules go to the control bucket before the stack that points at them
+ * is created or updated, under content-hash keys the stack receives as parameters.
+ */
+async function shipControlPlaneCode(prepared: Prepared, session: BakerySession, signal: AbortSignal, log: Log): Promise<string> {
+  const { props } = prepared;
+  return uploadShipped(session, props.namePrefix, props.bakeryAccountId, props.bakeryRegion, prepared.shipped as Shipped, signal, log);
+}
+
+async function createOrUpdate(
+  prepared: Prepared,
+  session: BakerySession,
+  deadline: Deadline,
+  state: WorkState,
+  log: Log,
+): Promise<WorkResult> {
+  await shipControlPlaneCode(prepared, session, deadline.signal, log);
   const spec = withDeployRole(prepared, session);
   const started = await startDeploy(session, spec, deadline, log);
   if (started.action === 'CREATE') state.createdStack = true;
-  const stack = await deployResult(session, spec.stackName, started.action, await waitForStack(session, spec.stackName, deadline, log), deadline.signal, log);
+  const stack = await deployResult(
+    session,
+    spec.stackName,
+    started.action,
+    await waitForStack(session, spec.stackName, deadline, log),
+    deadline.signal,
+    log,
+  );
   // waitForStack only returns stacks that are no longer in progress, so deployResult has judged it.
   return seedSource(session, prepared, stack as Stack, deadline.signal, log);
 }
 
 /** Empties the artifact bucket and starts deleting the stack; false when there is no stack. */
-async function startTeardown(session: BakerySession, props: BootstrapProperties, deadline: Deadline, log: Log): Promise<{ stack?: Stack; emptied: number }> {
+async function startTeardown(
+  session: BakerySession,
+  props: BootstrapProperties,
+  deadline: Deadline,
+  log: Log,
+): Promise<{ stack?: Stack; emptied: number }> {
   let stack = await describeStack(session, props.bakeryStackName, deadline.signal);
   // DeleteStack is refused while an update runs; let it settle first.
-  if (stack && inProgress(stack.StackStatus) && !stack.StackStatus?.startsWith('DELETE')) stack = await waitForStack(session, props.bakeryStackName, deadline, log);
+  if (stack && inProgress(stack.StackStatus) && !stack.StackStatus?.startsWith('DELETE'))
+    stack = await waitForStack(session, props.bakeryStackName, deadline, log);
   if (!stack) return { emptied: 0 };
   const bucket = stackOutput(stack, ARTIFACT_BUCKET_OUTPUT);
   const emptied = bucket ? await emptyBucket(session, bucket, deadline.signal, log) : 0;
@@ -191,8 +251,15 @@ async function perform(event: CustomResourceEvent, deps: BootstrapDeps, deadline
       to: prepared.physicalId,
     });
   }
-  const session = await openSession(prepared.props, { serviceToken: event.ServiceToken ?? event.ResourceProperties?.ServiceToken, requestId: event.RequestId, clients: deps.clients, signal: deadline.signal });
-  return prepared.requestType === 'Delete' ? remove(prepared, session, deadline, log) : createOrUpdate(prepared, session, deadline, state, log);
+  const session = await openSession(prepared.props, {
+    serviceToken: event.ServiceToken ?? event.ResourceProperties?.ServiceToken,
+    requestId: event.RequestId,
+    clients: deps.clients,
+    signal: deadline.signal,
+  });
+  return prepared.requestType === 'Delete'
+    ? remove(prepared, session, deadline, log)
+    : createOrUpdate(prepared, session, deadline, state, log);
 }
 
 function failurePhysicalId(event: CustomResourceEvent, error: unknown, state: WorkState): string {
@@ -230,7 +297,12 @@ async function bootstrap(event: CustomResourceEvent, context: TimeSource, deps: 
   const state: WorkState = { createdStack: false };
 
   const work: Promise<Outcome> = perform(event, deps, deadline, state).then(
-    (result): Outcome => ({ status: 'SUCCESS', reason: result.reason, physicalId: state.physicalId ?? event.PhysicalResourceId ?? '', ...(result.data ? { data: result.data } : {}) }),
+    (result): Outcome => ({
+      status: 'SUCCESS',
+      reason: result.reason,
+      physicalId: state.physicalId ?? event.PhysicalResourceId ?? '',
+      ...(result.data ? { data: result.data } : {}),
+    }),
     (error: unknown): Outcome => {
       log.error('Request failed', { error: reasonOf(error), errorName: (error as Error)?.name });
       return { status: 'FAILED', reason: reasonOf(error), physicalId: failurePhysicalId(event, error, state) };
@@ -250,11 +322,14 @@ async function bootstrap(event: CustomResourceEvent, context: TimeSource, deps: 
   clearTimeout(timer);
   if (outcome.timedOut) {
     controller.abort(new DeadlineExceededError(event.RequestType));
-    void work.then((late) => log.warn('Work finished after the deadline response; its result was not sent', { status: late.status, reason: late.reason }));
+    void work.then((late) =>
+      log.warn('Work finished after the deadline response; its result was not sent', { status: late.status, reason: late.reason }),
+    );
   }
 
   // Delete and Update echo the id CloudFormation has; Create reports the stable target id.
-  const physicalId = outcome.status === 'SUCCESS' && event.RequestType === 'Delete' ? event.PhysicalResourceId || outcome.physicalId : outcome.physicalId;
+  const physicalId =
+    outcome.status === 'SUCCESS' && event.RequestType === 'Delete' ? event.PhysicalResourceId || outcome.physicalId : outcome.physicalId;
   const body = buildResponse(event, outcome.status, physicalId, outcome.reason, outcome.data);
   (outcome.status === 'SUCCESS' ? log.info : log.warn).call(log, 'Responding to CloudFormation', {
     status: body.Status,
@@ -272,19 +347,20 @@ async function bootstrap(event: CustomResourceEvent, context: TimeSource, deps: 
 
 export {
   ARTIFACT_BUCKET_OUTPUT,
-  bootstrap,
   type BootstrapDeps,
+  bootstrap,
   DEFAULT_TIMING,
+  deleteReason,
   failurePhysicalId,
-  prepare,
   type Prepared,
+  prepare,
   purgeRepository,
   reasonOf,
   seedSource,
+  shipControlPlaneCode,
   startTeardown,
   type Timing,
   tagsFor,
   type WorkResult,
-  deleteReason,
   withDeployRole,
 };

@@ -31,7 +31,10 @@ const sleep: Sleep = (ms, signal) =>
     signal?.addEventListener('abort', onAbort, { once: true });
   });
 
-function createDeadline(context: TimeSource, options: { safetyMarginMs: number; pollIntervalMs: number; signal: AbortSignal; sleep?: Sleep }): Deadline {
+function createDeadline(
+  context: TimeSource,
+  options: { safetyMarginMs: number; pollIntervalMs: number; signal: AbortSignal; sleep?: Sleep },
+): Deadline {
   const doSleep = options.sleep ?? sleep;
   return {
     remainingMs: () => context.getRemainingTimeInMillis() - options.safetyMarginMs,

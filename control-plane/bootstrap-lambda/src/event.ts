@@ -38,7 +38,8 @@ function missingEventFields(event: unknown, needsResponseUrl = true): string[] {
 
 /** What a rejected event looked like, without its content (it may carry anything). */
 function describeForeignEvent(event: unknown): Record<string, unknown> {
-  if (event === null || typeof event !== 'object' || Array.isArray(event)) return { eventType: event === null ? 'null' : Array.isArray(event) ? 'array' : typeof event };
+  if (event === null || typeof event !== 'object' || Array.isArray(event))
+    return { eventType: event === null ? 'null' : Array.isArray(event) ? 'array' : typeof event };
   const e = event as Record<string, unknown>;
   return {
     eventKeys: Object.keys(e).slice(0, 20),

@@ -119,6 +119,7 @@ const handlers = createHandlers({
         logger,
         templatePath: join(here, 'bakery-stack.template.json'),
         seedDir: join(here, 'seed'),
+        shippedDir: here,
       };
     }
     return deps;

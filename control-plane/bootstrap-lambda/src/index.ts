@@ -1,12 +1,12 @@
 export { type ClientFactory, type ClientFactoryOptions, createClientFactory, type RoleCredentials } from './aws.js';
-export { ARTIFACT_BUCKET_OUTPUT, bootstrap, type BootstrapDeps, DEFAULT_TIMING, type Timing } from './bootstrap.js';
+export { ARTIFACT_BUCKET_OUTPUT, type BootstrapDeps, bootstrap, DEFAULT_TIMING, type Timing } from './bootstrap.js';
 export type { Deadline, Sleep, TimeSource } from './deadline.js';
 export * from './errors.js';
 export type { CustomResourceEvent, RequestType } from './event.js';
-export { createHandlers, handler, type HandlerLogger, isComplete, onEvent } from './handler.js';
+export { createHandlers, type HandlerLogger, handler, isComplete, onEvent } from './handler.js';
 export type { Log } from './log.js';
 export { type BootstrapProperties, NOT_CREATED_MARKER, PROPERTY_NAMES, parseProperties, physicalResourceId } from './properties.js';
 export { type IsCompleteResult, type OnEventResult, providerIsComplete, providerOnEvent } from './provider.js';
-export { buildResponse, createHttpsRespond, type CustomResourceResponse, MAX_RESPONSE_BYTES, type Respond } from './response.js';
+export { buildResponse, type CustomResourceResponse, createHttpsRespond, MAX_RESPONSE_BYTES, type Respond } from './response.js';
 export { type BakeryTemplate, desiredParameters, MAX_TEMPLATE_BODY_BYTES, stackParameters } from './template.js';
 export { deterministicZip } from './zip.js';

@@ -20,6 +20,11 @@ interface BootstrapProperties {
   seedRecipes: 'all' | string[];
   purge: boolean;
   solutionVersion: string;
+  /** `'true'` or `'false'`: whether the deployer deletes the stacks of recipes that left the bundle. */
+  prune: string;
+  deployConcurrency: string;
+  evidenceLockMode: string;
+  evidenceLockDays: string;
 }
 
 interface Rule {
@@ -70,7 +75,9 @@ const RULES: Record<string, Rule> = {
     pattern: /^[A-Za-z0-9][A-Za-z0-9._/-]{0,99}$/,
     fix: 'use a git branch name such as main: letters, digits, ".", "_", "-" and "/" (up to 100 characters)',
     check: (v) =>
-      BRANCH_FORBIDDEN.some((re) => re.test(v)) ? 'is not a valid git branch name (no "..", "//", "/.", "@{", and no trailing ".", "/" or ".lock")' : undefined,
+      BRANCH_FORBIDDEN.some((re) => re.test(v))
+        ? 'is not a valid git branch name (no "..", "//", "/.", "@{", and no trailing ".", "/" or ".lock")'
+        : undefined,
   },
   SourceType: { required: false, fallback: 'CodeCommit', pattern: /^(CodeCommit|S3)$/, fix: 'use CodeCommit or S3' },
   SourceObjectKey: {
@@ -86,7 +93,11 @@ const RULES: Record<string, Rule> = {
     pattern: /^[A-Za-z][A-Za-z0-9-]{0,63}$/,
     fix: 'use the start of a stack name: a letter, then up to 63 letters, digits or hyphens',
   },
-  OrganizationId: { required: true, pattern: /^o-[a-z0-9]{10,32}$/, fix: 'give the organization id, o- followed by 10-32 lowercase letters or digits' },
+  OrganizationId: {
+    required: true,
+    pattern: /^o-[a-z0-9]{10,32}$/,
+    fix: 'give the organization id, o- followed by 10-32 lowercase letters or digits',
+  },
   ManagementAccountId: { required: true, pattern: /^\d{12}$/, fix: 'give the management account id as 12 digits' },
   SeedRecipes: {
     required: false,
@@ -95,6 +106,20 @@ const RULES: Record<string, Rule> = {
     fix: 'use "all" or a comma-separated list of recipe names (lowercase letters, digits, hyphens), without spaces',
   },
   Purge: { required: false, fallback: 'false', pattern: /^(true|false)$/i, fix: 'use true or false' },
+  Prune: {
+    required: false,
+    fallback: 'true',
+    pattern: /^(true|false)$/,
+    fix: 'use true (the deployer deletes the stacks of recipes that left the bundle) or false',
+  },
+  DeployConcurrency: { required: false, fallback: '4', pattern: /^([1-9]|1[0-9]|20)$/, fix: 'use a whole number from 1 to 20' },
+  EvidenceLockMode: {
+    required: false,
+    fallback: 'NONE',
+    pattern: /^(NONE|GOVERNANCE|COMPLIANCE)$/,
+    fix: 'use NONE, GOVERNANCE or COMPLIANCE',
+  },
+  EvidenceLockDays: { required: false, fallback: '365', pattern: /^[1-9]\d{0,4}$/, fix: 'use a number of days from 1 to 36500' },
   SolutionVersion: {
     required: false,
     fallback: 'unversioned',
@@ -156,6 +181,14 @@ function parseProperties(raw: unknown): BootstrapProperties {
     values[key] = text;
   }
 
+  // The deployer may create and delete stacks named <RecipeStackPrefix>*: the bakery stack must never be one.
+  const prefix = values.RecipeStackPrefix;
+  if (prefix && values.BakeryStackName?.toLowerCase().startsWith(prefix.toLowerCase())) {
+    problems.push(
+      `BakeryStackName ${describeValue(values.BakeryStackName)} starts with RecipeStackPrefix ${describeValue(prefix)}: the deployer manages every stack with that prefix; choose names that do not overlap`,
+    );
+  }
+  if (Number(values.EvidenceLockDays ?? '1') > 36_500) problems.push('EvidenceLockDays is more than 36500: use at most 100 years');
   if (problems.length > 0) throw new InvalidPropertiesError(problems);
 
   const get = (key: string): string => values[key] ?? '';
@@ -176,6 +209,10 @@ function parseProperties(raw: unknown): BootstrapProperties {
     seedRecipes: seed === 'all' ? 'all' : [...new Set(seed.split(','))].sort(),
     purge: get('Purge').toLowerCase() === 'true',
     solutionVersion: get('SolutionVersion'),
+    prune: get('Prune'),
+    deployConcurrency: get('DeployConcurrency'),
+    evidenceLockMode: get('EvidenceLockMode'),
+    evidenceLockDays: get('EvidenceLockDays'),
   };
 }
 
@@ -194,4 +231,12 @@ function isNotCreatedMarker(id: string | undefined): boolean {
   return typeof id === 'string' && id.startsWith(NOT_CREATED_MARKER);
 }
 
-export { type BootstrapProperties, isNotCreatedMarker, NOT_CREATED_MARKER, PROPERTY_NAMES, parseProperties, physicalResourceId, type SourceType };
+export {
+  type BootstrapProperties,
+  isNotCreatedMarker,
+  NOT_CREATED_MARKER,
+  PROPERTY_NAMES,
+  parseProperties,
+  physicalResourceId,
+  type SourceType,
+};

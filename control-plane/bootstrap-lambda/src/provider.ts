@@ -1,6 +1,16 @@
 import type { Stack } from '@aws-sdk/client-cloudformation';
 import { deployResult, describeStack, failed, inProgress, type StackAction, startDeleteStack, startDeploy } from './bakery-stack.js';
-import { type BootstrapDeps, DEFAULT_TIMING, deleteReason, prepare, purgeRepository, seedSource, startTeardown, withDeployRole } from './bootstrap.js';
+import {
+  type BootstrapDeps,
+  DEFAULT_TIMING,
+  deleteReason,
+  prepare,
+  purgeRepository,
+  seedSource,
+  shipControlPlaneCode,
+  startTeardown,
+  withDeployRole,
+} from './bootstrap.js';
 import { createDeadline, type TimeSource } from './deadline.js';
 import { UnsupportedEventError } from './errors.js';
 import { type CustomResourceEvent, missingEventFields } from './event.js';
@@ -45,16 +55,23 @@ function signalFor(context: TimeSource, deps: ProviderDeps) {
 async function providerOnEvent(raw: unknown, context: TimeSource, deps: ProviderDeps): Promise<OnEventResult> {
   const event = checkEvent(raw);
   const log = deps.logger;
-  if (event.RequestType === 'Delete' && isNotCreatedMarker(event.PhysicalResourceId)) return { PhysicalResourceId: event.PhysicalResourceId as string };
+  if (event.RequestType === 'Delete' && isNotCreatedMarker(event.PhysicalResourceId))
+    return { PhysicalResourceId: event.PhysicalResourceId as string };
   const prepared = await prepare(event, deps);
   const deadline = signalFor(context, deps);
-  const session = await openSession(prepared.props, { serviceToken: event.ServiceToken, requestId: event.RequestId, clients: deps.clients, signal: deadline.signal });
+  const session = await openSession(prepared.props, {
+    serviceToken: event.ServiceToken,
+    requestId: event.RequestId,
+    clients: deps.clients,
+    signal: deadline.signal,
+  });
   if (prepared.requestType === 'Delete') {
     const { stack } = await startTeardown(session, prepared.props, deadline, log);
     if (stack) await startDeleteStack(session, prepared.props.bakeryStackName, deadline.signal);
     // The framework refuses a Delete that changes the id.
     return { PhysicalResourceId: event.PhysicalResourceId || prepared.physicalId };
   }
+  await shipControlPlaneCode(prepared, session, deadline.signal, log);
   const started = await startDeploy(session, withDeployRole(prepared, session), deadline, log);
   return { PhysicalResourceId: prepared.physicalId, BakeryStackAction: started.action, BakeryStackId: started.stackId };
 }
@@ -66,7 +83,12 @@ async function providerIsComplete(raw: unknown, context: TimeSource, deps: Provi
   if (event.RequestType === 'Delete' && isNotCreatedMarker(event.PhysicalResourceId)) return { IsComplete: true };
   const prepared = await prepare(event, deps);
   const deadline = signalFor(context, deps);
-  const session = await openSession(prepared.props, { serviceToken: event.ServiceToken, requestId: event.RequestId, clients: deps.clients, signal: deadline.signal });
+  const session = await openSession(prepared.props, {
+    serviceToken: event.ServiceToken,
+    requestId: event.RequestId,
+    clients: deps.clients,
+    signal: deadline.signal,
+  });
   const stackName = prepared.props.bakeryStackName;
   const stack = await describeStack(session, stackName, deadline.signal);
 
@@ -91,4 +113,4 @@ async function providerIsComplete(raw: unknown, context: TimeSource, deps: Provi
   return { IsComplete: true, ...(result.data ? { Data: result.data } : {}) };
 }
 
-export { type IsCompleteResult, type OnEventResult, providerIsComplete, providerOnEvent, type ProviderDeps };
+export { type IsCompleteResult, type OnEventResult, type ProviderDeps, providerIsComplete, providerOnEvent };

@@ -1,4 +1,10 @@
-import { DeleteObjectsCommand, HeadObjectCommand, ListObjectVersionsCommand, type ListObjectVersionsCommandOutput, PutObjectCommand } from '@aws-sdk/client-s3';
+import {
+  DeleteObjectsCommand,
+  HeadObjectCommand,
+  ListObjectVersionsCommand,
+  type ListObjectVersionsCommandOutput,
+  PutObjectCommand,
+} from '@aws-sdk/client-s3';
 import { call, httpStatus, sdkErrorName } from './aws.js';
 import { ArtifactBucketError } from './errors.js';
 import type { Log } from './log.js';
@@ -15,7 +21,14 @@ function isMissing(error: unknown): boolean {
  * Uploads the seed as the pipeline's S3 source object unless one is already there: an existing
  * object is a published bundle and must not be replaced by the (older) packaged seed.
  */
-async function seedS3Source(session: BakerySession, bucket: string, key: string, bundle: SeedBundle, signal: AbortSignal, log: Log): Promise<SeedOutcome> {
+async function seedS3Source(
+  session: BakerySession,
+  bucket: string,
+  key: string,
+  bundle: SeedBundle,
+  signal: AbortSignal,
+  log: Log,
+): Promise<SeedOutcome> {
   try {
     await call('s3:GetObject', `${session.where} (s3://${bucket}/${key})`, () =>
       session.s3.send(new HeadObjectCommand({ Bucket: bucket, Key: key }), { abortSignal: signal }),
@@ -58,7 +71,9 @@ async function emptyBucket(session: BakerySession, bucket: string, signal: Abort
     let page: ListObjectVersionsCommandOutput;
     try {
       page = await call('s3:ListBucketVersions', where, () =>
-        session.s3.send(new ListObjectVersionsCommand({ Bucket: bucket, KeyMarker: keyMarker, VersionIdMarker: versionMarker }), { abortSignal: signal }),
+        session.s3.send(new ListObjectVersionsCommand({ Bucket: bucket, KeyMarker: keyMarker, VersionIdMarker: versionMarker }), {
+          abortSignal: signal,
+        }),
       );
     } catch (error) {
       if (sdkErrorName(error) === 'NoSuchBucket') {
@@ -87,7 +102,8 @@ async function emptyBucket(session: BakerySession, bucket: string, signal: Abort
       deleted += objects.length;
     }
     if (!page.IsTruncated) break;
-    if (!page.NextKeyMarker) throw new ArtifactBucketError(`s3:ListObjectVersions on ${bucket} reported more pages but no marker; retry the stack operation.`);
+    if (!page.NextKeyMarker)
+      throw new ArtifactBucketError(`s3:ListObjectVersions on ${bucket} reported more pages but no marker; retry the stack operation.`);
     keyMarker = page.NextKeyMarker;
     versionMarker = page.NextVersionIdMarker;
   }

@@ -90,8 +90,9 @@ function readme(recipes: readonly string[], props: BootstrapProperties): string 
     'a publish detects the drift and refuses to overwrite it.',
     '',
     '- `manifest.json`: the published recipes, their versions and content hashes',
-    '- `recipes/<name>/template.yaml`: one CloudFormation stack per recipe, deployed by the pipeline',
-    '- `bakery/bakery-stack.template.json`: this account\'s bakery stack, self-updated by the pipeline',
+    "- `recipes/<name>/template.yaml`: one CloudFormation stack per recipe, deployed by the pipeline's deployer",
+    '',
+    'The bakery stack itself is not here: only the management account changes it.',
     '',
   ].join('\n');
 }
@@ -100,7 +101,7 @@ function readme(recipes: readonly string[], props: BootstrapProperties): string 
  * Reads the packaged seed bundle (the `dist/bundle` layout) and keeps only the chosen recipes.
  * Runs before any AWS call, so a recipe name that is not packaged fails the Create cleanly.
  */
-async function loadSeedBundle(seedDir: string, props: BootstrapProperties, packagedTemplatePath: string): Promise<SeedBundle> {
+async function loadSeedBundle(seedDir: string, props: BootstrapProperties): Promise<SeedBundle> {
   let manifest: { recipes?: ManifestRecipe[]; [key: string]: unknown };
   try {
     manifest = JSON.parse(await readFile(join(seedDir, 'manifest.json'), 'utf8'));
@@ -126,15 +127,15 @@ async function loadSeedBundle(seedDir: string, props: BootstrapProperties, packa
     try {
       paths = await listFiles(join(seedDir, 'recipes', recipe.name), `recipes/${recipe.name}`);
     } catch (error) {
-      throw new PackageError(`The seed bundle lists recipe ${recipe.name} but has no recipes/${recipe.name}/ folder: rebuild the bundle and the package`, {
-        cause: error,
-      });
+      throw new PackageError(
+        `The seed bundle lists recipe ${recipe.name} but has no recipes/${recipe.name}/ folder: rebuild the bundle and the package`,
+        {
+          cause: error,
+        },
+      );
     }
     for (const path of paths) files.push({ path, content: await readFile(join(seedDir, path)) });
   }
-  const bundled = await readFile(join(seedDir, 'bakery', 'bakery-stack.template.json')).catch(() => undefined);
-  const template = bundled ?? (await readFile(packagedTemplatePath));
-  files.push({ path: 'bakery/bakery-stack.template.json', content: template });
   files.push({ path: SEED_README, content: Buffer.from(readme(wanted, props)) });
   files.push(publishRecord(files, chosen, manifest.sourceCommit));
   files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
@@ -154,14 +155,24 @@ async function loadSeedBundle(seedDir: string, props: BootstrapProperties, packa
  * Commits the seed when the branch does not exist yet. An existing branch is never touched: it
  * holds published bundles, and overwriting them would lose work.
  */
-async function seedRepository(session: BakerySession, props: BootstrapProperties, bundle: SeedBundle, signal: AbortSignal, log: Log): Promise<SeedOutcome> {
+async function seedRepository(
+  session: BakerySession,
+  props: BootstrapProperties,
+  bundle: SeedBundle,
+  signal: AbortSignal,
+  log: Log,
+): Promise<SeedOutcome> {
   const repo = props.repositoryName;
   const branch = props.branchName;
   try {
     const out = await call('codecommit:GetBranch', session.where, () =>
       session.codeCommit.send(new GetBranchCommand({ repositoryName: repo, branchName: branch }), { abortSignal: signal }),
     );
-    log.info('Branch already exists; leaving the repository alone', { repositoryName: repo, branchName: branch, commitId: out.branch?.commitId });
+    log.info('Branch already exists; leaving the repository alone', {
+      repositoryName: repo,
+      branchName: branch,
+      commitId: out.branch?.commitId,
+    });
     return 'kept';
   } catch (error) {
     const name = sdkErrorName(error);

@@ -1,8 +1,8 @@
-import { AssumeRoleCommand, GetCallerIdentityCommand } from '@aws-sdk/client-sts';
 import type { CloudFormationClient } from '@aws-sdk/client-cloudformation';
 import type { CodeCommitClient } from '@aws-sdk/client-codecommit';
 import type { S3Client } from '@aws-sdk/client-s3';
-import { call, type ClientFactory, type RoleCredentials } from './aws.js';
+import { AssumeRoleCommand, GetCallerIdentityCommand } from '@aws-sdk/client-sts';
+import { type ClientFactory, call, type RoleCredentials } from './aws.js';
 import { BootstrapError } from './errors.js';
 import type { BootstrapProperties } from './properties.js';
 
@@ -30,9 +30,12 @@ function partitionFromArn(arn: unknown): string | undefined {
 async function resolvePartition(serviceToken: unknown, clients: ClientFactory, region: string, signal: AbortSignal): Promise<string> {
   const fromToken = partitionFromArn(serviceToken);
   if (fromToken) return fromToken;
-  const identity = await call('sts:GetCallerIdentity', region, () => clients.sts(region).send(new GetCallerIdentityCommand({}), { abortSignal: signal }));
+  const identity = await call('sts:GetCallerIdentity', region, () =>
+    clients.sts(region).send(new GetCallerIdentityCommand({}), { abortSignal: signal }),
+  );
   const partition = partitionFromArn(identity.Arn);
-  if (!partition) throw new BootstrapError(`sts:GetCallerIdentity returned no usable ARN (${String(identity.Arn)}); cannot tell the AWS partition`);
+  if (!partition)
+    throw new BootstrapError(`sts:GetCallerIdentity returned no usable ARN (${String(identity.Arn)}); cannot tell the AWS partition`);
   return partition;
 }
 
@@ -51,7 +54,9 @@ async function openSession(
   const roleArn = `arn:${partition}:iam::${props.bakeryAccountId}:role/${props.configurationRoleName}`;
   // STS in the bakery region: its regional endpoint, and a disabled region fails here, clearly.
   const assumed = await call('sts:AssumeRole', `${region} (role ${roleArn})`, () =>
-    options.clients.sts(region).send(new AssumeRoleCommand({ RoleArn: roleArn, RoleSessionName: sessionName(options.requestId) }), { abortSignal: options.signal }),
+    options.clients
+      .sts(region)
+      .send(new AssumeRoleCommand({ RoleArn: roleArn, RoleSessionName: sessionName(options.requestId) }), { abortSignal: options.signal }),
   );
   const c = assumed.Credentials;
   if (!c?.AccessKeyId || !c.SecretAccessKey) throw new BootstrapError(`sts:AssumeRole on ${roleArn} returned no credentials`);

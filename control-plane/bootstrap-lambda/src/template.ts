@@ -31,7 +31,9 @@ async function loadTemplate(path: string): Promise<BakeryTemplate> {
     throw new PackageError(`The packaged bakery stack template (${path}) is not valid JSON: rebuild the package`, { cause: error });
   }
   if (parsed === null || typeof parsed !== 'object' || !('Resources' in parsed)) {
-    throw new PackageError(`The packaged bakery stack template (${path}) has no Resources section: rebuild the package from the synthesized BakeryStack template`);
+    throw new PackageError(
+      `The packaged bakery stack template (${path}) has no Resources section: rebuild the package from the synthesized BakeryStack template`,
+    );
   }
   const body = JSON.stringify(parsed);
   const bytes = Buffer.byteLength(body, 'utf8');
@@ -42,12 +44,20 @@ async function loadTemplate(path: string): Promise<BakeryTemplate> {
     );
   }
   const declared = (parsed as { Parameters?: Record<string, { Default?: unknown }> }).Parameters ?? {};
-  const parameters = new Map(Object.entries(declared).map(([name, spec]) => [name, { hasDefault: spec !== null && typeof spec === 'object' && 'Default' in spec }]));
+  const parameters = new Map(
+    Object.entries(declared).map(([name, spec]) => [name, { hasDefault: spec !== null && typeof spec === 'object' && 'Default' in spec }]),
+  );
   return { body, bytes, parameters };
 }
 
+/** Content-hash keys of what the bootstrap uploads to the control bucket before deploying. */
+interface ShippedKeys {
+  deployerCodeKey: string;
+  guardRulesKey: string;
+}
+
 /** Every bakery-stack parameter the bootstrap sets, whether or not the packaged template declares it. */
-function desiredParameters(props: BootstrapProperties): Record<string, string> {
+function desiredParameters(props: BootstrapProperties, shipped?: ShippedKeys): Record<string, string> {
   return {
     NamePrefix: props.namePrefix,
     RepositoryName: props.repositoryName,
@@ -57,6 +67,11 @@ function desiredParameters(props: BootstrapProperties): Record<string, string> {
     OrganizationId: props.organizationId,
     ManagementAccountId: props.managementAccountId,
     RecipeStackPrefix: props.recipeStackPrefix,
+    Prune: props.prune,
+    DeployConcurrency: props.deployConcurrency,
+    EvidenceLockMode: props.evidenceLockMode,
+    EvidenceLockDays: props.evidenceLockDays,
+    ...(shipped ? { DeployerCodeKey: shipped.deployerCodeKey, GuardRulesKey: shipped.guardRulesKey } : {}),
   };
 }
 
@@ -64,8 +79,8 @@ function desiredParameters(props: BootstrapProperties): Record<string, string> {
  * Only parameters the template declares: CloudFormation rejects undeclared ones, and a template
  * that no longer needs a value should not break the deployment.
  */
-function stackParameters(template: BakeryTemplate, props: BootstrapProperties): Parameter[] {
-  const desired = desiredParameters(props);
+function stackParameters(template: BakeryTemplate, props: BootstrapProperties, shipped?: ShippedKeys): Parameter[] {
+  const desired = desiredParameters(props, shipped);
   const missing = [...template.parameters].filter(([name, spec]) => !(name in desired) && !spec.hasDefault).map(([name]) => name);
   if (missing.length > 0) {
     throw new PackageError(
@@ -77,4 +92,4 @@ function stackParameters(template: BakeryTemplate, props: BootstrapProperties): 
     .map((name) => ({ ParameterKey: name, ParameterValue: desired[name] }));
 }
 
-export { type BakeryTemplate, desiredParameters, loadTemplate, MAX_TEMPLATE_BODY_BYTES, stackParameters };
+export { type BakeryTemplate, desiredParameters, loadTemplate, MAX_TEMPLATE_BODY_BYTES, type ShippedKeys, stackParameters };

@@ -63,7 +63,6 @@ const EXPECTED_TAGS = [
 const SEED_PATHS_ALL = [
   '.bakery/published.json',
   'README.md',
-  'bakery/bakery-stack.template.json',
   'manifest.json',
   'recipes/al2023-stig/components/hardening.yaml',
   'recipes/al2023-stig/manifest.json',
@@ -169,7 +168,11 @@ describe('bootstrap: Create', () => {
 
   it.each([
     { name: 'one recipe', seed: 'ubuntu-2204-cis', recipes: ['ubuntu-2204-cis'] },
-    { name: 'two recipes, unsorted with a duplicate', seed: 'windows-2022-stig,al2023-stig,al2023-stig', recipes: ['al2023-stig', 'windows-2022-stig'] },
+    {
+      name: 'two recipes, unsorted with a duplicate',
+      seed: 'windows-2022-stig,al2023-stig,al2023-stig',
+      recipes: ['al2023-stig', 'windows-2022-stig'],
+    },
   ])('seeds only the chosen recipes and a manifest filtered to them ($name)', async ({ seed, recipes }) => {
     // Prepare
     createsStack();
@@ -202,7 +205,9 @@ describe('bootstrap: Create', () => {
 
     // Assess
     expect(cc).not.toHaveReceivedCommand(CreateCommitCommand);
-    expect(entries).toContainEqual(expect.objectContaining({ level: 'info', message: 'Branch already exists; leaving the repository alone' }));
+    expect(entries).toContainEqual(
+      expect.objectContaining({ level: 'info', message: 'Branch already exists; leaving the repository alone' }),
+    );
     const body = onlyResponse(respond);
     expect(body.Status).toBe('SUCCESS');
     expect(body.Reason).toContain('branch main of ami-bakery-recipes already exists, left unchanged');
@@ -221,7 +226,11 @@ describe('bootstrap: Create', () => {
 
     // Assess
     expect(cfn).not.toHaveReceivedCommand(CreateStackCommand);
-    expect(cfn).toHaveReceivedCommandWith(UpdateStackCommand, { StackName: STACK_NAME, TemplateBody: TEMPLATE_BODY, Parameters: EXPECTED_PARAMETERS });
+    expect(cfn).toHaveReceivedCommandWith(UpdateStackCommand, {
+      StackName: STACK_NAME,
+      TemplateBody: TEMPLATE_BODY,
+      Parameters: EXPECTED_PARAMETERS,
+    });
     expect(onlyResponse(respond)).toMatchObject({ Status: 'SUCCESS', PhysicalResourceId: PHYSICAL_ID });
   });
 
@@ -243,7 +252,14 @@ describe('bootstrap: Create', () => {
 
     // Assess
     const order = cfn.calls().map((c) => (c.args[0] as object).constructor.name);
-    expect(order).toEqual(['DescribeStacksCommand', 'DeleteStackCommand', 'DescribeStacksCommand', 'DescribeStacksCommand', 'CreateStackCommand', 'DescribeStacksCommand']);
+    expect(order).toEqual([
+      'DescribeStacksCommand',
+      'DeleteStackCommand',
+      'DescribeStacksCommand',
+      'DescribeStacksCommand',
+      'CreateStackCommand',
+      'DescribeStacksCommand',
+    ]);
     expect(cfn).toHaveReceivedCommandWith(DeleteStackCommand, { StackName: STACK_NAME });
     expect(onlyResponse(respond)).toMatchObject({ Status: 'SUCCESS', PhysicalResourceId: PHYSICAL_ID });
   });
@@ -253,7 +269,14 @@ describe('bootstrap: Create', () => {
     createsStack('ROLLBACK_COMPLETE');
     cfn.on(DescribeStackEventsCommand).resolves({
       StackEvents: [
-        { StackId: 'x', EventId: '3', StackName: STACK_NAME, Timestamp: new Date(3), LogicalResourceId: STACK_NAME, ResourceStatus: 'ROLLBACK_COMPLETE' },
+        {
+          StackId: 'x',
+          EventId: '3',
+          StackName: STACK_NAME,
+          Timestamp: new Date(3),
+          LogicalResourceId: STACK_NAME,
+          ResourceStatus: 'ROLLBACK_COMPLETE',
+        },
         {
           StackId: 'x',
           EventId: '2',
@@ -319,7 +342,10 @@ describe('bootstrap: Create', () => {
     createsStack();
     cc.on(GetBranchCommand).resolves({ branch: { commitId: 'feed' } });
     const { deps, respond, clock } = testDeps();
-    const event = cfnEvent('Create', { ServiceToken: serviceToken('aws-us-gov'), props: { BakeryRegion: 'us-gov-west-1', ServiceToken: serviceToken('aws-us-gov') } });
+    const event = cfnEvent('Create', {
+      ServiceToken: serviceToken('aws-us-gov'),
+      props: { BakeryRegion: 'us-gov-west-1', ServiceToken: serviceToken('aws-us-gov') },
+    });
 
     // Act
     await bootstrap(event, clock.context, deps);
@@ -327,7 +353,9 @@ describe('bootstrap: Create', () => {
     // Assess
     expect(sts).not.toHaveReceivedCommand(GetCallerIdentityCommand);
     expect(sts).toHaveReceivedCommandWith(AssumeRoleCommand, { RoleArn: arn('aws-us-gov', 'iam', '', ACCOUNT, `role/${ROLE_NAME}`) });
-    expect(cfn).toHaveReceivedCommandWith(CreateStackCommand, { RoleARN: arn('aws-us-gov', 'iam', '', ACCOUNT, 'role/ami-bakery-bakery-stack-deploy') });
+    expect(cfn).toHaveReceivedCommandWith(CreateStackCommand, {
+      RoleARN: arn('aws-us-gov', 'iam', '', ACCOUNT, 'role/ami-bakery-bakery-stack-deploy'),
+    });
     expect(onlyResponse(respond)).toMatchObject({ Status: 'SUCCESS', PhysicalResourceId: `${ACCOUNT}/us-gov-west-1/${STACK_NAME}` });
   });
 
@@ -335,7 +363,9 @@ describe('bootstrap: Create', () => {
     // Prepare
     createsStack();
     cc.on(GetBranchCommand).resolves({ branch: { commitId: 'feed' } });
-    sts.on(GetCallerIdentityCommand).resolves({ Arn: arn('aws-cn', 'sts', '', MANAGEMENT_ACCOUNT, 'assumed-role/lambda/fn'), Account: MANAGEMENT_ACCOUNT });
+    sts
+      .on(GetCallerIdentityCommand)
+      .resolves({ Arn: arn('aws-cn', 'sts', '', MANAGEMENT_ACCOUNT, 'assumed-role/lambda/fn'), Account: MANAGEMENT_ACCOUNT });
     const { deps, respond, clock, uses } = testDeps();
     const event = cfnEvent('Create', { ServiceToken: undefined, props: { ServiceToken: undefined, BakeryRegion: 'cn-north-1' } });
 
@@ -449,7 +479,9 @@ describe('bootstrap: Update', () => {
     expect(cfn).not.toHaveReceivedCommand(UpdateStackCommand);
     const body = onlyResponse(respond);
     expect(body).toMatchObject({ Status: 'FAILED', PhysicalResourceId: PHYSICAL_ID });
-    expect(body.Reason).toBe(`Bakery stack ${STACK_NAME} in ${ACCOUNT}/${BAKERY_REGION} is ${status}: ${advice}${body.Reason.slice(body.Reason.indexOf(advice) + advice.length)}`);
+    expect(body.Reason).toBe(
+      `Bakery stack ${STACK_NAME} in ${ACCOUNT}/${BAKERY_REGION} is ${status}: ${advice}${body.Reason.slice(body.Reason.indexOf(advice) + advice.length)}`,
+    );
   });
 
   it('a rolled-back update fails and keeps the current PhysicalResourceId', async () => {
@@ -491,9 +523,17 @@ describe('bootstrap: S3 source', () => {
 
     // Assess
     expect(cc).not.toHaveReceivedAnyCommand();
-    expect(s3).toHaveReceivedCommandWith(HeadObjectCommand, { Bucket: 'ami-bakery-artifacts-111122223333-eu-central-1', Key: 'source/bundle.zip' });
-    const put = s3.commandCalls(PutObjectCommand)[0]?.args[0].input;
-    expect(put).toMatchObject({ Bucket: 'ami-bakery-artifacts-111122223333-eu-central-1', Key: 'source/bundle.zip', ContentType: 'application/zip', IfNoneMatch: '*' });
+    expect(s3).toHaveReceivedCommandWith(HeadObjectCommand, {
+      Bucket: 'ami-bakery-artifacts-111122223333-eu-central-1',
+      Key: 'source/bundle.zip',
+    });
+    const put = s3.commandCalls(PutObjectCommand).find((c) => !String(c.args[0].input.Bucket).includes('-control-'))?.args[0].input;
+    expect(put).toMatchObject({
+      Bucket: 'ami-bakery-artifacts-111122223333-eu-central-1',
+      Key: 'source/bundle.zip',
+      ContentType: 'application/zip',
+      IfNoneMatch: '*',
+    });
     const zip = put?.Body as Buffer;
     expect(zip.subarray(0, 4).toString('hex')).toBe('504b0304');
     expect(zip.includes(Buffer.from('recipes/al2023-stig/template.yaml'))).toBe(true);
@@ -513,8 +553,10 @@ describe('bootstrap: S3 source', () => {
     await bootstrap(cfnEvent('Create', { props: s3Props }), clock.context, deps);
 
     // Assess
-    expect(s3).not.toHaveReceivedCommand(PutObjectCommand);
-    expect(onlyResponse(respond).Reason).toContain('s3://ami-bakery-artifacts-111122223333-eu-central-1/source/bundle.zip already exists, left unchanged');
+    expect(s3).not.toHaveReceivedCommandWith(PutObjectCommand, { Bucket: 'ami-bakery-artifacts-111122223333-eu-central-1' });
+    expect(onlyResponse(respond).Reason).toContain(
+      's3://ami-bakery-artifacts-111122223333-eu-central-1/source/bundle.zip already exists, left unchanged',
+    );
   });
 
   it('treats a publish that won the race (412) as an existing object', async () => {
@@ -543,8 +585,11 @@ describe('bootstrap: S3 source', () => {
     // Act
     await bootstrap(cfnEvent('Create', { props: s3Props }), clock.context, deps);
 
-    // Assess
-    expect(s3).not.toHaveReceivedAnyCommand();
+    // Assess: only the control-bucket uploads, nothing to the (unknown) artifact bucket.
+    expect(s3.calls().map((c) => String((c.args[0].input as { Bucket?: string }).Bucket))).toEqual([
+      'ami-bakery-control-111122223333-eu-central-1',
+      'ami-bakery-control-111122223333-eu-central-1',
+    ]);
     expect(onlyResponse(respond)).toMatchObject({
       Status: 'FAILED',
       PhysicalResourceId: PHYSICAL_ID,
@@ -584,15 +629,35 @@ describe('bootstrap: Delete', () => {
     await bootstrap(cfnEvent('Delete'), clock.context, deps);
 
     // Assess
-    expect(s3).toHaveReceivedNthCommandWith(ListObjectVersionsCommand, 1, { Bucket: 'ami-bakery-artifacts-111122223333-eu-central-1', KeyMarker: undefined, VersionIdMarker: undefined });
-    expect(s3).toHaveReceivedNthCommandWith(ListObjectVersionsCommand, 2, { Bucket: 'ami-bakery-artifacts-111122223333-eu-central-1', KeyMarker: 'k2', VersionIdMarker: 'v2' });
+    expect(s3).toHaveReceivedNthCommandWith(ListObjectVersionsCommand, 1, {
+      Bucket: 'ami-bakery-artifacts-111122223333-eu-central-1',
+      KeyMarker: undefined,
+      VersionIdMarker: undefined,
+    });
+    expect(s3).toHaveReceivedNthCommandWith(ListObjectVersionsCommand, 2, {
+      Bucket: 'ami-bakery-artifacts-111122223333-eu-central-1',
+      KeyMarker: 'k2',
+      VersionIdMarker: 'v2',
+    });
     expect(s3).toHaveReceivedNthCommandWith(DeleteObjectsCommand, 1, {
       Bucket: 'ami-bakery-artifacts-111122223333-eu-central-1',
-      Delete: { Objects: [{ Key: 'k1', VersionId: 'v1' }, { Key: 'k2', VersionId: 'v2' }], Quiet: true },
+      Delete: {
+        Objects: [
+          { Key: 'k1', VersionId: 'v1' },
+          { Key: 'k2', VersionId: 'v2' },
+        ],
+        Quiet: true,
+      },
     });
     expect(s3).toHaveReceivedNthCommandWith(DeleteObjectsCommand, 2, {
       Bucket: 'ami-bakery-artifacts-111122223333-eu-central-1',
-      Delete: { Objects: [{ Key: 'k3', VersionId: 'v3' }, { Key: 'k1', VersionId: 'm1' }], Quiet: true },
+      Delete: {
+        Objects: [
+          { Key: 'k3', VersionId: 'v3' },
+          { Key: 'k1', VersionId: 'm1' },
+        ],
+        Quiet: true,
+      },
     });
     expect(cfn).toHaveReceivedCommandWith(DeleteStackCommand, { StackName: STACK_NAME });
     expect(cc).not.toHaveReceivedAnyCommand();
@@ -644,7 +709,10 @@ describe('bootstrap: Delete', () => {
   it.each([
     { name: 'repository present', deleteRepository: () => cc.on(DeleteRepositoryCommand).resolves({ repositoryId: 'r-1' }) },
     { name: 'repository already gone', deleteRepository: () => cc.on(DeleteRepositoryCommand).resolves({}) },
-    { name: 'repository reported missing', deleteRepository: () => cc.on(DeleteRepositoryCommand).rejects(awsError('RepositoryDoesNotExistException')) },
+    {
+      name: 'repository reported missing',
+      deleteRepository: () => cc.on(DeleteRepositoryCommand).rejects(awsError('RepositoryDoesNotExistException')),
+    },
   ])('Purge deletes the repository after the stack is gone ($name)', async ({ deleteRepository }) => {
     // Prepare
     cfn
@@ -746,16 +814,45 @@ describe('bootstrap: Delete', () => {
 
 describe('bootstrap: requests rejected before any AWS call', () => {
   it.each([
-    { name: 'account id too short', props: { BakeryAccountId: '12345' }, fragment: 'BakeryAccountId "12345" is invalid: give the bakery account id as 12 digits' },
-    { name: 'region list', props: { BakeryRegion: 'us-east-1,eu-west-1' }, fragment: 'BakeryRegion "us-east-1,eu-west-1" is invalid: give exactly one region code' },
+    {
+      name: 'account id too short',
+      props: { BakeryAccountId: '12345' },
+      fragment: 'BakeryAccountId "12345" is invalid: give the bakery account id as 12 digits',
+    },
+    {
+      name: 'region list',
+      props: { BakeryRegion: 'us-east-1,eu-west-1' },
+      fragment: 'BakeryRegion "us-east-1,eu-west-1" is invalid: give exactly one region code',
+    },
     { name: 'empty region (CfCT default)', props: { BakeryRegion: '' }, fragment: 'BakeryRegion is required and missing or empty' },
-    { name: 'role ARN instead of a name', props: { ConfigurationRoleName: 'arn:x:iam::1:role/r' }, fragment: 'ConfigurationRoleName "arn:x:iam::1:role/r" is invalid: give the IAM role name (not its ARN)' },
-    { name: 'upper-case name prefix', props: { NamePrefix: 'AMI_Bakery' }, fragment: 'NamePrefix "AMI_Bakery" is invalid: it becomes part of S3 bucket names' },
+    {
+      name: 'role ARN instead of a name',
+      props: { ConfigurationRoleName: 'arn:x:iam::1:role/r' },
+      fragment: 'ConfigurationRoleName "arn:x:iam::1:role/r" is invalid: give the IAM role name (not its ARN)',
+    },
+    {
+      name: 'upper-case name prefix',
+      props: { NamePrefix: 'AMI_Bakery' },
+      fragment: 'NamePrefix "AMI_Bakery" is invalid: it becomes part of S3 bucket names',
+    },
     { name: 'unknown source type', props: { SourceType: 'GitHub' }, fragment: 'SourceType "GitHub" is invalid: use CodeCommit or S3' },
     { name: 'purge not a boolean', props: { Purge: 'yes' }, fragment: 'Purge "yes" is invalid: use true or false' },
-    { name: 'seed list with spaces', props: { SeedRecipes: 'a, b' }, fragment: 'SeedRecipes "a, b" is invalid: use "all" or a comma-separated list' },
-    { name: 'misspelt property', props: { BakeryAcountId: ACCOUNT }, fragment: 'BakeryAcountId is not a known property: remove it or fix its spelling' },
-    { name: 'unknown recipe', props: { SeedRecipes: 'al2023-stig,rhel-9-cis' }, fragment: 'SeedRecipes names recipe(s) not in the packaged seed bundle: rhel-9-cis. Available: al2023-stig, ubuntu-2204-cis, windows-2022-stig' },
+    {
+      name: 'seed list with spaces',
+      props: { SeedRecipes: 'a, b' },
+      fragment: 'SeedRecipes "a, b" is invalid: use "all" or a comma-separated list',
+    },
+    {
+      name: 'misspelt property',
+      props: { BakeryAcountId: ACCOUNT },
+      fragment: 'BakeryAcountId is not a known property: remove it or fix its spelling',
+    },
+    {
+      name: 'unknown recipe',
+      props: { SeedRecipes: 'al2023-stig,rhel-9-cis' },
+      fragment:
+        'SeedRecipes names recipe(s) not in the packaged seed bundle: rhel-9-cis. Available: al2023-stig, ubuntu-2204-cis, windows-2022-stig',
+    },
   ])('Create with $name answers FAILED naming the property, with the not-created marker', async ({ props, fragment }) => {
     // Prepare
     const { deps, respond, clock, uses } = testDeps();
@@ -782,7 +879,8 @@ describe('bootstrap: requests rejected before any AWS call', () => {
     expect(onlyResponse(respond)).toMatchObject({
       Status: 'FAILED',
       PhysicalResourceId: PHYSICAL_ID,
-      Reason: 'Invalid custom-resource properties: OrganizationId "org-1" is invalid: give the organization id, o- followed by 10-32 lowercase letters or digits',
+      Reason:
+        'Invalid custom-resource properties: OrganizationId "org-1" is invalid: give the organization id, o- followed by 10-32 lowercase letters or digits',
     });
   });
 
@@ -852,6 +950,12 @@ describe('bootstrap: requests rejected before any AWS call', () => {
     // Assess
     expect(body.Status).toBe('FAILED');
     expect(respond).toHaveBeenCalledTimes(1);
-    expect(entries).toContainEqual(expect.objectContaining({ level: 'error', message: 'Could not deliver the response to CloudFormation', attributes: { error: 'HTTP 403' } }));
+    expect(entries).toContainEqual(
+      expect.objectContaining({
+        level: 'error',
+        message: 'Could not deliver the response to CloudFormation',
+        attributes: { error: 'HTTP 403' },
+      }),
+    );
   });
 });

@@ -99,34 +99,41 @@ describe('bootstrap: deadline timer', () => {
       },
       physicalId: PHYSICAL_ID,
     },
-  ])('answers FAILED once before the deadline when the work hangs ($name), and never sends the late result', async ({ event, hang, physicalId }) => {
-    // Prepare
-    const hung = hangingCall({ Stacks: [stack('CREATE_COMPLETE')], branch: { commitId: 'feed' } });
-    hang(hung);
-    const { deps, respond, entries } = testDeps({ sleep: undefined, timing: { responseReserveMs: RESERVE } });
+  ])(
+    'answers FAILED once before the deadline when the work hangs ($name), and never sends the late result',
+    async ({ event, hang, physicalId }) => {
+      // Prepare
+      const hung = hangingCall({ Stacks: [stack('CREATE_COMPLETE')], branch: { commitId: 'feed' } });
+      hang(hung);
+      const { deps, respond, entries } = testDeps({ sleep: undefined, timing: { responseReserveMs: RESERVE } });
 
-    // Act
-    const running = bootstrap(event(), lambdaContext(), deps);
-    await until(hung.entered);
-    await vi.advanceTimersByTimeAsync(LAMBDA_TIMEOUT - RESERVE - 1);
-    const beforeTimer = respond.mock.calls.length;
-    await vi.advanceTimersByTimeAsync(1);
-    const body = await running;
-    hung.release();
-    await vi.waitFor(() => expect(entries.map((e) => e.message)).toContain('Work finished after the deadline response; its result was not sent'));
-    await vi.runAllTimersAsync();
+      // Act
+      const running = bootstrap(event(), lambdaContext(), deps);
+      await until(hung.entered);
+      await vi.advanceTimersByTimeAsync(LAMBDA_TIMEOUT - RESERVE - 1);
+      const beforeTimer = respond.mock.calls.length;
+      await vi.advanceTimersByTimeAsync(1);
+      const body = await running;
+      hung.release();
+      await vi.waitFor(() =>
+        expect(entries.map((e) => e.message)).toContain('Work finished after the deadline response; its result was not sent'),
+      );
+      await vi.runAllTimersAsync();
 
-    // Assess
-    expect(beforeTimer).toBe(0);
-    expect(respond).toHaveBeenCalledTimes(1);
-    expect(respond.mock.calls[0]?.[1]).toEqual(body);
-    expect(body).toMatchObject({
-      Status: 'FAILED',
-      PhysicalResourceId: physicalId,
-      Reason: `${event().RequestType} did not finish before the Lambda deadline; the work was abandoned. Retry the stack operation (every step is idempotent) or raise the Lambda timeout.`,
-    } satisfies Partial<CustomResourceResponse>);
-    expect(entries).toContainEqual(expect.objectContaining({ level: 'warn', message: 'Work finished after the deadline response; its result was not sent' }));
-  });
+      // Assess
+      expect(beforeTimer).toBe(0);
+      expect(respond).toHaveBeenCalledTimes(1);
+      expect(respond.mock.calls[0]?.[1]).toEqual(body);
+      expect(body).toMatchObject({
+        Status: 'FAILED',
+        PhysicalResourceId: physicalId,
+        Reason: `${event().RequestType} did not finish before the Lambda deadline; the work was abandoned. Retry the stack operation (every step is idempotent) or raise the Lambda timeout.`,
+      } satisfies Partial<CustomResourceResponse>);
+      expect(entries).toContainEqual(
+        expect.objectContaining({ level: 'warn', message: 'Work finished after the deadline response; its result was not sent' }),
+      );
+    },
+  );
 
   it('clears the timer when the work finishes first, so nothing fires later', async () => {
     // Prepare
@@ -154,7 +161,10 @@ describe('bootstrap: deadline timer', () => {
       .resolves({ Stacks: [stack('CREATE_IN_PROGRESS')] });
     cfn.on(CreateStackCommand).resolves({ StackId: cfnStackId() });
     // A generous margin keeps the poller going past the timer.
-    const { deps, respond } = testDeps({ sleep: undefined, timing: { responseReserveMs: RESERVE, safetyMarginMs: 0, pollIntervalMs: 5_000 } });
+    const { deps, respond } = testDeps({
+      sleep: undefined,
+      timing: { responseReserveMs: RESERVE, safetyMarginMs: 0, pollIntervalMs: 5_000 },
+    });
 
     // Act
     const running = bootstrap(cfnEvent('Create'), lambdaContext(), deps);

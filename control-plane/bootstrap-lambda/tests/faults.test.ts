@@ -1,4 +1,10 @@
-import { CloudFormationClient, CreateStackCommand, DeleteStackCommand, DescribeStacksCommand, UpdateStackCommand } from '@aws-sdk/client-cloudformation';
+import {
+  CloudFormationClient,
+  CreateStackCommand,
+  DeleteStackCommand,
+  DescribeStacksCommand,
+  UpdateStackCommand,
+} from '@aws-sdk/client-cloudformation';
 import { CodeCommitClient, CreateCommitCommand, DeleteRepositoryCommand, GetBranchCommand } from '@aws-sdk/client-codecommit';
 import { DeleteObjectsCommand, HeadObjectCommand, ListObjectVersionsCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { AssumeRoleCommand, GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
@@ -7,7 +13,20 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { bootstrap } from '../src/bootstrap.js';
 import { NOT_CREATED_MARKER } from '../src/properties.js';
 import type { CustomResourceResponse } from '../src/response.js';
-import { ACCOUNT, arn, awsError, BAKERY_REGION, cfnEvent, cfnStackId, MANAGEMENT_ACCOUNT, PHYSICAL_ID, ROLE_CREDENTIALS, STACK_NAME, stack, testDeps } from './helpers.js';
+import {
+  ACCOUNT,
+  arn,
+  awsError,
+  BAKERY_REGION,
+  cfnEvent,
+  cfnStackId,
+  MANAGEMENT_ACCOUNT,
+  PHYSICAL_ID,
+  ROLE_CREDENTIALS,
+  STACK_NAME,
+  stack,
+  testDeps,
+} from './helpers.js';
 
 /**
  * Every AWS call of every path, failed in every way that matters: the handler must answer
@@ -78,7 +97,10 @@ const SCENARIOS: Scenario[] = [
     name: 'Create with CodeCommit seeding',
     event: () => cfnEvent('Create'),
     happy: () => {
-      cfn.on(DescribeStacksCommand).rejectsOnce(NOT_FOUND()).resolves({ Stacks: [stack('CREATE_COMPLETE')] });
+      cfn
+        .on(DescribeStacksCommand)
+        .rejectsOnce(NOT_FOUND())
+        .resolves({ Stacks: [stack('CREATE_COMPLETE')] });
       cfn.on(CreateStackCommand).resolves({ StackId: cfnStackId() });
       cc.on(GetBranchCommand).rejects(awsError('BranchDoesNotExistException'));
       cc.on(CreateCommitCommand).resolves({ commitId: 'c0ffee' });
@@ -96,16 +118,20 @@ const SCENARIOS: Scenario[] = [
     event: () => cfnEvent('Create', { ServiceToken: undefined, props: { ServiceToken: undefined, SourceType: 'S3' } }),
     happy: () => {
       sts.on(GetCallerIdentityCommand).resolves({ Arn: arn('aws', 'sts', '', MANAGEMENT_ACCOUNT, 'assumed-role/lambda/fn') });
-      cfn.on(DescribeStacksCommand).rejectsOnce(NOT_FOUND()).resolves({ Stacks: [stack('CREATE_COMPLETE')] });
+      cfn
+        .on(DescribeStacksCommand)
+        .rejectsOnce(NOT_FOUND())
+        .resolves({ Stacks: [stack('CREATE_COMPLETE')] });
       cfn.on(CreateStackCommand).resolves({ StackId: cfnStackId() });
       s3.on(HeadObjectCommand).rejects(awsError('NotFound', 'Not Found', 404));
       s3.on(PutObjectCommand).resolves({});
     },
     steps: [
       { action: 'sts:GetCallerIdentity', fail: failWith(sts, GetCallerIdentityCommand), physicalId: MARKER },
+      // The first PutObject is the control-bucket upload of the deployer, before any stack exists.
+      { action: 's3:PutObject', fail: failWith(s3, PutObjectCommand), physicalId: MARKER },
       { action: 'cloudformation:CreateStack', fail: failWith(cfn, CreateStackCommand), physicalId: MARKER },
       { action: 's3:GetObject', fail: failWith(s3, HeadObjectCommand), physicalId: PHYSICAL_ID },
-      { action: 's3:PutObject', fail: failWith(s3, PutObjectCommand), physicalId: PHYSICAL_ID },
     ],
   },
   {
@@ -127,7 +153,10 @@ const SCENARIOS: Scenario[] = [
     name: 'Delete with Purge',
     event: () => cfnEvent('Delete', { props: { Purge: 'true' } }),
     happy: () => {
-      cfn.on(DescribeStacksCommand).resolvesOnce({ Stacks: [stack('CREATE_COMPLETE')] }).rejects(NOT_FOUND());
+      cfn
+        .on(DescribeStacksCommand)
+        .resolvesOnce({ Stacks: [stack('CREATE_COMPLETE')] })
+        .rejects(NOT_FOUND());
       cfn.on(DeleteStackCommand).resolves({});
       s3.on(ListObjectVersionsCommand).resolves({ Versions: [{ Key: 'k', VersionId: 'v' }] });
       s3.on(DeleteObjectsCommand).resolves({});
@@ -145,7 +174,9 @@ const SCENARIOS: Scenario[] = [
 ];
 
 const CASES = SCENARIOS.flatMap((scenario) =>
-  scenario.steps.flatMap((step) => FAULTS.map((fault) => ({ label: `${scenario.name}: ${step.action} fails with ${fault.name}`, scenario, step, fault }))),
+  scenario.steps.flatMap((step) =>
+    FAULTS.map((fault) => ({ label: `${scenario.name}: ${step.action} fails with ${fault.name}`, scenario, step, fault })),
+  ),
 );
 
 beforeEach(() => {

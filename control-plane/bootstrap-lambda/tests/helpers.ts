@@ -22,6 +22,7 @@ const RESPONSE_URL = 'https://cloudformation-custom-resource-response-useast1.s3
 const fixture = (rel: string) => fileURLToPath(new URL(`./fixtures/${rel}`, import.meta.url));
 const TEMPLATE_PATH = fixture('bakery-stack.template.json');
 const SEED_DIR = fixture('seed');
+const SHIPPED_DIR = fixture('shipped');
 
 function arn(partition: string, service: string, region: string, account: string, resource: string): string {
   return ['arn', partition, service, region, account, resource].join(':');
@@ -59,7 +60,10 @@ function properties(overrides: Record<string, unknown> = {}): Record<string, unk
   return base;
 }
 
-function cfnEvent(requestType: string, overrides: Partial<CustomResourceEvent> & { props?: Record<string, unknown> } = {}): CustomResourceEvent {
+function cfnEvent(
+  requestType: string,
+  overrides: Partial<CustomResourceEvent> & { props?: Record<string, unknown> } = {},
+): CustomResourceEvent {
   const { props, ...rest } = overrides;
   const resourceProperties = properties(props);
   return {
@@ -169,6 +173,7 @@ function testDeps(overrides: Partial<BootstrapDeps> = {}) {
     logger,
     templatePath: TEMPLATE_PATH,
     seedDir: SEED_DIR,
+    shippedDir: SHIPPED_DIR,
     sleep: clock.sleep,
     timing: { pollIntervalMs: 5_000, safetyMarginMs: 20_000, responseReserveMs: 8_000 },
     ...overrides,
@@ -209,14 +214,15 @@ export {
   MANAGEMENT_ACCOUNT,
   PHYSICAL_ID,
   properties,
-  recordingFactory,
-  recordingLogger,
   RESPONSE_URL,
   ROLE_CREDENTIALS,
   ROLE_NAME,
+  recordingFactory,
+  recordingLogger,
   SEED_DIR,
-  serviceToken,
+  SHIPPED_DIR,
   STACK_NAME,
+  serviceToken,
   stack,
   TEMPLATE_PATH,
   testDeps,

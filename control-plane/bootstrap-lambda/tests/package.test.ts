@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { cpSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { inflateRawSync } from 'node:zlib';
@@ -7,15 +7,24 @@ import { describe, expect, it } from 'vitest';
 import { PackageError } from '../src/errors.js';
 import { parseProperties } from '../src/properties.js';
 import { loadSeedBundle } from '../src/seed.js';
+import { loadShipped } from '../src/shipped.js';
 import { loadTemplate, stackParameters } from '../src/template.js';
 import { deterministicZip } from '../src/zip.js';
-import { properties, SEED_DIR, TEMPLATE_PATH, tempDir } from './helpers.js';
+import { properties, SEED_DIR, SHIPPED_DIR, tempDir } from './helpers.js';
 
 describe('parseProperties', () => {
   it('fills the contract defaults for optional properties', () => {
     // Act
     const props = parseProperties(
-      properties({ NamePrefix: undefined, RepositoryName: undefined, BranchName: '', SourceType: undefined, SeedRecipes: undefined, Purge: undefined, SolutionVersion: undefined }),
+      properties({
+        NamePrefix: undefined,
+        RepositoryName: undefined,
+        BranchName: '',
+        SourceType: undefined,
+        SeedRecipes: undefined,
+        Purge: undefined,
+        SolutionVersion: undefined,
+      }),
     );
 
     // Assess
@@ -35,13 +44,22 @@ describe('parseProperties', () => {
       seedRecipes: 'all',
       purge: false,
       solutionVersion: 'unversioned',
+      prune: 'true',
+      deployConcurrency: '4',
+      evidenceLockMode: 'NONE',
+      evidenceLockDays: '365',
     });
   });
 
   it.each([
     { name: 'Purge as TRUE', input: { Purge: 'TRUE' }, key: 'purge', value: true },
     { name: 'Purge as a boolean', input: { Purge: true }, key: 'purge', value: true },
-    { name: 'recipes deduplicated and sorted', input: { SeedRecipes: 'b-recipe,a-recipe,b-recipe' }, key: 'seedRecipes', value: ['a-recipe', 'b-recipe'] },
+    {
+      name: 'recipes deduplicated and sorted',
+      input: { SeedRecipes: 'b-recipe,a-recipe,b-recipe' },
+      key: 'seedRecipes',
+      value: ['a-recipe', 'b-recipe'],
+    },
     { name: 'GovCloud region', input: { BakeryRegion: 'us-gov-west-1' }, key: 'bakeryRegion', value: 'us-gov-west-1' },
     { name: 'branch with a slash', input: { BranchName: 'release/v1' }, key: 'branchName', value: 'release/v1' },
     { name: 'the CloudFormation-defined ServiceTimeout', input: { ServiceTimeout: '900' }, key: 'bakeryStackName', value: 'ami-bakery' },
@@ -55,13 +73,37 @@ describe('parseProperties', () => {
 
   it.each([
     { name: 'not an object', input: 'x', problem: 'ResourceProperties is missing or not an object' },
-    { name: 'several problems at once', input: properties({ BakeryAccountId: 'x', OrganizationId: undefined }), problem: 'BakeryAccountId "x" is invalid' },
-    { name: 'a list where a string belongs', input: properties({ SeedRecipes: ['a'] }), problem: 'SeedRecipes must be a string, got a list' },
-    { name: 'a repository named .git', input: properties({ RepositoryName: 'recipes.git' }), problem: 'RepositoryName "recipes.git" ends in ".git"' },
+    {
+      name: 'several problems at once',
+      input: properties({ BakeryAccountId: 'x', OrganizationId: undefined }),
+      problem: 'BakeryAccountId "x" is invalid',
+    },
+    {
+      name: 'a list where a string belongs',
+      input: properties({ SeedRecipes: ['a'] }),
+      problem: 'SeedRecipes must be a string, got a list',
+    },
+    {
+      name: 'a repository named .git',
+      input: properties({ RepositoryName: 'recipes.git' }),
+      problem: 'RepositoryName "recipes.git" ends in ".git"',
+    },
     { name: 'a branch with ".."', input: properties({ BranchName: 'a..b' }), problem: 'BranchName "a..b" is not a valid git branch name' },
-    { name: 'a name prefix with "--"', input: properties({ NamePrefix: 'ami--bakery' }), problem: 'NamePrefix "ami--bakery" contains "--"' },
-    { name: 'a source key without .zip', input: properties({ SourceObjectKey: 'source/bundle.tar' }), problem: 'SourceObjectKey "source/bundle.tar" must end in .zip' },
-    { name: 'a stack name starting with a digit', input: properties({ BakeryStackName: '1bakery' }), problem: 'BakeryStackName "1bakery" is invalid' },
+    {
+      name: 'a name prefix with "--"',
+      input: properties({ NamePrefix: 'ami--bakery' }),
+      problem: 'NamePrefix "ami--bakery" contains "--"',
+    },
+    {
+      name: 'a source key without .zip',
+      input: properties({ SourceObjectKey: 'source/bundle.tar' }),
+      problem: 'SourceObjectKey "source/bundle.tar" must end in .zip',
+    },
+    {
+      name: 'a stack name starting with a digit',
+      input: properties({ BakeryStackName: '1bakery' }),
+      problem: 'BakeryStackName "1bakery" is invalid',
+    },
   ])('rejects $name', ({ input, problem }) => {
     // Act
     const parse = () => parseProperties(input);
@@ -91,7 +133,10 @@ describe('bakery template', () => {
     // Prepare
     const dir = tempDir('bootstrap-tpl-');
     const path = join(dir, 't.json');
-    writeFileSync(path, JSON.stringify({ Parameters: { BranchName: { Type: 'String' }, Extra: { Type: 'String', Default: 'x' } }, Resources: {} }, null, 2));
+    writeFileSync(
+      path,
+      JSON.stringify({ Parameters: { BranchName: { Type: 'String' }, Extra: { Type: 'String', Default: 'x' } }, Resources: {} }, null, 2),
+    );
 
     // Act
     const template = await loadTemplate(path);
@@ -108,22 +153,25 @@ describe('bakery template', () => {
 
     // Assess
     await expect(load).rejects.toThrow(PackageError);
-    await expect(load).rejects.toThrow('rebuild the package with "pnpm --filter @ami-bakery/bootstrap-lambda build" after synthesizing control-plane/bakery-stack');
+    await expect(load).rejects.toThrow(
+      'rebuild the package with "pnpm --filter @ami-bakery/bootstrap-lambda build" after synthesizing control-plane/bakery-stack',
+    );
   });
 });
 
 describe('seed bundle', () => {
-  it('falls back to the packaged bakery template when the bundle has none', async () => {
-    // Prepare
+  it('carries recipes and the manifest only, never a bakery stack template', async () => {
+    // Prepare: an older bundle that still has the bakery/ folder.
     const dir = tempDir('bootstrap-seed-');
-    cpSync(SEED_DIR, dir, { recursive: true, filter: (src) => !src.includes('bakery-stack.template.json') });
+    cpSync(SEED_DIR, dir, { recursive: true });
+    mkdirSync(join(dir, 'bakery'), { recursive: true });
+    writeFileSync(join(dir, 'bakery', 'bakery-stack.template.json'), '{"Resources":{}}');
 
     // Act
-    const bundle = await loadSeedBundle(dir, parseProperties(properties({ SeedRecipes: 'al2023-stig' })), TEMPLATE_PATH);
+    const bundle = await loadSeedBundle(dir, parseProperties(properties({ SeedRecipes: 'al2023-stig' })));
 
     // Assess
-    const template = bundle.files.find((f) => f.path === 'bakery/bakery-stack.template.json');
-    expect(template?.content.toString()).toBe(readFileSync(TEMPLATE_PATH, 'utf8'));
+    expect(bundle.files.map((f) => f.path).filter((p) => p.startsWith('bakery/'))).toEqual([]);
   });
 
   it('refuses a CodeCommit seed larger than one commit allows', async () => {
@@ -133,11 +181,13 @@ describe('seed bundle', () => {
     for (let i = 0; i < 100; i += 1) writeFileSync(join(dir, 'recipes', 'al2023-stig', 'components', `c${i}.yaml`), 'x');
 
     // Act
-    const codeCommit = loadSeedBundle(dir, parseProperties(properties()), TEMPLATE_PATH);
-    const s3 = loadSeedBundle(dir, parseProperties(properties({ SourceType: 'S3' })), TEMPLATE_PATH);
+    const codeCommit = loadSeedBundle(dir, parseProperties(properties()));
+    const s3 = loadSeedBundle(dir, parseProperties(properties({ SourceType: 'S3' })));
 
     // Assess
-    await expect(codeCommit).rejects.toThrow('exceeds one CodeCommit commit (100 files, 6291456 bytes): seed fewer recipes with SeedRecipes');
+    await expect(codeCommit).rejects.toThrow(
+      'exceeds one CodeCommit commit (100 files, 6291456 bytes): seed fewer recipes with SeedRecipes',
+    );
     await expect(s3).resolves.toMatchObject({ recipes: ['al2023-stig', 'ubuntu-2204-cis', 'windows-2022-stig'] });
   });
 });
@@ -196,12 +246,47 @@ describe('deterministicZip', () => {
     // Act
     const out = spawnSync(
       'python3',
-      ['-c', 'import sys,zipfile; z=zipfile.ZipFile(sys.argv[1]); assert z.testzip() is None; print(";".join(f"{i.filename}={z.read(i).decode()!r}" for i in z.infolist()))', file],
+      [
+        '-c',
+        'import sys,zipfile; z=zipfile.ZipFile(sys.argv[1]); assert z.testzip() is None; print(";".join(f"{i.filename}={z.read(i).decode()!r}" for i in z.infolist()))',
+        file,
+      ],
       { encoding: 'utf8' },
     );
 
     // Assess
     expect(out.stderr).toBe('');
     expect(out.stdout.trim()).toBe("a/ü.yaml='key: value\\n';b.txt='bee\\n'");
+  });
+});
+
+describe('shipped control-plane code', () => {
+  it('zips the deployer and the Guard rules under content-hash keys, the same for the same files', async () => {
+    // Act
+    const one = await loadShipped(SHIPPED_DIR);
+    const two = await loadShipped(SHIPPED_DIR);
+
+    // Assess
+    expect(one.deployer.key).toMatch(/^deployer\/[0-9a-f]{64}\.zip$/);
+    expect(one.guardRules.key).toMatch(/^guard-rules\/[0-9a-f]{64}\.zip$/);
+    expect(two.deployer.key).toBe(one.deployer.key);
+    expect(two.guardRules.body.equals(one.guardRules.body)).toBe(true);
+    expect(one.guardRules.what).toBe('Guard rules (no-public-ami.guard)');
+  });
+
+  it.each([
+    { name: 'the deployer', remove: 'deployer', message: 'The deployer is missing from the Lambda package' },
+    { name: 'the Guard rules', remove: 'guard-rules', message: 'The Guard rules are missing from the Lambda package' },
+  ])('refuses a package without $name, naming the build command', async ({ remove, message }) => {
+    // Prepare
+    const dir = tempDir('bootstrap-shipped-');
+    cpSync(SHIPPED_DIR, dir, { recursive: true, filter: (src) => !src.includes(remove) });
+
+    // Act
+    const load = loadShipped(dir);
+
+    // Assess
+    await expect(load).rejects.toThrow(message);
+    await expect(load).rejects.toThrow('pnpm --filter @ami-bakery/');
   });
 });

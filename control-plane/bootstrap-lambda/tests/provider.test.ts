@@ -1,4 +1,10 @@
-import { CloudFormationClient, CreateStackCommand, DeleteStackCommand, DescribeStacksCommand, UpdateStackCommand } from '@aws-sdk/client-cloudformation';
+import {
+  CloudFormationClient,
+  CreateStackCommand,
+  DeleteStackCommand,
+  DescribeStacksCommand,
+  UpdateStackCommand,
+} from '@aws-sdk/client-cloudformation';
 import { CodeCommitClient, CreateCommitCommand, DeleteRepositoryCommand, GetBranchCommand } from '@aws-sdk/client-codecommit';
 import { DeleteObjectsCommand, ListObjectVersionsCommand, S3Client } from '@aws-sdk/client-s3';
 import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
@@ -41,7 +47,10 @@ describe('Provider mode: onEvent', () => {
     // Assess
     expect(result).toEqual({ PhysicalResourceId: PHYSICAL_ID, BakeryStackAction: 'CREATE', BakeryStackId: cfnStackId() });
     expect(cfn).toHaveReceivedCommandTimes(DescribeStacksCommand, 1);
-    expect(cfn).toHaveReceivedCommandWith(CreateStackCommand, { StackName: STACK_NAME, RoleARN: arn('aws', 'iam', '', ACCOUNT, 'role/ami-bakery-bakery-stack-deploy') });
+    expect(cfn).toHaveReceivedCommandWith(CreateStackCommand, {
+      StackName: STACK_NAME,
+      RoleARN: arn('aws', 'iam', '', ACCOUNT, 'role/ami-bakery-bakery-stack-deploy'),
+    });
     expect(clock.sleep).not.toHaveBeenCalled();
     expect(respond).not.toHaveBeenCalled();
   });
@@ -128,7 +137,11 @@ describe('Provider mode: isComplete', () => {
     const { deps, clock } = testDeps();
 
     // Act
-    const result = await providerIsComplete(completeEvent(action === 'CREATE' ? 'Create' : 'Update', { BakeryStackAction: action }), clock.context, deps);
+    const result = await providerIsComplete(
+      completeEvent(action === 'CREATE' ? 'Create' : 'Update', { BakeryStackAction: action }),
+      clock.context,
+      deps,
+    );
 
     // Assess
     expect(result).toEqual({ IsComplete: false });
@@ -169,7 +182,11 @@ describe('Provider mode: isComplete', () => {
     const { deps, clock } = testDeps();
 
     // Act
-    const result = providerIsComplete(completeEvent(action === 'CREATE' ? 'Create' : 'Update', { BakeryStackAction: action }), clock.context, deps);
+    const result = providerIsComplete(
+      completeEvent(action === 'CREATE' ? 'Create' : 'Update', { BakeryStackAction: action }),
+      clock.context,
+      deps,
+    );
 
     // Assess
     await expect(result).rejects.toThrow(StackOperationError);
@@ -234,6 +251,8 @@ describe('Provider mode: isComplete', () => {
     const result = providerIsComplete(completeEvent('Delete'), clock.context, deps);
 
     // Assess
-    await expect(result).rejects.toThrow(`Bakery stack ${STACK_NAME} in ${ACCOUNT}/eu-central-1 could not be deleted: it is DELETE_FAILED.`);
+    await expect(result).rejects.toThrow(
+      `Bakery stack ${STACK_NAME} in ${ACCOUNT}/eu-central-1 could not be deleted: it is DELETE_FAILED.`,
+    );
   });
 });

@@ -18,10 +18,9 @@ import { parseProperties } from '../src/properties.js';
 import { seedS3Source } from '../src/s3-source.js';
 import { loadSeedBundle, seedRepository } from '../src/seed.js';
 import type { BakerySession } from '../src/session.js';
-import { awsError, properties, recordingLogger, SEED_DIR, TEMPLATE_PATH } from './helpers.js';
+import { awsError, properties, recordingLogger, SEED_DIR } from './helpers.js';
 
 const BUNDLE_PATHS = [
-  'bakery/bakery-stack.template.json',
   'manifest.json',
   'recipes/al2023-stig/components/hardening.yaml',
   'recipes/al2023-stig/manifest.json',
@@ -88,7 +87,7 @@ beforeEach(() => {
 describe('seed: the publish record', () => {
   it("records every seeded bundle file by git blob id, with the manifest's recipes and source commit, and leaves the README out", async () => {
     // Act
-    const bundle = await loadSeedBundle(SEED_DIR, parseProperties(properties()), TEMPLATE_PATH);
+    const bundle = await loadSeedBundle(SEED_DIR, parseProperties(properties()));
 
     // Assess
     expect(bundle.files.map((f) => f.path)).toEqual(['.bakery/published.json', 'README.md', ...BUNDLE_PATHS]);
@@ -107,17 +106,16 @@ describe('seed: the publish record', () => {
     });
     // Written by the publisher's own serializer: sorted keys, 2-space JSON, trailing newline.
     expect(record).toBe(`${JSON.stringify(JSON.parse(record), null, 2)}\n`);
-    expect(record.startsWith('{\n  "complete": true,\n  "files": {\n    "bakery/bakery-stack.template.json": ')).toBe(true);
+    expect(record.startsWith('{\n  "complete": true,\n  "files": {\n    "manifest.json": ')).toBe(true);
   });
 
   it('records only the chosen recipes when SeedRecipes names a subset', async () => {
     // Act
-    const bundle = await loadSeedBundle(SEED_DIR, parseProperties(properties({ SeedRecipes: 'ubuntu-2204-cis' })), TEMPLATE_PATH);
+    const bundle = await loadSeedBundle(SEED_DIR, parseProperties(properties({ SeedRecipes: 'ubuntu-2204-cis' })));
 
     // Assess
     const record = JSON.parse(String(bundle.files.find((f) => f.path === RECORD_PATH)?.content));
     expect(Object.keys(record.files)).toEqual([
-      'bakery/bakery-stack.template.json',
       'manifest.json',
       'recipes/ubuntu-2204-cis/manifest.json',
       'recipes/ubuntu-2204-cis/template.yaml',
@@ -128,7 +126,7 @@ describe('seed: the publish record', () => {
   it('lets the first publish after a CodeCommit seed go ahead without drift, keeping the README', async () => {
     // Prepare: seed one recipe, as a Create with SeedRecipes would.
     const props = parseProperties(properties({ SeedRecipes: 'al2023-stig' }));
-    const bundle = await loadSeedBundle(SEED_DIR, props, TEMPLATE_PATH);
+    const bundle = await loadSeedBundle(SEED_DIR, props);
     seedCodeCommit.on(GetBranchCommand).rejects(new BranchDoesNotExistException({ message: 'no branch', $metadata: {} }));
     seedCodeCommit.on(CreateCommitCommand).resolves({ commitId: 'seedcommit' });
     await seedRepository(session(), props, bundle, new AbortController().signal, recordingLogger().logger);
@@ -158,13 +156,13 @@ describe('seed: the publish record', () => {
     // The seed's manifest lists one recipe; the bundle's lists three.
     expect(result.plan.change.map((f) => f.path)).toEqual(['manifest.json']);
     expect(result.plan.delete).toEqual([]);
-    expect(result.plan.unchanged).toBe(4);
+    expect(result.plan.unchanged).toBe(3);
   });
 
   it('lets the first publish after an S3 seed go ahead without drift, keeping the README in the zip', async () => {
     // Prepare
     const props = parseProperties(properties({ SourceType: 'S3', SourceObjectKey: 'source/bundle.zip' }));
-    const bundle = await loadSeedBundle(SEED_DIR, props, TEMPLATE_PATH);
+    const bundle = await loadSeedBundle(SEED_DIR, props);
     seedS3.on(HeadObjectCommand).rejects(awsError('NotFound', 'Not Found', 404));
     seedS3.on(PutObjectCommand).resolves({});
     await seedS3Source(session(), 'artifacts', 'source/bundle.zip', bundle, new AbortController().signal, recordingLogger().logger);
@@ -185,7 +183,7 @@ describe('seed: the publish record', () => {
     expect(result.plan.add).toEqual([]);
     expect(result.plan.change.map((f) => f.path)).toEqual(['manifest.json']);
     expect(result.plan.delete).toEqual([]);
-    expect(result.plan.unchanged).toBe(8);
+    expect(result.plan.unchanged).toBe(7);
     expect(readFileSync(join(SEED_DIR, 'manifest.json'), 'utf8')).not.toBe(
       Buffer.from(readZip(zip).get('manifest.json') ?? []).toString('utf8'),
     );

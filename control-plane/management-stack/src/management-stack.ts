@@ -201,6 +201,30 @@ class ManagementStack extends Stack {
         allowedValues: ['false', 'true'],
         description: 'On stack deletion also delete the recipe repository (AMIs are never deleted)',
       }),
+      Prune: new CfnParameter(this, 'Prune', {
+        type: 'String',
+        default: BAKERY_DEFAULTS.Prune,
+        allowedValues: ['true', 'false'],
+        description: 'Whether the bakery deployer deletes the stacks of recipes that left the published bundle (AMIs stay)',
+      }),
+      DeployConcurrency: new CfnParameter(this, 'DeployConcurrency', {
+        type: 'String',
+        default: BAKERY_DEFAULTS.DeployConcurrency,
+        allowedPattern: '^([1-9]|1[0-9]|20)$',
+        description: 'How many recipe stacks the bakery deployer changes at the same time',
+      }),
+      EvidenceLockMode: new CfnParameter(this, 'EvidenceLockMode', {
+        type: 'String',
+        default: BAKERY_DEFAULTS.EvidenceLockMode,
+        allowedValues: ['NONE', 'GOVERNANCE', 'COMPLIANCE'],
+        description: 'S3 Object Lock default retention of the bakery evidence bucket',
+      }),
+      EvidenceLockDays: new CfnParameter(this, 'EvidenceLockDays', {
+        type: 'String',
+        default: BAKERY_DEFAULTS.EvidenceLockDays,
+        allowedPattern: '^[1-9]\\d{0,4}$',
+        description: 'Default retention in days of new evidence objects when EvidenceLockMode is not NONE',
+      }),
       SolutionVersion: new CfnParameter(this, 'SolutionVersion', {
         type: 'String',
         default: SOLUTION_VERSION,
@@ -434,6 +458,10 @@ class ManagementStack extends Stack {
         ManagementAccountId: Aws.ACCOUNT_ID,
         SeedRecipes: p.SeedRecipes.valueAsString,
         Purge: p.Purge.valueAsString,
+        Prune: p.Prune.valueAsString,
+        DeployConcurrency: p.DeployConcurrency.valueAsString,
+        EvidenceLockMode: p.EvidenceLockMode.valueAsString,
+        EvidenceLockDays: p.EvidenceLockDays.valueAsString,
         SolutionVersion: p.SolutionVersion.valueAsString,
       },
     });

@@ -86,6 +86,10 @@ describe.each([
       seedRecipes: 'all',
       purge: false,
       solutionVersion: '1.0.0',
+      prune: 'true',
+      deployConcurrency: '4',
+      evidenceLockMode: 'NONE',
+      evidenceLockDays: '365',
     });
   });
 });
@@ -94,7 +98,7 @@ describe('Bootstrap Lambda -> bakery stack parameters', () => {
   let bakery: Json;
   let declared: Record<string, Json>;
   beforeAll(() => {
-    bakery = synthBakeryTemplate({ formatVersion: 1, sourceCommit: null, recipes: [] }) as Json;
+    bakery = synthBakeryTemplate() as Json;
     declared = bakery.Parameters as Record<string, Json>;
   });
   const props = parseProperties({
@@ -106,8 +110,10 @@ describe('Bootstrap Lambda -> bakery stack parameters', () => {
     ManagementAccountId: '222222222222',
   });
 
+  const shipped = { deployerCodeKey: `deployer/${'a'.repeat(64)}.zip`, guardRulesKey: `guard-rules/${'b'.repeat(64)}.zip` };
+
   it('sets exactly the parameters the synthesized bakery stack declares', () => {
-    expect(Object.keys(desiredParameters(props)).sort()).toEqual(Object.keys(declared).sort());
+    expect(Object.keys(desiredParameters(props, shipped)).sort()).toEqual(Object.keys(declared).sort());
   });
 
   it('passes every one of them to CloudFormation, none dropped as undeclared', () => {
@@ -120,7 +126,7 @@ describe('Bootstrap Lambda -> bakery stack parameters', () => {
     };
 
     // Act
-    const passed = stackParameters(template, props);
+    const passed = stackParameters(template, props, shipped);
 
     // Assess
     expect(passed).toEqual([
@@ -132,6 +138,12 @@ describe('Bootstrap Lambda -> bakery stack parameters', () => {
       { ParameterKey: 'OrganizationId', ParameterValue: 'o-a1b2c3d4e5' },
       { ParameterKey: 'ManagementAccountId', ParameterValue: '222222222222' },
       { ParameterKey: 'RecipeStackPrefix', ParameterValue: 'ami-bakery-recipe-' },
+      { ParameterKey: 'Prune', ParameterValue: 'true' },
+      { ParameterKey: 'DeployConcurrency', ParameterValue: '4' },
+      { ParameterKey: 'EvidenceLockMode', ParameterValue: 'NONE' },
+      { ParameterKey: 'EvidenceLockDays', ParameterValue: '365' },
+      { ParameterKey: 'DeployerCodeKey', ParameterValue: shipped.deployerCodeKey },
+      { ParameterKey: 'GuardRulesKey', ParameterValue: shipped.guardRulesKey },
     ]);
   });
 });

@@ -42,6 +42,10 @@ describe('ManagementStack parameters', () => {
       'LogLevel',
       'AlarmEmail',
       'Purge',
+      'Prune',
+      'DeployConcurrency',
+      'EvidenceLockMode',
+      'EvidenceLockDays',
       'SolutionVersion',
       'BootstrapVersion',
     ]);
@@ -323,6 +327,10 @@ describe('ManagementStack custom resource', () => {
       ManagementAccountId: ref('AWS::AccountId'),
       SeedRecipes: ref('SeedRecipes'),
       Purge: ref('Purge'),
+      Prune: ref('Prune'),
+      DeployConcurrency: ref('DeployConcurrency'),
+      EvidenceLockMode: ref('EvidenceLockMode'),
+      EvidenceLockDays: ref('EvidenceLockDays'),
       SolutionVersion: ref('SolutionVersion'),
     });
     // The configuration role exists before the Lambda assumes it and outlives the Delete.

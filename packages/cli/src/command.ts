@@ -3,6 +3,7 @@
  * the same declaration drives parsing, typing of `args.values` and the help text.
  */
 import { parseArgs } from 'node:util';
+import { closest } from '@ami-bakery/recipe-schema';
 import { UsageError } from './errors.js';
 import type { Io } from './io.js';
 
@@ -66,17 +67,20 @@ export function parseCommandArgs(command: Command, argv: readonly string[]): Par
     const { help, ...rest } = values as Record<string, string | boolean | (string | boolean)[] | undefined>;
     return { values: rest, positionals, help: help === true };
   } catch (cause) {
-    throw new UsageError(`${describeParseError(cause)}. Run 'bakery ${command.name} --help'.`, { cause });
+    throw new UsageError(`${describeParseError(cause, Object.keys(specs))}. Run 'bakery ${command.name} --help'.`, { cause });
   }
 }
 
-function describeParseError(cause: unknown): string {
+function describeParseError(cause: unknown, known: readonly string[]): string {
   const error = cause as { code?: string; message?: string };
   const message = error.message ?? String(cause);
   const option = /'(?:-\w, )?(-[^'\s,]+)/.exec(message)?.[1];
   switch (error.code) {
-    case 'ERR_PARSE_ARGS_UNKNOWN_OPTION':
-      return `unknown option '${option ?? message}'`;
+    case 'ERR_PARSE_ARGS_UNKNOWN_OPTION': {
+      const given = option ?? message;
+      const best = given.startsWith('--') ? closest(given.slice(2), known) : undefined;
+      return `unknown option '${given}'${best ? ` (did you mean '--${best}'?)` : ''}`;
+    }
     case 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE':
       return /does not take an argument/.test(message) ? `option '${option}' takes no value` : `option '${option}' needs a value`;
     default:
@@ -102,4 +106,10 @@ export function commandHelp(command: Command): string {
     ...rows.map(([flag, description]) => `  ${flag.padEnd(width)}  ${description}`),
     '',
   ].join('\n');
+}
+
+/** The usage error for a command name that does not exist, naming the closest one. */
+export function unknownCommand(name: string, known: readonly string[]): UsageError {
+  const best = closest(name, known);
+  return new UsageError(`unknown command '${name}'.${best ? ` Did you mean 'bakery ${best}'?` : ''} Run 'bakery help' for the list.`);
 }

@@ -4,6 +4,7 @@
  */
 import path from 'node:path';
 import { UsageError } from './errors.js';
+import { namedRecipe, notFound } from './targets.js';
 import { kindOf, RECIPE_FILE, walkFolder } from './walk.js';
 
 export interface Input {
@@ -15,9 +16,10 @@ export interface Input {
 const YAML_FILE = /\.ya?ml$/i;
 
 export function resolveInputs(paths: readonly string[], cwd: string): Input[] {
-  const absolutes = paths.map((p) => path.resolve(cwd, p));
+  // A bare recipe name stands for recipes/<name> of the workspace, as in every other command.
+  const absolutes = paths.map((p) => namedRecipe(p, cwd) ?? path.resolve(cwd, p));
   absolutes.forEach((absolute, i) => {
-    if (kindOf(absolute) === undefined) throw new UsageError(`no such file or folder: ${paths[i]}`);
+    if (kindOf(absolute) === undefined) throw new UsageError(notFound(paths[i] as string, cwd));
   });
   const seen = new Set<string>();
   const inputs: Input[] = [];

@@ -1,6 +1,6 @@
-import { commandHelp, parseCommandArgs } from './command.js';
-import { loadCommand } from './commands/index.js';
+import { commandHelp, parseCommandArgs, unknownCommand } from './command.js';
 import { overview } from './commands/help.js';
+import { commandNames, loadCommand } from './commands/index.js';
 import { UsageError } from './errors.js';
 import type { Io } from './io.js';
 import { cliVersion } from './version.js';
@@ -20,7 +20,7 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
       return EXIT.ok;
     }
     const command = await loadCommand(name);
-    if (!command) throw new UsageError(`unknown command '${name}'. Run 'bakery help'.`);
+    if (!command) throw unknownCommand(name, commandNames());
     const args = parseCommandArgs(command, rest);
     if (args.help) {
       io.stdout.write(commandHelp(command));
@@ -33,7 +33,9 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
       return EXIT.usage;
     }
     const detail = io.env.BAKERY_DEBUG ? (error instanceof Error ? (error.stack ?? error.message) : String(error)) : describe(error);
-    io.stderr.write(`bakery: internal error: ${detail}\nThis is a defect in bakery, not in your input; set BAKERY_DEBUG=1 for the stack trace.\n`);
+    io.stderr.write(
+      `bakery: internal error: ${detail}\nThis is a defect in bakery, not in your input; set BAKERY_DEBUG=1 for the stack trace.\n`,
+    );
     return EXIT.internal;
   }
 }

@@ -3,6 +3,7 @@
  * folders holding recipes, and for `lint` CloudFormation templates that already exist.
  */
 import path from 'node:path';
+import { closest } from '@ami-bakery/recipe-schema';
 import { UsageError } from './errors.js';
 import type { Io } from './io.js';
 import { kindOf, RECIPE_FILE, walkFolder } from './walk.js';
@@ -36,9 +37,14 @@ export function resolveTargets(paths: readonly string[], io: Io, options: { temp
     list.push(absolute);
   };
   for (const given of paths) {
+    const named = namedRecipe(given, io.cwd);
+    if (named !== undefined) {
+      add(targets.recipes, named);
+      continue;
+    }
     const absolute = path.resolve(io.cwd, given);
     const kind = kindOf(absolute);
-    if (kind === undefined) throw new UsageError(`no such file or folder: ${given}`);
+    if (kind === undefined) throw new UsageError(notFound(given, io.cwd));
     if (kind === 'file') {
       if (path.basename(absolute) === RECIPE_FILE) add(targets.recipes, path.dirname(absolute));
       else if (options.templates && isTemplateFile(absolute)) add(targets.templates, absolute);
@@ -79,10 +85,34 @@ export function resolveRecipe(given: string, io: Io): string {
   const kind = kindOf(absolute);
   if (kind === 'file' && path.basename(absolute) === RECIPE_FILE) return path.dirname(absolute);
   if (kind === 'folder' && kindOf(path.join(absolute, RECIPE_FILE)) === 'file') return absolute;
-  const root = findWorkspaceRoot(io.cwd);
-  if (root !== undefined && /^[a-z0-9][a-z0-9-]*$/.test(given)) {
-    const named = path.join(root, 'recipes', given);
-    if (kindOf(path.join(named, RECIPE_FILE)) === 'file') return named;
-  }
-  throw new UsageError(`no recipe '${given}': name a recipe folder, its recipe.yaml, or a recipe under recipes/`);
+  const named = namedRecipe(given, io.cwd);
+  if (named !== undefined) return named;
+  throw new UsageError(
+    `no recipe '${given}': name a recipe folder, its recipe.yaml, or a recipe under recipes/.${suggestRecipe(given, io.cwd)}`,
+  );
+}
+
+/**
+ * A bare recipe name (`al2023-stig`) that is not a path here but names `recipes/<name>/` of the
+ * workspace: every command that takes a recipe path takes its name too.
+ */
+export function namedRecipe(given: string, cwd: string): string | undefined {
+  if (!/^[a-z0-9][a-z0-9-]*$/.test(given) || kindOf(path.resolve(cwd, given)) !== undefined) return undefined;
+  const root = findWorkspaceRoot(cwd);
+  if (root === undefined) return undefined;
+  const dir = path.join(root, 'recipes', given);
+  return kindOf(path.join(dir, RECIPE_FILE)) === 'file' ? dir : undefined;
+}
+
+/** The usage error for a PATH argument that is neither a path nor a recipe name, with a did-you-mean. */
+export function notFound(given: string, cwd: string): string {
+  return `no such file, folder or recipe: ${given}.${suggestRecipe(given, cwd)}`;
+}
+
+function suggestRecipe(given: string, cwd: string): string {
+  const root = findWorkspaceRoot(cwd);
+  if (root === undefined) return '';
+  const names = workspaceRecipes(root).map((file) => path.basename(path.dirname(file)));
+  const best = closest(path.basename(given.replace(/[\\/]recipe\.ya?ml$/, '').replace(/[\\/]+$/, '')), names);
+  return best ? ` Did you mean '${best}'?` : '';
 }

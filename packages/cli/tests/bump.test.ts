@@ -100,23 +100,23 @@ describe('Command: bump', () => {
   it('raises a generated component whose table changed, as the version gate asks', async () => {
     // Prepare
     const root = workspaceCopy();
-    cpSync(path.join(REPO_ROOT, 'recipes/windows-server-2022-cis-level1'), path.join(root, 'recipes/windows'), { recursive: true });
+    const name = 'windows-server-2022-cis-level1';
+    cpSync(path.join(REPO_ROOT, `recipes/${name}`), path.join(root, `recipes/${name}`), { recursive: true });
     git(root, 'init', '-q', '-b', 'main');
     git(root, 'add', '.');
     git(root, 'commit', '-q', '-m', 'recipes');
-    edit(root, 'recipes/windows/controls/cis-level1.yaml', (t) => t.replace('title: "Ensure', 'title: "Check'));
+    edit(root, `recipes/${name}/controls/cis-level1.yaml`, (t) => t.replace('title: "Ensure', 'title: "Check'));
 
     // Act
-    const result = await bakery(['bump', 'windows'], { cwd: root });
+    const result = await bakery(['bump', name], { cwd: root });
 
     // Assess
     expect(result).toEqual({
       code: 0,
-      stdout:
-        'Bumped recipes/windows/recipe.yaml (compared with merge-base(HEAD, main)):\n  recipe                    1.0.0 → 1.0.1\n  controls/cis-level1.yaml  1.0.0 → 1.0.1\n',
+      stdout: `Bumped recipes/${name}/recipe.yaml (compared with merge-base(HEAD, main)):\n  recipe                    1.0.0 → 1.0.1\n  controls/cis-level1.yaml  1.0.0 → 1.0.1\n`,
       stderr: '',
     });
-    expect((await bakery(['validate', 'recipes/windows'], { cwd: root })).code).toBe(0);
+    expect((await bakery(['validate', `recipes/${name}`], { cwd: root })).code).toBe(0);
   });
 
   it('refuses with exit code 1 for a recipe that is not at the base yet', async () => {
@@ -193,7 +193,7 @@ describe('Command: bump', () => {
       {
         name: 'an unknown recipe',
         argv: ['bump', 'nope'],
-        stderr: "bakery: no recipe 'nope': name a recipe folder, its recipe.yaml, or a recipe under recipes/\n",
+        stderr: "bakery: no recipe 'nope': name a recipe folder, its recipe.yaml, or a recipe under recipes/.\n",
       },
       {
         name: 'a base git does not know',

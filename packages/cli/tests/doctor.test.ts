@@ -18,8 +18,12 @@ import { bakery, type RunResult } from './helpers.js';
 const HOME = '/home/dev';
 const CALLER: CallerIdentity = { account: '111122223333', arn: 'assumed-role/ami-bakery-publish/ci' };
 
+/** The day the fake machines are asked on: Node.js 20 is past its end of life, 22 and 24 are not. */
+const TODAY = new Date('2026-12-01T12:00:00Z');
+
 interface Machine {
   node?: string;
+  today?: Date;
   tools?: Record<string, ToolRun | undefined>;
   files?: string[];
   identity?: () => Promise<CallerIdentity>;
@@ -38,11 +42,12 @@ const COMPLETE: Record<string, ToolRun> = {
 function probesFor(machine: Machine) {
   const tools = { ...COMPLETE, ...machine.tools };
   return {
-    nodeVersion: vi.fn(() => machine.node ?? '20.20.2'),
+    nodeVersion: vi.fn(() => machine.node ?? '24.22.3'),
     run: vi.fn(async (command: string, _args: readonly string[]) => tools[command] ?? notFound),
     fileExists: vi.fn((file: string) => (machine.files ?? []).includes(file)),
     homeDir: vi.fn(() => HOME),
     callerIdentity: vi.fn(machine.identity ?? (async () => CALLER)),
+    today: vi.fn(() => machine.today ?? TODAY),
   } satisfies DoctorProbes;
 }
 
@@ -77,7 +82,7 @@ describe('Command: doctor', () => {
     expect(result.stdout).toBe(
       [
         'Tool                Status  Found                                       How to get it',
-        'Node.js >= 20.19.0  ok      20.20.2',
+        'Node.js >= 20.19.0  ok      24.22.3',
         'pnpm 12.4.2         ok      12.4.2',
         'git                 ok      2.39.5',
         'cfn-lint            ok      1.51.0',
@@ -133,7 +138,7 @@ describe('Command: doctor', () => {
       name: 'Node.js older than the engines field',
       machine: { node: '20.18.1' },
       tool: 'Node.js',
-      row: 'Node.js >= 20.19.0 | wrong version | 20.18.1 | install Node.js 20.19.0 or newer 20.x/22.x (nodejs.org or your package manager)',
+      row: 'Node.js >= 20.19.0 | wrong version | 20.18.1 | install Node.js 22 or 24 LTS (nodejs.org or your package manager); 20.19.0 is the oldest that runs bakery',
       verdict: 'Not ready: Node.js >= 20.19.0. See "How to get it" above.',
     },
   ])('exits 1 when a required tool is not ok: $name', async ({ machine, tool, row: expected, verdict }) => {
@@ -144,6 +149,38 @@ describe('Command: doctor', () => {
     expect(row(result.stdout, tool)).toBe(expected);
     expect(result.stdout.endsWith(`\n\n${verdict}\n`)).toBe(true);
     expect(result.code).toBe(1);
+  });
+
+  it.each([
+    { node: '20.20.2', today: TODAY, status: 'end of life', warning: 'Node.js 20 reached end of life on 2026-04-30' },
+    { node: '20.20.2', today: new Date('2026-04-29T23:00:00Z'), status: 'ok', warning: undefined },
+    { node: '22.23.5', today: TODAY, status: 'ok', warning: undefined },
+    {
+      node: '22.23.5',
+      today: new Date('2027-05-01T00:00:00Z'),
+      status: 'end of life',
+      warning: 'Node.js 22 reached end of life on 2027-04-30',
+    },
+    { node: '23.11.1', today: TODAY, status: 'end of life', warning: 'Node.js 23 reached end of life on 2025-06-01' },
+    { node: '24.22.3', today: TODAY, status: 'ok', warning: undefined },
+    { node: '27.0.0', today: TODAY, status: 'ok', warning: undefined },
+  ])('calls Node.js $node on $today: $status, still ready', async ({ node, today, status, warning }) => {
+    // Act
+    const result = await doctor([], { node, today });
+
+    // Assess
+    const lts = 'upgrade to Node.js 22 or 24 LTS (nodejs.org or your package manager)';
+    expect(row(result.stdout, 'Node.js')).toBe(`Node.js >= 20.19.0 | ${status} | ${node}${status === 'ok' ? '' : ` | ${lts}`}`);
+    const warnings = result.stdout.split('\n').filter((line) => line.startsWith('Warning:'));
+    expect(warnings).toEqual(
+      warning
+        ? [
+            `Warning: ${warning} and gets no security fixes; bakery still runs on it, but AWS SDK releases after the first week of January 2027 need Node.js 22. Upgrade to Node.js 22 or 24.`,
+          ]
+        : [],
+    );
+    expect(result.stdout.endsWith('Ready: every required tool is there.\n')).toBe(true);
+    expect(result.code).toBe(0);
   });
 
   it('treats cfn-lint, moto_server and AWS credentials as optional on a developer machine', async () => {
@@ -315,6 +352,8 @@ describe('Doctor probes on the real machine', () => {
     let stdout = '';
     const command = createDoctorCommand({
       run: async (tool, args) => (tool === 'git' ? defaultProbes.run(tool, args) : (COMPLETE[tool] ?? notFound)),
+      // A day every Node.js this suite runs on (20, 22, 24) was supported.
+      today: () => new Date('2026-01-15T00:00:00Z'),
     });
 
     // Act

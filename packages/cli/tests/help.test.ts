@@ -12,7 +12,7 @@ const OVERVIEW = [
   '  build     Validate, lint and bundle every recipe (or those named) in one run, with a summary table.',
   '  bump      Raise the version of a recipe and of each local component that changed since the git base.',
   '  new       Start a recipe by copying another one, renamed and at version 1.0.0.',
-  '  publish   Publish the bundle to the bakery account\'s CodeCommit branch or S3 source object.',
+  "  publish   Publish the bundle to the bakery account's CodeCommit branch or S3 source object.",
   '  doctor    Check the tools this workspace needs (Node.js, pnpm, git, cfn-lint, moto_server, AWS credentials).',
   '  help      List the commands, or show the options of one.',
   '',
@@ -77,7 +77,11 @@ describe('Command: help', () => {
   });
 
   it('rejects an unknown command name with exit code 2', async () => {
-    expect(await bakery(['help', 'frobnicate'])).toEqual({ code: 2, stdout: '', stderr: "bakery: unknown command 'frobnicate'. Run 'bakery help'.\n" });
+    expect(await bakery(['help', 'frobnicate'])).toEqual({
+      code: 2,
+      stdout: '',
+      stderr: "bakery: unknown command 'frobnicate'. Run 'bakery help' for the list.\n",
+    });
   });
 });
 

@@ -125,7 +125,7 @@ describe('Command: lint', () => {
         stderr:
           'bakery: recipes/al2023-hardened/components/harden-ssh.yaml is not a recipe.yaml or a CloudFormation template (*.template.json, template.yaml)\n',
       },
-      { name: 'a missing path', argv: ['lint', 'recipes/nope'], stderr: 'bakery: no such file or folder: recipes/nope\n' },
+      { name: 'a missing path', argv: ['lint', 'recipes/nope'], stderr: 'bakery: no such file, folder or recipe: recipes/nope.\n' },
       {
         name: 'an unknown format',
         argv: ['lint', '--format', 'xml'],

@@ -1,5 +1,6 @@
 import { cpSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { schemaComment } from '@ami-bakery/recipe-schema';
 import { describe, expect, it } from 'vitest';
 import { bakery, located } from './helpers.js';
 import { REPO_ROOT, snapshotFiles, tempDir, workspaceCopy } from './pipeline-helpers.js';
@@ -57,7 +58,12 @@ describe('Command: new', () => {
         .replace(`ami-bakery:recipe: ${SHIPPED}\n`, 'ami-bakery:recipe: amazon-linux-2023-stig-medium\n'),
     );
     for (const file of copiedFiles) {
-      expect(readFileSync(path.join(created, file), 'utf8')).toBe(readFileSync(path.join(root, 'recipes', SHIPPED, file), 'utf8'));
+      // AWSTOE documents gain the line that associates them with the component schema in editors.
+      const original = readFileSync(path.join(root, 'recipes', SHIPPED, file), 'utf8');
+      const schemaLine = /^(schemaVersion|phases):/m.test(original)
+        ? `${schemaComment('component', path.dirname(path.join(created, file)))}\n`
+        : '';
+      expect(readFileSync(path.join(created, file), 'utf8')).toBe(`${schemaLine}${original}`);
     }
     expect(readFileSync(path.join(created, 'README.md'), 'utf8').split('\n').slice(0, 6)).toEqual([
       '# amazon-linux-2023-stig-medium',
@@ -149,18 +155,18 @@ describe('Command: new', () => {
         name: 'a name the schema rejects',
         argv: ['new', 'Al2023_Web', '--from', 'al2023-hardened'],
         stderr:
-          "bakery: invalid recipe name 'Al2023_Web': 'name' is \"Al2023_Web\", which is not valid. Use lower-case letters, digits and single hyphens, starting and ending with a letter or digit, e.g. amazon-linux-2023-stig-high.\n",
+          'bakery: invalid recipe name \'Al2023_Web\': Name is "Al2023_Web", which is not valid. Use lower-case letters, digits and single hyphens, starting and ending with a letter or digit, e.g. amazon-linux-2023-stig-high.\n',
       },
       {
         name: 'a name too short',
         argv: ['new', 'ab', '--from', 'al2023-hardened'],
         stderr:
-          "bakery: invalid recipe name 'ab': 'name' must NOT have fewer than 3 characters. Use lower-case letters, digits and single hyphens, starting and ending with a letter or digit, e.g. amazon-linux-2023-stig-high.\n",
+          "bakery: invalid recipe name 'ab': Name is 2 characters long; it must be at least 3 characters. Use lower-case letters, digits and single hyphens, starting and ending with a letter or digit, e.g. amazon-linux-2023-stig-high.\n",
       },
       {
         name: 'an unknown source',
         argv: ['new', 'al2023-web', '--from', 'nope'],
-        stderr: "bakery: no recipe 'nope': name a recipe folder, its recipe.yaml, or a recipe under recipes/\n",
+        stderr: "bakery: no recipe 'nope': name a recipe folder, its recipe.yaml, or a recipe under recipes/.\n",
       },
     ])('$name', async ({ argv, stderr }) => {
       // Prepare

@@ -141,7 +141,7 @@ describe('Command: publish', () => {
       {
         name: 'an unknown option',
         argv: ['publish', '--dryrun'],
-        stderr: "bakery: unknown option '--dryrun'. Run 'bakery publish --help'.\n",
+        stderr: "bakery: unknown option '--dryrun' (did you mean '--dry-run'?). Run 'bakery publish --help'.\n",
       },
     ])('$name', async ({ argv, stderr }) => {
       // Act

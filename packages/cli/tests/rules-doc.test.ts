@@ -52,7 +52,12 @@ describe('Script: rules-doc', () => {
     // Act
     const doc = renderRulesDoc([
       { id: 'RB0001', slug: 'yaml-syntax', severity: 'error', description: 'The file is valid YAML.' },
-      { id: 'RB3003', slug: 'imdsv2-required', severity: 'error', description: 'httpTokens is `required` | never optional,\n  on every build.' },
+      {
+        id: 'RB3003',
+        slug: 'imdsv2-required',
+        severity: 'error',
+        description: 'httpTokens is `required` | never optional,\n  on every build.',
+      },
       { id: 'RB3005', slug: 'terminate-on-failure', severity: 'warning', description: 'Failed builds terminate.' },
       { id: 'X100', slug: 'odd', severity: 'info', description: 'Not an RB id.' },
     ]);
@@ -87,6 +92,49 @@ describe('Script: rules-doc', () => {
       | <a id="x100"></a>X100 | \`odd\` | info | Not an RB id. |
       "
     `);
+  });
+
+  it('renders the example and the fix of a rule under its own heading, without the indentation the snippet shares', () => {
+    // Act
+    const doc = renderRulesDoc([
+      {
+        id: 'RB2017',
+        slug: 'go-template-expression',
+        severity: 'error',
+        description: 'No Go templates.',
+        example: '    - echo {{.Name}}\n      # dot',
+        fix: 'Write {{ Name }}.',
+      },
+    ]);
+
+    // Assess
+    expect(doc.split('## RB2xxx')[1]?.split('\n').slice(6)).toEqual([
+      '### RB2017 go-template-expression',
+      '',
+      'Example:',
+      '',
+      '```yaml',
+      '- echo {{.Name}}',
+      '  # dot',
+      '```',
+      '',
+      'Fix: Write {{ Name }}.',
+      '',
+    ]);
+  });
+
+  it('documents every rule of docs/rules.md with an example and a fix', () => {
+    // Prepare
+    const doc = readFileSync(path.join(ROOT, 'docs/rules.md'), 'utf8');
+    const ids = [...doc.matchAll(/<a id="(rb\d{4})"><\/a>/g)].map((m) => (m[1] as string).toUpperCase());
+
+    // Assess
+    const undocumented = ids.filter((id) => {
+      const section = doc.split(`### ${id} `)[1]?.split('\n### ')[0] ?? '';
+      return !section.includes('```yaml') || !section.includes('\nFix: ');
+    });
+    expect(ids.length).toBeGreaterThan(0);
+    expect(undocumented).toEqual([]);
   });
 
   it('fills the README rules section between its markers, linking each id to docs/rules.md, and --check catches a stale one', () => {

@@ -33,7 +33,7 @@ describe('Command: validate', () => {
         name: 'a standalone component document, recognised by content',
         paths: ['loose/component.yml'],
         code: 1,
-        findings: ['loose/component.yml:5:1 RB0001'],
+        findings: ['loose/component.yml:4:12 RB0001'],
       },
       {
         name: 'a clean component document',
@@ -45,7 +45,7 @@ describe('Command: validate', () => {
         name: 'a folder, walked for YAML files',
         paths: ['loose'],
         code: 1,
-        findings: ['loose/component.yml:5:1 RB0001', 'loose/nested/notes.yaml:1:1 RB0007'],
+        findings: ['loose/component.yml:4:12 RB0001', 'loose/nested/notes.yaml:1:1 RB0007'],
       },
       {
         name: 'a recipe whose only finding is a warning',
@@ -73,7 +73,7 @@ describe('Command: validate', () => {
         name: 'the same component twice, directly and through its folder',
         paths: ['loose/component.yml', 'loose'],
         code: 1,
-        findings: ['loose/component.yml:5:1 RB0001', 'loose/nested/notes.yaml:1:1 RB0007'],
+        findings: ['loose/component.yml:4:12 RB0001', 'loose/nested/notes.yaml:1:1 RB0007'],
       },
     ])('$name', async ({ paths, code, findings }) => {
       // Act
@@ -107,7 +107,7 @@ describe('Command: validate', () => {
       const result = await bakery(['validate', '.', '--format', 'json'], { cwd: dir });
 
       // Assess
-      expect(located(result.stdout)).toEqual(['r/recipe.yaml:2:1 RB0003', 'z/last.YAML:2:1 RB0001']);
+      expect(located(result.stdout)).toEqual(['r/recipe.yaml:2:1 RB0003', 'z/last.YAML:1:4 RB0001']);
     });
 
     it('shows paths relative to the working folder', async () => {
@@ -119,20 +119,85 @@ describe('Command: validate', () => {
     });
   });
 
+  describe('recipe names: a bare name stands for recipes/<name> wherever a recipe path is accepted', () => {
+    it.each([
+      { name: 'validate', argv: ['validate', 'broken-yaml', '--format', 'json'] },
+      { name: 'validate from a sub-folder', argv: ['validate', 'broken-yaml', '--format', 'json'], cwd: path.join(WORKSPACE, 'loose') },
+    ])('$name accepts the bare name', async ({ argv, cwd }) => {
+      // Act
+      const result = await bakery(argv, cwd ? { cwd } : {});
+
+      // Assess: the same findings as for the path
+      const byPath = await bakery(['validate', 'recipes/broken-yaml', '--format', 'json']);
+      expect(result.code).toBe(1);
+      expect(located(result.stdout).map((l) => l.replace(/^.*recipes\//, 'recipes/'))).toEqual(located(byPath.stdout));
+    });
+
+    it.each([
+      {
+        name: 'a misspelt recipe name',
+        argv: ['validate', 'broken-yml'],
+        stderr: "bakery: no such file, folder or recipe: broken-yml. Did you mean 'broken-yaml'?\n",
+      },
+      {
+        name: 'a misspelt recipe path',
+        argv: ['validate', 'recipes/al2023-bse'],
+        stderr: "bakery: no such file, folder or recipe: recipes/al2023-bse. Did you mean 'al2023-base'?\n",
+      },
+      {
+        name: 'a misspelt name for bundle',
+        argv: ['bundle', 'al2023-bas'],
+        stderr: "bakery: no such file, folder or recipe: al2023-bas. Did you mean 'al2023-base'?\n",
+      },
+      {
+        name: 'a misspelt name for lint',
+        argv: ['lint', 'stale-supression'],
+        stderr: "bakery: no such file, folder or recipe: stale-supression. Did you mean 'stale-suppression'?\n",
+      },
+    ])('names the closest recipe for $name', async ({ argv, stderr }) => {
+      expect(await bakery(argv)).toEqual({ code: 2, stdout: '', stderr });
+    });
+  });
+
   describe('usage errors: one line on stderr, exit code 2, nothing on stdout', () => {
     it.each([
-      { name: 'a missing path', argv: ['validate', 'recipes/broken-yaml', 'recipes/nope'], stderr: 'bakery: no such file or folder: recipes/nope\n' },
+      {
+        name: 'a missing path',
+        argv: ['validate', 'recipes/broken-yaml', 'recipes/nope'],
+        stderr: 'bakery: no such file, folder or recipe: recipes/nope.\n',
+      },
       { name: 'an unknown flag', argv: ['validate', '--fix'], stderr: "bakery: unknown option '--fix'. Run 'bakery validate --help'.\n" },
+      {
+        name: 'a misspelt flag',
+        argv: ['validate', '--formt', 'json'],
+        stderr: "bakery: unknown option '--formt' (did you mean '--format'?). Run 'bakery validate --help'.\n",
+      },
       { name: 'an unknown short flag', argv: ['validate', '-x'], stderr: "bakery: unknown option '-x'. Run 'bakery validate --help'.\n" },
-      { name: 'a flag without its value', argv: ['validate', '--format'], stderr: "bakery: option '--format' needs a value. Run 'bakery validate --help'.\n" },
-      { name: 'a value given to a switch', argv: ['validate', '--quiet=yes'], stderr: "bakery: option '--quiet' takes no value. Run 'bakery validate --help'.\n" },
-      { name: 'an unknown format', argv: ['validate', '--format', 'xml'], stderr: "bakery: unknown format 'xml'; use one of: stylish, json, sarif, junit\n" },
+      {
+        name: 'a flag without its value',
+        argv: ['validate', '--format'],
+        stderr: "bakery: option '--format' needs a value. Run 'bakery validate --help'.\n",
+      },
+      {
+        name: 'a value given to a switch',
+        argv: ['validate', '--quiet=yes'],
+        stderr: "bakery: option '--quiet' takes no value. Run 'bakery validate --help'.\n",
+      },
+      {
+        name: 'an unknown format',
+        argv: ['validate', '--format', 'xml'],
+        stderr: "bakery: unknown format 'xml'; use one of: stylish, json, sarif, junit\n",
+      },
       {
         name: 'a report name that names no format',
         argv: ['validate', '--report', 'out.txt'],
         stderr: "bakery: cannot tell the report format of 'out.txt'; end its name in .sarif, .xml or .json\n",
       },
-      { name: 'an unknown command', argv: ['valdate'], stderr: "bakery: unknown command 'valdate'. Run 'bakery help'.\n" },
+      {
+        name: 'an unknown command',
+        argv: ['valdate'],
+        stderr: "bakery: unknown command 'valdate'. Did you mean 'bakery validate'? Run 'bakery help' for the list.\n",
+      },
     ])('$name', async ({ argv, stderr }) => {
       // Act
       const result = await bakery(argv);
@@ -149,7 +214,11 @@ describe('Command: validate', () => {
       const result = await bakery(['validate'], { cwd: outside });
 
       // Assess
-      expect(result).toEqual({ code: 2, stdout: '', stderr: `bakery: no pnpm-workspace.yaml at or above ${outside}; name the recipes to validate\n` });
+      expect(result).toEqual({
+        code: 2,
+        stdout: '',
+        stderr: `bakery: no pnpm-workspace.yaml at or above ${outside}; name the recipes to validate\n`,
+      });
     });
   });
 
@@ -163,7 +232,7 @@ describe('Command: validate', () => {
       expect(result.stdout).toBe(
         [
           'recipes/broken-yaml/recipe.yaml',
-          '  3:1  error  Map keys must be unique. Remove or rename one of the two keys; YAML keeps only one of them.  RB0003',
+          "  3:1  error  'name' is already set in this map above; YAML keeps only one of them. Remove or rename one.  RB0003",
           '       3 | name: again',
           '         | ^',
           '',
@@ -235,7 +304,17 @@ describe('Command: validate', () => {
       const [sarif, junit, json] = ['r.sarif', 'r.xml', 'r.json'].map((f) => path.join(dir, f)) as [string, string, string];
 
       // Act
-      const result = await bakery(['validate', 'recipes/stale-suppression', '--quiet', '--report', sarif, '--report', junit, '--report', json]);
+      const result = await bakery([
+        'validate',
+        'recipes/stale-suppression',
+        '--quiet',
+        '--report',
+        sarif,
+        '--report',
+        junit,
+        '--report',
+        json,
+      ]);
 
       // Assess
       expect(result.stdout).toBe('No problems in 1 file.\n');

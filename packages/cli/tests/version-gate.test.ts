@@ -97,7 +97,7 @@ describe('Command: validate, version gate', () => {
     expect(result.stdout).toBe(
       [
         RECIPE,
-        '  3:10  error  The recipe changed since merge-base(HEAD, main) but its version is still 1.2.0; Image Builder recipes are immutable per version. Run `pnpm bakery bump al2023-hardened`.  RB4001',
+        '  3:10  error  The image recipe changed since merge-base(HEAD, main) (build.rootVolume) but its version is still 1.2.0; Image Builder recipes are immutable per version. Run `pnpm bakery bump al2023-hardened`.  RB4001',
         '        3 | version: 1.2.0',
         '          |          ^^^^^',
         '',

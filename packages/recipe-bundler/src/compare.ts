@@ -2,6 +2,13 @@
  * Compares a recipe folder with its committed state at a git base: what changed in content
  * (canonical, so whitespace and comments do not count) and how each version moved. Shared by
  * the version gate and `bump`.
+ *
+ * Only content behind an immutable version counts. Image Builder fixes an image recipe's
+ * components, parent image, description, block device mappings and working directory with its
+ * name and version (the create-only properties of AWS::ImageBuilder::ImageRecipe), and a
+ * component's data, description and platform with its own (AWS::ImageBuilder::Component). The
+ * infrastructure and distribution configurations, the pipeline (schedule, tests, scanning), the
+ * lifecycle policy and every Tags property update in place, so changing them needs no new version.
  */
 import path from 'node:path';
 import { type JsonPath, type ParsedYaml, parseYaml, readInputFile } from '@ami-bakery/recipe-schema';
@@ -26,6 +33,20 @@ export interface ComponentComparison {
   move: VersionMove;
 }
 
+/**
+ * Recipe fields whose change replaces the image recipe (or, for platform, every local component):
+ * they go into create-only properties. Everything else in recipe.yaml updates in place.
+ */
+export const IMMUTABLE_RECIPE_FIELDS: readonly string[] = [
+  'description',
+  'platform',
+  'parentImage',
+  'components',
+  'tests',
+  'build.rootVolume',
+  'build.workingDirectory',
+];
+
 export interface RecipeComparison {
   parsed: ParsedYaml;
   name: string;
@@ -33,8 +54,12 @@ export interface RecipeComparison {
   isNew: boolean;
   /** recipe.yaml is at base but does not parse there (isNew is true too). */
   baseUnparsable: boolean;
-  /** Canonical content other than `version` changed. */
+  /** Content behind the image recipe's version changed (see IMMUTABLE_RECIPE_FIELDS). */
   contentChanged: boolean;
+  /** The immutable fields that changed, as dotted paths, e.g. `components`, `build.rootVolume`. */
+  changedFields: string[];
+  /** Something that updates in place changed (schedule, distribution, tags, build instances, ...). */
+  inPlaceChanged: boolean;
   version: SemVer | undefined;
   baseVersion: SemVer | undefined;
   move: VersionMove;
@@ -42,7 +67,13 @@ export interface RecipeComparison {
 }
 
 /** undefined when the current recipe does not parse (validation reports that). */
-export function compareWithBase(recipePath: string, display: string, text: string, base: BaseRef, git: GitRunner): RecipeComparison | undefined {
+export function compareWithBase(
+  recipePath: string,
+  display: string,
+  text: string,
+  base: BaseRef,
+  git: GitRunner,
+): RecipeComparison | undefined {
   const current = parseYaml(text, display);
   if (!current.ok) return undefined;
   const data = asRecord(current.parsed.data);
@@ -59,6 +90,8 @@ export function compareWithBase(recipePath: string, display: string, text: strin
       isNew: true,
       baseUnparsable: baseParsed !== undefined,
       contentChanged: false,
+      changedFields: [],
+      inPlaceChanged: false,
       version,
       baseVersion: undefined,
       move: 'unknown',
@@ -69,6 +102,11 @@ export function compareWithBase(recipePath: string, display: string, text: strin
   const baseVersion = parseSemVer(baseData.version);
   const recipeDir = path.dirname(recipePath);
 
+  const changedFields = IMMUTABLE_RECIPE_FIELDS.filter(
+    (field) => canonicalJson(fieldAt(data, field)) !== canonicalJson(fieldAt(baseData, field)),
+  );
+  // The recipe's platform is part of every local component's identity (its Platform property).
+  const platformChanged = changedFields.includes('platform');
   const baseEntries = localEntries(baseData);
   const components: ComponentComparison[] = localEntries(data).map((entry) => {
     const baseEntry = baseEntries.find((b) => b.relPath === entry.relPath);
@@ -78,12 +116,19 @@ export function compareWithBase(recipePath: string, display: string, text: strin
     const componentVersion = parseSemVer(entry.version);
     const componentBaseVersion = baseEntry ? parseSemVer(baseEntry.version) : undefined;
     if (baseDoc === undefined || currentDoc === undefined) {
-      return { ...entry, isNew: true, contentChanged: false, version: componentVersion, baseVersion: componentBaseVersion, move: 'unknown' };
+      return {
+        ...entry,
+        isNew: true,
+        contentChanged: false,
+        version: componentVersion,
+        baseVersion: componentBaseVersion,
+        move: 'unknown',
+      };
     }
     return {
       ...entry,
       isNew: false,
-      contentChanged: canonicalText(baseDoc) !== canonicalText(currentDoc),
+      contentChanged: platformChanged || canonicalText(baseDoc) !== canonicalText(currentDoc),
       version: componentVersion,
       baseVersion: componentBaseVersion,
       move: moveOf(componentVersion, componentBaseVersion),
@@ -95,7 +140,9 @@ export function compareWithBase(recipePath: string, display: string, text: strin
     name,
     isNew: false,
     baseUnparsable: false,
-    contentChanged: canonicalJson(withoutVersion(data)) !== canonicalJson(withoutVersion(baseData)),
+    contentChanged: changedFields.length > 0,
+    changedFields,
+    inPlaceChanged: canonicalJson(mutablePart(data)) !== canonicalJson(mutablePart(baseData)),
     version,
     baseVersion,
     move: moveOf(version, baseVersion),
@@ -121,7 +168,12 @@ function localEntries(recipe: Record<string, unknown>): LocalEntry[] {
     items.forEach((item, index) => {
       const entry = asRecord(item);
       // A generator's table is compared like a local document: its content is what the generated components deploy.
-      const source = typeof entry.file === 'string' && entry.file !== '' ? entry.file : typeof entry.generate === 'string' && typeof entry.table === 'string' ? entry.table : undefined;
+      const source =
+        typeof entry.file === 'string' && entry.file !== ''
+          ? entry.file
+          : typeof entry.generate === 'string' && typeof entry.table === 'string'
+            ? entry.table
+            : undefined;
       if (source !== undefined && source !== '') entries.push({ list, index, relPath: relPathOf(source), version: entry.version });
     });
   }
@@ -139,9 +191,25 @@ function canonicalText(text: string): string {
   return canonicalYaml(text) ?? `unparsed:${text}`;
 }
 
-function withoutVersion(recipe: Record<string, unknown>): Record<string, unknown> {
-  const { version: _version, ...rest } = recipe;
-  return rest;
+/** The value at a dotted field path, or undefined. */
+function fieldAt(recipe: Record<string, unknown>, field: string): unknown {
+  let node: unknown = recipe;
+  for (const key of field.split('.')) node = asRecord(node)[key];
+  return node;
+}
+
+/** The recipe without its version and without the immutable fields: what updates in place. */
+function mutablePart(recipe: Record<string, unknown>): Record<string, unknown> {
+  const copy = structuredClone(recipe);
+  delete copy.version;
+  for (const field of IMMUTABLE_RECIPE_FIELDS) {
+    const keys = field.split('.');
+    const last = keys.pop() as string;
+    let node: unknown = copy;
+    for (const key of keys) node = asRecord(node)[key];
+    if (typeof node === 'object' && node !== null) delete (node as Record<string, unknown>)[last];
+  }
+  return copy;
 }
 
 function asRecord(value: unknown): Record<string, unknown> {

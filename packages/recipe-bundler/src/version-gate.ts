@@ -27,7 +27,8 @@ export const VERSION_RULES = {
     id: 'RB4001',
     slug: 'version-not-bumped',
     severity: 'error',
-    description: 'A recipe or local component whose content changed since the git base has a higher version than at the base.',
+    description:
+      'A recipe whose image-recipe content (parent image, components, tests, description, root volume, working directory, platform) or local component document changed since the git base has a higher version; settings that update in place (schedule, distribution, tags, build instances, testing, scanning, lifecycle) need no bump.',
   },
   decreased: {
     id: 'RB4002',
@@ -85,7 +86,13 @@ export function checkVersions(recipeDir: string, options: CheckVersionsOptions =
       const message = `The version gate cannot run on CI: ${resolved.reason}. Give the job the full git history (actions/checkout with fetch-depth: 0, or git fetch --unshallow origin) and a base git knows (BAKERY_BASE or NX_BASE).`;
       return [hitToFinding(VERSION_RULES.gateUnresolved, { path: ['version'], message }, parsed)];
     }
-    return [hitToFinding(VERSION_RULES.gateSkipped, { path: ['version'], message: `Version gate skipped: ${resolved.reason}. Set BAKERY_BASE to the ref to compare with.` }, parsed)];
+    return [
+      hitToFinding(
+        VERSION_RULES.gateSkipped,
+        { path: ['version'], message: `Version gate skipped: ${resolved.reason}. Set BAKERY_BASE to the ref to compare with.` },
+        parsed,
+      ),
+    ];
   }
   const { base } = resolved;
   const comparison = compareWithBase(recipePath, display, text, base, git);
@@ -107,12 +114,14 @@ export function checkVersions(recipeDir: string, options: CheckVersionsOptions =
       ),
     );
   } else if (comparison.contentChanged && comparison.move === 'same') {
+    // Only content behind the version counts: schedule, distribution, tags and the build
+    // instances update in place and never ask for a bump (compare.ts lists what counts).
     findings.push(
       hitToFinding(
         VERSION_RULES.notBumped,
         {
           path: ['version'],
-          message: `The recipe changed since ${base.ref} but its version is still ${versionText(comparison.version)}; Image Builder recipes are immutable per version. Run \`${fix}\`.`,
+          message: `The image recipe changed since ${base.ref} (${comparison.changedFields.join(', ')}) but its version is still ${versionText(comparison.version)}; Image Builder recipes are immutable per version. Run \`${fix}\`.`,
         },
         parsed,
       ),

@@ -1,7 +1,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { bumpRecipe, checkVersions, ConcurrentEditError, type GitRunner, InvalidArgumentError, runGit } from '../src/index.js';
+import { bumpRecipe, ConcurrentEditError, checkVersions, type GitRunner, InvalidArgumentError, runGit } from '../src/index.js';
 import { copyFixture, tempDir } from './helpers/fixtures.js';
 import { RecipeRepo } from './helpers/recipe-repo.js';
 
@@ -75,7 +75,9 @@ describe('bumpRecipe', () => {
   it('raises a smaller earlier bump to the requested level', () => {
     const r = repo();
     r.edit(RECIPE, (t) => t.replace('version: 1.2.0', 'version: 1.2.1'));
-    expect(bumpRecipe(r.relativeDir, { level: 'minor', base: r.base, cwd: r.dir }).changes).toEqual([{ path: ['version'], subject: 'recipe', from: '1.2.1', to: '1.3.0' }]);
+    expect(bumpRecipe(r.relativeDir, { level: 'minor', base: r.base, cwd: r.dir }).changes).toEqual([
+      { path: ['version'], subject: 'recipe', from: '1.2.1', to: '1.3.0' },
+    ]);
   });
 
   it('bumps only the recipe when no base can be resolved', () => {
@@ -83,7 +85,11 @@ describe('bumpRecipe', () => {
     try {
       copyFixture('full-linux', path.join(dir, 'full-linux'));
       const result = bumpRecipe('full-linux', { level: 'patch', cwd: dir, env: {} });
-      expect(result).toMatchObject({ base: undefined, written: true, changes: [{ path: ['version'], subject: 'recipe', from: '1.2.0', to: '1.2.1' }] });
+      expect(result).toMatchObject({
+        base: undefined,
+        written: true,
+        changes: [{ path: ['version'], subject: 'recipe', from: '1.2.0', to: '1.2.1' }],
+      });
     } finally {
       cleanup();
     }

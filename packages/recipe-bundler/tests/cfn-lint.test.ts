@@ -36,7 +36,9 @@ describe.skipIf(!available)('cfn-lint on bundled templates', () => {
     for (const name of FIXTURES) files.set(name, bundleFixture(name).templateText ?? '');
     if (realRecipeExists) files.set('real', bundleRecipe(REAL_RECIPE, { cwd: REPO_ROOT, sourceCommit: null }).templateText ?? '');
     // A template with a known defect proves the run really checks something.
-    const broken = structuredClone(bundleFixture('minimal').template) as { Resources: { ImageRecipe: { Properties: Record<string, unknown> } } };
+    const broken = structuredClone(bundleFixture('minimal').template) as {
+      Resources: { ImageRecipe: { Properties: Record<string, unknown> } };
+    };
     delete broken.Resources.ImageRecipe.Properties.ParentImage;
     files.set('broken', `${JSON.stringify(broken, null, 2)}\n`);
     const paths = [...files.entries()].map(([name, text]) => {
@@ -50,7 +52,10 @@ describe.skipIf(!available)('cfn-lint on bundled templates', () => {
   }, 120_000);
   afterAll(() => out.cleanup());
 
-  const of = (name: string) => findings.filter((f) => path.basename(f.Filename) === `${name}.yaml`).map((f) => `${f.Rule.Id} ${f.Location.Path.join('/')}: ${f.Message}`);
+  const of = (name: string) =>
+    findings
+      .filter((f) => path.basename(f.Filename) === `${name}.yaml`)
+      .map((f) => `${f.Rule.Id} ${f.Location.Path.join('/')}: ${f.Message}`);
 
   it.each(FIXTURES)('reports nothing for the %s fixture', (name) => {
     expect(files.get(name)).toMatch(/^AWSTemplateFormatVersion/);
@@ -63,7 +68,9 @@ describe.skipIf(!available)('cfn-lint on bundled templates', () => {
   });
 
   it('flags the broken template (and only it), with the error exit bit set', () => {
-    expect(of('broken')).toContainEqual(expect.stringMatching(/^E3003 Resources\/ImageRecipe\/Properties: 'ParentImage' is a required property/));
+    expect(of('broken')).toContainEqual(
+      expect.stringMatching(/^E3003 Resources\/ImageRecipe\/Properties: 'ParentImage' is a required property/),
+    );
     expect(new Set(findings.map((f) => path.basename(f.Filename)))).toEqual(new Set(['broken.yaml']));
     expect((exitCode ?? 0) & 2).toBe(2);
   });

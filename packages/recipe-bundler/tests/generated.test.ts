@@ -27,10 +27,14 @@ describe('bundleRecipe: generated components', () => {
       Version: '2.1.0',
       Platform: 'Windows',
       Data: document.text,
-      ChangeDescription: expect.stringMatching(new RegExp(`^controls/settings\\.yaml 2\\.1\\.0 part ${i + 1} of ${expected.length} \\(sha256 [0-9a-f]{16}\\)$`)),
+      ChangeDescription: expect.stringMatching(
+        new RegExp(`^controls/settings\\.yaml 2\\.1\\.0 part ${i + 1} of ${expected.length} \\(sha256 [0-9a-f]{16}\\)$`),
+      ),
     }));
     expect(expected.length).toBeGreaterThanOrEqual(1);
-    expect(expected.map((_, i) => at(template, `Resources.ComponentSettingsPart${i + 1}.Properties`))).toEqual(parts.map((p) => expect.objectContaining(p)));
+    expect(expected.map((_, i) => at(template, `Resources.ComponentSettingsPart${i + 1}.Properties`))).toEqual(
+      parts.map((p) => expect.objectContaining(p)),
+    );
   });
 
   it('lists the parts in place of the entry in the image recipe', () => {
@@ -44,13 +48,26 @@ describe('bundleRecipe: generated components', () => {
   it('records the table as an input and every part as a local component of the table', () => {
     expect(manifest?.inputs.map((i) => i.path)).toEqual([TABLE, 'recipe.yaml']);
     expect(manifest?.components.filter((c) => c.file === TABLE)).toEqual(
-      expected.map((_, i) => ({ kind: 'local', name: `ami-bakery-recipe-generated-windows-settings-part-${i + 1}`, version: '2.1.0', file: TABLE })),
+      expected.map((_, i) => ({
+        kind: 'local',
+        name: `ami-bakery-recipe-generated-windows-settings-part-${i + 1}`,
+        version: '2.1.0',
+        file: TABLE,
+      })),
     );
   });
 
   it('links each part to the table, so template findings land in the file the author edits', () => {
-    expect(links).toContainEqual({ templatePath: ['Resources', 'ComponentSettingsPart1'], file: `tests/fixtures/generated-windows/${TABLE}`, path: [] });
-    expect(links).toContainEqual({ templatePath: ['Resources', 'ComponentSettingsPart1', 'Properties', 'Name'], file: 'tests/fixtures/generated-windows/recipe.yaml', path: ['components', 1, 'table'] });
+    expect(links).toContainEqual({
+      templatePath: ['Resources', 'ComponentSettingsPart1'],
+      file: `tests/fixtures/generated-windows/${TABLE}`,
+      path: [],
+    });
+    expect(links).toContainEqual({
+      templatePath: ['Resources', 'ComponentSettingsPart1', 'Properties', 'Name'],
+      file: 'tests/fixtures/generated-windows/recipe.yaml',
+      path: ['components', 1, 'table'],
+    });
   });
 
   it('changes the content hash with a table value, not with a table comment', () => {
@@ -79,7 +96,9 @@ describe('bundleRecipe: generated components', () => {
 
     // Assess
     const line = r.lineOf('recipe.yaml', 'version: 2.1.0');
-    expect(findings.map((f) => `${f.ruleId} ${f.path.join('.')} ${f.range.start.line}:${f.range.start.column}`)).toEqual([`RB4001 components.1.version ${line}:14`]);
+    expect(findings.map((f) => `${f.ruleId} ${f.path.join('.')} ${f.range.start.line}:${f.range.start.column}`)).toEqual([
+      `RB4001 components.1.version ${line}:14`,
+    ]);
     expect(findings[0]?.message).toContain(`Component ${TABLE} changed since`);
   });
 });
@@ -96,45 +115,40 @@ describe('bundleRecipe: artifact bucket placeholders', () => {
     expect(parameters).toContain('ArtifactBucketName');
   });
 
-  it('lets the build instance write under the evidence prefix, next to its build logs', () => {
-    expect(at(template, 'Resources.InstanceRole.Properties.Policies')).toEqual([
+  it('lets the build instance write under the evidence prefix, next to its build logs, with the bakery key through S3 for both', () => {
+    const policies = at(template, 'Resources.InstanceRole.Properties.Policies') as {
+      PolicyName: string;
+      PolicyDocument: { Statement: Record<string, unknown>[] };
+    }[];
+    expect(policies.map((p) => p.PolicyName)).toEqual(['write-build-logs', 'write-evidence', 'use-bakery-key-through-s3']);
+    expect(policies[1]?.PolicyDocument.Statement).toEqual([
       {
-        'Fn::If': [
-          'HasArtifactBucket',
-          {
-            PolicyName: 'write-build-logs',
-            PolicyDocument: {
-              Version: '2012-10-17',
-              Statement: [{ Sid: 'WriteBuildLogs', Effect: 'Allow', Action: 's3:PutObject', Resource: sub('arn:${AWS::Partition}:s3:::${ArtifactBucketName}/image-builder-logs/evidence-linux/*') }],
-            },
-          },
-          { Ref: 'AWS::NoValue' },
-        ],
-      },
-      {
-        PolicyName: 'write-evidence',
-        PolicyDocument: {
-          Version: '2012-10-17',
-          Statement: [{ Sid: 'WriteEvidence', Effect: 'Allow', Action: 's3:PutObject', Resource: sub('arn:${AWS::Partition}:s3:::${ArtifactBucketName}/evidence/evidence-linux/*') }],
-        },
+        Sid: 'WriteEvidence',
+        Effect: 'Allow',
+        Action: 's3:PutObject',
+        Resource: sub('arn:${AWS::Partition}:s3:::${ArtifactBucketName}/evidence/evidence-linux/*'),
       },
     ]);
+    expect(policies[2]?.PolicyDocument.Statement[0]?.Condition).toEqual({
+      StringEquals: { 'kms:ViaService': sub('s3.${AWS::Region}.${AWS::URLSuffix}') },
+      StringLike: {
+        'kms:EncryptionContext:aws:s3:arn': [
+          sub('arn:${AWS::Partition}:s3:::${ArtifactBucketName}'),
+          sub('arn:${AWS::Partition}:s3:::${ArtifactBucketName}/image-builder-logs/evidence-linux/*'),
+          sub('arn:${AWS::Partition}:s3:::${ArtifactBucketName}/evidence/evidence-linux/*'),
+        ],
+      },
+    });
   });
 
-  it('refuses to deploy without the bucket, naming where the component uploads', () => {
-    expect(at(template, 'Rules.ArtifactBucketRequired')).toEqual({
-      Assertions: [
-        {
-          Assert: { 'Fn::Not': [{ 'Fn::Equals': [{ Ref: 'ArtifactBucketName' }, ''] }] },
-          AssertDescription: 'ArtifactBucketName must be set: a component of the recipe uploads to s3://<ArtifactBucketName>/evidence/evidence-linux/.',
-        },
-      ],
-    });
+  it('cannot deploy without the bucket: the parameter has no default and no empty value', () => {
+    expect(at(template, 'Parameters.ArtifactBucketName.Default')).toBeUndefined();
+    expect('').not.toMatch(new RegExp(at(template, 'Parameters.ArtifactBucketName.AllowedPattern') as string));
   });
 
   it('adds neither grant nor rule to a recipe without placeholders', () => {
     const plain = bundleFixture('full-linux').template;
     expect(JSON.stringify(plain.Resources)).not.toContain('write-evidence');
-    expect(at(plain, 'Rules.ArtifactBucketRequired')).toBeUndefined();
+    expect(at(plain, 'Parameters.EvidenceBucketName')).toBeUndefined();
   });
 });

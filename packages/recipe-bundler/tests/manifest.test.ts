@@ -38,8 +38,12 @@ describe('bundleRecipe: determinism', () => {
 
   it('writes the template sections in CloudFormation order', () => {
     const { templateText } = bundleFixture('full-linux');
-    const sections = (templateText ?? '').split('\n').filter((line) => /^[A-Za-z]/.test(line)).map((line) => line.split(':')[0]);
-    expect(sections).toEqual(['AWSTemplateFormatVersion', 'Description', 'Parameters', 'Rules', 'Conditions', 'Resources', 'Outputs']);
+    const sections = (templateText ?? '')
+      .split('\n')
+      .filter((line) => /^[A-Za-z]/.test(line))
+      .map((line) => line.split(':')[0]);
+    // full-linux has no condition any more (the security parameters are mandatory), so no Conditions section.
+    expect(sections).toEqual(['AWSTemplateFormatVersion', 'Description', 'Parameters', 'Rules', 'Resources', 'Outputs']);
   });
 });
 
@@ -90,11 +94,21 @@ describe('bundleRecipe: manifest', () => {
 
   it('normalizes ./ in component paths for inputs and components', () => {
     const manifest = bundleFixture('pinned-ami').manifest;
-    expect(manifest?.inputs.map((input) => input.path)).toEqual(['components/build/setup.yaml', 'components/test/setup.yaml', 'recipe.yaml']);
+    expect(manifest?.inputs.map((input) => input.path)).toEqual([
+      'components/build/setup.yaml',
+      'components/test/setup.yaml',
+      'recipe.yaml',
+    ]);
     expect(manifest?.components).toEqual([
       { kind: 'managed', name: 'update-linux', version: 'x.x.x' },
       { kind: 'local', name: 'ami-bakery-recipe-pinned-ami-components-build-setup', version: '1.0.0', file: 'components/build/setup.yaml' },
-      { kind: 'local', name: 'ami-bakery-recipe-pinned-ami-components-test-setup', version: '1.0.0', file: 'components/test/setup.yaml', stage: 'test' },
+      {
+        kind: 'local',
+        name: 'ami-bakery-recipe-pinned-ami-components-test-setup',
+        version: '1.0.0',
+        file: 'components/test/setup.yaml',
+        stage: 'test',
+      },
     ]);
   });
 
@@ -116,19 +130,105 @@ describe('contentHash and component Data', () => {
   // Data and the content hash must move together: a Data change under an unchanged hash would
   // replace an Image Builder component under the same (immutable) version.
   const mutations: { name: string; file: string; edit: (text: string) => string; changes: boolean; dataChanges: boolean }[] = [
-    { name: 'a comment in the recipe', file: 'recipe.yaml', edit: (t) => `# reviewed\n${t.replace('version: 1.2.0', 'version: 1.2.0 # current')}`, changes: false, dataChanges: false },
-    { name: 'blank lines and trailing spaces in a component', file: 'components/cleanup.yaml', edit: (t) => t.replaceAll('\n', '  \n\n'), changes: false, dataChanges: false },
-    { name: 'comments in a component', file: 'components/cleanup.yaml', edit: (t) => `# owned by ops\n${t.replace('dnf clean all', 'dnf clean all # caches')}`, changes: false, dataChanges: false },
-    { name: 'indentation of a component', file: 'components/cleanup.yaml', edit: (t) => t.replaceAll('\n  ', '\n    '), changes: false, dataChanges: false },
-    { name: 'key order in a component', file: 'components/cleanup.yaml', edit: (t) => t.replace('name: cleanup\ndescription: Removes build leftovers before the snapshot', 'description: Removes build leftovers before the snapshot\nname: cleanup'), changes: false, dataChanges: false },
-    { name: 'quoting of a component string', file: 'components/cleanup.yaml', edit: (t) => t.replace('- dnf clean all', "- 'dnf clean all'"), changes: false, dataChanges: false },
-    { name: 'flow style in a component', file: 'components/cleanup.yaml', edit: (t) => t.replace('commands:\n            - dnf clean all\n            - rm -rf /var/tmp/imagebuilder-cache', 'commands: [dnf clean all, rm -rf /var/tmp/imagebuilder-cache]'), changes: false, dataChanges: false },
-    { name: 'key order in the recipe', file: 'recipe.yaml', edit: (t) => t.replace('platform: linux\narchitecture: x86_64', 'architecture: x86_64\nplatform: linux'), changes: false, dataChanges: false },
-    { name: 'flow style instead of block style', file: 'recipe.yaml', edit: (t) => t.replace('regions: [eu-west-1, eu-central-1]', 'regions:\n    - eu-west-1\n    - eu-central-1'), changes: false, dataChanges: false },
-    { name: 'a recipe value', file: 'recipe.yaml', edit: (t) => t.replace('sizeGiB: 30', 'sizeGiB: 40'), changes: true, dataChanges: false },
-    { name: 'a component command', file: 'components/cleanup.yaml', edit: (t) => t.replace('dnf clean all', 'dnf clean packages'), changes: true, dataChanges: true },
-    { name: 'a number token AWSTOE reads as text (1.0 to 1.00)', file: 'components/cleanup.yaml', edit: (t) => t.replace('schemaVersion: 1.0', 'schemaVersion: 1.00'), changes: true, dataChanges: true },
-    { name: 'the recipe version', file: 'recipe.yaml', edit: (t) => t.replace('version: 1.2.0', 'version: 1.2.1'), changes: true, dataChanges: false },
+    {
+      name: 'a comment in the recipe',
+      file: 'recipe.yaml',
+      edit: (t) => `# reviewed\n${t.replace('version: 1.2.0', 'version: 1.2.0 # current')}`,
+      changes: false,
+      dataChanges: false,
+    },
+    {
+      name: 'blank lines and trailing spaces in a component',
+      file: 'components/cleanup.yaml',
+      edit: (t) => t.replaceAll('\n', '  \n\n'),
+      changes: false,
+      dataChanges: false,
+    },
+    {
+      name: 'comments in a component',
+      file: 'components/cleanup.yaml',
+      edit: (t) => `# owned by ops\n${t.replace('dnf clean all', 'dnf clean all # caches')}`,
+      changes: false,
+      dataChanges: false,
+    },
+    {
+      name: 'indentation of a component',
+      file: 'components/cleanup.yaml',
+      edit: (t) => t.replaceAll('\n  ', '\n    '),
+      changes: false,
+      dataChanges: false,
+    },
+    {
+      name: 'key order in a component',
+      file: 'components/cleanup.yaml',
+      edit: (t) =>
+        t.replace(
+          'name: cleanup\ndescription: Removes build leftovers before the snapshot',
+          'description: Removes build leftovers before the snapshot\nname: cleanup',
+        ),
+      changes: false,
+      dataChanges: false,
+    },
+    {
+      name: 'quoting of a component string',
+      file: 'components/cleanup.yaml',
+      edit: (t) => t.replace('- dnf clean all', "- 'dnf clean all'"),
+      changes: false,
+      dataChanges: false,
+    },
+    {
+      name: 'flow style in a component',
+      file: 'components/cleanup.yaml',
+      edit: (t) =>
+        t.replace(
+          'commands:\n            - dnf clean all\n            - rm -rf /var/tmp/imagebuilder-cache',
+          'commands: [dnf clean all, rm -rf /var/tmp/imagebuilder-cache]',
+        ),
+      changes: false,
+      dataChanges: false,
+    },
+    {
+      name: 'key order in the recipe',
+      file: 'recipe.yaml',
+      edit: (t) => t.replace('platform: linux\narchitecture: x86_64', 'architecture: x86_64\nplatform: linux'),
+      changes: false,
+      dataChanges: false,
+    },
+    {
+      name: 'flow style instead of block style',
+      file: 'recipe.yaml',
+      edit: (t) => t.replace('regions: [eu-west-1, eu-central-1]', 'regions:\n    - eu-west-1\n    - eu-central-1'),
+      changes: false,
+      dataChanges: false,
+    },
+    {
+      name: 'a recipe value',
+      file: 'recipe.yaml',
+      edit: (t) => t.replace('sizeGiB: 30', 'sizeGiB: 40'),
+      changes: true,
+      dataChanges: false,
+    },
+    {
+      name: 'a component command',
+      file: 'components/cleanup.yaml',
+      edit: (t) => t.replace('dnf clean all', 'dnf clean packages'),
+      changes: true,
+      dataChanges: true,
+    },
+    {
+      name: 'a number token AWSTOE reads as text (1.0 to 1.00)',
+      file: 'components/cleanup.yaml',
+      edit: (t) => t.replace('schemaVersion: 1.0', 'schemaVersion: 1.00'),
+      changes: true,
+      dataChanges: true,
+    },
+    {
+      name: 'the recipe version',
+      file: 'recipe.yaml',
+      edit: (t) => t.replace('version: 1.2.0', 'version: 1.2.1'),
+      changes: true,
+      dataChanges: false,
+    },
   ];
 
   const componentData = (template: unknown) =>
@@ -136,28 +236,31 @@ describe('contentHash and component Data', () => {
       .filter(([, resource]) => resource.Type === 'AWS::ImageBuilder::Component')
       .map(([id, resource]) => `${id}\n${resource.Properties.Data}`);
 
-  it.each(mutations)('$name: content hash changes = $changes, Data changes = $dataChanges, raw input hash always changes', ({ file, edit, changes, dataChanges }) => {
-    // Prepare
-    const { dir, cleanup } = tempDir('bundler-hash');
-    try {
-      const recipeDir = copyFixture('full-linux', path.join(dir, 'full-linux'));
-      const before = bundleRecipe(recipeDir, { cwd: dir, sourceCommit: null });
-      const target = path.join(recipeDir, file);
-      const edited = edit(readFileSync(target, 'utf8'));
-      expect(edited).not.toBe(readFileSync(target, 'utf8'));
-      writeFileSync(target, edited);
+  it.each(mutations)(
+    '$name: content hash changes = $changes, Data changes = $dataChanges, raw input hash always changes',
+    ({ file, edit, changes, dataChanges }) => {
+      // Prepare
+      const { dir, cleanup } = tempDir('bundler-hash');
+      try {
+        const recipeDir = copyFixture('full-linux', path.join(dir, 'full-linux'));
+        const before = bundleRecipe(recipeDir, { cwd: dir, sourceCommit: null });
+        const target = path.join(recipeDir, file);
+        const edited = edit(readFileSync(target, 'utf8'));
+        expect(edited).not.toBe(readFileSync(target, 'utf8'));
+        writeFileSync(target, edited);
 
-      // Act
-      const after = bundleRecipe(recipeDir, { cwd: dir, sourceCommit: null });
+        // Act
+        const after = bundleRecipe(recipeDir, { cwd: dir, sourceCommit: null });
 
-      // Assess
-      expect(after.findings.filter((f) => f.severity === 'error')).toEqual([]);
-      expect(after.manifest?.contentHash !== before.manifest?.contentHash).toBe(changes);
-      expect(componentData(after.template).join('\n') !== componentData(before.template).join('\n')).toBe(dataChanges);
-      const raw = (m: typeof before.manifest) => m?.inputs.find((input) => input.path === file)?.sha256;
-      expect(raw(after.manifest)).not.toBe(raw(before.manifest));
-    } finally {
-      cleanup();
-    }
-  });
+        // Assess
+        expect(after.findings.filter((f) => f.severity === 'error')).toEqual([]);
+        expect(after.manifest?.contentHash !== before.manifest?.contentHash).toBe(changes);
+        expect(componentData(after.template).join('\n') !== componentData(before.template).join('\n')).toBe(dataChanges);
+        const raw = (m: typeof before.manifest) => m?.inputs.find((input) => input.path === file)?.sha256;
+        expect(raw(after.manifest)).not.toBe(raw(before.manifest));
+      } finally {
+        cleanup();
+      }
+    },
+  );
 });

@@ -7,7 +7,8 @@ import { at, bundleFixture, PACKAGE_DIR } from './helpers/fixtures.js';
 
 const sub = (text: string) => ({ 'Fn::Sub': text });
 const getAtt = (id: string, attribute: string) => ({ 'Fn::GetAtt': [id, attribute] });
-const ifBoundary = { 'Fn::If': ['HasPermissionsBoundary', { Ref: 'PermissionsBoundaryArn' }, { Ref: 'AWS::NoValue' }] };
+const instanceBoundary = { Ref: 'PermissionsBoundaryArn' };
+const lifecycleBoundary = { Ref: 'LifecyclePermissionsBoundaryArn' };
 
 describe('bundleRecipe: resources', () => {
   it.each([
@@ -29,7 +30,16 @@ describe('bundleRecipe: resources', () => {
     },
     {
       fixture: 'minimal',
-      ids: ['InstanceRole', 'InstanceProfile', 'LifecycleExecutionRole', 'ImageRecipe', 'InfrastructureConfiguration', 'DistributionConfiguration', 'ImagePipeline', 'LifecyclePolicy'],
+      ids: [
+        'InstanceRole',
+        'InstanceProfile',
+        'LifecycleExecutionRole',
+        'ImageRecipe',
+        'InfrastructureConfiguration',
+        'DistributionConfiguration',
+        'ImagePipeline',
+        'LifecyclePolicy',
+      ],
     },
     {
       fixture: 'pinned-ami',
@@ -148,9 +158,13 @@ describe('bundleRecipe: local components', () => {
 
   it('names documents with the same basename after their folders', () => {
     const { template } = bundleFixture('pinned-ami');
-    expect(at(template, 'Resources.ComponentComponentsBuildSetup.Properties.Name')).toEqual(sub('${AWS::StackName}-components-build-setup'));
+    expect(at(template, 'Resources.ComponentComponentsBuildSetup.Properties.Name')).toEqual(
+      sub('${AWS::StackName}-components-build-setup'),
+    );
     expect(at(template, 'Resources.ComponentComponentsTestSetup.Properties.Name')).toEqual(sub('${AWS::StackName}-components-test-setup'));
-    expect(at(template, 'Resources.ComponentComponentsBuildSetup.Properties.Description')).toBe('components/build/setup.yaml of the pinned-ami recipe');
+    expect(at(template, 'Resources.ComponentComponentsBuildSetup.Properties.Description')).toBe(
+      'components/build/setup.yaml of the pinned-ami recipe',
+    );
   });
 });
 
@@ -190,11 +204,22 @@ describe('bundleRecipe: image recipe', () => {
       expected: [
         {
           DeviceName: '/dev/xvda',
-          Ebs: { DeleteOnTermination: true, Encrypted: true, KmsKeyId: 'alias/ami-bakery-ebs', VolumeSize: 30, VolumeType: 'gp3', Iops: 4000, Throughput: 250 },
+          Ebs: {
+            DeleteOnTermination: true,
+            Encrypted: true,
+            KmsKeyId: 'alias/ami-bakery-ebs',
+            VolumeSize: 30,
+            VolumeType: 'gp3',
+            Iops: 4000,
+            Throughput: 250,
+          },
         },
       ],
     },
-    { fixture: 'windows-managed', expected: [{ DeviceName: '/dev/sda1', Ebs: { DeleteOnTermination: true, Encrypted: true, VolumeSize: 60, VolumeType: 'gp3' } }] },
+    {
+      fixture: 'windows-managed',
+      expected: [{ DeviceName: '/dev/sda1', Ebs: { DeleteOnTermination: true, Encrypted: true, VolumeSize: 60, VolumeType: 'gp3' } }],
+    },
     { fixture: 'minimal', expected: undefined },
   ])('$fixture: BlockDeviceMappings', ({ fixture, expected }) => {
     expect(at(bundleFixture(fixture).template, 'Resources.ImageRecipe.Properties.BlockDeviceMappings')).toEqual(expected);
@@ -209,7 +234,9 @@ describe('bundleRecipe: image recipe', () => {
   });
 
   it('sets no AdditionalInstanceConfiguration (nothing in a recipe needs one)', () => {
-    expect(at(bundleFixture('full-linux').template, 'Resources.ImageRecipe.Properties')).not.toHaveProperty('AdditionalInstanceConfiguration');
+    expect(at(bundleFixture('full-linux').template, 'Resources.ImageRecipe.Properties')).not.toHaveProperty(
+      'AdditionalInstanceConfiguration',
+    );
   });
 });
 
@@ -226,15 +253,25 @@ describe('bundleRecipe: infrastructure configuration', () => {
     {
       fixture: 'full-linux',
       property: 'Logging',
-      expected: {
-        'Fn::If': ['HasArtifactBucket', { S3Logs: { S3BucketName: { Ref: 'ArtifactBucketName' }, S3KeyPrefix: 'image-builder-logs/full-linux' } }, { Ref: 'AWS::NoValue' }],
-      },
+      expected: { S3Logs: { S3BucketName: { Ref: 'ArtifactBucketName' }, S3KeyPrefix: 'image-builder-logs/full-linux' } },
     },
-    { fixture: 'windows-managed', property: 'Logging', expected: { S3Logs: { S3BucketName: 'central-build-logs', S3KeyPrefix: 'windows/stig' } } },
-    { fixture: 'full-linux', property: 'SnsTopicArn', expected: sub('arn:${AWS::Partition}:sns:${AWS::Region}:${AWS::AccountId}:ami-bakery-builds') },
+    {
+      fixture: 'windows-managed',
+      property: 'Logging',
+      expected: { S3Logs: { S3BucketName: 'central-build-logs', S3KeyPrefix: 'windows/stig' } },
+    },
+    {
+      fixture: 'full-linux',
+      property: 'SnsTopicArn',
+      expected: sub('arn:${AWS::Partition}:sns:${AWS::Region}:${AWS::AccountId}:ami-bakery-builds'),
+    },
     { fixture: 'windows-managed', property: 'SnsTopicArn', expected: sub('arn:${AWS::Partition}:sns:us-gov-west-1:111122223333:builds') },
     { fixture: 'minimal', property: 'SnsTopicArn', expected: undefined },
-    { fixture: 'full-linux', property: 'ResourceTags', expected: { CostCenter: 'platform', Owner: 'cloud-team', 'ami-bakery:recipe': 'full-linux' } },
+    {
+      fixture: 'full-linux',
+      property: 'ResourceTags',
+      expected: { CostCenter: 'platform', Owner: 'cloud-team', 'ami-bakery:recipe': 'full-linux' },
+    },
   ])('$fixture: $property', ({ fixture, property, expected }) => {
     expect(at(bundleFixture(fixture).template, `Resources.InfrastructureConfiguration.Properties.${property}`)).toEqual(expected);
   });
@@ -242,7 +279,10 @@ describe('bundleRecipe: infrastructure configuration', () => {
 
 describe('bundleRecipe: distribution configuration', () => {
   it('writes one distribution per region with org, OU and account launch permissions built from parameters', () => {
-    const distributions = at(bundleFixture('full-linux').template, 'Resources.DistributionConfiguration.Properties.Distributions') as unknown[];
+    const distributions = at(
+      bundleFixture('full-linux').template,
+      'Resources.DistributionConfiguration.Properties.Distributions',
+    ) as unknown[];
     const expected = (region: string) => ({
       Region: region,
       AmiDistributionConfiguration: {
@@ -252,7 +292,9 @@ describe('bundleRecipe: distribution configuration', () => {
         KmsKeyId: sub('arn:${AWS::Partition}:kms:eu-west-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab'),
         LaunchPermissionConfiguration: {
           OrganizationArns: [sub('arn:${AWS::Partition}:organizations::${ManagementAccountId}:organization/${OrganizationId}')],
-          OrganizationalUnitArns: [sub('arn:${AWS::Partition}:organizations::${ManagementAccountId}:ou/${OrganizationId}/ou-ab12-cdef3456')],
+          OrganizationalUnitArns: [
+            sub('arn:${AWS::Partition}:organizations::${ManagementAccountId}:ou/${OrganizationId}/ou-ab12-cdef3456'),
+          ],
           UserIds: ['444455556666'],
         },
         TargetAccountIds: ['777788889999'],
@@ -305,7 +347,10 @@ describe('bundleRecipe: image pipeline', () => {
     {
       fixture: 'windows-managed',
       expected: {
-        Schedule: { ScheduleExpression: 'cron(0 2 1 * ? *)', PipelineExecutionStartCondition: 'EXPRESSION_MATCH_AND_DEPENDENCY_UPDATES_AVAILABLE' },
+        Schedule: {
+          ScheduleExpression: 'cron(0 2 1 * ? *)',
+          PipelineExecutionStartCondition: 'EXPRESSION_MATCH_AND_DEPENDENCY_UPDATES_AVAILABLE',
+        },
         ImageTestsConfiguration: { ImageTestsEnabled: false, TimeoutMinutes: 90 },
         ImageScanningConfiguration: { ImageScanningEnabled: false },
       },
@@ -344,27 +389,35 @@ describe('bundleRecipe: lifecycle policy', () => {
     { fixture: 'full-linux', days: 30, keep: 3, snapshots: true },
     { fixture: 'windows-managed', days: 180, keep: 2, snapshots: false },
     { fixture: 'minimal', days: 90, keep: 5, snapshots: true },
-  ])('$fixture: deletes after $days days keeping $keep, snapshots $snapshots, any recipe version', ({ fixture, days, keep, snapshots }) => {
-    const { template } = bundleFixture(fixture);
-    expect(at(template, 'Resources.ImageRecipe.Properties.Name')).toEqual(sub('${AWS::StackName}'));
-    expect(at(template, 'Resources.LifecyclePolicy.Properties')).toMatchObject({
-      ExecutionRole: getAtt('LifecycleExecutionRole', 'Arn'),
-      ResourceType: 'AMI_IMAGE',
-      Status: 'ENABLED',
-      ResourceSelection: { Recipes: [{ Name: sub('${AWS::StackName}'), SemanticVersion: 'x.x.x' }] },
-      PolicyDetails: [
-        {
-          Action: { Type: 'DELETE', IncludeResources: { Amis: true, Snapshots: snapshots } },
-          Filter: { Type: 'AGE', Value: days, Unit: 'DAYS', RetainAtLeast: keep },
-          ExclusionRules: { Amis: { TagMap: { 'ami-bakery:retain': 'true' } } },
-        },
-      ],
-    });
-  });
+  ])(
+    '$fixture: deprecates after $days days, deletes 30 days later unless launched in the last 90, keeping $keep, snapshots $snapshots, any recipe version',
+    ({ fixture, days, keep, snapshots }) => {
+      const { template } = bundleFixture(fixture);
+      expect(at(template, 'Resources.ImageRecipe.Properties.Name')).toEqual(sub('${AWS::StackName}'));
+      expect(at(template, 'Resources.LifecyclePolicy.Properties')).toMatchObject({
+        ExecutionRole: getAtt('LifecycleExecutionRole', 'Arn'),
+        ResourceType: 'AMI_IMAGE',
+        Status: 'ENABLED',
+        ResourceSelection: { Recipes: [{ Name: sub('${AWS::StackName}'), SemanticVersion: 'x.x.x' }] },
+        PolicyDetails: [
+          {
+            Action: { Type: 'DEPRECATE', IncludeResources: { Amis: true } },
+            Filter: { Type: 'AGE', Value: days, Unit: 'DAYS', RetainAtLeast: keep },
+            ExclusionRules: { Amis: { TagMap: { 'ami-bakery:retain': 'true' } } },
+          },
+          {
+            Action: { Type: 'DELETE', IncludeResources: { Amis: true, Snapshots: snapshots } },
+            Filter: { Type: 'AGE', Value: days + 30, Unit: 'DAYS', RetainAtLeast: keep },
+            ExclusionRules: { Amis: { TagMap: { 'ami-bakery:retain': 'true' }, LastLaunched: { Value: 90, Unit: 'DAYS' } } },
+          },
+        ],
+      });
+    },
+  );
 });
 
 describe('bundleRecipe: IAM', () => {
-  it('gives the build instance the two managed policies by partition, the boundary, and only PutObject under its log prefix', () => {
+  it('gives the build instance the two managed policies by partition, its boundary, PutObject under its log prefix only, and the bakery key through S3 for it', () => {
     const role = at(bundleFixture('full-linux').template, 'Resources.InstanceRole.Properties') as Record<string, unknown>;
     expect(role.AssumeRolePolicyDocument).toEqual({
       Version: '2012-10-17',
@@ -374,35 +427,60 @@ describe('bundleRecipe: IAM', () => {
       sub('arn:${AWS::Partition}:iam::aws:policy/AmazonSSMManagedInstanceCore'),
       sub('arn:${AWS::Partition}:iam::aws:policy/EC2InstanceProfileForImageBuilder'),
     ]);
-    expect(role.PermissionsBoundary).toEqual(ifBoundary);
-    expect(role.Policies).toEqual({
-      'Fn::If': [
-        'HasArtifactBucket',
-        [
-          {
-            PolicyName: 'write-build-logs',
-            PolicyDocument: {
-              Version: '2012-10-17',
-              Statement: [
-                {
-                  Sid: 'WriteBuildLogs',
-                  Effect: 'Allow',
-                  Action: 's3:PutObject',
-                  Resource: sub('arn:${AWS::Partition}:s3:::${ArtifactBucketName}/image-builder-logs/full-linux/*'),
-                },
-              ],
+    expect(role.PermissionsBoundary).toEqual(instanceBoundary);
+    expect(role.Policies).toEqual([
+      {
+        PolicyName: 'write-build-logs',
+        PolicyDocument: {
+          Version: '2012-10-17',
+          Statement: [
+            {
+              Sid: 'WriteBuildLogs',
+              Effect: 'Allow',
+              Action: 's3:PutObject',
+              Resource: sub('arn:${AWS::Partition}:s3:::${ArtifactBucketName}/image-builder-logs/full-linux/*'),
             },
-          },
-        ],
-        { Ref: 'AWS::NoValue' },
-      ],
-    });
+          ],
+        },
+      },
+      {
+        PolicyName: 'use-bakery-key-through-s3',
+        PolicyDocument: {
+          Version: '2012-10-17',
+          Statement: [
+            {
+              Sid: 'EncryptUploadsThroughS3',
+              Effect: 'Allow',
+              Action: ['kms:Decrypt', 'kms:GenerateDataKey'],
+              Resource: { Ref: 'ArtifactKeyArn' },
+              Condition: {
+                StringEquals: { 'kms:ViaService': sub('s3.${AWS::Region}.${AWS::URLSuffix}') },
+                StringLike: {
+                  'kms:EncryptionContext:aws:s3:arn': [
+                    sub('arn:${AWS::Partition}:s3:::${ArtifactBucketName}'),
+                    sub('arn:${AWS::Partition}:s3:::${ArtifactBucketName}/image-builder-logs/full-linux/*'),
+                  ],
+                },
+              },
+            },
+          ],
+        },
+      },
+    ]);
   });
 
   it('scopes the log statement to a bucket named in the recipe', () => {
-    const statements = at(bundleFixture('windows-managed').template, 'Resources.InstanceRole.Properties.Policies.0.PolicyDocument.Statement');
+    const statements = at(
+      bundleFixture('windows-managed').template,
+      'Resources.InstanceRole.Properties.Policies.0.PolicyDocument.Statement',
+    );
     expect(statements).toEqual([
-      { Sid: 'WriteBuildLogs', Effect: 'Allow', Action: 's3:PutObject', Resource: sub('arn:${AWS::Partition}:s3:::central-build-logs/windows/stig/*') },
+      {
+        Sid: 'WriteBuildLogs',
+        Effect: 'Allow',
+        Action: 's3:PutObject',
+        Resource: sub('arn:${AWS::Partition}:s3:::central-build-logs/windows/stig/*'),
+      },
     ]);
   });
 
@@ -419,13 +497,18 @@ describe('bundleRecipe: IAM', () => {
         },
       ],
     });
-    expect(role.ManagedPolicyArns).toEqual([sub('arn:${AWS::Partition}:iam::aws:policy/service-role/EC2ImageBuilderLifecycleExecutionPolicy')]);
-    expect(role.PermissionsBoundary).toEqual(ifBoundary);
+    expect(role.ManagedPolicyArns).toEqual([
+      sub('arn:${AWS::Partition}:iam::aws:policy/service-role/EC2ImageBuilderLifecycleExecutionPolicy'),
+    ]);
+    expect(role.PermissionsBoundary).toEqual(lifecycleBoundary);
     expect(role).not.toHaveProperty('Policies');
   });
 
   it('attaches the instance profile to the instance role', () => {
-    expect(at(bundleFixture('minimal').template, 'Resources.InstanceProfile.Properties')).toEqual({ Path: sub('/${AWS::StackName}/'), Roles: [{ Ref: 'InstanceRole' }] });
+    expect(at(bundleFixture('minimal').template, 'Resources.InstanceProfile.Properties')).toEqual({
+      Path: sub('/${AWS::StackName}/'),
+      Roles: [{ Ref: 'InstanceRole' }],
+    });
   });
 
   it.each(['full-linux', 'minimal', 'windows-managed', 'pinned-ami'])('%s: no IAM statement allows a wildcard action', (fixture) => {
@@ -441,9 +524,26 @@ describe('bundleRecipe: IAM', () => {
 
 describe('bundleRecipe: parameters, rules and outputs', () => {
   it.each([
-    { fixture: 'full-linux', parameters: ['ArtifactBucketName', 'ManagementAccountId', 'OrganizationId', 'PermissionsBoundaryArn'], conditions: ['HasArtifactBucket', 'HasPermissionsBoundary'], rules: ['OrganizationSharing'] },
-    { fixture: 'minimal', parameters: ['ArtifactBucketName', 'PermissionsBoundaryArn'], conditions: ['HasArtifactBucket', 'HasPermissionsBoundary'], rules: [] },
-    { fixture: 'windows-managed', parameters: ['PermissionsBoundaryArn'], conditions: ['HasPermissionsBoundary'], rules: [] },
+    {
+      fixture: 'full-linux',
+      parameters: [
+        'ArtifactBucketName',
+        'ArtifactKeyArn',
+        'LifecyclePermissionsBoundaryArn',
+        'ManagementAccountId',
+        'OrganizationId',
+        'PermissionsBoundaryArn',
+      ],
+      conditions: [],
+      rules: ['OrganizationSharing'],
+    },
+    {
+      fixture: 'minimal',
+      parameters: ['ArtifactBucketName', 'ArtifactKeyArn', 'LifecyclePermissionsBoundaryArn', 'PermissionsBoundaryArn'],
+      conditions: [],
+      rules: [],
+    },
+    { fixture: 'windows-managed', parameters: ['LifecyclePermissionsBoundaryArn', 'PermissionsBoundaryArn'], conditions: [], rules: [] },
   ])('$fixture declares only the parameters it uses: $parameters', ({ fixture, parameters, conditions, rules }) => {
     const result = bundleFixture(fixture);
     expect(Object.keys(result.template.Parameters as object)).toEqual(parameters);
@@ -453,23 +553,50 @@ describe('bundleRecipe: parameters, rules and outputs', () => {
   });
 
   it.each([
-    { name: 'ArtifactBucketName', valid: ['', 'ami-bakery-artifacts-111122223333'], invalid: ['Bad_Bucket', 'a'] },
-    { name: 'PermissionsBoundaryArn', valid: ['', 'arn:aws-us-gov:iam::111122223333:policy/bakery/boundary'], invalid: ['boundary', 'arn:aws-cn:iam::1:policy/x'] },
-    { name: 'OrganizationId', valid: ['', 'o-a1b2c3d4e5'], invalid: ['o-short', 'org-a1b2c3d4e5'] },
-    { name: 'ManagementAccountId', valid: ['', '111122223333'], invalid: ['11112222333', 'abc'] },
-  ])('$name defaults to empty and its pattern accepts $valid', ({ name, valid, invalid }) => {
-    const parameter = at(bundleFixture('full-linux').template, `Parameters.${name}`) as { Default: string; AllowedPattern: string; Type: string };
+    { name: 'ArtifactBucketName', fallback: undefined, valid: ['ami-bakery-artifacts-111122223333'], invalid: ['', 'Bad_Bucket', 'a'] },
+    {
+      name: 'ArtifactKeyArn',
+      fallback: undefined,
+      valid: ['arn:aws-cn:kms:cn-north-1:111122223333:key/0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d'],
+      invalid: ['', 'alias/bakery'],
+    },
+    {
+      name: 'PermissionsBoundaryArn',
+      fallback: undefined,
+      valid: ['arn:aws-us-gov:iam::111122223333:policy/bakery/boundary'],
+      invalid: ['', 'boundary', 'arn:aws-cn:iam::1:policy/x'],
+    },
+    {
+      name: 'LifecyclePermissionsBoundaryArn',
+      fallback: undefined,
+      valid: ['arn:aws-us-gov:iam::111122223333:policy/bakery/lifecycle'],
+      invalid: ['', 'boundary'],
+    },
+    { name: 'OrganizationId', fallback: '', valid: ['', 'o-a1b2c3d4e5'], invalid: ['o-short', 'org-a1b2c3d4e5'] },
+    { name: 'ManagementAccountId', fallback: '', valid: ['', '111122223333'], invalid: ['11112222333', 'abc'] },
+  ])('$name: default $fallback, its pattern accepts $valid', ({ name, fallback, valid, invalid }) => {
+    const parameter = at(bundleFixture('full-linux').template, `Parameters.${name}`) as {
+      Default?: string;
+      AllowedPattern: string;
+      Type: string;
+    };
     const pattern = new RegExp(parameter.AllowedPattern);
     expect(parameter.Type).toBe('String');
-    expect(parameter.Default).toBe('');
+    expect(parameter.Default).toBe(fallback);
     for (const value of valid) expect(value).toMatch(pattern);
     for (const value of invalid) expect(value).not.toMatch(pattern);
   });
 
   it('asserts the organization parameters are set when the AMI is shared with the organization', () => {
     expect(at(bundleFixture('full-linux').template, 'Rules.OrganizationSharing.Assertions')).toEqual([
-      { Assert: { 'Fn::Not': [{ 'Fn::Equals': [{ Ref: 'OrganizationId' }, ''] }] }, AssertDescription: expect.stringContaining('OrganizationId must be set') },
-      { Assert: { 'Fn::Not': [{ 'Fn::Equals': [{ Ref: 'ManagementAccountId' }, ''] }] }, AssertDescription: expect.stringContaining('ManagementAccountId must be set') },
+      {
+        Assert: { 'Fn::Not': [{ 'Fn::Equals': [{ Ref: 'OrganizationId' }, ''] }] },
+        AssertDescription: expect.stringContaining('OrganizationId must be set'),
+      },
+      {
+        Assert: { 'Fn::Not': [{ 'Fn::Equals': [{ Ref: 'ManagementAccountId' }, ''] }] },
+        AssertDescription: expect.stringContaining('ManagementAccountId must be set'),
+      },
     ]);
   });
 
@@ -483,13 +610,16 @@ describe('bundleRecipe: parameters, rules and outputs', () => {
     });
   });
 
-  it.each(['full-linux', 'minimal', 'windows-managed', 'pinned-ami'])('%s: no hard-coded partition and no per-region AMI map', (fixture) => {
-    const { templateText, template } = bundleFixture(fixture);
-    expect(templateText).not.toMatch(/arn:aws[-a-z]*:/);
-    expect(template).not.toHaveProperty('Mappings');
-    expect(templateText).not.toContain('{{resolve:ssm');
-    expect(templateText).not.toContain('AWS::SSM::Parameter::Value');
-  });
+  it.each(['full-linux', 'minimal', 'windows-managed', 'pinned-ami'])(
+    '%s: no hard-coded partition and no per-region AMI map',
+    (fixture) => {
+      const { templateText, template } = bundleFixture(fixture);
+      expect(templateText).not.toMatch(/arn:aws[-a-z]*:/);
+      expect(template).not.toHaveProperty('Mappings');
+      expect(templateText).not.toContain('{{resolve:ssm');
+      expect(templateText).not.toContain('AWS::SSM::Parameter::Value');
+    },
+  );
 
   it('has no literal partition in the bundler source either', () => {
     const files = readdirSync(path.join(PACKAGE_DIR, 'src'), { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.ts'));
@@ -502,18 +632,67 @@ describe('bundleRecipe: source links', () => {
   it.each([
     { templatePath: 'Resources.ImageRecipe.Properties.Name', file: 'tests/fixtures/full-linux/recipe.yaml', path: 'name' },
     { templatePath: 'Resources.ImageRecipe.Properties.Version', file: 'tests/fixtures/full-linux/recipe.yaml', path: 'version' },
-    { templatePath: 'Resources.ComponentSiteHardening.Properties.Name', file: 'tests/fixtures/full-linux/recipe.yaml', path: 'components.2.file' },
-    { templatePath: 'Resources.LifecyclePolicy.Properties.ResourceSelection.Recipes.0.Name', file: 'tests/fixtures/full-linux/recipe.yaml', path: 'name' },
-    { templatePath: 'Resources.ImageRecipe.Properties.ParentImage', file: 'tests/fixtures/full-linux/recipe.yaml', path: 'parentImage.ssmParameter' },
-    { templatePath: 'Resources.ImageRecipe.Properties.Components.1.ComponentArn', file: 'tests/fixtures/full-linux/recipe.yaml', path: 'components.1.managed' },
-    { templatePath: 'Resources.ImageRecipe.Properties.Components.2.Parameters.0.Value', file: 'tests/fixtures/full-linux/recipe.yaml', path: 'components.2.parameters.AllowedUsers' },
-    { templatePath: 'Resources.ImageRecipe.Properties.Components.5.ComponentArn', file: 'tests/fixtures/full-linux/recipe.yaml', path: 'tests.1.file' },
-    { templatePath: 'Resources.ComponentSiteHardening.Properties.Data', file: 'tests/fixtures/full-linux/components/site-hardening.yaml', path: '' },
-    { templatePath: 'Resources.ComponentSiteHardening.Properties.Version', file: 'tests/fixtures/full-linux/recipe.yaml', path: 'components.2.version' },
-    { templatePath: 'Resources.InfrastructureConfiguration.Properties.InstanceMetadataOptions.HttpPutResponseHopLimit', file: 'tests/fixtures/full-linux/recipe.yaml', path: 'build.instanceMetadata.httpPutResponseHopLimit' },
-    { templatePath: 'Resources.DistributionConfiguration.Properties.Distributions.1.Region', file: 'tests/fixtures/full-linux/recipe.yaml', path: 'distribution.regions.1' },
-    { templatePath: 'Resources.DistributionConfiguration.Properties.Distributions.0.AmiDistributionConfiguration.LaunchPermissionConfiguration.OrganizationalUnitArns.0', file: 'tests/fixtures/full-linux/recipe.yaml', path: 'distribution.launchPermissions.organizationalUnits.0' },
-    { templatePath: 'Resources.LifecyclePolicy.Properties.PolicyDetails.0.Filter.RetainAtLeast', file: 'tests/fixtures/full-linux/recipe.yaml', path: 'lifecycle.keepLatest' },
+    {
+      templatePath: 'Resources.ComponentSiteHardening.Properties.Name',
+      file: 'tests/fixtures/full-linux/recipe.yaml',
+      path: 'components.2.file',
+    },
+    {
+      templatePath: 'Resources.LifecyclePolicy.Properties.ResourceSelection.Recipes.0.Name',
+      file: 'tests/fixtures/full-linux/recipe.yaml',
+      path: 'name',
+    },
+    {
+      templatePath: 'Resources.ImageRecipe.Properties.ParentImage',
+      file: 'tests/fixtures/full-linux/recipe.yaml',
+      path: 'parentImage.ssmParameter',
+    },
+    {
+      templatePath: 'Resources.ImageRecipe.Properties.Components.1.ComponentArn',
+      file: 'tests/fixtures/full-linux/recipe.yaml',
+      path: 'components.1.managed',
+    },
+    {
+      templatePath: 'Resources.ImageRecipe.Properties.Components.2.Parameters.0.Value',
+      file: 'tests/fixtures/full-linux/recipe.yaml',
+      path: 'components.2.parameters.AllowedUsers',
+    },
+    {
+      templatePath: 'Resources.ImageRecipe.Properties.Components.5.ComponentArn',
+      file: 'tests/fixtures/full-linux/recipe.yaml',
+      path: 'tests.1.file',
+    },
+    {
+      templatePath: 'Resources.ComponentSiteHardening.Properties.Data',
+      file: 'tests/fixtures/full-linux/components/site-hardening.yaml',
+      path: '',
+    },
+    {
+      templatePath: 'Resources.ComponentSiteHardening.Properties.Version',
+      file: 'tests/fixtures/full-linux/recipe.yaml',
+      path: 'components.2.version',
+    },
+    {
+      templatePath: 'Resources.InfrastructureConfiguration.Properties.InstanceMetadataOptions.HttpPutResponseHopLimit',
+      file: 'tests/fixtures/full-linux/recipe.yaml',
+      path: 'build.instanceMetadata.httpPutResponseHopLimit',
+    },
+    {
+      templatePath: 'Resources.DistributionConfiguration.Properties.Distributions.1.Region',
+      file: 'tests/fixtures/full-linux/recipe.yaml',
+      path: 'distribution.regions.1',
+    },
+    {
+      templatePath:
+        'Resources.DistributionConfiguration.Properties.Distributions.0.AmiDistributionConfiguration.LaunchPermissionConfiguration.OrganizationalUnitArns.0',
+      file: 'tests/fixtures/full-linux/recipe.yaml',
+      path: 'distribution.launchPermissions.organizationalUnits.0',
+    },
+    {
+      templatePath: 'Resources.LifecyclePolicy.Properties.PolicyDetails.0.Filter.RetainAtLeast',
+      file: 'tests/fixtures/full-linux/recipe.yaml',
+      path: 'lifecycle.keepLatest',
+    },
   ])('links $templatePath to $file:$path', ({ templatePath, file, path: sourcePath }) => {
     const split = (dotted: string) => (dotted === '' ? [] : dotted.split('.').map((s) => (/^\d+$/.test(s) ? Number(s) : s)));
     expect(bundleFixture('full-linux').links).toContainEqual({ templatePath: split(templatePath), file, path: split(sourcePath) });
@@ -525,7 +704,10 @@ describe('bundleRecipe: source links', () => {
       expect(at(template, link.templatePath.join('.')), link.templatePath.join('.')).toBeDefined();
       const text = readFileSync(path.join(PACKAGE_DIR, link.file), 'utf8');
       const { parsed } = parseYaml(text, link.file);
-      expect(at(parsed.data, link.path.join('.')) ?? (link.path.length === 0 ? parsed.data : undefined), `${link.file}:${link.path.join('.')}`).toBeDefined();
+      expect(
+        at(parsed.data, link.path.join('.')) ?? (link.path.length === 0 ? parsed.data : undefined),
+        `${link.file}:${link.path.join('.')}`,
+      ).toBeDefined();
     }
   });
 
@@ -556,7 +738,12 @@ describe('bundleRecipe: invalid input', () => {
     expect(result.template).toBeUndefined();
     expect(result.templateText).toBeUndefined();
     expect(result.manifest).toBeUndefined();
-    expect(result.findings.map((f) => [f.ruleId, f.file, f.severity, f.range.start.line])).toContainEqual(['RB0003', 'tests/fixtures/duplicate-key/recipe.yaml', 'error', 11]);
+    expect(result.findings.map((f) => [f.ruleId, f.file, f.severity, f.range.start.line])).toContainEqual([
+      'RB0003',
+      'tests/fixtures/duplicate-key/recipe.yaml',
+      'error',
+      11,
+    ]);
   });
 
   it('reports a missing recipe.yaml as unreadable', () => {

@@ -1,5 +1,7 @@
-export { runRules, hitToFinding, schemaHitsToFindings, sortFindings } from './engine.js';
+export { hitToFinding, runRules, schemaHitsToFindings, sortFindings } from './engine.js';
 export { DuplicateRuleError, InputNotFoundError, RecipeSchemaError, SchemaCompilationError } from './errors.js';
+export * from './formatters/index.js';
+export * from './generators/index.js';
 export { lineText, type ParsedYaml, type ParseResult, parseYaml, positionAt, rangeOf } from './location.js';
 export {
   decodeUtf8,
@@ -17,7 +19,16 @@ export {
 export type * from './recipe-model.js';
 export type { ComponentRule, ComponentRuleContext, LoadedComponent, RecipeRule, RecipeRuleContext, Rule } from './rule.js';
 export { allRules, componentRules, ENGINE_RULES, recipeRules, registerRuleMeta } from './rules/index.js';
-export { checkSchema, closest, pointerToPath, SCHEMA_RULES, type SchemaName } from './schema-validator.js';
+export {
+  checkSchema,
+  closest,
+  describePath,
+  pointerToPath,
+  SCHEMA_RULES,
+  type SchemaName,
+  schemaComment,
+  schemaFile,
+} from './schema-validator.js';
 export { applySuppressions } from './suppressions.js';
 export type { Finding, FindingSource, JsonPath, Position, Range, RuleHit, RuleMeta, Severity } from './types.js';
 export {
@@ -31,5 +42,3 @@ export {
   validateRecipeFile,
   validateRecipeText,
 } from './validate.js';
-export * from './formatters/index.js';
-export * from './generators/index.js';

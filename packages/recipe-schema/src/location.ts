@@ -2,8 +2,9 @@
  * The one place where JSON paths become `line:column` ranges in the YAML file the author edits.
  * Rules and the schema mapper only produce paths; everything positional happens here.
  */
-import { isMap, isPair, isScalar, isSeq, LineCounter, type Node, parseDocument, type Document, YAMLParseError } from 'yaml';
+import { type Document, isAlias, isMap, isPair, isScalar, isSeq, LineCounter, type Node, parseDocument, visit, YAMLParseError } from 'yaml';
 import type { Finding, JsonPath, Position, Range, Severity } from './types.js';
+import { explainErrors } from './yaml-errors.js';
 
 /** A parsed YAML file that paths can be located in. */
 export interface ParsedYaml {
@@ -23,19 +24,11 @@ export interface ParseResult {
   ok: boolean;
 }
 
-const YAML_ERROR_RULES: Record<string, { ruleId: string; slug: string; hint: string }> = {
-  DUPLICATE_KEY: {
-    ruleId: 'RB0003',
-    slug: 'yaml-duplicate-key',
-    hint: 'Remove or rename one of the two keys; YAML keeps only one of them.',
-  },
-  TAB_AS_INDENT: {
-    ruleId: 'RB0004',
-    slug: 'yaml-tab-indent',
-    hint: 'Indent with spaces; YAML does not allow tabs for indentation.',
-  },
-};
-const SYNTAX = { ruleId: 'RB0001', slug: 'yaml-syntax', hint: 'Fix the YAML syntax at this position.' };
+const RULES = {
+  syntax: { ruleId: 'RB0001', slug: 'yaml-syntax' },
+  duplicate: { ruleId: 'RB0003', slug: 'yaml-duplicate-key' },
+  tab: { ruleId: 'RB0004', slug: 'yaml-tab-indent' },
+} as const;
 
 /** Largest number of alias expansions accepted before a document counts as an alias bomb. */
 const MAX_ALIAS_COUNT = 100;
@@ -49,32 +42,39 @@ export function parseYaml(text: string, file: string): ParseResult {
     doc.errors.push(new YAMLParseError([offset, offset + 1], 'DUPLICATE_KEY', 'Map keys must be unique'));
   }
   const parsed: ParsedYaml = { file, text, doc, lineCounter, data: undefined };
-  const findings: Finding[] = [];
-  for (const [problems, severity] of [
-    [doc.errors, 'error'],
-    [doc.warnings, 'warning'],
-  ] as const) {
-    for (const problem of problems) {
-      const rule = YAML_ERROR_RULES[problem.code] ?? SYNTAX;
-      const [from, to] = clampOffsets(problem.pos, text.length);
-      findings.push({
-        ruleId: rule.ruleId,
-        slug: rule.slug,
-        severity: severity as Severity,
-        message: `${firstLine(problem.message)}. ${rule.hint}`,
-        file,
-        range: toRange(parsed, from, to),
-        path: [],
-        source: 'bakery',
-      });
-    }
+  const finding = (code: keyof typeof RULES, from: number, to: number, message: string, severity: Severity = 'error'): Finding => ({
+    ...RULES[code],
+    severity,
+    message,
+    file,
+    range: toRange(parsed, from, to),
+    path: [],
+    source: 'bakery',
+  });
+  const findings: Finding[] = explainErrors(text, doc.errors).map((e) => finding(e.code, e.from, e.to, e.message));
+  for (const warning of doc.warnings) {
+    const [from, to] = clampOffsets(warning.pos, text.length);
+    findings.push(finding('syntax', from, to, `${firstLine(warning.message)}.`, 'warning'));
   }
   if (doc.errors.length > 0) return { parsed, findings, ok: false };
+  const unresolved = unresolvedAlias(doc);
+  if (unresolved) {
+    const [from, to] = unresolved.range;
+    findings.push(
+      finding(
+        'syntax',
+        from,
+        to,
+        `*${unresolved.source} starts with *, which YAML reads as a reference to an anchor &${unresolved.source} that this file does not define. If it is a value (a wildcard such as *${unresolved.source}), quote it: '*${unresolved.source}'.`,
+      ),
+    );
+    return { parsed, findings, ok: false };
+  }
   try {
     parsed.data = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
   } catch (cause) {
     findings.push({
-      ...SYNTAX,
+      ...RULES.syntax,
       severity: 'error',
       message: `${firstLine(cause instanceof Error ? cause.message : String(cause))}. Reduce the use of aliases (*name) or write the values out.`,
       file,
@@ -118,8 +118,25 @@ function duplicateKeyOffsets(root: unknown): number[] {
   return offsets.sort((a, b) => a - b);
 }
 
+/** The first alias (`*name`) whose anchor (`&name`) does not come before it. */
+function unresolvedAlias(doc: Document.Parsed): { source: string; range: [number, number] } | undefined {
+  const anchors = new Set<string>();
+  let found: { source: string; range: [number, number] } | undefined;
+  visit(doc, (_key, node) => {
+    if (found) return visit.BREAK;
+    if (isAlias(node)) {
+      if (!anchors.has(node.source) && node.range) found = { source: node.source, range: [node.range[0], node.range[1]] };
+      return undefined;
+    }
+    const anchor = (node as { anchor?: string } | null)?.anchor;
+    if (typeof anchor === 'string') anchors.add(anchor);
+    return undefined;
+  });
+  return found;
+}
+
 /** Range of the node at `path`; when the path does not exist, the range of its deepest existing ancestor. */
-export function rangeOf(parsed: ParsedYaml, path: JsonPath, at: 'key' | 'value' = 'value'): Range {
+export function rangeOf(parsed: ParsedYaml, path: JsonPath, at: 'key' | 'value' = 'value', find?: TextMatch): Range {
   let node: unknown = parsed.doc.contents;
   let key: Node | undefined;
   for (const segment of path) {
@@ -133,7 +150,33 @@ export function rangeOf(parsed: ParsedYaml, path: JsonPath, at: 'key' | 'value' 
   const target = (at === 'key' || emptyValue) && key ? key : isScalar(node) || !key ? (node as Node | undefined) : key;
   const range = target?.range;
   if (!range) return key?.range ? toRange(parsed, key.range[0], key.range[1]) : wholeFirstLine(parsed);
+  if (find && isScalar(node) && node.range) {
+    const inside = locateInScalar(parsed.text, node.range[0], node.range[1], find);
+    if (inside) return toRange(parsed, inside[0], inside[1]);
+  }
   return toRange(parsed, range[0], range[1]);
+}
+
+/** Text inside a string value that a finding is about, e.g. one {{ }} expression. */
+export interface TextMatch {
+  text: string;
+  /** Which occurrence in the value (0 = the first). */
+  occurrence?: number;
+}
+
+/**
+ * Source offsets of `find` inside the scalar at [from, to). The source of any scalar style (plain,
+ * quoted, | or > block, any indentation indicator) holds the expression's characters as written,
+ * so searching the source gives the exact line and column even dozens of lines into a script.
+ */
+function locateInScalar(text: string, from: number, to: number, find: TextMatch): [number, number] | undefined {
+  const source = text.slice(from, to);
+  let index = -1;
+  for (let n = 0; n <= (find.occurrence ?? 0); n++) {
+    index = source.indexOf(find.text, index + 1);
+    if (index < 0) return undefined;
+  }
+  return [from + index, from + index + find.text.length];
 }
 
 /** The text of one 1-based line, without its line break (for formatters that show the source). */
@@ -205,10 +248,7 @@ function lineStarts(text: string): number[] {
 }
 
 function wholeFirstLine(parsed: ParsedYaml): Range {
-  const firstContentLine = Math.max(
-    1,
-    parsed.text.split(/\r?\n/).findIndex((l) => l.trim() !== '' && !l.trimStart().startsWith('#')) + 1,
-  );
+  const firstContentLine = Math.max(1, parsed.text.split(/\r?\n/).findIndex((l) => l.trim() !== '' && !l.trimStart().startsWith('#')) + 1);
   return {
     start: { line: firstContentLine, column: 1 },
     end: { line: firstContentLine, column: lineText(parsed.text, firstContentLine).length + 1 },

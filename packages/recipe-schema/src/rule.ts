@@ -33,6 +33,12 @@ export interface RecipeRuleContext {
 
 export interface ComponentRule extends RuleMeta {
   appliesTo: 'component';
+  /**
+   * The rule explains a value the schema also rejects, better than the schema can (an unquoted
+   * {{ }} read as a map): its findings replace the schema's at the same path instead of being
+   * dropped with the rest of the rejected subtree.
+   */
+  supersedesSchema?: boolean;
   check(ctx: ComponentRuleContext): RuleHit[];
 }
 

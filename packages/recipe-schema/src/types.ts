@@ -44,6 +44,10 @@ export interface RuleMeta {
   severity: Severity;
   /** One sentence: the requirement the rule enforces. */
   description: string;
+  /** The defect as an author would write it (YAML), for docs/rules.md. */
+  example?: string;
+  /** What to do about it, for docs/rules.md. */
+  fix?: string;
 }
 
 /** What a rule returns: a path in the checked document and a message. The engine adds the location. */
@@ -52,4 +56,6 @@ export interface RuleHit {
   message: string;
   /** Point at the key rather than the value (useful for "remove this property"). */
   at?: 'key' | 'value';
+  /** Point at this text inside the string value (one {{ }} expression in a long script). */
+  find?: { text: string; occurrence?: number };
 }

@@ -3,7 +3,7 @@
  * component document. Invalid input yields findings; nothing here throws for bad content.
  */
 import path from 'node:path';
-import { runRules, schemaHitsToFindings, sortFindings, hitToFinding } from './engine.js';
+import { failedSubtrees, hitToFinding, runRules, schemaHitsToFindings, sortFindings, withoutSuperseded } from './engine.js';
 import { checkTableText, loadGeneratedComponents, tableKindOf } from './generators/index.js';
 import { type ParsedYaml, parseYaml } from './location.js';
 import { describeReadProblem, type ReadOutcome, type ReadProblem, readInputFile, readProblemFinding, readProblemRule } from './read-file.js';
@@ -70,7 +70,8 @@ export function validateRecipeText(
   const { parsed, findings, ok } = parseYaml(text, display);
   if (!ok) return { findings: sortFindings(findings), sources };
 
-  findings.push(...schemaHitsToFindings(checkSchema('recipe', parsed.data), parsed));
+  const recipeSchemaHits = checkSchema('recipe', parsed.data);
+  findings.push(...schemaHitsToFindings(recipeSchemaHits, parsed));
   const recipe = asRecord(parsed.data);
   const platform = asPlatform(recipe.platform);
   const recipeDir = path.dirname(absolutePath);
@@ -107,10 +108,14 @@ export function validateRecipeText(
     if (generated.bytes) sources.set(generated.display, generated.bytes.toString('utf8'));
     findings.push(...generated.findings);
   }
-  findings.push(...runRules(recipeRules, { data: parsed.data, recipeDir, components: components.map((c) => c.component) }, parsed));
+  findings.push(
+    ...runRules(recipeRules, { data: parsed.data, recipeDir, components: components.map((c) => c.component) }, parsed, failedSubtrees(recipeSchemaHits)),
+  );
   const result = applySuppressions(findings, parsed);
   for (const refused of refusedLinks) {
-    const reported = result.some((f) => f.ruleId === componentPathOutsideRecipe.id && !f.suppressed && f.path.join('\u0000') === refused.path.join('\u0000'));
+    const reported = result.some(
+      (f) => f.ruleId === componentPathOutsideRecipe.id && !f.suppressed && f.path.join('\u0000') === refused.path.join('\u0000'),
+    );
     if (!reported) result.push(refused);
   }
   return { findings: sortFindings(result), sources, data: parsed.data };
@@ -152,7 +157,11 @@ export function validateFile(file: string, options: ValidateOptions = {}): Valid
   }
   const finding = hitToFinding(
     ENGINE_RULES.unknownDocument,
-    { path: [], message: 'Neither a recipe (needs name, platform, parentImage, components) nor an AWSTOE component document (needs schemaVersion and phases); check the file or the path given.' },
+    {
+      path: [],
+      message:
+        'Neither a recipe (needs name, platform, parentImage, components) nor an AWSTOE component document (needs schemaVersion and phases); check the file or the path given.',
+    },
     parsed,
   );
   return { kind, findings: [finding], sources };
@@ -161,10 +170,14 @@ export function validateFile(file: string, options: ValidateOptions = {}): Valid
 function checkComponentText(text: string, display: string, platform: Platform | undefined): { findings: Finding[]; parsed?: ParsedYaml } {
   const { parsed, findings, ok } = parseYaml(text, display);
   if (!ok) return { findings };
-  findings.push(...schemaHitsToFindings(checkSchema('component', parsed.data), parsed));
-  findings.push(...runRules(componentRules, { data: parsed.data, platform }, parsed));
+  const schemaHits = checkSchema('component', parsed.data);
+  const ruleFindings = runRules(componentRules, { data: parsed.data, platform }, parsed, failedSubtrees(schemaHits));
+  findings.push(...withoutSuperseded(schemaHitsToFindings(schemaHits, parsed), ruleFindings, SUPERSEDING), ...ruleFindings);
   return { findings, parsed };
 }
+
+/** Component rules whose findings replace the schema's at the same path. */
+const SUPERSEDING = new Set(componentRules.filter((rule) => rule.supersedesSchema).map((rule) => rule.id));
 
 interface ComponentRead {
   component: LoadedComponent;

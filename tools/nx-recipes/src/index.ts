@@ -59,6 +59,12 @@ const GIT_BASE = {
 /** The root `bakery` script and every locked dependency version (ajv, yaml, ...). */
 const WORKSPACE_FILES = ['{workspaceRoot}/package.json', '{workspaceRoot}/pnpm-lock.yaml'];
 const RECIPE_FILES = '{projectRoot}/**/*';
+/**
+ * The Node.js the CLI runs on (the `node` first on PATH, as for the task itself): a result from
+ * one Node version is never replayed under another. nx.json's `sharedGlobals` holds the same input
+ * for the package targets (test, typecheck, build, synth).
+ */
+export const NODE_VERSION_INPUT = { runtime: 'node -v' } as const;
 
 type Inputs = NonNullable<TargetConfiguration['inputs']>;
 
@@ -74,6 +80,7 @@ export function validateTarget(): TargetConfiguration {
       ...CLI_FILES,
       ...WORKSPACE_FILES,
       { externalDependencies: ['ajv', 'yaml'] },
+      NODE_VERSION_INPUT,
       { env: 'BAKERY_BASE' },
       { env: 'NX_BASE' },
       GIT_BASE,
@@ -100,6 +107,7 @@ export function lintTarget(): TargetConfiguration {
       ...CLI_FILES,
       ...WORKSPACE_FILES,
       { externalDependencies: ['ajv', 'yaml'] },
+      NODE_VERSION_INPUT,
       // cfn-lint is a Python tool outside the lockfile; its version changes what it reports.
       { runtime: 'cfn-lint --version 2>&1 || echo cfn-lint-missing' },
       { env: 'BAKERY_CFN_LINT' },
@@ -130,6 +138,7 @@ export function bundleRecipeTarget(): TargetConfiguration {
       ...CLI_FILES,
       ...WORKSPACE_FILES,
       { externalDependencies: ['ajv', 'yaml'] },
+      NODE_VERSION_INPUT,
       GIT_HEAD,
     ] satisfies Inputs,
     outputs: ['{workspaceRoot}/dist/bundle/recipes/{projectName}'],

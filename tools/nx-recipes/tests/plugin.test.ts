@@ -76,6 +76,9 @@ describe('Plugin: nx-recipes createNodes', () => {
                       ],
                     },
                     {
+                      "runtime": "node -v",
+                    },
+                    {
                       "runtime": "git rev-parse --verify -q "HEAD^{commit}" 2>/dev/null || echo no-git-head",
                     },
                   ],
@@ -117,6 +120,9 @@ describe('Plugin: nx-recipes createNodes', () => {
                         "ajv",
                         "yaml",
                       ],
+                    },
+                    {
+                      "runtime": "node -v",
                     },
                     {
                       "runtime": "cfn-lint --version 2>&1 || echo cfn-lint-missing",
@@ -162,6 +168,9 @@ describe('Plugin: nx-recipes createNodes', () => {
                         "ajv",
                         "yaml",
                       ],
+                    },
+                    {
+                      "runtime": "node -v",
                     },
                     {
                       "env": "BAKERY_BASE",

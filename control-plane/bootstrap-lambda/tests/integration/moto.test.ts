@@ -1,6 +1,7 @@
 import { CloudFormationClient, DescribeStackResourcesCommand, DescribeStacksCommand, type Stack } from '@aws-sdk/client-cloudformation';
 import { CodeCommitClient, CreateCommitCommand, GetBranchCommand } from '@aws-sdk/client-codecommit';
 import {
+  CreateBucketCommand,
   DeleteObjectsCommand,
   GetObjectCommand,
   HeadBucketCommand,
@@ -15,7 +16,21 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createClientFactory } from '../../src/aws.js';
 import { bootstrap } from '../../src/bootstrap.js';
 import type { CustomResourceResponse } from '../../src/response.js';
-import { ACCOUNT, arn, awsError, BAKERY_REGION, cfnEvent, fixture, PHYSICAL_ID, ROLE_NAME, recordingFactory, recordingLogger, SEED_DIR, STACK_NAME } from '../helpers.js';
+import {
+  ACCOUNT,
+  arn,
+  awsError,
+  BAKERY_REGION,
+  cfnEvent,
+  fixture,
+  PHYSICAL_ID,
+  ROLE_NAME,
+  recordingFactory,
+  recordingLogger,
+  SEED_DIR,
+  SHIPPED_DIR,
+  STACK_NAME,
+} from '../helpers.js';
 import { findOnPath, type MotoServer, startMoto } from './moto-server.js';
 
 /**
@@ -54,6 +69,7 @@ describe.skipIf(!MOTO)('moto integration: bakery stack lifecycle', () => {
       logger,
       templatePath: fixture('moto-bakery-stack.template.json'),
       seedDir: SEED_DIR,
+      shippedDir: SHIPPED_DIR,
       timing: { pollIntervalMs: 100, safetyMarginMs: 20_000, responseReserveMs: 8_000 },
     });
     expect(respond).toHaveBeenCalledTimes(1);
@@ -69,14 +85,17 @@ describe.skipIf(!MOTO)('moto integration: bakery stack lifecycle', () => {
     }
   }
 
-  const parameters = (stack: Stack | undefined) => Object.fromEntries((stack?.Parameters ?? []).map((p) => [p.ParameterKey, p.ParameterValue]));
+  const parameters = (stack: Stack | undefined) =>
+    Object.fromEntries((stack?.Parameters ?? []).map((p) => [p.ParameterKey, p.ParameterValue]));
   const bucketOf = (stack: Stack | undefined) => stack?.Outputs?.find((o) => o.OutputKey === 'ArtifactBucketName')?.OutputValue as string;
 
   beforeAll(async () => {
     moto = await startMoto(MOTO as string);
     // Look at the bakery account the way the Lambda does: through the configuration role.
     const sts = new STSClient({ endpoint: moto.endpoint, region: BAKERY_REGION, credentials: BASE_CREDENTIALS });
-    const role = await sts.send(new AssumeRoleCommand({ RoleArn: arn('aws', 'iam', '', ACCOUNT, `role/${ROLE_NAME}`), RoleSessionName: 'test' }));
+    const role = await sts.send(
+      new AssumeRoleCommand({ RoleArn: arn('aws', 'iam', '', ACCOUNT, `role/${ROLE_NAME}`), RoleSessionName: 'test' }),
+    );
     const credentials = {
       accessKeyId: role.Credentials?.AccessKeyId as string,
       secretAccessKey: role.Credentials?.SecretAccessKey as string,
@@ -84,6 +103,13 @@ describe.skipIf(!MOTO)('moto integration: bakery stack lifecycle', () => {
     };
     cfn = new CloudFormationClient({ endpoint: moto.endpoint, region: BAKERY_REGION, credentials });
     s3 = new S3Client({ endpoint: moto.endpoint, region: BAKERY_REGION, credentials, forcePathStyle: true });
+    // The access StackSet creates the control bucket before the bootstrap runs.
+    await s3.send(
+      new CreateBucketCommand({
+        Bucket: `ami-bakery-control-${ACCOUNT}-${BAKERY_REGION}`,
+        CreateBucketConfiguration: { LocationConstraint: BAKERY_REGION },
+      }),
+    );
   });
 
   afterAll(async () => {
@@ -104,7 +130,12 @@ describe.skipIf(!MOTO)('moto integration: bakery stack lifecycle', () => {
     const stack = await bakeryStack();
     expect(stack?.StackStatus).toBe('CREATE_COMPLETE');
     expect(stack?.StackId).toContain(`:cloudformation:${BAKERY_REGION}:${ACCOUNT}:stack/${STACK_NAME}/`);
-    expect(parameters(stack)).toEqual({ NamePrefix: 'ami-bakery', BranchName: 'main', SourceType: 'CodeCommit', OrganizationId: 'o-abcdef1234' });
+    expect(parameters(stack)).toEqual({
+      NamePrefix: 'ami-bakery',
+      BranchName: 'main',
+      SourceType: 'CodeCommit',
+      OrganizationId: 'o-abcdef1234',
+    });
     expect(stack?.Tags).toEqual(
       expect.arrayContaining([
         { Key: 'ami-bakery:managed-by', Value: 'ami-bakery-bootstrap' },
@@ -144,11 +175,20 @@ describe.skipIf(!MOTO)('moto integration: bakery stack lifecycle', () => {
     const second = await run('Update', { SourceType: 'S3', BranchName: 'release', SeedRecipes: 'al2023-stig' });
 
     // Assess
-    expect(first.body).toMatchObject({ Status: 'SUCCESS', PhysicalResourceId: PHYSICAL_ID, Data: { SeedResult: 'seeded', SourceType: 'S3' } });
+    expect(first.body).toMatchObject({
+      Status: 'SUCCESS',
+      PhysicalResourceId: PHYSICAL_ID,
+      Data: { SeedResult: 'seeded', SourceType: 'S3' },
+    });
     expect(second.body).toMatchObject({ Status: 'SUCCESS', Data: { SeedResult: 'kept' } });
     const stack = await bakeryStack();
     expect(stack?.StackStatus).toBe('UPDATE_COMPLETE');
-    expect(parameters(stack)).toEqual({ NamePrefix: 'ami-bakery', BranchName: 'release', SourceType: 'S3', OrganizationId: 'o-abcdef1234' });
+    expect(parameters(stack)).toEqual({
+      NamePrefix: 'ami-bakery',
+      BranchName: 'release',
+      SourceType: 'S3',
+      OrganizationId: 'o-abcdef1234',
+    });
     const zip = await s3.send(new GetObjectCommand({ Bucket: bucketOf(stack), Key: 'source/bundle.zip' }));
     const bytes = Buffer.from(await (zip.Body as { transformToByteArray(): Promise<Uint8Array> }).transformToByteArray());
     expect(bytes.subarray(0, 4).toString('hex')).toBe('504b0304');
@@ -161,7 +201,8 @@ describe.skipIf(!MOTO)('moto integration: bakery stack lifecycle', () => {
     // Prepare: several versions and a delete marker, as a pipeline would leave them.
     const bucket = bucketOf(await bakeryStack());
     await s3.send(new PutBucketVersioningCommand({ Bucket: bucket, VersioningConfiguration: { Status: 'Enabled' } }));
-    for (const body of ['one', 'two']) await s3.send(new PutObjectCommand({ Bucket: bucket, Key: 'image-builder-logs/al2023-stig/log.txt', Body: body }));
+    for (const body of ['one', 'two'])
+      await s3.send(new PutObjectCommand({ Bucket: bucket, Key: 'image-builder-logs/al2023-stig/log.txt', Body: body }));
     await s3.send(new DeleteObjectsCommand({ Bucket: bucket, Delete: { Objects: [{ Key: 'image-builder-logs/al2023-stig/log.txt' }] } }));
     const listed = await s3.send(new ListObjectVersionsCommand({ Bucket: bucket }));
     expect((listed.Versions?.length ?? 0) + (listed.DeleteMarkers?.length ?? 0)).toBeGreaterThanOrEqual(4);

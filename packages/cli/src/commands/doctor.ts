@@ -5,11 +5,12 @@ import path from 'node:path';
 import { type Command, defineCommand } from '../command.js';
 import { UsageError } from '../errors.js';
 import type { Io } from '../io.js';
+import { endOfLife, isEndOfLife, NODE_MINIMUM, NODE_RECOMMENDED } from '../node-support.js';
+
+export { NODE_MINIMUM } from '../node-support.js';
 
 /** The pnpm the lockfile is written by; root package.json pins the same in `packageManager`. */
 export const PNPM_VERSION = '12.4.2';
-/** Root package.json `engines.node`: vite 8 needs 20.19. */
-export const NODE_MINIMUM = '20.19.0';
 /** The cfn-lint CI installs; findings of another 1.x differ a little but are read the same way. */
 export const CFN_LINT_CI_VERSION = '1.51.0';
 const AWS_TIMEOUT_MS = 5_000;
@@ -37,6 +38,8 @@ export interface DoctorProbes {
   homeDir(): string;
   /** STS GetCallerIdentity, only with --aws; rejects after `timeoutMs`. */
   callerIdentity(region: string, timeoutMs: number): Promise<CallerIdentity>;
+  /** Today, for the end-of-life check. */
+  today(): Date;
 }
 
 function runTool(command: string, args: readonly string[]): Promise<ToolRun> {
@@ -50,8 +53,9 @@ function runTool(command: string, args: readonly string[]): Promise<ToolRun> {
 }
 
 async function stsCallerIdentity(region: string, timeoutMs: number): Promise<CallerIdentity> {
-  // Loaded here so a doctor run without --aws never pays for the SDK. The CLI's own module (ESM):
-  // a dynamic import of the SDK's CommonJS build gave the bundle only a default export.
+  // Loaded here so a doctor run without --aws never pays for the SDK. The CLI's own module (ESM,
+  // so the bundle keeps its named exports): the client has the CLI's timeouts, and a timeout names
+  // the endpoint. (bin.ts has turned the SDK's own Node.js notice off: the Node.js row says it once.)
   const { callerIdentity } = await import('../aws-clients.js');
   return callerIdentity(region, timeoutMs);
 }
@@ -63,9 +67,11 @@ export const defaultProbes: DoctorProbes = {
   fileExists: existsSync,
   homeDir: homedir,
   callerIdentity: stsCallerIdentity,
+  today: () => new Date(),
 };
 
-type Status = 'ok' | 'missing' | 'wrong version' | 'optional';
+/** `end of life` works but is a warning: the run is still ready. */
+type Status = 'ok' | 'missing' | 'wrong version' | 'optional' | 'end of life';
 
 interface Check {
   name: string;
@@ -74,6 +80,8 @@ interface Check {
   /** How to get it; shown when the status is not ok. */
   how: string;
   required: boolean;
+  /** A warning printed once, under the table. */
+  warning?: string;
 }
 
 function versionParts(text: string): number[] | undefined {
@@ -99,14 +107,31 @@ function checkNode(probes: DoctorProbes): Check {
   const name = `Node.js >= ${NODE_MINIMUM}`;
   const version = probes.nodeVersion().replace(/^v/, '');
   const parts = versionParts(version);
-  const ok = parts !== undefined && atLeast(parts, versionParts(NODE_MINIMUM) as number[]);
-  return {
-    name,
-    status: ok ? 'ok' : 'wrong version',
-    found: version,
-    how: `install Node.js ${NODE_MINIMUM} or newer 20.x/22.x (nodejs.org or your package manager)`,
-    required: true,
-  };
+  const lts = NODE_RECOMMENDED.join(' or ');
+  if (parts === undefined || !atLeast(parts, versionParts(NODE_MINIMUM) as number[])) {
+    return {
+      name,
+      status: 'wrong version',
+      found: version,
+      how: `install Node.js ${lts} LTS (nodejs.org or your package manager); ${NODE_MINIMUM} is the oldest that runs bakery`,
+      required: true,
+    };
+  }
+  const major = parts[0] as number;
+  if (isEndOfLife(major, probes.today())) {
+    const ended = endOfLife(major);
+    return {
+      name,
+      status: 'end of life',
+      found: version,
+      how: `upgrade to Node.js ${lts} LTS (nodejs.org or your package manager)`,
+      required: true,
+      warning:
+        `Warning: Node.js ${major} reached end of life${ended ? ` on ${ended}` : ''} and gets no security fixes; ` +
+        `bakery still runs on it, but AWS SDK releases after the first week of January 2027 need Node.js 22. Upgrade to Node.js ${lts}.`,
+    };
+  }
+  return { name, status: 'ok', found: version, how: '', required: true };
 }
 
 async function checkPnpm(probes: DoctorProbes): Promise<Check> {
@@ -207,7 +232,9 @@ export function createDoctorCommand(overrides: Partial<DoctorProbes> = {}): Comm
     usage: 'bakery doctor [--aws]',
     details: [
       'Prints one row per tool: ok, missing, wrong version, or optional (not found, and only some',
-      'features need it), with how to get what is not ok. cfn-lint and moto_server are required when',
+      'features need it), with how to get what is not ok. A Node.js past its end of life (20 since',
+      'April 2026) still runs bakery: its row says end of life, with one warning under the table; the',
+      'other commands say nothing about it. cfn-lint and moto_server are required when',
       'CI=true, as the CI run fails without them. AWS credentials are looked for in the environment',
       'and the ~/.aws files only; no AWS call is made unless --aws is given.',
       '',
@@ -231,7 +258,8 @@ export function createDoctorCommand(overrides: Partial<DoctorProbes> = {}): Comm
         checkAws(io, probes, args.values.aws === true),
       ]);
       io.stdout.write(`${table(checks)}\n\n`);
-      const failing = checks.filter((c) => c.required && c.status !== 'ok');
+      for (const { warning } of checks) if (warning) io.stdout.write(`${warning}\n\n`);
+      const failing = checks.filter((c) => c.required && c.status !== 'ok' && c.status !== 'end of life');
       if (failing.length === 0) {
         io.stdout.write('Ready: every required tool is there.\n');
         return 0;

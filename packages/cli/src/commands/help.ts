@@ -1,4 +1,4 @@
-import { commandHelp, defineCommand } from '../command.js';
+import { commandHelp, defineCommand, unknownCommand } from '../command.js';
 import { UsageError } from '../errors.js';
 import { commandNames, loadCommand } from './index.js';
 
@@ -12,7 +12,7 @@ export default defineCommand({
     if (extra.length > 0) throw new UsageError(`help takes at most one command name, got: ${args.positionals.join(' ')}`);
     if (name !== undefined) {
       const command = await loadCommand(name);
-      if (!command) throw new UsageError(`unknown command '${name}'. Run 'bakery help'.`);
+      if (!command) throw unknownCommand(name, commandNames());
       io.stdout.write(commandHelp(command));
       return 0;
     }

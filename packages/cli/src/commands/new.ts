@@ -1,6 +1,6 @@
 import { type Dirent, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { checkSchema, displayPath, type Finding, formatters, validateRecipeFile } from '@ami-bakery/recipe-schema';
+import { checkSchema, displayPath, type Finding, formatters, schemaComment, validateRecipeFile } from '@ami-bakery/recipe-schema';
 import { type Document, isMap, isScalar, isSeq, type Node, parseDocument } from 'yaml';
 import { defineCommand } from '../command.js';
 import { UsageError } from '../errors.js';
@@ -173,11 +173,22 @@ function copyFolder(from: string, to: string, top: boolean): string[] {
       mkdirSync(destination);
       made.push(...copyFolder(source, destination, false));
     } else if (entry.isFile()) {
-      writeFileSync(destination, readFileSync(source), { flag: 'wx' });
+      writeFileSync(destination, withSchemaLine(destination, readFileSync(source)), { flag: 'wx' });
       made.push(destination);
     }
   }
   return made;
+}
+
+/**
+ * An AWSTOE document gets the `# yaml-language-server: $schema=` line that makes editors check it
+ * against the component schema (the copy is otherwise byte for byte the source).
+ */
+function withSchemaLine(file: string, bytes: Buffer): Buffer {
+  if (!/\.ya?ml$/i.test(file)) return bytes;
+  const text = bytes.toString('utf8');
+  if (/yaml-language-server:\s*\$schema=/.test(text) || !/^(schemaVersion|phases)\s*:/m.test(text)) return bytes;
+  return Buffer.from(`${schemaComment('component', path.dirname(file))}\n${text}`, 'utf8');
 }
 
 function readmeText(name: string, from: string, folder: string, oldName: string, renamed: readonly string[]): string {

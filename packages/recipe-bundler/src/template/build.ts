@@ -9,14 +9,15 @@
  *   profile sit under the IAM path `/<stack name>/`: the pipeline names each stack
  *   `<RecipeStackPrefix><recipe>`, so the bakery's deploy role can scope every grant to that prefix;
  * - every ARN is built with `${AWS::Partition}`;
- * - the lifecycle policy selects the recipe with a wildcard version so bumps do not orphan it (G13)
- *   and deletes snapshots along with the AMIs.
+ * - the lifecycle policy selects the recipe with a wildcard version so bumps do not orphan it (G13),
+ *   deprecates old AMIs (EC2 deprecation time) well before it deletes them with their snapshots,
+ *   and never deletes an AMI launched recently (its LastLaunched exclusion).
  */
 import type { GeneratedComponent, GeneratedDocument, JsonPath } from '@ami-bakery/recipe-schema';
 import { compareCodeUnits, sha256Hex } from '../canonical.js';
 import { sourced } from '../sourced.js';
 import type { RecipeReader } from './context.js';
-import { evidenceObjectsArn, instanceProfile, instanceRole, type LogTarget, lifecycleExecutionRole, logObjectsArn, logObjectsArnFromParameter } from './iam.js';
+import { bakeryTarget, instanceProfile, instanceRole, lifecycleExecutionRole, logObjectsArn, type S3Target } from './iam.js';
 import { escapeSub, getAtt, partitionAware, prefixed, ref, sub } from './intrinsics.js';
 import { type ParameterName, TemplateInputs } from './parameters.js';
 
@@ -72,6 +73,10 @@ export const DEFAULTS = {
   testTimeoutMinutes: 90,
   keepLatest: 5,
   deleteAfterDays: 90,
+  /** Days between the EC2 deprecation of an AMI and its deletion: the time consumers get to move. */
+  deprecationGraceDays: 30,
+  /** An AMI launched within this many days is never deleted, however old it is. */
+  keepLaunchedWithinDays: 90,
   managedComponentVersion: 'x.x.x',
   startCondition: 'EXPRESSION_MATCH_ONLY',
   logPrefix: (name: string) => `image-builder-logs/${name}`,
@@ -84,6 +89,7 @@ export const DEFAULTS = {
 /** Placeholders a component parameter value may hold; the bundler replaces them. */
 export const PLACEHOLDERS = {
   artifactBucket: /\{\{\s*bakery:artifactBucket\s*\}\}/g,
+  evidenceBucket: /\{\{\s*bakery:evidenceBucket\s*\}\}/g,
   evidencePrefix: /\{\{\s*bakery:evidencePrefix\s*\}\}/g,
 } as const;
 
@@ -108,7 +114,7 @@ export function buildTemplate(source: TemplateSource): BuiltTemplate {
   const resources: Record<string, unknown> = {};
   const logs = logTarget(reader, inputs, name);
 
-  const evidence = usesArtifactBucket(reader) ? evidenceObjectsArn(DEFAULTS.evidencePrefix(name)) : undefined;
+  const evidence = evidenceTarget(reader, inputs, name);
   resources.InstanceRole = instanceRole(inputs, name, logs.target, iamTags, evidence);
   resources.InstanceProfile = instanceProfile();
   resources.LifecycleExecutionRole = lifecycleExecutionRole(inputs, name, iamTags);
@@ -139,7 +145,12 @@ export function buildTemplate(source: TemplateSource): BuiltTemplate {
   return {
     template,
     parameters: [...inputs.parameters].sort(compareCodeUnits),
-    localComponents: locals.resources.map(({ logicalId, nameSuffix, version: v, relPath }) => ({ logicalId, nameSuffix, version: v, relPath })),
+    localComponents: locals.resources.map(({ logicalId, nameSuffix, version: v, relPath }) => ({
+      logicalId,
+      nameSuffix,
+      version: v,
+      relPath,
+    })),
   };
 }
 
@@ -218,11 +229,25 @@ function planLocalComponents(source: TemplateSource): ComponentPlan {
   }
   // Each part of a generated component is a component of its own: `<stack name>-<table stem>-part-<n>`.
   for (const source of generatedSources) {
-    const stem = normalizeName(source.relPath.replace(/\.ya?ml$/i, '').split('/').pop() ?? source.relPath) || 'generated';
+    const stem =
+      normalizeName(
+        source.relPath
+          .replace(/\.ya?ml$/i, '')
+          .split('/')
+          .pop() ?? source.relPath,
+      ) || 'generated';
     const ids = source.documents.map((document) => {
       const nameSuffix = `${stem}-part-${document.part}`;
       const logicalId = uniqueId(`Component${pascal(nameSuffix)}`, source.version);
-      resources.push({ logicalId, nameSuffix, version: source.version, relPath: source.relPath, list: source.list, index: source.index, generated: { source, document } });
+      resources.push({
+        logicalId,
+        nameSuffix,
+        version: source.version,
+        relPath: source.relPath,
+        list: source.list,
+        index: source.index,
+        generated: { source, document },
+      });
       return logicalId;
     });
     byEntry.set(`${source.list}:${source.index}`, ids);
@@ -236,7 +261,13 @@ function planLocalComponents(source: TemplateSource): ComponentPlan {
  * get their folder in the name.
  */
 function componentNameSuffixes(relPaths: string[]): Map<string, string> {
-  const stem = (p: string) => normalizeName(p.replace(/\.(?:ya?ml|json)$/i, '').split('/').pop() ?? p);
+  const stem = (p: string) =>
+    normalizeName(
+      p
+        .replace(/\.(?:ya?ml|json)$/i, '')
+        .split('/')
+        .pop() ?? p,
+    );
   const full = (p: string) => normalizeName(p.replace(/\.(?:ya?ml|json)$/i, '').replace(/^(\.\.\/)+/, ''));
   const counts = new Map<string, number>();
   for (const p of relPaths) counts.set(stem(p), (counts.get(stem(p)) ?? 0) + 1);
@@ -274,7 +305,9 @@ function componentResource(source: TemplateSource, local: PlannedComponent, wind
     Data: doc ? sourced(doc.canonical, doc.display, []) : undefined,
     Tags: tags,
   };
-  return doc ? sourced({ Type: 'AWS::ImageBuilder::Component', Properties: properties }, doc.display, []) : { Type: 'AWS::ImageBuilder::Component', Properties: properties };
+  return doc
+    ? sourced({ Type: 'AWS::ImageBuilder::Component', Properties: properties }, doc.display, [])
+    : { Type: 'AWS::ImageBuilder::Component', Properties: properties };
 }
 
 /** One part of a generated component: its `Data` is the generated document exactly as validated. */
@@ -308,7 +341,13 @@ function documentDescription(doc: ComponentSource): unknown {
 
 // --- image recipe -------------------------------------------------------------------------
 
-function imageRecipe(reader: RecipeReader, inputs: TemplateInputs, locals: ComponentPlan, windows: boolean, tags: Record<string, unknown>): unknown {
+function imageRecipe(
+  reader: RecipeReader,
+  inputs: TemplateInputs,
+  locals: ComponentPlan,
+  windows: boolean,
+  tags: Record<string, unknown>,
+): unknown {
   const components: unknown[] = [];
   const name = reader.string(['name']) ?? '';
   for (const list of ['components', 'tests'] as const) {
@@ -323,7 +362,10 @@ function imageRecipe(reader: RecipeReader, inputs: TemplateInputs, locals: Compo
       }
       const arn =
         managed !== undefined
-          ? sourced(managedComponentArn(managed, reader.string([...entry, 'version']) ?? DEFAULTS.managedComponentVersion), reader.file, [...entry, 'managed'])
+          ? sourced(managedComponentArn(managed, reader.string([...entry, 'version']) ?? DEFAULTS.managedComponentVersion), reader.file, [
+              ...entry,
+              'managed',
+            ])
           : sourced(getAtt(locals.byEntry.get(`${list}:${index}`)?.[0] ?? 'MissingComponent', 'Arn'), reader.file, [...entry, 'file']);
       const parameters = Object.keys(reader.record([...entry, 'parameters']) ?? {}).map((parameter) => ({
         Name: parameter,
@@ -331,7 +373,10 @@ function imageRecipe(reader: RecipeReader, inputs: TemplateInputs, locals: Compo
           (Array.isArray(value) ? value : [value]).map((item) => parameterValue(item, name, inputs)),
         ),
       }));
-      components.push({ ComponentArn: arn, Parameters: parameters.length > 0 ? sourced(parameters, reader.file, [...entry, 'parameters']) : undefined });
+      components.push({
+        ComponentArn: arn,
+        Parameters: parameters.length > 0 ? sourced(parameters, reader.file, [...entry, 'parameters']) : undefined,
+      });
     });
   }
   const properties: Record<string, unknown> = {
@@ -350,24 +395,48 @@ function imageRecipe(reader: RecipeReader, inputs: TemplateInputs, locals: Compo
 
 /**
  * A component parameter value with its placeholders replaced: the evidence prefix is known now,
- * the artifact bucket only at deploy time (the ArtifactBucketName parameter, then mandatory).
+ * the buckets only at deploy time (the EvidenceBucketName / ArtifactBucketName parameters).
  */
 function parameterValue(value: string, recipeName: string, inputs: TemplateInputs): unknown {
   const withPrefix = value.replace(PLACEHOLDERS.evidencePrefix, DEFAULTS.evidencePrefix(recipeName));
-  if (!new RegExp(PLACEHOLDERS.artifactBucket.source).test(withPrefix)) return withPrefix;
-  const bucket = inputs.requiredBucket(`a component of the recipe uploads to s3://<ArtifactBucketName>/${DEFAULTS.evidencePrefix(recipeName)}/`);
-  const parts = withPrefix.split(new RegExp(PLACEHOLDERS.artifactBucket.source));
-  return parts.every((part) => part === '') && parts.length === 2 ? bucket : sub(parts.map(escapeSub).join('${ArtifactBucketName}'));
+  const buckets: [RegExp, 'ArtifactBucketName' | 'EvidenceBucketName'][] = [
+    [PLACEHOLDERS.evidenceBucket, 'EvidenceBucketName'],
+    [PLACEHOLDERS.artifactBucket, 'ArtifactBucketName'],
+  ];
+  const used = buckets.filter(([pattern]) => new RegExp(pattern.source).test(withPrefix));
+  if (used.length === 0) return withPrefix;
+  for (const [, parameter] of used) inputs.parameter(parameter);
+  const [[pattern, parameter]] = used as [[RegExp, string]];
+  const whole = withPrefix.replace(new RegExp(pattern.source), '') === '' && used.length === 1;
+  if (whole) return ref(parameter);
+  let text = escapeSub(withPrefix);
+  for (const [p, name] of used) text = text.replace(new RegExp(p.source, 'g'), `\${${name}}`);
+  return sub(text);
 }
 
-/** Whether any component parameter names the artifact bucket (its instance role may then upload evidence). */
-function usesArtifactBucket(reader: RecipeReader): boolean {
-  const pattern = new RegExp(PLACEHOLDERS.artifactBucket.source);
+/** Which bucket placeholder the components use, if any. */
+function placeholderUse(reader: RecipeReader, pattern: RegExp): boolean {
+  const test = new RegExp(pattern.source);
   return (['components', 'tests'] as const).some((list) =>
-    reader.list([list]).some((_, index) =>
-      Object.values(reader.record([list, index, 'parameters']) ?? {}).some((value) => (Array.isArray(value) ? value : [value]).some((item) => typeof item === 'string' && pattern.test(item))),
-    ),
+    reader
+      .list([list])
+      .some((_, index) =>
+        Object.values(reader.record([list, index, 'parameters']) ?? {}).some((value) =>
+          (Array.isArray(value) ? value : [value]).some((item) => typeof item === 'string' && test.test(item)),
+        ),
+      ),
   );
+}
+
+/**
+ * Where components upload evidence: `s3://<EvidenceBucketName>/evidence/<recipe>/*` (the
+ * `{{ bakery:evidenceBucket }}` placeholder), or the artifact bucket's `evidence/<recipe>/*` for
+ * recipes that still name `{{ bakery:artifactBucket }}`. Only this recipe's prefix, ever.
+ */
+function evidenceTarget(reader: RecipeReader, inputs: TemplateInputs, name: string): S3Target | undefined {
+  if (placeholderUse(reader, PLACEHOLDERS.evidenceBucket)) return bakeryTarget(inputs, 'EvidenceBucketName', DEFAULTS.evidencePrefix(name));
+  if (placeholderUse(reader, PLACEHOLDERS.artifactBucket)) return bakeryTarget(inputs, 'ArtifactBucketName', DEFAULTS.evidencePrefix(name));
+  return undefined;
 }
 
 function managedComponentArn(managedName: string, version: string): unknown {
@@ -378,7 +447,9 @@ function parentImage(reader: RecipeReader): unknown {
   return (
     reader.derive(['parentImage', 'ssmParameter'], (parameter: string) => prefixed('ssm:', parameter)) ??
     reader.derive(['parentImage', 'managedImage'], (image: string) =>
-      image.startsWith('arn:') ? partitionAware(image) : sub(`arn:\${AWS::Partition}:imagebuilder:\${AWS::Region}:aws:image/${escapeSub(image)}`),
+      image.startsWith('arn:')
+        ? partitionAware(image)
+        : sub(`arn:\${AWS::Partition}:imagebuilder:\${AWS::Region}:aws:image/${escapeSub(image)}`),
     ) ??
     reader.src(['parentImage', 'amiId'])
   );
@@ -412,10 +483,14 @@ function rootVolume(reader: RecipeReader, windows: boolean): unknown {
 // --- infrastructure configuration ---------------------------------------------------------
 
 interface Logs {
-  target: LogTarget | undefined;
+  target: S3Target | undefined;
   logging: unknown;
 }
 
+/**
+ * Build logs go to the bakery artifact bucket under `image-builder-logs/<recipe>/` (the role may
+ * write nowhere else there), or to a bucket the recipe names.
+ */
 function logTarget(reader: RecipeReader, inputs: TemplateInputs, name: string): Logs {
   const base: JsonPath = ['build', 'logging'];
   const prefixPath: JsonPath = [...base, 's3KeyPrefix'];
@@ -424,15 +499,17 @@ function logTarget(reader: RecipeReader, inputs: TemplateInputs, name: string): 
   const bucket = reader.string([...base, 's3Bucket']);
   if (bucket !== undefined) {
     return {
-      target: { objectsArn: sourced(logObjectsArn(bucket, prefix), reader.file, [...base, 's3Bucket']), conditional: false },
+      target: {
+        bucketArn: sub(`arn:\${AWS::Partition}:s3:::${escapeSub(bucket)}`),
+        objectsArn: sourced(logObjectsArn(bucket, prefix), reader.file, [...base, 's3Bucket']),
+        bakeryKey: false,
+      },
       logging: { S3Logs: { S3BucketName: reader.src([...base, 's3Bucket']), S3KeyPrefix: keyPrefix } },
     };
   }
-  const logging = { S3Logs: { S3BucketName: inputs.parameter('ArtifactBucketName'), S3KeyPrefix: keyPrefix } };
-  return {
-    target: { objectsArn: logObjectsArnFromParameter(prefix), conditional: true },
-    logging: inputs.when('HasArtifactBucket', logging),
-  };
+  // The grant is always this recipe's own prefix: a recipe cannot write another recipe's logs.
+  const target = bakeryTarget(inputs, 'ArtifactBucketName', DEFAULTS.logPrefix(name));
+  return { target, logging: { S3Logs: { S3BucketName: ref('ArtifactBucketName'), S3KeyPrefix: keyPrefix } } };
 }
 
 function infrastructure(reader: RecipeReader, name: string, logging: unknown, tags: Record<string, unknown>): unknown {
@@ -452,7 +529,9 @@ function infrastructure(reader: RecipeReader, name: string, logging: unknown, ta
     TerminateInstanceOnFailure: reader.srcOr([...build, 'terminateOnFailure'], true),
     Logging: logging,
     SnsTopicArn: reader.derive([...build, 'snsTopic'], (topic: string) =>
-      topic.startsWith('arn:') ? partitionAware(topic) : sub(`arn:\${AWS::Partition}:sns:\${AWS::Region}:\${AWS::AccountId}:${escapeSub(topic)}`),
+      topic.startsWith('arn:')
+        ? partitionAware(topic)
+        : sub(`arn:\${AWS::Partition}:sns:\${AWS::Region}:\${AWS::AccountId}:${escapeSub(topic)}`),
     ),
     // Tags on the build and test instances themselves, for cost and inventory.
     ResourceTags: tags,
@@ -505,7 +584,10 @@ function launchPermissions(reader: RecipeReader, inputs: TemplateInputs): unknow
     inputs.parameter('OrganizationId');
     inputs.parameter('ManagementAccountId');
     permissions.OrganizationArns = [
-      sourced(sub('arn:${AWS::Partition}:organizations::${ManagementAccountId}:organization/${OrganizationId}'), reader.file, [...base, 'organization']),
+      sourced(sub('arn:${AWS::Partition}:organizations::${ManagementAccountId}:organization/${OrganizationId}'), reader.file, [
+        ...base,
+        'organization',
+      ]),
     ];
   }
   const units = reader.list([...base, 'organizationalUnits']);
@@ -513,7 +595,11 @@ function launchPermissions(reader: RecipeReader, inputs: TemplateInputs): unknow
     inputs.parameter('OrganizationId');
     inputs.parameter('ManagementAccountId');
     permissions.OrganizationalUnitArns = units.map((unit, i) =>
-      sourced(sub(`arn:\${AWS::Partition}:organizations::\${ManagementAccountId}:ou/\${OrganizationId}/${escapeSub(String(unit))}`), reader.file, [...base, 'organizationalUnits', i]),
+      sourced(
+        sub(`arn:\${AWS::Partition}:organizations::\${ManagementAccountId}:ou/\${OrganizationId}/${escapeSub(String(unit))}`),
+        reader.file,
+        [...base, 'organizationalUnits', i],
+      ),
     );
   }
   permissions.UserIds = nonEmptyList(reader, [...base, 'accounts']);
@@ -562,29 +648,44 @@ function pipeline(reader: RecipeReader, name: string, tags: Record<string, unkno
   };
 }
 
+/**
+ * Two rules over the recipe's images, oldest first: at `deleteAfterDays` the AMIs get their EC2
+ * deprecation time (they still launch, but leave default searches), and `deprecationGraceDays`
+ * later they are deleted with their snapshots. Neither touches the newest `keepLatest` images or
+ * an AMI tagged `ami-bakery:retain=true`, and the deletion skips any AMI launched within
+ * `keepLaunchedWithinDays` (LastLaunched covers launches in the accounts it is shared with).
+ */
 function lifecyclePolicy(reader: RecipeReader, name: string, tags: Record<string, unknown>): unknown {
   const base: JsonPath = ['lifecycle'];
+  const deleteAfter = reader.get([...base, 'deleteAfterDays']);
+  const deprecateAt = reader.srcOr([...base, 'deleteAfterDays'], DEFAULTS.deleteAfterDays);
+  const deleteAt = Math.min(
+    1000,
+    (typeof deleteAfter === 'number' ? deleteAfter : DEFAULTS.deleteAfterDays) + DEFAULTS.deprecationGraceDays,
+  );
+  const retainAtLeast = reader.srcOr([...base, 'keepLatest'], DEFAULTS.keepLatest);
+  const retained = { TagMap: { [RETAIN_TAG]: 'true' } };
   return {
     Type: 'AWS::ImageBuilder::LifecyclePolicy',
     // The policy names the recipe; create it after the recipe and delete it before.
     DependsOn: ['ImageRecipe'],
     Properties: {
       Name: stackScopedName('lifecycle'),
-      Description: `Deletes old images of the ${name} recipe with their AMIs and snapshots; tag an AMI ${RETAIN_TAG}=true to keep it`,
+      Description: `Deprecates, then deletes old images of the ${name} recipe with their AMIs and snapshots, never one launched in the last ${DEFAULTS.keepLaunchedWithinDays} days; tag an AMI ${RETAIN_TAG}=true to keep it`,
       ExecutionRole: getAtt('LifecycleExecutionRole', 'Arn'),
       ResourceType: 'AMI_IMAGE',
       Status: 'ENABLED',
       ResourceSelection: { Recipes: [{ Name: reader.derive(['name'], () => stackScopedName()), SemanticVersion: 'x.x.x' }] },
       PolicyDetails: [
         {
+          Action: { Type: 'DEPRECATE', IncludeResources: { Amis: true } },
+          Filter: { Type: 'AGE', Value: deprecateAt, Unit: 'DAYS', RetainAtLeast: retainAtLeast },
+          ExclusionRules: { Amis: retained },
+        },
+        {
           Action: { Type: 'DELETE', IncludeResources: { Amis: true, Snapshots: reader.srcOr([...base, 'deleteSnapshots'], true) } },
-          Filter: {
-            Type: 'AGE',
-            Value: reader.srcOr([...base, 'deleteAfterDays'], DEFAULTS.deleteAfterDays),
-            Unit: 'DAYS',
-            RetainAtLeast: reader.srcOr([...base, 'keepLatest'], DEFAULTS.keepLatest),
-          },
-          ExclusionRules: { Amis: { TagMap: { [RETAIN_TAG]: 'true' } } },
+          Filter: { Type: 'AGE', Value: deleteAt, Unit: 'DAYS', RetainAtLeast: retainAtLeast },
+          ExclusionRules: { Amis: { ...retained, LastLaunched: { Value: DEFAULTS.keepLaunchedWithinDays, Unit: 'DAYS' } } },
         },
       ],
       Tags: tags,

@@ -1,9 +1,15 @@
 /** CloudFormation intrinsic functions in their long form (the YAML output has no custom tags). */
-export type Intrinsic = { Ref: string } | { 'Fn::Sub': string } | { 'Fn::GetAtt': [string, string] } | { 'Fn::If': [string, unknown, unknown] };
+export type Intrinsic =
+  | { Ref: string }
+  | { 'Fn::Sub': string }
+  | { 'Fn::GetAtt': [string, string] }
+  | { 'Fn::If': [string, unknown, unknown] };
 
 export const ref = (name: string): { Ref: string } => ({ Ref: name });
 export const sub = (text: string): { 'Fn::Sub': string } => ({ 'Fn::Sub': text });
-export const getAtt = (logicalId: string, attribute: string): { 'Fn::GetAtt': [string, string] } => ({ 'Fn::GetAtt': [logicalId, attribute] });
+export const getAtt = (logicalId: string, attribute: string): { 'Fn::GetAtt': [string, string] } => ({
+  'Fn::GetAtt': [logicalId, attribute],
+});
 export const ifCondition = (condition: string, whenTrue: unknown, whenFalse: unknown): { 'Fn::If': [string, unknown, unknown] } => ({
   'Fn::If': [condition, whenTrue, whenFalse],
 });

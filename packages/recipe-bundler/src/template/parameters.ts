@@ -3,13 +3,21 @@
  * template declares only those it uses: a CloudFormation deploy action fails on overrides the
  * template does not declare, and the manifest tells the deploy stage which ones to pass.
  */
-import { NO_VALUE, ifCondition, ref } from './intrinsics.js';
+import { ifCondition, NO_VALUE, ref } from './intrinsics.js';
 
-export type ParameterName = 'ArtifactBucketName' | 'PermissionsBoundaryArn' | 'OrganizationId' | 'ManagementAccountId';
+export type ParameterName =
+  | 'ArtifactBucketName'
+  | 'ArtifactKeyArn'
+  | 'EvidenceBucketName'
+  | 'PermissionsBoundaryArn'
+  | 'LifecyclePermissionsBoundaryArn'
+  | 'OrganizationId'
+  | 'ManagementAccountId';
 
 interface ParameterDefinition {
   Type: 'String';
-  Default: string;
+  /** Absent: the deployer must pass a value (the security parameters of docs/contracts.md). */
+  Default?: string;
   AllowedPattern: string;
   ConstraintDescription: string;
   Description: string;
@@ -18,18 +26,35 @@ interface ParameterDefinition {
 export const PARAMETER_DEFINITIONS: Record<ParameterName, ParameterDefinition> = {
   ArtifactBucketName: {
     Type: 'String',
-    Default: '',
-    // Empty means "no build logs" so the template also deploys outside the bakery.
-    AllowedPattern: '^$|^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$',
-    ConstraintDescription: 'an S3 bucket name, or empty',
-    Description: 'Bakery artifact bucket; build logs go to s3://<bucket>/image-builder-logs/<recipe>/. Empty: no S3 build logs.',
+    // No default: build instances write their logs there, and the role's grant names it.
+    AllowedPattern: '^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$',
+    ConstraintDescription: 'an S3 bucket name',
+    Description: 'Bakery artifact bucket; build logs go to s3://<bucket>/image-builder-logs/<recipe>/.',
+  },
+  ArtifactKeyArn: {
+    Type: 'String',
+    AllowedPattern: '^arn:[a-z-]+:kms:[a-z0-9-]+:[0-9]{12}:key/[a-zA-Z0-9-]+$',
+    ConstraintDescription: 'a KMS key ARN',
+    Description: 'KMS key of the artifact and evidence buckets; build instances use it through S3 for their SSE-KMS uploads.',
+  },
+  EvidenceBucketName: {
+    Type: 'String',
+    AllowedPattern: '^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$',
+    ConstraintDescription: 'an S3 bucket name',
+    Description: 'Bakery evidence bucket; build instances upload audit evidence to s3://<bucket>/evidence/<recipe>/ only.',
   },
   PermissionsBoundaryArn: {
     Type: 'String',
-    Default: '',
-    AllowedPattern: '^$|^arn:[a-z-]+:iam::[0-9]{12}:policy/[\\w+=,.@/-]+$',
-    ConstraintDescription: 'an IAM managed policy ARN, or empty',
-    Description: 'Managed policy every role of this stack carries as permissions boundary. Empty: none.',
+    // No default and no empty value: a recipe role without the boundary must never deploy.
+    AllowedPattern: '^arn:[a-z-]+:iam::[0-9]{12}:policy/[\\w+=,.@/-]+$',
+    ConstraintDescription: 'an IAM managed policy ARN',
+    Description: 'Permissions boundary of the build-instance role of this stack.',
+  },
+  LifecyclePermissionsBoundaryArn: {
+    Type: 'String',
+    AllowedPattern: '^arn:[a-z-]+:iam::[0-9]{12}:policy/[\\w+=,.@/-]+$',
+    ConstraintDescription: 'an IAM managed policy ARN',
+    Description: 'Permissions boundary of the lifecycle-policy role of this stack.',
   },
   OrganizationId: {
     Type: 'String',
@@ -47,10 +72,8 @@ export const PARAMETER_DEFINITIONS: Record<ParameterName, ParameterDefinition> =
   },
 };
 
-export const CONDITIONS = {
-  HasArtifactBucket: { 'Fn::Not': [{ 'Fn::Equals': [ref('ArtifactBucketName'), ''] }] },
-  HasPermissionsBoundary: { 'Fn::Not': [{ 'Fn::Equals': [ref('PermissionsBoundaryArn'), ''] }] },
-} as const;
+/** None today: the security parameters are mandatory, so nothing in a recipe template is conditional on them. */
+export const CONDITIONS = {} as const satisfies Record<string, unknown>;
 
 export type ConditionName = keyof typeof CONDITIONS;
 
@@ -58,8 +81,6 @@ export type ConditionName = keyof typeof CONDITIONS;
 export class TemplateInputs {
   readonly parameters = new Set<ParameterName>();
   readonly conditions = new Set<ConditionName>();
-  /** Set when a component parameter names the artifact bucket: then an empty bucket name cannot deploy. */
-  private bucketRequiredBy: string | undefined;
 
   parameter(name: ParameterName): { Ref: string } {
     this.parameters.add(name);
@@ -85,15 +106,8 @@ export class TemplateInputs {
     return section;
   }
 
-  /** The artifact bucket, for a component that uploads there (`why` ends up in the deploy error). */
-  requiredBucket(why: string): { Ref: string } {
-    this.bucketRequiredBy ??= why;
-    return this.parameter('ArtifactBucketName');
-  }
-
   /**
-   * Sharing with the organization is useless with an empty id, and a component that uploads to
-   * the artifact bucket fails late without one: fail the deploy with a message instead.
+   * Sharing with the organization is useless with an empty id: fail the deploy with a message instead.
    */
   rulesSection(): Record<string, unknown> | undefined {
     const rules: Record<string, unknown> = {};
@@ -104,16 +118,6 @@ export class TemplateInputs {
           Assert: { 'Fn::Not': [{ 'Fn::Equals': [ref(name), ''] }] },
           AssertDescription: `${name} must be set: the recipe shares its AMIs with the organization or its OUs.`,
         })),
-      };
-    }
-    if (this.bucketRequiredBy !== undefined) {
-      rules.ArtifactBucketRequired = {
-        Assertions: [
-          {
-            Assert: { 'Fn::Not': [{ 'Fn::Equals': [ref('ArtifactBucketName'), ''] }] },
-            AssertDescription: `ArtifactBucketName must be set: ${this.bucketRequiredBy}.`,
-          },
-        ],
       };
     }
     return Object.keys(rules).length > 0 ? rules : undefined;

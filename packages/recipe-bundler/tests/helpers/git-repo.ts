@@ -13,10 +13,14 @@ export class GitRepo {
   }
 
   git(...args: string[]): string {
-    return execaSync('git', ['-c', 'user.name=Bakery Test', '-c', 'user.email=test@example.invalid', '-c', 'commit.gpgsign=false', ...args], {
-      cwd: this.dir,
-      env: { GIT_CONFIG_GLOBAL: '/dev/null', GIT_CONFIG_NOSYSTEM: '1' },
-    }).stdout;
+    return execaSync(
+      'git',
+      ['-c', 'user.name=Bakery Test', '-c', 'user.email=test@example.invalid', '-c', 'commit.gpgsign=false', ...args],
+      {
+        cwd: this.dir,
+        env: { GIT_CONFIG_GLOBAL: '/dev/null', GIT_CONFIG_NOSYSTEM: '1' },
+      },
+    ).stdout;
   }
 
   commitAll(message: string): string {

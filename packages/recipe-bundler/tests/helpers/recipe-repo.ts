@@ -42,7 +42,9 @@ export class RecipeRepo {
 
   /** 1-based line of the first line containing `needle`. */
   lineOf(file: string, needle: string): number {
-    const index = this.read(file).split('\n').findIndex((line) => line.includes(needle));
+    const index = this.read(file)
+      .split('\n')
+      .findIndex((line) => line.includes(needle));
     if (index < 0) throw new Error(`${needle} not in ${file}`);
     return index + 1;
   }

@@ -2,9 +2,22 @@
  * The shipped recipes, bundled: the facts that make each image the benchmark it claims, read from
  * the CloudFormation template the pipeline deploys (not from the recipe files).
  */
-import { parse } from 'yaml';
+
 import { describe, expect, it } from 'vitest';
-import { bundled, documentNamed, managed, only, positionOf, readRecipeFile, recipeComponents, resourcesOf, SHIPPED, scriptOf, stepsOf } from './helpers.js';
+import { parse } from 'yaml';
+import {
+  bundled,
+  documentNamed,
+  managed,
+  only,
+  positionOf,
+  readRecipeFile,
+  recipeComponents,
+  resourcesOf,
+  SHIPPED,
+  scriptOf,
+  stepsOf,
+} from './helpers.js';
 
 const sub = (text: string) => ({ 'Fn::Sub': text });
 /** Built from parts so this file does not contain the literal it searches for. */
@@ -32,27 +45,40 @@ describe.each(SHIPPED)('Shipped recipe %s: security baseline', (name) => {
   });
 
   it('encrypts the root volume', () => {
-    const mappings = only(bundled(name).template, 'AWS::ImageBuilder::ImageRecipe').Properties.BlockDeviceMappings as { Ebs: Record<string, unknown> }[];
+    const mappings = only(bundled(name).template, 'AWS::ImageBuilder::ImageRecipe').Properties.BlockDeviceMappings as {
+      Ebs: Record<string, unknown>;
+    }[];
     expect(mappings).toHaveLength(1);
     expect(mappings[0]?.Ebs).toMatchObject({ Encrypted: true, VolumeType: 'gp3' });
   });
 
   it('shares the AMI with the organization and never publicly', () => {
-    const distributions = only(bundled(name).template, 'AWS::ImageBuilder::DistributionConfiguration').Properties.Distributions as Record<string, Record<string, unknown>>[];
+    const distributions = only(bundled(name).template, 'AWS::ImageBuilder::DistributionConfiguration').Properties.Distributions as Record<
+      string,
+      Record<string, unknown>
+    >[];
     for (const distribution of distributions) {
       const permissions = distribution.AmiDistributionConfiguration?.LaunchPermissionConfiguration as Record<string, unknown>;
-      expect(permissions.OrganizationArns).toEqual([sub('arn:${AWS::Partition}:organizations::${ManagementAccountId}:organization/${OrganizationId}')]);
+      expect(permissions.OrganizationArns).toEqual([
+        sub('arn:${AWS::Partition}:organizations::${ManagementAccountId}:organization/${OrganizationId}'),
+      ]);
       expect(permissions.UserGroups ?? []).not.toContain('all');
     }
   });
 
   it('writes the latest AMI id to its SSM parameter', () => {
-    const distributions = only(bundled(name).template, 'AWS::ImageBuilder::DistributionConfiguration').Properties.Distributions as { SsmParameterConfigurations: unknown[] }[];
-    expect(distributions[0]?.SsmParameterConfigurations).toEqual([{ ParameterName: `/ami-bakery/${name}/latest`, DataType: 'aws:ec2:image' }]);
+    const distributions = only(bundled(name).template, 'AWS::ImageBuilder::DistributionConfiguration').Properties.Distributions as {
+      SsmParameterConfigurations: unknown[];
+    }[];
+    expect(distributions[0]?.SsmParameterConfigurations).toEqual([
+      { ParameterName: `/ami-bakery/${name}/latest`, DataType: 'aws:ec2:image' },
+    ]);
   });
 
   it('tags the AMI with the benchmark and its level', () => {
-    const distributions = only(bundled(name).template, 'AWS::ImageBuilder::DistributionConfiguration').Properties.Distributions as { AmiDistributionConfiguration: { AmiTags: Record<string, string> } }[];
+    const distributions = only(bundled(name).template, 'AWS::ImageBuilder::DistributionConfiguration').Properties.Distributions as {
+      AmiDistributionConfiguration: { AmiTags: Record<string, string> };
+    }[];
     const tags = distributions[0]?.AmiDistributionConfiguration.AmiTags ?? {};
     expect(tags.Benchmark).toMatch(/^(DISA STIG|CIS) /);
     expect(tags.BenchmarkLevel).toMatch(/^(high|Level 1 - (Server|Member Server))$/);
@@ -65,10 +91,22 @@ describe.each(SHIPPED)('Shipped recipe %s: security baseline', (name) => {
     expect(pipeline.ImageTestsConfiguration).toMatchObject({ ImageTestsEnabled: true });
   });
 
-  it('keeps the newest images and deletes older AMIs with their snapshots', () => {
-    const [details] = only(bundled(name).template, 'AWS::ImageBuilder::LifecyclePolicy').Properties.PolicyDetails as { Action: unknown; Filter: Record<string, unknown> }[];
-    expect(details?.Action).toEqual({ Type: 'DELETE', IncludeResources: { Amis: true, Snapshots: true } });
-    expect(details?.Filter).toMatchObject({ Type: 'AGE', RetainAtLeast: 5 });
+  it('keeps the newest images, deprecates older AMIs, then deletes them with their snapshots unless launched recently', () => {
+    const details = only(bundled(name).template, 'AWS::ImageBuilder::LifecyclePolicy').Properties.PolicyDetails as {
+      Action: unknown;
+      Filter: Record<string, unknown>;
+      ExclusionRules: { Amis: Record<string, unknown> };
+    }[];
+    expect(details.map((d) => d.Action)).toEqual([
+      { Type: 'DEPRECATE', IncludeResources: { Amis: true } },
+      { Type: 'DELETE', IncludeResources: { Amis: true, Snapshots: true } },
+    ]);
+    expect(details.map((d) => d.Filter)).toMatchObject([
+      { Type: 'AGE', RetainAtLeast: 5 },
+      { Type: 'AGE', RetainAtLeast: 5 },
+    ]);
+    expect(Number(details[1]?.Filter.Value)).toBeGreaterThan(Number(details[0]?.Filter.Value));
+    expect(details[1]?.ExclusionRules.Amis.LastLaunched).toEqual({ Value: 90, Unit: 'DAYS' });
   });
 
   it('never hard-codes the commercial partition', () => {
@@ -91,7 +129,9 @@ describe.each([
 
   it('starts from the Amazon Linux 2023 parameter of its architecture on matching instance types', () => {
     const { template } = bundled(name);
-    expect(only(template, 'AWS::ImageBuilder::ImageRecipe').Properties.ParentImage).toBe(`ssm:/aws/service/ami-amazon-linux-latest/${parent}`);
+    expect(only(template, 'AWS::ImageBuilder::ImageRecipe').Properties.ParentImage).toBe(
+      `ssm:/aws/service/ami-amazon-linux-latest/${parent}`,
+    );
     const instanceTypes = only(template, 'AWS::ImageBuilder::InfrastructureConfiguration').Properties.InstanceTypes as string[];
     expect(instanceTypes.filter((t) => !types.test(t))).toEqual([]);
   });
@@ -101,14 +141,27 @@ describe.each([
     expect(only(template, 'AWS::ImageBuilder::ImageRecipe').Properties.WorkingDirectory).toBe('/var/tmp/imagebuilder');
     expect(managed(template, 'reboot-test-linux')).toBeDefined();
     const smoke = documentNamed(template, 'stig-smoke-test');
-    expect(stepsOf(smoke, 'test').map((s) => scriptOf(s))).toEqual(['systemctl is-active --quiet amazon-ssm-agent', 'sshd -t', 'systemctl is-active --quiet auditd']);
+    expect(stepsOf(smoke, 'test').map((s) => scriptOf(s))).toEqual([
+      'systemctl is-active --quiet amazon-ssm-agent',
+      'sshd -t',
+      'systemctl is-active --quiet auditd',
+    ]);
   });
 });
 
 describe.each([
-  { name: 'ubuntu-pro-20-04-cis-level1', parameter: '/aws/service/canonical/ubuntu/pro-server/20.04/stable/current/amd64/hvm/ebs-gp2/ami-id' },
-  { name: 'ubuntu-pro-22-04-cis-level1', parameter: '/aws/service/canonical/ubuntu/pro-server/22.04/stable/current/amd64/hvm/ebs-gp2/ami-id' },
-  { name: 'ubuntu-pro-24-04-cis-level1', parameter: '/aws/service/canonical/ubuntu/pro-server/24.04/stable/current/amd64/hvm/ebs-gp3/ami-id' },
+  {
+    name: 'ubuntu-pro-20-04-cis-level1',
+    parameter: '/aws/service/canonical/ubuntu/pro-server/20.04/stable/current/amd64/hvm/ebs-gp2/ami-id',
+  },
+  {
+    name: 'ubuntu-pro-22-04-cis-level1',
+    parameter: '/aws/service/canonical/ubuntu/pro-server/22.04/stable/current/amd64/hvm/ebs-gp2/ami-id',
+  },
+  {
+    name: 'ubuntu-pro-24-04-cis-level1',
+    parameter: '/aws/service/canonical/ubuntu/pro-server/24.04/stable/current/amd64/hvm/ebs-gp3/ami-id',
+  },
 ])('Shipped recipe $name: CIS Level 1 Server with the Ubuntu Security Guide', ({ name, parameter }) => {
   it("starts from Canonical's Ubuntu Pro Server parameter of its release, on its root device", () => {
     const recipe = only(bundled(name).template, 'AWS::ImageBuilder::ImageRecipe').Properties;
@@ -128,7 +181,12 @@ describe.each([
   it('enables usg with the pro CLI, installs it non-interactively, applies the level 1 server profile and reboots', () => {
     const { template } = bundled(name);
     const build = stepsOf(documentNamed(template, 'usg-cis'), 'build');
-    expect(build.map((s) => `${s.name} ${s.action}`)).toEqual(['EnableUsg ExecuteBash', 'InstallUsg ExecuteBash', 'ApplyProfile ExecuteBash', 'RebootAfterFix Reboot']);
+    expect(build.map((s) => `${s.name} ${s.action}`)).toEqual([
+      'EnableUsg ExecuteBash',
+      'InstallUsg ExecuteBash',
+      'ApplyProfile ExecuteBash',
+      'RebootAfterFix Reboot',
+    ]);
     expect(scriptOf(build[0])).toContain('pro enable usg --assume-yes');
     expect(scriptOf(build[0])).not.toMatch(/\bua\s+(enable|attach)/);
     expect(scriptOf(build[1])).toContain('export DEBIAN_FRONTEND=noninteractive');
@@ -142,20 +200,35 @@ describe.each([
     const { template } = bundled(name);
     const validate = stepsOf(documentNamed(template, 'usg-cis'), 'validate');
     expect(validate.map((s) => `${s.name} ${s.action}`)).toEqual(['Audit ExecuteBash', 'UploadReports S3Upload', 'Score ExecuteBash']);
-    expect(scriptOf(validate[0])).toMatch(/usg audit '\{\{ Profile \}\}' --html-file "\$dir\/usg-report-\$stamp\.html" --results-file "\$dir\/usg-results-\$stamp\.xml"/);
-    expect(validate[1]?.inputs).toEqual([{ source: '/var/lib/usg/ami-bakery/*', destination: 's3://{{ ReportBucket }}/{{ ReportPrefix }}/' }]);
-    expect(scriptOf(validate[2])).toContain("sys.exit(0 if evaluated and score >= minimum else 1)");
+    expect(scriptOf(validate[0])).toMatch(
+      /usg audit '\{\{ Profile \}\}' --html-file "\$dir\/usg-report-\$stamp\.html" --results-file "\$dir\/usg-results-\$stamp\.xml"/,
+    );
+    expect(validate[1]?.inputs).toEqual([
+      { source: '/var/lib/usg/ami-bakery/*', destination: 's3://{{ ReportBucket }}/{{ ReportPrefix }}/' },
+    ]);
+    expect(scriptOf(validate[2])).toContain('sys.exit(0 if evaluated and score >= minimum else 1)');
     const usg = recipeComponents(template).find((c) => JSON.stringify(c.arn).includes('ComponentUsgCis'));
-    expect(usg?.parameters).toMatchObject({ ReportBucket: [{ Ref: 'ArtifactBucketName' }], ReportPrefix: [`evidence/${name}`], MinimumScore: ['85'] });
+    expect(usg?.parameters).toMatchObject({
+      ReportBucket: [{ Ref: 'ArtifactBucketName' }],
+      ReportPrefix: [`evidence/${name}`],
+      MinimumScore: ['85'],
+    });
   });
 
-  it('lets the build instance write its evidence prefix only, and refuses a stack without the bucket', () => {
+  it('lets the build instance write its evidence prefix only, and cannot deploy without the bucket', () => {
     const { template } = bundled(name);
-    const role = template.Resources.InstanceRole?.Properties as { Policies: { PolicyName?: string; PolicyDocument?: { Statement: unknown[] } }[] };
+    const role = template.Resources.InstanceRole?.Properties as {
+      Policies: { PolicyName?: string; PolicyDocument?: { Statement: unknown[] } }[];
+    };
     expect(role.Policies.find((p) => p.PolicyName === 'write-evidence')?.PolicyDocument?.Statement).toEqual([
-      { Sid: 'WriteEvidence', Effect: 'Allow', Action: 's3:PutObject', Resource: sub(`arn:\${AWS::Partition}:s3:::\${ArtifactBucketName}/evidence/${name}/*`) },
+      {
+        Sid: 'WriteEvidence',
+        Effect: 'Allow',
+        Action: 's3:PutObject',
+        Resource: sub(`arn:\${AWS::Partition}:s3:::\${ArtifactBucketName}/evidence/${name}/*`),
+      },
     ]);
-    expect((template.Rules as Record<string, { Assertions: { Assert: unknown }[] }>).ArtifactBucketRequired?.Assertions[0]?.Assert).toEqual({ 'Fn::Not': [{ 'Fn::Equals': [{ Ref: 'ArtifactBucketName' }, ''] }] });
+    expect((template.Parameters as Record<string, { Default?: string }>).ArtifactBucketName?.Default).toBeUndefined();
   });
 
   it('empties the machine-id and cleans cloud-init last, without detaching Ubuntu Pro', () => {
@@ -200,7 +273,9 @@ describe('Shipped recipe windows-server-2022-cis-level1: CIS Level 1 Member Serv
         row.kind === 'registry'
           ? build.includes(JSON.stringify({ path: row.path, name: row.name, value: row.value, type: row.type }))
           : build.split('\n').some((line) => line.startsWith(id) && line.includes(`'${String(row.key ?? row.guid ?? row.service)}'`));
-      const inValidate = validate.split('\n').some((line) => line.startsWith(id) && line.includes(`'${String(row.name ?? row.key ?? row.guid ?? row.service)}'`));
+      const inValidate = validate
+        .split('\n')
+        .some((line) => line.startsWith(id) && line.includes(`'${String(row.name ?? row.key ?? row.guid ?? row.service)}'`));
       return [...(inBuild ? [] : [`${row.id} build`]), ...(inValidate ? [] : [`${row.id} validate`])];
     });
 
@@ -222,7 +297,9 @@ describe('Shipped recipe windows-server-2022-cis-level1: CIS Level 1 Member Serv
     const arns = recipeComponents(template).map((c) => JSON.stringify(c.arn));
     const partIds = arns.flatMap((arn) => /ComponentCisLevel1Part(\d+)/.exec(arn)?.[1] ?? []);
     expect(partIds).toEqual(parts().map((_, i) => String(i + 1)));
-    expect(arns.findIndex((arn) => arn.includes('update-windows'))).toBeLessThan(arns.findIndex((arn) => arn.includes('ComponentCisLevel1Part1')));
+    expect(arns.findIndex((arn) => arn.includes('update-windows'))).toBeLessThan(
+      arns.findIndex((arn) => arn.includes('ComponentCisLevel1Part1')),
+    );
   });
 
   it('keeps Systems Manager and the local administrator: no row touches the agent, outbound traffic or the Administrator account', () => {
@@ -244,8 +321,19 @@ describe('Shipped recipe windows-server-2022-stig-high: DISA STIG', () => {
 
   it('builds on an xlarge type with a 60 GiB Windows root volume', () => {
     const { template } = bundled(name);
-    expect(only(template, 'AWS::ImageBuilder::InfrastructureConfiguration').Properties.InstanceTypes).toEqual(['m6i.xlarge', 'm7i.xlarge', 'm5.xlarge']);
-    expect((only(template, 'AWS::ImageBuilder::ImageRecipe').Properties.BlockDeviceMappings as { DeviceName: string; Ebs: { VolumeSize: number } }[])[0]).toMatchObject({
+    expect(only(template, 'AWS::ImageBuilder::InfrastructureConfiguration').Properties.InstanceTypes).toEqual([
+      'm6i.xlarge',
+      'm7i.xlarge',
+      'm5.xlarge',
+    ]);
+    expect(
+      (
+        only(template, 'AWS::ImageBuilder::ImageRecipe').Properties.BlockDeviceMappings as {
+          DeviceName: string;
+          Ebs: { VolumeSize: number };
+        }[]
+      )[0],
+    ).toMatchObject({
       DeviceName: '/dev/sda1',
       Ebs: { VolumeSize: 60 },
     });

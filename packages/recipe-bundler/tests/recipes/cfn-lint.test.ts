@@ -49,7 +49,9 @@ describe.skipIf(!available)('Shipped recipes: real cfn-lint', () => {
   it('reports nothing for any shipped recipe', () => {
     expect(files).toHaveLength(SHIPPED.length);
     const shipped = matches.filter((m) => path.basename(m.Filename) !== 'broken.json');
-    expect(shipped.map((m) => `${path.basename(m.Filename)} ${m.Rule.Id} ${m.Level} ${m.Location.Path.join('/')}: ${m.Message}`)).toEqual([]);
+    expect(shipped.map((m) => `${path.basename(m.Filename)} ${m.Rule.Id} ${m.Level} ${m.Location.Path.join('/')}: ${m.Message}`)).toEqual(
+      [],
+    );
   });
 
   it('flags the broken copy, and only it, with the error exit bit', () => {

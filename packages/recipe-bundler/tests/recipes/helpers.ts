@@ -1,7 +1,7 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parse } from 'yaml';
-import { bundleRecipe, type BundleResult } from '../../src/index.js';
+import { type BundleResult, bundleRecipe } from '../../src/index.js';
 import { REPO_ROOT } from '../helpers/fixtures.js';
 
 export const RECIPES_DIR = path.join(REPO_ROOT, 'recipes');
@@ -26,7 +26,10 @@ export function bundled(name: string): BundleResult & { template: Template } {
   let result = bundles.get(name);
   if (!result) {
     const bundle = bundleRecipe(`recipes/${name}`, { cwd: REPO_ROOT, sourceCommit: null });
-    if (!bundle.ok || !bundle.template) throw new Error(`${name} did not bundle: ${bundle.findings.map((f) => `${f.file}:${f.range.start.line} ${f.ruleId} ${f.message}`).join('; ')}`);
+    if (!bundle.ok || !bundle.template)
+      throw new Error(
+        `${name} did not bundle: ${bundle.findings.map((f) => `${f.file}:${f.range.start.line} ${f.ruleId} ${f.message}`).join('; ')}`,
+      );
     result = bundle as BundleResult & { template: Template };
     bundles.set(name, result);
   }
@@ -50,8 +53,14 @@ export interface RecipeComponent {
 
 /** The image recipe's components in order, with their parameters by name. */
 export function recipeComponents(template: Template): RecipeComponent[] {
-  const components = only(template, 'AWS::ImageBuilder::ImageRecipe').Properties.Components as { ComponentArn: unknown; Parameters?: { Name: string; Value: unknown[] }[] }[];
-  return components.map((c) => ({ arn: c.ComponentArn, parameters: Object.fromEntries((c.Parameters ?? []).map((p) => [p.Name, p.Value])) }));
+  const components = only(template, 'AWS::ImageBuilder::ImageRecipe').Properties.Components as {
+    ComponentArn: unknown;
+    Parameters?: { Name: string; Value: unknown[] }[];
+  }[];
+  return components.map((c) => ({
+    arn: c.ComponentArn,
+    parameters: Object.fromEntries((c.Parameters ?? []).map((p) => [p.Name, p.Value])),
+  }));
 }
 
 /** The managed component named `name` (any version), by its partition-aware ARN. */
@@ -70,7 +79,9 @@ export function positionOf(template: Template, nameOrLogicalId: string): number 
 
 /** A local or generated component's document, parsed from its `Data`, by the component resource name suffix. */
 export function documentNamed(template: Template, suffix: string): Record<string, unknown> {
-  const found = resourcesOf(template, 'AWS::ImageBuilder::Component').find(([, r]) => (r.Properties.Name as { 'Fn::Sub': string })['Fn::Sub'] === `\${AWS::StackName}-${suffix}`);
+  const found = resourcesOf(template, 'AWS::ImageBuilder::Component').find(
+    ([, r]) => (r.Properties.Name as { 'Fn::Sub': string })['Fn::Sub'] === `\${AWS::StackName}-${suffix}`,
+  );
   if (!found) throw new Error(`no component ${suffix}`);
   return parse(found[1].Properties.Data as string) as Record<string, unknown>;
 }

@@ -1,13 +1,23 @@
 /**
- * Components generated from data tables. A recipe entry `{ generate, table, version }` names a
- * generator and a table in the recipe folder; validation and the bundler both call
- * `loadGeneratedComponents`, so what is checked is exactly what is deployed.
+ * Validation of components generated from data tables. The tables, their schemas and the
+ * generators live in `@ami-bakery/hardening` ("how a benchmark becomes AWSTOE"); this file only
+ * hooks them into validation: it reads the table a recipe entry names, runs the table schema and
+ * checks, generates the documents and runs the component schema and rules on them. The bundler
+ * calls `loadGeneratedComponents` too, so what is checked is exactly what is deployed.
  *
  * Findings land in the file the author edits: table problems in the table, problems of a
  * generated step in the table row it came from when there is one, otherwise on the recipe entry.
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import {
+  ControlTooLargeError,
+  GENERATORS,
+  type GeneratedDocument,
+  isGeneratorKind,
+  type Origin,
+  tableSchema,
+} from '@ami-bakery/hardening';
 import { hitToFinding, schemaHitsToFindings } from '../engine.js';
 import { type ParsedYaml, parseYaml } from '../location.js';
 import { describeReadProblem, readInputFile, readProblemFinding, readProblemRule } from '../read-file.js';
@@ -23,9 +33,6 @@ import { asArray, asRecord, asString } from '../rules/util.js';
 import { checkSchema } from '../schema-validator.js';
 import type { Finding, JsonPath, RuleHit, RuleMeta } from '../types.js';
 import { checkTableSchema } from './table-schema.js';
-import { ControlTooLargeError, type GeneratedDocument, generateWindowsControls, type Origin } from './windows-controls/generate.js';
-import { checkControlsTable } from './windows-controls/rules.js';
-import type { ControlsTable } from './windows-controls/table.js';
 
 export const GENERATOR_RULES = {
   controlsTable: {
@@ -38,35 +45,6 @@ export const GENERATOR_RULES = {
 } as const satisfies Record<string, RuleMeta>;
 
 registerRuleMeta(...Object.values(GENERATOR_RULES));
-
-interface GeneratorDefinition {
-  /** Platform of the documents the generator writes. */
-  platform: Platform;
-  schemaFile: URL;
-  check(table: unknown): RuleHit[];
-  generate(table: unknown, options: { baseName: string; tableFile: string }): GeneratedDocument[];
-}
-
-export const GENERATORS: Readonly<Record<GeneratorKind, GeneratorDefinition>> = {
-  'windows-controls': {
-    platform: 'windows',
-    schemaFile: new URL('./windows-controls/table.schema.json', import.meta.url),
-    check: (table) => checkControlsTable(table as ControlsTable),
-    generate: (table, options) => generateWindowsControls(table as ControlsTable, options),
-  },
-};
-
-const schemas = new Map<GeneratorKind, object>();
-
-/** The JSON Schema of a generator's table (editors use the same file through `$schema`). */
-export function tableSchema(kind: GeneratorKind): object {
-  let schema = schemas.get(kind);
-  if (!schema) {
-    schema = JSON.parse(readFileSync(GENERATORS[kind].schemaFile, 'utf8')) as object;
-    schemas.set(kind, schema);
-  }
-  return schema;
-}
 
 export interface GeneratedComponent {
   list: 'components' | 'tests';
@@ -134,12 +112,29 @@ function loadOne(entry: Entry, options: LoadGeneratedOptions): GeneratedComponen
   const display = displayPathOf(options.cwd, absolutePath);
   const baseName = `${entry.recipeName}-${stemOf(relPath)}`;
   const at: JsonPath = [entry.list, entry.index, 'table'];
-  const result: GeneratedComponent = { list: entry.list, index: entry.index, kind: entry.kind, table: entry.table, relPath, absolutePath, display, version: entry.version, baseName, documents: [], findings: [] };
-  const onRecipe = (rule: RuleMeta, where: JsonPath, message: string) => result.findings.push(hitToFinding(rule, { path: where, message }, options.recipe));
+  const result: GeneratedComponent = {
+    list: entry.list,
+    index: entry.index,
+    kind: entry.kind,
+    table: entry.table,
+    relPath,
+    absolutePath,
+    display,
+    version: entry.version,
+    baseName,
+    documents: [],
+    findings: [],
+  };
+  const onRecipe = (rule: RuleMeta, where: JsonPath, message: string) =>
+    result.findings.push(hitToFinding(rule, { path: where, message }, options.recipe));
 
   // Tables outside the recipe folder are never read, as local documents are not (RB3009).
   if (escapesRecipeDir(entry.table, options.recipeDir, absolutePath)) {
-    onRecipe(componentPathOutsideRecipe, at, `'${entry.table}' is outside the recipe folder; copy the table into it (e.g. controls/) and use a relative path, so the bundle, the content hash and the version gate include it.`);
+    onRecipe(
+      componentPathOutsideRecipe,
+      at,
+      `'${entry.table}' is outside the recipe folder; copy the table into it (e.g. controls/) and use a relative path, so the bundle, the content hash and the version gate include it.`,
+    );
     return result;
   }
   const read = readInputFile(absolutePath, { root: options.recipeDir });
@@ -153,7 +148,11 @@ function loadOne(entry: Entry, options: LoadGeneratedOptions): GeneratedComponen
   result.bytes = read.bytes;
   const generator = GENERATORS[entry.kind];
   if (options.platform !== undefined && options.platform !== generator.platform) {
-    onRecipe(actionPlatform, [entry.list, entry.index, 'generate'], `${entry.kind} writes ${generator.platform} documents (ExecutePowerShell, SetRegistry) but platform is ${options.platform}; use it in a ${generator.platform} recipe.`);
+    onRecipe(
+      actionPlatform,
+      [entry.list, entry.index, 'generate'],
+      `${entry.kind} writes ${generator.platform} documents (${generator.actions}) but platform is ${options.platform}; use it in a ${generator.platform} recipe.`,
+    );
     return result;
   }
 
@@ -172,10 +171,13 @@ function loadOne(entry: Entry, options: LoadGeneratedOptions): GeneratedComponen
     result.documents = generator.generate(parsed.parsed.data, { baseName, tableFile: relPath });
   } catch (cause) {
     if (!(cause instanceof ControlTooLargeError)) throw cause;
-    result.findings.push(hitToFinding(GENERATOR_RULES.controlsTable, { path: ['controls'], message: `${cause.message} Shorten its values.` }, parsed.parsed));
+    result.findings.push(
+      hitToFinding(GENERATOR_RULES.controlsTable, { path: ['controls'], message: `${cause.message} Shorten its values.` }, parsed.parsed),
+    );
     return result;
   }
-  for (const document of result.documents) result.findings.push(...checkDocument(document, parsed.parsed, options, [entry.list, entry.index, 'generate']));
+  for (const document of result.documents)
+    result.findings.push(...checkDocument(document, parsed.parsed, options, [entry.list, entry.index, 'generate']));
   return result;
 }
 
@@ -215,16 +217,6 @@ function originOf(origins: readonly Origin[], documentPath: JsonPath): Origin | 
   return best;
 }
 
-export function isGeneratorKind(value: unknown): value is GeneratorKind {
-  return typeof value === 'string' && Object.hasOwn(GENERATORS, value);
-}
-
-/** A table recognised by content (for `bakery validate <table>`): the generator whose table it looks like. */
-export function tableKindOf(data: unknown): GeneratorKind | undefined {
-  const record = asRecord(data);
-  return 'controls' in record && 'benchmark' in record ? 'windows-controls' : undefined;
-}
-
 /** Checks a table file on its own: YAML, schema and table rules (no recipe, so no documents). */
 export function checkTableText(kind: GeneratorKind, text: string, display: string): { findings: Finding[]; parsed?: ParsedYaml } {
   const parsed = parseYaml(text, display);
@@ -232,7 +224,10 @@ export function checkTableText(kind: GeneratorKind, text: string, display: strin
   const findings = [...parsed.findings];
   const schemaHits = checkTableSchema(kind, tableSchema(kind), parsed.parsed.data);
   findings.push(...schemaHitsToFindings(schemaHits, parsed.parsed));
-  if (schemaHits.length === 0) findings.push(...GENERATORS[kind].check(parsed.parsed.data).map((hit) => hitToFinding(GENERATOR_RULES.controlsTable, hit, parsed.parsed)));
+  if (schemaHits.length === 0)
+    findings.push(
+      ...GENERATORS[kind].check(parsed.parsed.data).map((hit) => hitToFinding(GENERATOR_RULES.controlsTable, hit, parsed.parsed)),
+    );
   return { findings, parsed: parsed.parsed };
 }
 
@@ -250,6 +245,17 @@ function displayPathOf(cwd: string, absolute: string): string {
   return (relative === '' || relative.startsWith('..') ? absolute : relative).split(path.sep).join('/');
 }
 
-export { ControlTooLargeError, COMPONENT_DATA_LIMIT, type GeneratedDocument, generateWindowsControls, type Origin } from './windows-controls/generate.js';
-export type { Control, ControlsTable } from './windows-controls/table.js';
-export { AUDIT_SUBCATEGORIES } from './windows-controls/table.js';
+export {
+  AUDIT_SUBCATEGORIES,
+  COMPONENT_DATA_LIMIT,
+  type Control,
+  type ControlsTable,
+  ControlTooLargeError,
+  GENERATORS,
+  type GeneratedDocument,
+  generateWindowsControls,
+  isGeneratorKind,
+  type Origin,
+  tableKindOf,
+  tableSchema,
+} from '@ami-bakery/hardening';

@@ -2,8 +2,12 @@ import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:f
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { ControlsTable } from '@ami-bakery/hardening';
 import { afterEach, describe, expect, it } from 'vitest';
-import { checkTableText } from '../../src/generators/index.js';
+import { parse } from 'yaml';
+import { checkTableText, generateWindowsControls } from '../../src/generators/index.js';
+import { componentRules } from '../../src/rules/component/index.js';
+import { checkSchema } from '../../src/schema-validator.js';
 import type { Finding } from '../../src/types.js';
 import { validateFile, validateRecipeText } from '../../src/validate.js';
 
@@ -27,7 +31,7 @@ describe('Generator tables: schema and table rules', () => {
   const cases = [
     {
       name: 'a registry row without a value',
-      text: tableWith("    type: DWORD\n    value: 255\n", '    type: DWORD\n'),
+      text: tableWith('    type: DWORD\n    value: 255\n', '    type: DWORD\n'),
       expected: (t: string) => [`t.yaml:${lineOf(t, "- id: '18.10.7.3'")}:5 RB1001 controls.6`],
       says: "Missing required property 'value'",
     },
@@ -46,12 +50,18 @@ describe('Generator tables: schema and table rules', () => {
     {
       name: 'a misspelt property',
       text: tableWith('    startupType: Disabled', '    startuptype: Disabled'),
-      expected: (t: string) => [`t.yaml:${lineOf(t, "- id: '5.2'")}:5 RB1001 controls.9`, `t.yaml:${lineOf(t, 'startuptype')}:5 RB1002 controls.9.startuptype`],
+      expected: (t: string) => [
+        `t.yaml:${lineOf(t, "- id: '5.2'")}:5 RB1001 controls.9`,
+        `t.yaml:${lineOf(t, 'startuptype')}:5 RB1002 controls.9.startuptype`,
+      ],
       says: "Did you mean 'startupType'?",
     },
     {
       name: 'two rows for one setting',
-      text: tableWith('    name: NoDriveTypeAutoRun', '    name: restrictremotesam\n    # same value as 2.3.10.11, other case').replace("path: 'HKLM:\\SOFTWARE\\Microsoft\\Windows\\CurrentVersion\\Policies\\Explorer'", "path: 'HKLM:\\SYSTEM\\CurrentControlSet\\Control\\Lsa'"),
+      text: tableWith('    name: NoDriveTypeAutoRun', '    name: restrictremotesam\n    # same value as 2.3.10.11, other case').replace(
+        "path: 'HKLM:\\SOFTWARE\\Microsoft\\Windows\\CurrentVersion\\Policies\\Explorer'",
+        "path: 'HKLM:\\SYSTEM\\CurrentControlSet\\Control\\Lsa'",
+      ),
       expected: (t: string) => [`t.yaml:${lineOf(t, "- id: '18.10.7.3'")}:9 RB2015 controls.6.id`],
       says: 'which row 4 (2.3.10.11) already sets',
     },
@@ -69,7 +79,10 @@ describe('Generator tables: schema and table rules', () => {
     },
     {
       name: 'local administrators denied a logon right',
-      text: tableWith("    key: SeDenyBatchLogonRight\n    value: ['*S-1-5-32-546']", "    key: SeDenyNetworkLogonRight\n    value: ['*S-1-5-32-546', '*S-1-5-114']"),
+      text: tableWith(
+        "    key: SeDenyBatchLogonRight\n    value: ['*S-1-5-32-546']",
+        "    key: SeDenyNetworkLogonRight\n    value: ['*S-1-5-32-546', '*S-1-5-114']",
+      ),
       expected: (t: string) => [`t.yaml:${lineOf(t, '*S-1-5-114')}:5 RB2015 controls.2.value`],
       says: 'keeps the local administrator out',
     },
@@ -122,7 +135,8 @@ describe('Generator tables: the recipe hook', () => {
     return path.join(dir, 'recipe.yaml');
   }
 
-  const validate = (recipePath: string) => validateRecipeText(readFileSync(recipePath, 'utf8'), recipePath, { cwd: path.dirname(recipePath) });
+  const validate = (recipePath: string) =>
+    validateRecipeText(readFileSync(recipePath, 'utf8'), recipePath, { cwd: path.dirname(recipePath) });
 
   it('checks the generated documents and keeps the table text for formatters', () => {
     // Act
@@ -142,14 +156,25 @@ describe('Generator tables: the recipe hook', () => {
   });
 
   it.each([
-    { name: 'a missing table', recipe: (t: string) => t.replace('controls/small.yaml', 'controls/missing.yaml'), expected: ['recipe.yaml:10:12 RB3007 components.1.table'] },
-    { name: 'a table outside the recipe folder', recipe: (t: string) => t.replace('controls/small.yaml', '../small.yaml'), expected: ['recipe.yaml:10:12 RB3009 components.1.table'] },
+    {
+      name: 'a missing table',
+      recipe: (t: string) => t.replace('controls/small.yaml', 'controls/missing.yaml'),
+      expected: ['recipe.yaml:10:12 RB3007 components.1.table'],
+    },
+    {
+      name: 'a table outside the recipe folder',
+      recipe: (t: string) => t.replace('controls/small.yaml', '../small.yaml'),
+      expected: ['recipe.yaml:10:12 RB3009 components.1.table'],
+    },
     {
       name: 'a Windows generator in a Linux recipe',
       recipe: (t: string) =>
         t
           .replace('platform: windows', 'platform: linux')
-          .replace('/aws/service/ami-windows-latest/Windows_Server-2022-English-Full-Base', '/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64')
+          .replace(
+            '/aws/service/ami-windows-latest/Windows_Server-2022-English-Full-Base',
+            '/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64',
+          )
           .replace('update-windows', 'update-linux'),
       expected: ['recipe.yaml:9:15 RB2006 components.1.generate'],
     },
@@ -168,5 +193,26 @@ describe('Generator tables: the recipe hook', () => {
     // Assess
     expect(result.kind).toBe('table');
     expect(result.findings).toEqual([]);
+  });
+});
+
+describe('Generator windows-controls: documents for the shipped tables', () => {
+  it.each(['windows-server-2022-cis-level1'])('writes documents the component schema and rules accept on Windows (%s)', (recipe) => {
+    // Prepare
+    const table = parse(
+      readFileSync(fileURLToPath(new URL(`../../../../recipes/${recipe}/controls/cis-level1.yaml`, import.meta.url)), 'utf8'),
+    ) as ControlsTable;
+
+    // Act
+    const documents = generateWindowsControls(table, { baseName: `${recipe}-cis-level1`, tableFile: 'controls/cis-level1.yaml' });
+    const problems = documents.flatMap((d) => [
+      ...checkSchema('component', d.data).map((h) => `${d.name} ${h.rule.id} ${h.path.join('.')} ${h.message}`),
+      ...componentRules.flatMap((rule) =>
+        rule.check({ data: d.data, platform: 'windows' }).map((h) => `${d.name} ${rule.id} ${h.path.join('.')} ${h.message}`),
+      ),
+    ]);
+
+    // Assess
+    expect(problems).toEqual([]);
   });
 });

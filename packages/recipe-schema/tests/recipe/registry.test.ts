@@ -20,6 +20,9 @@ const EXPECTED: Array<[string, string, 'error' | 'warning']> = [
   ['RB3014', 'component-stage', 'warning'],
   ['RB3015', 'undersized-instance', 'warning'],
   ['RB3016', 'component-parameters', 'error'],
+  ['RB3017', 'parameter-step-reference', 'error'],
+  ['RB3018', 'instance-type-exists', 'error'],
+  ['RB3019', 'recipe-name-folder', 'error'],
 ];
 
 describe('recipe rule registry', () => {

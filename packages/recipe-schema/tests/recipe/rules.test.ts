@@ -32,7 +32,12 @@ const CASES: RuleCase[] = [
     good: ['good-baseline', 'good-arm64-graviton', 'good-managed-image-arm64', 'good-windows'],
     bad: {
       'RB3001-windows-parent-on-linux': { path: ['parentImage', 'ssmParameter'], line: 7, column: 17, says: 'or set platform: windows' },
-      'RB3001-arm64-managed-image-on-x86': { path: ['parentImage', 'managedImage'], line: 7, column: 17, says: "use the x86_64 variant 'amazon-linux-2023-x86/x.x.x'" },
+      'RB3001-arm64-managed-image-on-x86': {
+        path: ['parentImage', 'managedImage'],
+        line: 7,
+        column: 17,
+        says: "use the x86_64 variant 'amazon-linux-2023-x86/x.x.x'",
+      },
     },
   },
   {
@@ -41,7 +46,12 @@ const CASES: RuleCase[] = [
     severity: 'error',
     good: ['good-baseline', 'good-arm64-graviton', 'good-managed-image-arm64'],
     bad: {
-      'RB3002-graviton-on-x86': { path: ['build', 'instanceTypes', 1], line: 15, column: 7, says: 'r7gd.xlarge is a Graviton (arm64) instance type' },
+      'RB3002-graviton-on-x86': {
+        path: ['build', 'instanceTypes', 1],
+        line: 15,
+        column: 7,
+        says: 'r7gd.xlarge is a Graviton (arm64) instance type',
+      },
       'RB3002-intel-on-arm64': { path: ['build', 'instanceTypes', 1], line: 13, column: 30, says: 'use a Graviton type such as m7g.large' },
     },
   },
@@ -64,21 +74,42 @@ const CASES: RuleCase[] = [
     slug: 'terminate-on-failure',
     severity: 'error',
     good: ['good-baseline', 'good-secure-build'],
-    bad: { 'RB3005-keep-failed-instances': { path: ['build', 'terminateOnFailure'], line: 15, column: 23, says: 'suppress RB3005 with a reason' } },
+    bad: {
+      'RB3005-keep-failed-instances': {
+        path: ['build', 'terminateOnFailure'],
+        line: 15,
+        column: 23,
+        says: 'suppress RB3005 with a reason',
+      },
+    },
   },
   {
     id: 'RB3006',
     slug: 'no-public-launch-permission',
     severity: 'error',
     good: ['good-baseline', 'good-secure-build'],
-    bad: { 'RB3006-public-ami': { path: ['distribution', 'launchPermissions', 'userGroups', 0], line: 19, column: 9, says: 'share with organization: true' } },
+    bad: {
+      'RB3006-public-ami': {
+        path: ['distribution', 'launchPermissions', 'userGroups', 0],
+        line: 19,
+        column: 9,
+        says: 'share with organization: true',
+      },
+    },
   },
   {
     id: 'RB3007',
     slug: 'component-file-exists',
     severity: 'error',
     good: ['good-baseline', 'good-local-components'],
-    bad: { 'RB3007-missing-file': { path: ['components', 1, 'file'], line: 10, column: 11, says: "There is no file 'components/does-not-exist.yaml'" } },
+    bad: {
+      'RB3007-missing-file': {
+        path: ['components', 1, 'file'],
+        line: 10,
+        column: 11,
+        says: "There is no file 'components/does-not-exist.yaml'",
+      },
+    },
   },
   {
     id: 'RB3008',
@@ -86,8 +117,13 @@ const CASES: RuleCase[] = [
     severity: 'error',
     good: ['good-baseline', 'good-local-components', 'good-windows'],
     bad: {
-      'RB3008-duplicate-managed': { path: ['components', 2, 'managed'], line: 11, column: 14, says: 'already listed as components[0]' },
-      'RB3008-duplicate-file': { path: ['components', 1, 'file'], line: 13, column: 11, says: 'already listed as components[0]' },
+      'RB3008-duplicate-managed': {
+        path: ['components', 2, 'managed'],
+        line: 11,
+        column: 14,
+        says: 'already listed as components entry 1',
+      },
+      'RB3008-duplicate-file': { path: ['components', 1, 'file'], line: 13, column: 11, says: 'already listed as components entry 1' },
     },
   },
   {
@@ -98,7 +134,12 @@ const CASES: RuleCase[] = [
     bad: {
       'RB3009-parent-folder': { path: ['components', 1, 'file'], line: 10, column: 11, says: 'is outside the recipe folder' },
       'RB3009-absolute-path': { path: ['components', 1, 'file'], line: 10, column: 11, says: 'use a relative path' },
-      'RB3009-symlink': { path: ['components', 1, 'file'], line: 10, column: 11, says: "'components/linked.yaml' is outside the recipe folder" },
+      'RB3009-symlink': {
+        path: ['components', 1, 'file'],
+        line: 10,
+        column: 11,
+        says: "'components/linked.yaml' is outside the recipe folder",
+      },
     },
   },
   {
@@ -106,28 +147,46 @@ const CASES: RuleCase[] = [
     slug: 'inspector-scanning',
     severity: 'warning',
     good: ['good-baseline', 'good-secure-build'],
-    bad: { 'RB3010-inspector-off': { path: ['scanning', 'inspector'], line: 16, column: 14, says: 'remove it (scanning is on by default)' } },
+    bad: {
+      'RB3010-inspector-off': { path: ['scanning', 'inspector'], line: 16, column: 14, says: 'remove it (scanning is on by default)' },
+    },
   },
   {
     id: 'RB3011',
     slug: 'ami-name-unique',
     severity: 'error',
     good: ['good-baseline', 'good-secure-build'],
-    bad: { 'RB3011-fixed-ami-name': { path: ['distribution', 'amiName'], line: 16, column: 12, says: "'golden-al2023-{{ imagebuilder:buildDate }}'" } },
+    bad: {
+      'RB3011-fixed-ami-name': {
+        path: ['distribution', 'amiName'],
+        line: 16,
+        column: 12,
+        says: "'golden-al2023-{{ imagebuilder:buildDate }}'",
+      },
+    },
   },
   {
     id: 'RB3012',
     slug: 'working-directory-noexec',
     severity: 'warning',
     good: ['good-baseline', 'good-secure-build', 'good-windows'],
-    bad: { 'RB3012-tmp-working-directory': { path: ['build', 'workingDirectory'], line: 15, column: 21, says: 'use /var/tmp/imagebuilder' } },
+    bad: {
+      'RB3012-tmp-working-directory': { path: ['build', 'workingDirectory'], line: 15, column: 21, says: 'use /var/tmp/imagebuilder' },
+    },
   },
   {
     id: 'RB3013',
     slug: 'managed-component-platform',
     severity: 'error',
     good: ['good-baseline', 'good-windows'],
-    bad: { 'RB3013-windows-component-on-linux': { path: ['components', 1, 'managed'], line: 10, column: 14, says: 'use the linux counterpart (e.g. update-linux)' } },
+    bad: {
+      'RB3013-windows-component-on-linux': {
+        path: ['components', 1, 'managed'],
+        line: 10,
+        column: 14,
+        says: 'use the linux counterpart (e.g. update-linux)',
+      },
+    },
   },
   {
     id: 'RB3014',
@@ -135,7 +194,12 @@ const CASES: RuleCase[] = [
     severity: 'warning',
     good: ['good-local-components'],
     bad: {
-      'RB3014-build-component-in-tests': { path: ['tests', 1, 'file'], line: 12, column: 11, says: 'add a test phase or move it to components' },
+      'RB3014-build-component-in-tests': {
+        path: ['tests', 1, 'file'],
+        line: 12,
+        column: 11,
+        says: 'add a test phase or move it to components',
+      },
       'RB3014-test-only-in-components': { path: ['components', 1, 'file'], line: 10, column: 11, says: 'move it to tests' },
     },
   },
@@ -152,9 +216,42 @@ const CASES: RuleCase[] = [
     severity: 'error',
     good: ['good-local-components'],
     bad: {
-      'RB3016-undeclared-parameter': { path: ['components', 1, 'parameters', 'Baner'], line: 14, column: 7, says: "Did you mean 'Banner'?" },
+      'RB3016-undeclared-parameter': {
+        path: ['components', 1, 'parameters', 'Baner'],
+        line: 14,
+        column: 7,
+        says: "Did you mean 'Banner'?",
+      },
       'RB3016-missing-required-parameter': { path: ['components', 1, 'file'], line: 10, column: 11, says: "requires parameter 'Banner'" },
     },
+  },
+  {
+    id: 'RB3017',
+    slug: 'parameter-step-reference',
+    severity: 'error',
+    good: ['good-local-components'],
+    bad: {
+      'RB3017-step-output-parameter': {
+        path: ['components', 1, 'parameters', 'Banner'],
+        line: 13,
+        column: 27,
+        says: 'reaches the component as literal text',
+      },
+    },
+  },
+  {
+    id: 'RB3018',
+    slug: 'instance-type-exists',
+    severity: 'error',
+    good: ['good-baseline', 'good-arm64-graviton'],
+    bad: { 'RB3018-misspelt-type': { path: ['build', 'instanceTypes', 0], line: 14, column: 7, says: "Did you mean 'm7g.large'?" } },
+  },
+  {
+    id: 'RB3019',
+    slug: 'recipe-name-folder',
+    severity: 'error',
+    good: ['recipes/good-named', 'good-baseline'],
+    bad: { 'recipes/named-elsewhere': { path: ['name'], line: 2, column: 7, says: 'Set name: named-elsewhere' } },
   },
 ];
 

@@ -49,40 +49,314 @@ interface BrokenCase {
 }
 
 const BROKEN: BrokenCase[] = [
-  { name: 'missing parentImage', text: recipe({ 5: null, 6: null }), ruleId: 'RB1001', path: [], line: 1, column: 1, says: "Missing required property 'parentImage'" },
-  { name: 'two parentImage keys', text: recipe({ 6: '  ssmParameter: /aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64\n  amiId: ami-0123456789abcdef0' }), ruleId: 'RB1006', path: ['parentImage'], line: 5, column: 1, says: 'Give exactly one of ssmParameter' },
-  { name: 'empty parentImage', text: recipe({ 5: 'parentImage: {}', 6: null }), ruleId: 'RB1006', path: ['parentImage'], line: 5, column: 1, says: 'Give exactly one of ssmParameter' },
-  { name: 'parentImage as an ARN', text: recipe({ 6: '  managedImage: arn:aws-us-gov:imagebuilder:us-gov-west-1:aws:image/amazon-linux-2023-x86/x.x.x' }), ruleId: 'RB1005', path: ['parentImage', 'managedImage'], line: 6, column: 17, says: 'not an ARN' },
-  { name: 'both managed and file', text: recipe({ 8: '  - managed: update-linux\n    file: components/a.yaml' }), ruleId: 'RB1002', path: ['components', 0, 'file'], line: 9, column: 5, says: "Unknown property 'file' in 'components.0'; remove it" },
-  { name: 'neither managed nor file', text: recipe({ 8: '  - version: 1.0.0' }), ruleId: 'RB1001', path: ['components', 0], line: 8, column: 5, says: 'Name an AWS-managed component with managed:' },
-  { name: 'local component without version', text: recipe({ 8: '  - file: components/a.yaml' }), ruleId: 'RB1001', path: ['components', 0], line: 8, column: 5, says: 'A local component needs its own version' },
-  { name: 'local component with a wildcard version', text: recipe({ 8: '  - file: components/a.yaml\n    version: 1.x.x' }), ruleId: 'RB1005', path: ['components', 0, 'version'], line: 9, column: 14, says: 'no wildcards' },
-  { name: 'managed component with a word as version', text: recipe({ 8: '  - managed: update-linux\n    version: latest' }), ruleId: 'RB1005', path: ['components', 0, 'version'], line: 9, column: 14, says: '1.0.x, 1.x.x or x.x.x' },
-  { name: 'managed component written as an ARN', text: recipe({ 8: '  - managed: arn:aws-cn:imagebuilder:cn-north-1:aws:component/update-linux/x.x.x' }), ruleId: 'RB1005', path: ['components', 0, 'managed'], line: 8, column: 14, says: 'no ARN' },
-  { name: 'bad recipe version', text: recipe({ 2: 'version: v1.0' }), ruleId: 'RB1005', path: ['version'], line: 2, column: 10, says: 'no v prefix' },
-  { name: 'unknown property with did-you-mean', text: recipe({}, ['descripton: Golden image']), ruleId: 'RB1002', path: ['descripton'], line: 11, column: 1, says: "Did you mean 'description'?" },
-  { name: 'misspelt nested property', text: recipe({}, ['  terminateOnFailur: true']), ruleId: 'RB1002', path: ['build', 'terminateOnFailur'], line: 11, column: 3, says: "Did you mean 'terminateOnFailure'?" },
-  { name: 'wrong type for instanceTypes', text: recipe({ 10: '  instanceTypes: m7i.large' }), ruleId: 'RB1003', path: ['build', 'instanceTypes'], line: 10, column: 18, says: 'must be a list, not a string' },
-  { name: 'empty components', text: recipe({ 7: 'components: []', 8: null }), ruleId: 'RB1006', path: ['components'], line: 7, column: 1, says: 'List at least one component' },
-  { name: 'unknown platform', text: recipe({ 3: 'platform: macos' }), ruleId: 'RB1004', path: ['platform'], line: 3, column: 11, says: 'use one of: "linux", "windows"' },
-  { name: 'aarch64 architecture', text: recipe({ 4: 'architecture: aarch64' }), ruleId: 'RB1004', path: ['architecture'], line: 4, column: 15, says: 'not aarch64' },
-  { name: 'recipe name with capitals', text: recipe({ 1: 'name: Golden_AL2023' }), ruleId: 'RB1005', path: ['name'], line: 1, column: 7, says: 'lower-case letters, digits and single hyphens' },
-  { name: 'unquoted numeric parameter', text: recipe({ 8: '  - managed: stig-build-linux-high\n    parameters:\n      Level: 2' }), ruleId: 'RB1003', path: ['components', 0, 'parameters', 'Level'], line: 10, column: 14, says: 'Quote the value' },
-  { name: 'account id as a number', text: recipe({}, ['distribution:', '  launchPermissions:', '    accounts: [111122223333]']), ruleId: 'RB1003', path: ['distribution', 'launchPermissions', 'accounts', 0], line: 13, column: 16, says: 'quoted 12-digit string' },
-  { name: 'reserved SSM parameter prefix', text: recipe({}, ['distribution:', '  ssmParameter: /aws/golden/latest']), ruleId: 'RB1005', path: ['distribution', 'ssmParameter'], line: 12, column: 17, says: 'not with /aws or /ssm' },
-  { name: 'test timeout below the minimum', text: recipe({}, ['testing:', '  timeoutMinutes: 30']), ruleId: 'RB1006', path: ['testing', 'timeoutMinutes'], line: 12, column: 19, says: 'must be >= 60' },
-  { name: 'tag key with the aws: prefix', text: recipe({}, ['tags:', '  aws:team: platform']), ruleId: 'RB1002', path: ['tags', 'aws:team'], line: 12, column: 3, says: "Unknown property 'aws:team'" },
-  { name: 'rate() schedule', text: recipe({}, ['schedule:', '  expression: rate(7 days)']), ruleId: 'RB1005', path: ['schedule', 'expression'], line: 12, column: 15, says: 'cron(0 4 ? * sun *)' },
-  { name: 'suppression with a short reason', text: recipe({}, ['suppressions:', '  - id: RB3010', '    reason: later']), ruleId: 'RB1006', path: ['suppressions', 0, 'reason'], line: 13, column: 13, says: 'Explain in a sentence' },
-  { name: 'suppression with a malformed id', text: recipe({}, ['suppressions:', '  - id: rb3010', '    reason: Scanning runs in the central security account.']), ruleId: 'RB1005', path: ['suppressions', 0, 'id'], line: 12, column: 9, says: 'such as RB3005' },
-  { name: 'schedule with a time zone (CloudFormation has none)', text: recipe({}, ['schedule:', '  expression: cron(0 4 ? * sun *)', '  timezone: Europe/Paris']), ruleId: 'RB1002', path: ['schedule', 'timezone'], line: 13, column: 3, says: "Unknown property 'timezone'" },
-  { name: 'unknown bakery placeholder', text: recipe({ 8: "  - managed: update-linux\n    parameters:\n      Bucket: '{{ bakery:logBucket }}'" }), ruleId: 'RB1005', path: ['components', 0, 'parameters', 'Bucket'], line: 10, column: 15, says: '{{ bakery:artifactBucket }} and {{ bakery:evidencePrefix }}' },
-  { name: 'generated component without a version', text: recipe({ 8: '  - generate: windows-controls\n    table: controls/cis.yaml' }), ruleId: 'RB1001', path: ['components', 0], line: 8, column: 5, says: "Missing required property 'version'" },
-  { name: 'generated component with a wildcard version', text: recipe({ 8: '  - generate: windows-controls\n    table: controls/cis.yaml\n    version: 1.x.x' }), ruleId: 'RB1005', path: ['components', 0, 'version'], line: 10, column: 14, says: 'bump it whenever the table changes' },
-  { name: 'generated component with a document too', text: recipe({ 8: '  - generate: windows-controls\n    table: controls/cis.yaml\n    file: components/a.yaml\n    version: 1.0.0' }), ruleId: 'RB1002', path: ['components', 0, 'file'], line: 10, column: 5, says: "Unknown property 'file'" },
-  { name: 'table without a generator', text: recipe({ 8: '  - managed: update-linux\n    table: controls/cis.yaml' }), ruleId: 'RB1001', path: ['components', 0], line: 8, column: 5, says: 'A table needs a generator: add generate: windows-controls' },
-  { name: 'unknown generator', text: recipe({ 8: '  - generate: linux-controls\n    table: controls/cis.yaml\n    version: 1.0.0' }), ruleId: 'RB1004', path: ['components', 0, 'generate'], line: 8, column: 15, says: '"windows-controls"' },
-  { name: 'a list instead of a recipe', text: '- name: x\n- version: 1.0.0\n', ruleId: 'RB1003', path: [], line: 1, column: 1, says: 'must be a map, not a list' },
+  {
+    name: 'missing parentImage',
+    text: recipe({ 5: null, 6: null }),
+    ruleId: 'RB1001',
+    path: [],
+    line: 1,
+    column: 1,
+    says: "The document root is missing 'parentImage'",
+  },
+  {
+    name: 'two parentImage keys',
+    text: recipe({
+      6: '  ssmParameter: /aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64\n  amiId: ami-0123456789abcdef0',
+    }),
+    ruleId: 'RB1006',
+    path: ['parentImage'],
+    line: 5,
+    column: 1,
+    says: 'Give exactly one of ssmParameter',
+  },
+  {
+    name: 'empty parentImage',
+    text: recipe({ 5: 'parentImage: {}', 6: null }),
+    ruleId: 'RB1006',
+    path: ['parentImage'],
+    line: 5,
+    column: 1,
+    says: 'Give exactly one of ssmParameter',
+  },
+  {
+    name: 'parentImage as an ARN',
+    text: recipe({ 6: '  managedImage: arn:aws-us-gov:imagebuilder:us-gov-west-1:aws:image/amazon-linux-2023-x86/x.x.x' }),
+    ruleId: 'RB1005',
+    path: ['parentImage', 'managedImage'],
+    line: 6,
+    column: 17,
+    says: 'not an ARN',
+  },
+  {
+    name: 'both managed and file',
+    text: recipe({ 8: '  - managed: update-linux\n    file: components/a.yaml' }),
+    ruleId: 'RB1002',
+    path: ['components', 0, 'file'],
+    line: 9,
+    column: 5,
+    says: "Unknown property 'file' in components entry 1; remove it",
+  },
+  {
+    name: 'neither managed nor file',
+    text: recipe({ 8: '  - version: 1.0.0' }),
+    ruleId: 'RB1001',
+    path: ['components', 0],
+    line: 8,
+    column: 5,
+    says: 'Name an AWS-managed component with managed:',
+  },
+  {
+    name: 'local component without version',
+    text: recipe({ 8: '  - file: components/a.yaml' }),
+    ruleId: 'RB1001',
+    path: ['components', 0],
+    line: 8,
+    column: 5,
+    says: 'A local component needs its own version',
+  },
+  {
+    name: 'local component with a wildcard version',
+    text: recipe({ 8: '  - file: components/a.yaml\n    version: 1.x.x' }),
+    ruleId: 'RB1005',
+    path: ['components', 0, 'version'],
+    line: 9,
+    column: 14,
+    says: 'no wildcards',
+  },
+  {
+    name: 'managed component with a word as version',
+    text: recipe({ 8: '  - managed: update-linux\n    version: latest' }),
+    ruleId: 'RB1005',
+    path: ['components', 0, 'version'],
+    line: 9,
+    column: 14,
+    says: '1.0.x, 1.x.x or x.x.x',
+  },
+  {
+    name: 'managed component written as an ARN',
+    text: recipe({ 8: '  - managed: arn:aws-cn:imagebuilder:cn-north-1:aws:component/update-linux/x.x.x' }),
+    ruleId: 'RB1005',
+    path: ['components', 0, 'managed'],
+    line: 8,
+    column: 14,
+    says: 'no ARN',
+  },
+  {
+    name: 'bad recipe version',
+    text: recipe({ 2: 'version: v1.0' }),
+    ruleId: 'RB1005',
+    path: ['version'],
+    line: 2,
+    column: 10,
+    says: 'no v prefix',
+  },
+  {
+    name: 'unknown property with did-you-mean',
+    text: recipe({}, ['descripton: Golden image']),
+    ruleId: 'RB1002',
+    path: ['descripton'],
+    line: 11,
+    column: 1,
+    says: "Did you mean 'description'?",
+  },
+  {
+    name: 'misspelt nested property',
+    text: recipe({}, ['  terminateOnFailur: true']),
+    ruleId: 'RB1002',
+    path: ['build', 'terminateOnFailur'],
+    line: 11,
+    column: 3,
+    says: "Did you mean 'terminateOnFailure'?",
+  },
+  {
+    name: 'wrong type for instanceTypes',
+    text: recipe({ 10: '  instanceTypes: m7i.large' }),
+    ruleId: 'RB1003',
+    path: ['build', 'instanceTypes'],
+    line: 10,
+    column: 18,
+    says: 'must be a list, not a string',
+  },
+  {
+    name: 'empty components',
+    text: recipe({ 7: 'components: []', 8: null }),
+    ruleId: 'RB1006',
+    path: ['components'],
+    line: 7,
+    column: 1,
+    says: 'List at least one component',
+  },
+  {
+    name: 'unknown platform',
+    text: recipe({ 3: 'platform: macos' }),
+    ruleId: 'RB1004',
+    path: ['platform'],
+    line: 3,
+    column: 11,
+    says: 'use one of: "linux", "windows"',
+  },
+  {
+    name: 'aarch64 architecture',
+    text: recipe({ 4: 'architecture: aarch64' }),
+    ruleId: 'RB1004',
+    path: ['architecture'],
+    line: 4,
+    column: 15,
+    says: 'not aarch64',
+  },
+  {
+    name: 'recipe name with capitals',
+    text: recipe({ 1: 'name: Golden_AL2023' }),
+    ruleId: 'RB1005',
+    path: ['name'],
+    line: 1,
+    column: 7,
+    says: 'lower-case letters, digits and single hyphens',
+  },
+  {
+    name: 'unquoted numeric parameter',
+    text: recipe({ 8: '  - managed: stig-build-linux-high\n    parameters:\n      Level: 2' }),
+    ruleId: 'RB1003',
+    path: ['components', 0, 'parameters', 'Level'],
+    line: 10,
+    column: 14,
+    says: 'Quote the value',
+  },
+  {
+    name: 'account id as a number',
+    text: recipe({}, ['distribution:', '  launchPermissions:', '    accounts: [111122223333]']),
+    ruleId: 'RB1003',
+    path: ['distribution', 'launchPermissions', 'accounts', 0],
+    line: 13,
+    column: 16,
+    says: 'quoted 12-digit string',
+  },
+  {
+    name: 'reserved SSM parameter prefix',
+    text: recipe({}, ['distribution:', '  ssmParameter: /aws/golden/latest']),
+    ruleId: 'RB1005',
+    path: ['distribution', 'ssmParameter'],
+    line: 12,
+    column: 17,
+    says: 'not with /aws or /ssm',
+  },
+  {
+    name: 'test timeout below the minimum',
+    text: recipe({}, ['testing:', '  timeoutMinutes: 30']),
+    ruleId: 'RB1006',
+    path: ['testing', 'timeoutMinutes'],
+    line: 12,
+    column: 19,
+    says: 'Testing > timeoutMinutes is 30; it must be 60 or more',
+  },
+  {
+    name: 'tag key with the aws: prefix',
+    text: recipe({}, ['tags:', '  aws:team: platform']),
+    ruleId: 'RB1002',
+    path: ['tags', 'aws:team'],
+    line: 12,
+    column: 3,
+    says: "Unknown property 'aws:team'",
+  },
+  {
+    name: 'rate() schedule',
+    text: recipe({}, ['schedule:', '  expression: rate(7 days)']),
+    ruleId: 'RB1005',
+    path: ['schedule', 'expression'],
+    line: 12,
+    column: 15,
+    says: 'cron(0 4 ? * sun *)',
+  },
+  {
+    name: 'suppression with a short reason',
+    text: recipe({}, ['suppressions:', '  - id: RB3010', '    reason: later']),
+    ruleId: 'RB1006',
+    path: ['suppressions', 0, 'reason'],
+    line: 13,
+    column: 13,
+    says: 'Explain in a sentence',
+  },
+  {
+    name: 'suppression with a malformed id',
+    text: recipe({}, ['suppressions:', '  - id: rb3010', '    reason: Scanning runs in the central security account.']),
+    ruleId: 'RB1005',
+    path: ['suppressions', 0, 'id'],
+    line: 12,
+    column: 9,
+    says: 'such as RB3005',
+  },
+  {
+    name: 'schedule with a time zone (CloudFormation has none)',
+    text: recipe({}, ['schedule:', '  expression: cron(0 4 ? * sun *)', '  timezone: Europe/Paris']),
+    ruleId: 'RB1002',
+    path: ['schedule', 'timezone'],
+    line: 13,
+    column: 3,
+    says: "Unknown property 'timezone'",
+  },
+  {
+    name: 'unknown bakery placeholder',
+    text: recipe({ 8: "  - managed: update-linux\n    parameters:\n      Bucket: '{{ bakery:logBucket }}'" }),
+    ruleId: 'RB1005',
+    path: ['components', 0, 'parameters', 'Bucket'],
+    line: 10,
+    column: 15,
+    says: '{{ bakery:artifactBucket }} and {{ bakery:evidencePrefix }}',
+  },
+  {
+    name: 'generated component without a version',
+    text: recipe({ 8: '  - generate: windows-controls\n    table: controls/cis.yaml' }),
+    ruleId: 'RB1001',
+    path: ['components', 0],
+    line: 8,
+    column: 5,
+    says: "Components entry 1 is missing 'version'",
+  },
+  {
+    name: 'generated component with a wildcard version',
+    text: recipe({ 8: '  - generate: windows-controls\n    table: controls/cis.yaml\n    version: 1.x.x' }),
+    ruleId: 'RB1005',
+    path: ['components', 0, 'version'],
+    line: 10,
+    column: 14,
+    says: 'bump it whenever the table changes',
+  },
+  {
+    name: 'generated component with a document too',
+    text: recipe({ 8: '  - generate: windows-controls\n    table: controls/cis.yaml\n    file: components/a.yaml\n    version: 1.0.0' }),
+    ruleId: 'RB1002',
+    path: ['components', 0, 'file'],
+    line: 10,
+    column: 5,
+    says: "Unknown property 'file'",
+  },
+  {
+    name: 'table without a generator',
+    text: recipe({ 8: '  - managed: update-linux\n    table: controls/cis.yaml' }),
+    ruleId: 'RB1001',
+    path: ['components', 0],
+    line: 8,
+    column: 5,
+    says: 'A table needs a generator: add generate: windows-controls',
+  },
+  {
+    name: 'unknown generator',
+    text: recipe({ 8: '  - generate: linux-controls\n    table: controls/cis.yaml\n    version: 1.0.0' }),
+    ruleId: 'RB1004',
+    path: ['components', 0, 'generate'],
+    line: 8,
+    column: 15,
+    says: '"windows-controls"',
+  },
+  {
+    name: 'a list instead of a recipe',
+    text: '- name: x\n- version: 1.0.0\n',
+    ruleId: 'RB1003',
+    path: [],
+    line: 1,
+    column: 1,
+    says: 'must be a map, not a list',
+  },
 ];
 
 describe('recipe schema: broken recipes', () => {
@@ -156,11 +430,14 @@ function* subschemas(node: unknown, where: string): Generator<[string, Schema]> 
   const schemaNode = node as Schema;
   yield [where, schemaNode];
   for (const keyword of ['properties', 'patternProperties', 'definitions']) {
-    for (const [name, child] of Object.entries((schemaNode[keyword] as Schema | undefined) ?? {})) yield* subschemas(child, `${where}/${keyword}/${name}`);
+    for (const [name, child] of Object.entries((schemaNode[keyword] as Schema | undefined) ?? {}))
+      yield* subschemas(child, `${where}/${keyword}/${name}`);
   }
-  for (const keyword of ['items', 'additionalProperties', 'if', 'then', 'else', 'not', 'propertyNames']) yield* subschemas(schemaNode[keyword], `${where}/${keyword}`);
+  for (const keyword of ['items', 'additionalProperties', 'if', 'then', 'else', 'not', 'propertyNames'])
+    yield* subschemas(schemaNode[keyword], `${where}/${keyword}`);
   for (const keyword of ['allOf', 'anyOf']) {
-    for (const [i, child] of ((schemaNode[keyword] as unknown[] | undefined) ?? []).entries()) yield* subschemas(child, `${where}/${keyword}/${i}`);
+    for (const [i, child] of ((schemaNode[keyword] as unknown[] | undefined) ?? []).entries())
+      yield* subschemas(child, `${where}/${keyword}/${i}`);
   }
 }
 
@@ -202,7 +479,7 @@ describe('recipe schema: editor metadata', () => {
   it('gives a fix sentence with every pattern, since a regular expression does not tell the author what to write', () => {
     // Act
     const withoutFix = [...subschemas(schema, '#')]
-      .filter(([, node]) => typeof node.pattern === 'string' && typeof node['x-fix'] !== 'string')
+      .filter(([, node]) => typeof node.pattern === 'string' && typeof node.errorMessage !== 'string')
       .map(([where]) => where);
 
     // Assess
@@ -230,7 +507,13 @@ describe('recipe schema: mirrors src/recipe-model.ts', () => {
   function fieldsOf(interfaceName: string): { all: string[]; required: string[] } {
     const body = new RegExp(`export interface ${interfaceName} \\{([\\s\\S]*?)\\n\\}`).exec(model)?.[1] ?? '';
     const fields = [...body.matchAll(/^ {2}(\w+)(\??):/gm)].map((m) => ({ name: m[1] as string, optional: m[2] === '?' }));
-    return { all: fields.map((f) => f.name).sort(), required: fields.filter((f) => !f.optional).map((f) => f.name).sort() };
+    return {
+      all: fields.map((f) => f.name).sort(),
+      required: fields
+        .filter((f) => !f.optional)
+        .map((f) => f.name)
+        .sort(),
+    };
   }
 
   function schemaAt(pointer: string): Schema {

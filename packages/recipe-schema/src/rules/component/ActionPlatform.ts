@@ -12,7 +12,7 @@ const WINDOWS_ONLY: Readonly<Record<string, string>> = {
 };
 const NOT_ON_WINDOWS: Readonly<Record<string, string>> = {
   ExecuteBash: 'use ExecutePowerShell',
-  CreateSymlink: "use ExecutePowerShell with New-Item -ItemType SymbolicLink",
+  CreateSymlink: 'use ExecutePowerShell with New-Item -ItemType SymbolicLink',
   SetFileOwner: 'use ExecutePowerShell with Set-Acl',
   SetFolderOwner: 'use ExecutePowerShell with Set-Acl',
   SetFilePermissions: 'use ExecutePowerShell with icacls',

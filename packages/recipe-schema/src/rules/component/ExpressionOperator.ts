@@ -23,7 +23,8 @@ export const expressionOperator: ComponentRule = {
           if (operators.length === 0 && unknown.length === 0) {
             hits.push({
               path,
-              message: 'This expression has no operator; add one comparison (for example stringEquals: ... with value: ...) or a logical and/or/not.',
+              message:
+                'This expression has no operator; add one comparison (for example stringEquals: ... with value: ...) or a logical and/or/not.',
             });
           }
           if (operators.length > 1) {

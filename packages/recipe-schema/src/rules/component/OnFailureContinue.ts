@@ -5,7 +5,8 @@ export const onFailureContinue: ComponentRule = {
   id: 'RB2008',
   slug: 'on-failure-continue',
   severity: 'warning',
-  description: 'No step relies on onFailure: Continue to tolerate a failure: the next steps run, but the document (and the image build) still fails.',
+  description:
+    'No step relies on onFailure: Continue to tolerate a failure: the next steps run, but the document (and the image build) still fails.',
   appliesTo: 'component',
   check({ data }) {
     return stepsOf(data)

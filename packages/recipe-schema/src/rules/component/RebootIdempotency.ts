@@ -18,7 +18,8 @@ export const rebootIdempotency: ComponentRule = {
   id: 'RB2014',
   slug: 'reboot-idempotency',
   severity: 'info',
-  description: 'A script that exits with a reboot code (194 or 3010) guards its work, because AWSTOE runs the same step again after the reboot.',
+  description:
+    'A script that exits with a reboot code (194 or 3010) guards its work, because AWSTOE runs the same step again after the reboot.',
   appliesTo: 'component',
   check({ data }) {
     const hits: RuleHit[] = [];

@@ -14,8 +14,9 @@ export const unquotedExpression: ComponentRule = {
   id: 'RB2012',
   slug: 'unquoted-expression',
   severity: 'error',
-  description: "Values that start with {{ are quoted, so YAML reads them as strings, not as maps.",
+  description: 'Values that start with {{ are quoted, so YAML reads them as strings, not as maps.',
   appliesTo: 'component',
+  supersedesSchema: true,
   check({ data }) {
     const hits: RuleHit[] = [];
     walk(data, [], (value, path) => {

@@ -2,7 +2,16 @@ import type { ComponentRule } from '../../rule.js';
 import { closest } from '../../schema-validator.js';
 import type { JsonPath, RuleHit } from '../../types.js';
 import { asRecord, isRecord } from '../util.js';
-import { type ChainReference, expressionsIn, MODULE_OUTPUTS, type PhaseView, parseChain, phasesOf, type StepView, stringsIn } from './document.js';
+import {
+  type ChainReference,
+  expressionMatches,
+  MODULE_OUTPUTS,
+  type PhaseView,
+  parseChain,
+  phasesOf,
+  type StepView,
+  stringsIn,
+} from './document.js';
 
 /** Image Builder runs build and validate on the build instance, test phases on a new instance: outputs do not cross. */
 const STAGE: Readonly<Record<string, string>> = { build: 'build', validate: 'build', test: 'test', 'container-host-test': 'test' };
@@ -20,18 +29,20 @@ export const unresolvedStepReference: ComponentRule = {
     for (const key of Object.keys(asRecord(data))) {
       if (key === 'phases') continue;
       for (const { text, path } of stringsIn(asRecord(data)[key], [key])) {
-        for (const expression of expressionsIn(text)) {
-          if (parseChain(expression)) hits.push({ path, message: misplaced(expression) });
+        for (const { body: expression, find } of expressionMatches(text)) {
+          if (parseChain(expression)) hits.push({ path, find, message: misplaced(expression) });
         }
       }
     }
     for (const step of phases.flatMap((phase) => phase.steps)) {
       for (const { text, path } of stringsIn(step.step, step.path)) {
-        for (const expression of expressionsIn(text)) {
+        for (const { body: expression, find } of expressionMatches(text)) {
           const reference = parseChain(expression);
           if (!reference) continue;
-          const message = chainAllowedAt(path.slice(step.path.length)) ? resolve(reference, expression, step, phases) : misplaced(expression);
-          if (message) hits.push({ path, message });
+          const message = chainAllowedAt(path.slice(step.path.length))
+            ? resolve(reference, expression, step, phases)
+            : misplaced(expression);
+          if (message) hits.push({ path, find, message });
         }
       }
     }
@@ -60,7 +71,8 @@ function resolve(reference: ChainReference, expression: string, step: StepView, 
     const names = phase.steps.map((s) => s.name).filter((n): n is string => n !== undefined);
     return `${shown} names step '${reference.step}', which phase '${phase.name}' does not have${suggest(reference.step, names)}.`;
   }
-  if (target === step) return `${shown} refers to this step itself; a step can use only the inputs and outputs of steps that ran before it.`;
+  if (target === step)
+    return `${shown} refers to this step itself; a step can use only the inputs and outputs of steps that ran before it.`;
   if (phase.index > step.phaseIndex || (phase.index === step.phaseIndex && target.stepIndex > step.stepIndex)) {
     return `${shown} refers to step '${phase.name}.${target.name}', which runs after this step; move that step before this one or drop the reference.`;
   }
@@ -75,7 +87,8 @@ function resolve(reference: ChainReference, expression: string, step: StepView, 
 function checkOutputs(reference: ChainReference, shown: string, target: StepView): string | undefined {
   const outputs = target.action === undefined ? undefined : MODULE_OUTPUTS[target.action];
   if (outputs === undefined) return undefined;
-  if (outputs.length === 0) return `${shown} reads outputs of step '${target.name}', but ${target.action} produces none; read its inputs instead, or use a module with outputs such as ExecuteBash (stdout).`;
+  if (outputs.length === 0)
+    return `${shown} reads outputs of step '${target.name}', but ${target.action} produces none; read its inputs instead, or use a module with outputs such as ExecuteBash (stdout).`;
   if (reference.field !== undefined && !outputs.includes(reference.field)) {
     return `${shown} reads output '${reference.field}', but ${target.action} produces only: ${outputs.join(', ')}.`;
   }

@@ -91,7 +91,44 @@ export function stringsIn(value: unknown, path: JsonPath): Array<{ text: string;
 
 /** The trimmed bodies of the `{{ ... }}` expressions in a string. */
 export function expressionsIn(text: string): string[] {
-  return [...text.matchAll(/\{\{(.*?)\}\}/gs)].map((m) => (m[1] ?? '').trim());
+  return expressionMatches(text).map((m) => m.body);
+}
+
+/** One `{{ ... }}` in a string: its trimmed body and where a finding should point (see RuleHit.find). */
+export interface ExpressionMatch {
+  body: string;
+  find: { text: string; occurrence: number };
+}
+
+/** Every `{{ ... }}` expression in a string, with the text a finding about it points at. */
+export function expressionMatches(text: string): ExpressionMatch[] {
+  const counts = new Map<string, number>();
+  return [...text.matchAll(/\{\{(.*?)\}\}/gs)].map((m) => {
+    const raw = m[0];
+    const occurrence = counts.get(raw) ?? 0;
+    counts.set(raw, occurrence + 1);
+    return { body: (m[1] ?? '').trim(), find: { text: raw, occurrence } };
+  });
+}
+
+/** A Go-template style body (`.Name`, as in Helm or docker --format), not AWSTOE syntax. */
+export function goTemplateName(body: string): string | undefined {
+  return /^\.([A-Za-z_][A-Za-z0-9_-]*)/.exec(body)?.[1];
+}
+
+/**
+ * Names the author meant as parameters or constants: the declared ones, plus the `name` of an
+ * entry written as a flat map (`- name: X`), which the schema reports on its own.
+ */
+export function intendedVariableNames(data: unknown): string[] {
+  const names = variablesOf(data).map((v) => v.name);
+  for (const list of ['parameters', 'constants']) {
+    for (const entry of asArray(asRecord(data)[list])) {
+      const name = asRecord(entry).name;
+      if (typeof name === 'string') names.push(name);
+    }
+  }
+  return [...new Set(names)];
 }
 
 /**

@@ -1,9 +1,11 @@
 import type { ComponentRule } from '../../rule.js';
 import { actionPlatform } from './ActionPlatform.js';
 import { expressionOperator } from './ExpressionOperator.js';
+import { goTemplateExpression } from './GoTemplateExpression.js';
 import { ifNestingDepth } from './IfNestingDepth.js';
 import { imageBuilderPhase } from './ImageBuilderPhase.js';
 import { onFailureContinue } from './OnFailureContinue.js';
+import { permissionsMode } from './PermissionsMode.js';
 import { rebootIdempotency } from './RebootIdempotency.js';
 import { uniqueLoopNames } from './UniqueLoopNames.js';
 import { uniquePhaseNames } from './UniquePhaseNames.js';
@@ -12,6 +14,7 @@ import { uniqueVariableNames } from './UniqueVariableNames.js';
 import { unquotedExpression } from './UnquotedExpression.js';
 import { unresolvedStepReference } from './UnresolvedStepReference.js';
 import { unresolvedVariable } from './UnresolvedVariable.js';
+import { unterminatedExpression } from './UnterminatedExpression.js';
 import { webDownloadChecksum } from './WebDownloadChecksum.js';
 
 /** Semantic rules for AWSTOE component documents (RB2xxx), in id order. */
@@ -30,4 +33,7 @@ export const componentRules: readonly ComponentRule[] = [
   unquotedExpression,
   expressionOperator,
   rebootIdempotency,
+  unterminatedExpression,
+  goTemplateExpression,
+  permissionsMode,
 ];

@@ -1,4 +1,5 @@
 import type { RecipeRule } from '../../rule.js';
+import { isKnownInstanceType } from './instance-types.js';
 import { architectureOf, instanceTypes } from './recipe-fields.js';
 
 /**
@@ -25,6 +26,8 @@ export const instanceTypeArchitecture: RecipeRule = {
     const architecture = architectureOf(data);
     if (!architecture) return [];
     return instanceTypes(data).flatMap(({ index, type }) => {
+      // An instance type that does not exist is RB3018's one finding.
+      if (!isKnownInstanceType(type)) return [];
       const actual = instanceArchitecture(type);
       if (!actual || actual === architecture) return [];
       const message =

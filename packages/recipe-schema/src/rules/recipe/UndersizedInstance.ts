@@ -1,4 +1,5 @@
 import type { RecipeRule } from '../../rule.js';
+import { isKnownInstanceType } from './instance-types.js';
 import { architectureOf, instanceTypes } from './recipe-fields.js';
 
 const TOO_SMALL = new Set(['nano', 'micro', 'small']);
@@ -12,6 +13,8 @@ export const undersizedInstance: RecipeRule = {
   check({ data }) {
     const example = architectureOf(data) === 'arm64' ? 'm7g.large' : 'm7i.large';
     return instanceTypes(data).flatMap(({ index, type }) => {
+      // An instance type that does not exist is RB3018's one finding.
+      if (!isKnownInstanceType(type)) return [];
       const size = type.split('.')[1] ?? '';
       if (!TOO_SMALL.has(size)) return [];
       return [

@@ -9,9 +9,12 @@ import { ebsEncryption } from './EbsEncryption.js';
 import { imdsv2Required } from './Imdsv2Required.js';
 import { inspectorScanning } from './InspectorScanning.js';
 import { instanceTypeArchitecture } from './InstanceTypeArchitecture.js';
+import { instanceTypeExists } from './InstanceTypeExists.js';
 import { managedComponentPlatform } from './ManagedComponentPlatform.js';
 import { noPublicLaunchPermission } from './NoPublicLaunchPermission.js';
+import { parameterStepReference } from './ParameterStepReference.js';
 import { parentImagePlatform } from './ParentImagePlatform.js';
+import { recipeNameFolder } from './RecipeNameFolder.js';
 import { terminateOnFailure } from './TerminateOnFailure.js';
 import { undersizedInstance } from './UndersizedInstance.js';
 import { workingDirectoryNoexec } from './WorkingDirectoryNoexec.js';
@@ -34,4 +37,7 @@ export const recipeRules: readonly RecipeRule[] = [
   componentStage,
   undersizedInstance,
   componentParameters,
+  parameterStepReference,
+  instanceTypeExists,
+  recipeNameFolder,
 ];

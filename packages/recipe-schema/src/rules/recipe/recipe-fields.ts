@@ -72,9 +72,9 @@ export function instanceTypes(data: unknown): Array<{ index: number; type: strin
   });
 }
 
-/** `list[index]` as the author would write it in a message, e.g. `components[2]`. */
+/** An entry as the author counts it, e.g. `components entry 3` for index 2. */
 export function describeEntry(list: ComponentList, index: number): string {
-  return `${list}[${index}]`;
+  return `${list} entry ${index + 1}`;
 }
 
 function nonBlank(value: unknown): string | undefined {

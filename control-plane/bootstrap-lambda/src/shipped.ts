@@ -1,0 +1,111 @@
+import { createHash } from 'node:crypto';
+import { readdir, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { controlBucketName, DEPLOYER_CODE_PREFIX, GUARD_RULES_PREFIX } from '@ami-bakery/bakery-stack/names';
+import { PutObjectCommand } from '@aws-sdk/client-s3';
+import { call, httpStatus, sdkErrorName } from './aws.js';
+import { PackageError } from './errors.js';
+import type { Log } from './log.js';
+import type { BakerySession } from './session.js';
+import { deterministicZip } from './zip.js';
+
+/** One object the bootstrap uploads to the control bucket before it deploys the bakery stack. */
+interface ShippedObject {
+  /** `deployer/<sha256>.zip` or `guard-rules/<sha256>.zip`: the content decides the key. */
+  key: string;
+  body: Buffer;
+  /** What it is, for messages. */
+  what: string;
+}
+
+/** The control-plane code the package carries: the deployer and the Guard rules, zipped. */
+interface Shipped {
+  deployer: ShippedObject;
+  guardRules: ShippedObject;
+}
+
+/** Where the package keeps them (next to the handler): `deployer/index.mjs`, `guard-rules/*.guard`. */
+const DEPLOYER_ENTRY = 'index.mjs';
+
+function contentKey(prefix: string, body: Buffer): string {
+  return `${prefix}${createHash('sha256').update(body).digest('hex')}.zip`;
+}
+
+/**
+ * Reads the deployer bundle and the Guard rules from the package and zips each deterministically,
+ * so the same package always gives the same keys (an Update with the same package changes nothing).
+ * Runs before any AWS call: a package without them fails the request cleanly.
+ */
+async function loadShipped(dir: string): Promise<Shipped> {
+  let deployerCode: Buffer;
+  try {
+    deployerCode = await readFile(join(dir, 'deployer', DEPLOYER_ENTRY));
+  } catch (error) {
+    throw new PackageError(
+      `The deployer is missing from the Lambda package (${join(dir, 'deployer', DEPLOYER_ENTRY)}): build it with "pnpm --filter @ami-bakery/deployer build", then rebuild the package with "pnpm --filter @ami-bakery/bootstrap-lambda build"`,
+      { cause: error },
+    );
+  }
+  const rulesDir = join(dir, 'guard-rules');
+  const ruleFiles = await readdir(rulesDir).then(
+    (names) => names.filter((name) => name.endsWith('.guard')).sort(),
+    () => [] as string[],
+  );
+  if (ruleFiles.length === 0) {
+    throw new PackageError(
+      `The Guard rules are missing from the Lambda package (${rulesDir}/*.guard): the bakery's Guard hook needs them; rebuild the package with "pnpm --filter @ami-bakery/bootstrap-lambda build" (it copies packages/invariants/rules/*.guard)`,
+    );
+  }
+  const deployerZip = deterministicZip([{ path: DEPLOYER_ENTRY, content: deployerCode }]);
+  const rulesZip = deterministicZip(
+    await Promise.all(ruleFiles.map(async (name) => ({ path: name, content: await readFile(join(rulesDir, name)) }))),
+  );
+  return {
+    deployer: { key: contentKey(DEPLOYER_CODE_PREFIX, deployerZip), body: deployerZip, what: 'deployer code' },
+    guardRules: { key: contentKey(GUARD_RULES_PREFIX, rulesZip), body: rulesZip, what: `Guard rules (${ruleFiles.join(', ')})` },
+  };
+}
+
+/**
+ * Uploads what is not in the control bucket yet. Keys are content hashes, so an object that is
+ * there already has exactly these bytes and is never written again.
+ */
+async function uploadShipped(
+  session: BakerySession,
+  namePrefix: string,
+  account: string,
+  region: string,
+  shipped: Shipped,
+  signal: AbortSignal,
+  log: Log,
+): Promise<string> {
+  const bucket = controlBucketName(namePrefix, account, region);
+  const uploaded: string[] = [];
+  for (const object of [shipped.deployer, shipped.guardRules]) {
+    const where = `${session.where} (s3://${bucket}/${object.key})`;
+    try {
+      // If-None-Match: the key is the content hash, so an object already there is exactly this one.
+      await call('s3:PutObject', where, () =>
+        session.s3.send(
+          new PutObjectCommand({ Bucket: bucket, Key: object.key, Body: object.body, ContentType: 'application/zip', IfNoneMatch: '*' }),
+          {
+            abortSignal: signal,
+          },
+        ),
+      );
+    } catch (error) {
+      if (sdkErrorName(error) === 'PreconditionFailed' || httpStatus(error) === 412) {
+        log.info('Already in the control bucket', { bucket, key: object.key });
+        continue;
+      }
+      throw error;
+    }
+    log.info('Uploaded to the control bucket', { bucket, key: object.key, bytes: object.body.length, what: object.what });
+    uploaded.push(object.what);
+  }
+  return uploaded.length > 0
+    ? `uploaded ${uploaded.join(' and ')} to s3://${bucket}`
+    : `the deployer code and Guard rules were already in s3://${bucket}`;
+}
+
+export { loadShipped, type Shipped, type ShippedObject, uploadShipped };
