@@ -73,7 +73,7 @@ export function withLock<T>(target: string, work: () => T, options: LockOptions 
     if (tryAcquire(lock, me)) break;
     const owner = readOwner(lock);
     if (isAbandoned(lock, owner, staleMs)) {
-      rmSync(lock, { recursive: true, force: true });
+      release(lock);
       continue;
     }
     const waited = Date.now() - started;
@@ -91,8 +91,22 @@ export function withLock<T>(target: string, work: () => T, options: LockOptions 
   try {
     return work();
   } finally {
-    rmSync(lock, { recursive: true, force: true });
+    release(lock);
   }
+}
+
+/**
+ * Gives the lock up in one rename, then removes it under its new name. Removing it in place would
+ * empty it first, and a waiter's rename succeeds onto an empty folder: two holders at once.
+ */
+function release(lock: string): void {
+  const released = `${lock}.released-${process.pid}-${randomBytes(4).toString('hex')}`;
+  try {
+    renameSync(lock, released);
+  } catch {
+    return; // taken over as abandoned meanwhile: nothing of ours is left there
+  }
+  rmSync(released, { recursive: true, force: true });
 }
 
 /** Creates the lock with its owner file in one rename; false when another process holds it. */

@@ -102,7 +102,7 @@ describe('Command: bundle --index-only', () => {
             buildOnVersionChange: true,
             contentHash: contentHashOf(out, name),
             name,
-            parameters: ['ArtifactBucketName', 'PermissionsBoundaryArn'],
+            parameters: ['ArtifactBucketName', 'ArtifactKeyArn', 'LifecyclePermissionsBoundaryArn', 'PermissionsBoundaryArn'],
             stackName: `ami-bakery-recipe-${name}`,
             template: `recipes/${name}/template.yaml`,
             templateHash: `sha256:${createHash('sha256')

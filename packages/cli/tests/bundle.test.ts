@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -68,7 +68,7 @@ describe('Command: bundle', () => {
           template: 'recipes/al2023-hardened/template.yaml',
           contentHash: expect.stringMatching(/^sha256:[0-9a-f]{64}$/),
           templateHash: `sha256:${createHash('sha256').update(template).digest('hex')}`,
-          parameters: ['ArtifactBucketName', 'PermissionsBoundaryArn'],
+          parameters: ['ArtifactBucketName', 'ArtifactKeyArn', 'LifecyclePermissionsBoundaryArn', 'PermissionsBoundaryArn'],
           buildOnVersionChange: true,
         },
       ],
@@ -269,6 +269,41 @@ describe('withLock', () => {
       ]);
     });
   });
+
+  it('lets exactly one process in at a time (read-modify-write of a counter from four processes)', async () => {
+    // Prepare
+    const dir = tempDir();
+    const counter = path.join(dir, 'count');
+    writeFileSync(counter, '0');
+    const script = [
+      `import { readFileSync, writeFileSync } from 'node:fs';`,
+      `import { withLock } from ${JSON.stringify(fileURLToPath(new URL('../src/lock.ts', import.meta.url)))};`,
+      'for (let i = 0; i < 25; i++) {',
+      `  withLock(${JSON.stringify(path.join(dir, 'out'))}, () => {`,
+      `    const n = Number(readFileSync(${JSON.stringify(counter)}, 'utf8'));`,
+      '    Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 2);',
+      `    writeFileSync(${JSON.stringify(counter)}, String(n + 1));`,
+      '  });',
+      '}',
+    ].join('\n');
+    writeFileSync(path.join(dir, 'count.mts'), script);
+
+    // Act
+    const codes = await Promise.all(
+      [1, 2, 3, 4].map(
+        () =>
+          new Promise<number | null>((resolve) => {
+            const child = spawn(process.execPath, ['--import', 'tsx', path.join(dir, 'count.mts')], { stdio: 'ignore' });
+            child.on('close', resolve);
+          }),
+      ),
+    );
+
+    // Assess
+    expect(codes).toEqual([0, 0, 0, 0]);
+    expect(readFileSync(counter, 'utf8')).toBe('100');
+    expect(readdirSync(dir).sort()).toEqual(['count', 'count.mts']);
+  }, 120_000);
 
   it('releases the lock when the work throws', () => {
     // Prepare

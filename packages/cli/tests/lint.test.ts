@@ -171,7 +171,7 @@ describe('checkBundledTemplate: findings on a bundled template', () => {
       name: 'a value the bundler made stays on the generated template',
       at: ['InstanceRole', 'Colour'],
       value: 'red',
-      expected: 'dist/bundle/recipes/al2023-hardened/template.yaml:65:7 RB5001',
+      expected: 'dist/bundle/recipes/al2023-hardened/template.yaml:75:7 RB5001',
       line: '      Colour: red',
     },
   ])('$name', ({ at, value, expected, line }) => {
