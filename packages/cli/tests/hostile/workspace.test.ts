@@ -178,29 +178,29 @@ describe('Hostile: bytes that are not UTF-8', () => {
 
 describe('Hostile: names and documents past the AWS limits, found offline before cfn-lint', () => {
   it('a 147-character component name and a 22 KB component document are errors at the recipe and component lines', async () => {
-    // Prepare: a long recipe name and a long component file name give a 147-character component name
+    // Prepare: a long recipe name (its folder named alike) and a long component file name give a 147-character component name
     const root = workspaceCopy();
     const name = `hardened-${'n'.repeat(54)}`;
     const stem = `harden-ssh-${'s'.repeat(54)}`;
-    const recipeFile = path.join(root, SOURCE, 'recipe.yaml');
+    const folder = `recipes/${name}`;
+    cpSync(path.join(root, SOURCE), path.join(root, folder), { recursive: true });
+    const recipeFile = path.join(root, folder, 'recipe.yaml');
     writeFileSync(
       recipeFile,
-      readFileSync(recipeFile, 'utf8')
-        .replace('name: al2023-hardened', `name: ${name}`)
-        .replace('components/harden-ssh.yaml', `components/${stem}.yaml`),
+      readFileSync(recipeFile, 'utf8').replaceAll('al2023-hardened', name).replace('components/harden-ssh.yaml', `components/${stem}.yaml`),
     );
-    const component = readFileSync(path.join(root, SOURCE, 'components/harden-ssh.yaml'), 'utf8');
+    const component = readFileSync(path.join(root, folder, 'components/harden-ssh.yaml'), 'utf8');
     writeFileSync(
-      path.join(root, SOURCE, `components/${stem}.yaml`),
+      path.join(root, folder, `components/${stem}.yaml`),
       component.replace(/^description: .*$/m, `description: ${'d'.repeat(22_000)}`),
     );
 
     // Act
-    const result = await bakery(['lint', SOURCE, '--format', 'json'], { cwd: root, env: NO_CFN_LINT });
+    const result = await bakery(['lint', folder, '--format', 'json'], { cwd: root, env: NO_CFN_LINT });
 
     // Assess
     expect(`ami-bakery-recipe-${name}-${stem}`).toHaveLength(147);
-    expect(located(result.stdout)).toEqual([`${SOURCE}/components/${stem}.yaml:1:1 RB5010`, `${SOURCE}/recipe.yaml:13:11 RB5009`]);
+    expect(located(result.stdout)).toEqual([`${folder}/components/${stem}.yaml:1:1 RB5010`, `${folder}/recipe.yaml:13:11 RB5009`]);
     expect(result.code).toBe(1);
   });
 });

@@ -35,8 +35,14 @@ export const RULE_DOCS: Readonly<Record<string, RuleDocs>> = {
     example: 'components:\n  - file: components/shared.yaml   # a link to ~/.aws/credentials, /dev/zero or a FIFO',
     fix: 'Replace the link (or device, FIFO, folder) with a regular file inside the recipe folder; a file named on the command line must lie inside the workspace.',
   },
-  RB0021: { example: '# recipe.yaml or a component document over 1 MiB', fix: 'Make the file smaller: recipes and component documents are a few kilobytes; move large scripts to S3.' },
-  RB0022: { example: 'description: caf\\xe9   # a Latin-1 byte, not UTF-8', fix: 'Save the file as UTF-8; the finding points at the first byte that is not.' },
+  RB0021: {
+    example: '# recipe.yaml or a component document over 1 MiB',
+    fix: 'Make the file smaller: recipes and component documents are a few kilobytes; move large scripts to S3.',
+  },
+  RB0022: {
+    example: 'description: caf\\xe9   # a Latin-1 byte, not UTF-8',
+    fix: 'Save the file as UTF-8; the finding points at the first byte that is not.',
+  },
   RB0023: {
     example: '# recipes/a/recipe.yaml and recipes/b/recipe.yaml both say\nname: al2023-hardened',
     fix: 'Give each recipe folder its own name; the bundle folder, the stack and the Image Builder resources are named after it.',
@@ -211,7 +217,8 @@ export const RULE_DOCS: Readonly<Record<string, RuleDocs>> = {
     fix: 'Run inside the repository, or set BAKERY_BASE (or --base) to the ref to compare with.',
   },
   RB4004: {
-    example: '# CI=true in a shallow clone (actions/checkout with its default fetch-depth: 1), or NX_BASE set to a commit git does not have',
+    example:
+      '# CI=true in a shallow clone (actions/checkout with its default fetch-depth: 1), or NX_BASE set to a commit git does not have',
     fix: 'Give the job the full history (fetch-depth: 0, or git fetch --unshallow origin) and a base git knows.',
   },
   RB5001: {
@@ -241,7 +248,8 @@ export const RULE_DOCS: Readonly<Record<string, RuleDocs>> = {
     fix: 'Use an alias or key id, or an ARN built with the partition (the bundler does so for its own ARNs).',
   },
   RB5009: {
-    example: 'name: al2023-hardened-with-a-very-long-name\ncomponents:\n  - file: components/harden-ssh-with-an-equally-long-file-name.yaml   # stack name + stem over 128',
+    example:
+      'name: al2023-hardened-with-a-very-long-name\ncomponents:\n  - file: components/harden-ssh-with-an-equally-long-file-name.yaml   # stack name + stem over 128',
     fix: 'Shorten the recipe name or the component file name by the number of characters the message gives.',
   },
   RB5010: {
