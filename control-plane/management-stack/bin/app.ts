@@ -7,11 +7,14 @@
  * default control-plane/bootstrap-lambda/dist.
  */
 
-import { synthAccessTemplate } from '@ami-bakery/bakery-stack';
-import { App } from 'aws-cdk-lib';
+import { controlTowerGuard, synthAccessTemplate } from '@ami-bakery/bakery-stack';
+import { App, Validations } from 'aws-cdk-lib';
 import { ManagementStack } from '../src/index.js';
 
 const app = new App({ analyticsReporting: false });
+// The AWS Control Tower proactive controls as a policy-validation plugin, as the bakery-stack app runs
+// them: every exception is acknowledged on its construct with a reason (tests/nag.test.ts).
+Validations.of(app).addPlugins(controlTowerGuard());
 const codeDir = app.node.tryGetContext('lambdaCodeDir') as string | undefined;
 const accessTemplate = synthAccessTemplate();
 

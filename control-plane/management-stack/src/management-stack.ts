@@ -1,4 +1,4 @@
-import { acknowledge, BAKERY_DEFAULTS, synthAccessTemplate } from '@ami-bakery/bakery-stack';
+import { acknowledge, BAKERY_DEFAULTS, controlTowerFinding, synthAccessTemplate } from '@ami-bakery/bakery-stack';
 import { accountKey } from '@ami-bakery/bakery-stack/shared';
 import {
   Aws,
@@ -286,6 +286,15 @@ class ManagementStack extends Stack {
           resources: ['*'],
           conditions: { StringEquals: { 'aws:SourceAccount': Aws.ACCOUNT_ID }, ArnEquals: { 'aws:SourceArn': alarmArn } },
         }),
+        // Grants only for AWS services acting for a resource (SQS, SNS): nobody hands the key on.
+        new iam.PolicyStatement({
+          sid: 'GrantsOnlyForAwsServices',
+          effect: iam.Effect.DENY,
+          principals: [new iam.AnyPrincipal()],
+          actions: ['kms:CreateGrant'],
+          resources: ['*'],
+          conditions: { BoolIfExists: { 'kms:GrantIsForAWSResource': 'false', 'aws:PrincipalIsAWSService': 'false' } },
+        }),
       ],
     });
     const keyRef = kms.Key.fromKeyArn(this, 'NotificationKeyRef', key.attrArn);
@@ -297,6 +306,11 @@ class ManagementStack extends Stack {
       enforceSSL: true,
       retentionPeriod: Duration.days(14),
     });
+    acknowledge(
+      dlq,
+      "This queue is the bootstrap Lambda's dead-letter queue: its messages are kept 14 days and raise the alarm; a dead-letter queue of its own would only move them again.",
+      controlTowerFinding('sqs_dlq_check'),
+    );
 
     const topic = new sns.Topic(this, 'AlarmTopic', {
       displayName: 'AMI Bakery bootstrap alarms',
@@ -344,6 +358,12 @@ class ManagementStack extends Stack {
       retentionInDays: p.LogRetentionInDays.valueAsNumber,
       kmsKeyId: Fn.conditionIf(hasLogKmsKey.logicalId, p.LogKmsKeyArn.valueAsString, Aws.NO_VALUE).toString(),
     });
+    acknowledge(
+      logGroup,
+      'Retention and the customer managed key are operator parameters (LogRetentionInDays, default 14 days as in the SRA solution; LogKmsKeyArn, optional), so the template holds a reference the rules cannot judge; without a key CloudWatch Logs encrypts at rest with its own, and every bootstrap action is also in CloudTrail.',
+      controlTowerFinding('cloudwatch_log_group_retention_period_check'),
+      controlTowerFinding('cloudwatch_log_group_encrypted_check'),
+    );
     acknowledge(
       this,
       'LogKmsKeyArn defaults to empty, and the HasLogKmsKey condition only passes it to KmsKeyId when it is set (and then matches the key ARN pattern); the validator substitutes the default into the guarded branch.',
@@ -402,6 +422,11 @@ class ManagementStack extends Stack {
       loggingConfig: { logFormat: 'JSON', logGroup: logGroup.ref, applicationLogLevel: p.LogLevel.valueAsString, systemLogLevel: 'WARN' },
       environment: { variables: { POWERTOOLS_SERVICE_NAME: 'ami-bakery-bootstrap', POWERTOOLS_LOG_LEVEL: p.LogLevel.valueAsString } },
     });
+    acknowledge(
+      fn,
+      'The bootstrap Lambda talks only to AWS APIs (STS, and with the configuration role CloudFormation, S3 and CodeCommit in the bakery account) and to no network resource; a VPC would add interface endpoints or a NAT gateway for nothing it could protect.',
+      controlTowerFinding('lambda_inside_vpc_check'),
+    );
 
     // ----- Configuration role in the bakery account, bakery region only -----
     const stackSet = new cloudformation.CfnStackSet(this, 'BakeryAccessStackSet', {

@@ -81,7 +81,7 @@ describe('ManagementStack parameters', () => {
 });
 
 describe('ManagementStack notification key, DLQ and alarm', () => {
-  it('key rotates and its policy allows data use only through SQS/SNS and by CloudWatch for this alarm', () => {
+  it('key rotates and its policy allows data use only through SQS/SNS and by CloudWatch for this alarm, and grants only for AWS services', () => {
     const key = resource(template, 'AWS::KMS::Key', 'NotificationKey');
     expect(key.props).toMatchObject({ EnableKeyRotation: true, PendingWindowInDays: 30 });
     const root = { AWS: { 'Fn::Join': ['', ['arn:', ref('AWS::Partition'), ':iam::', ref('AWS::AccountId'), ':root']] } };
@@ -130,6 +130,14 @@ describe('ManagementStack notification key, DLQ and alarm', () => {
         Action: ['kms:Decrypt', 'kms:GenerateDataKey'],
         Resource: ['*'],
         Condition: { StringEquals: { 'aws:SourceAccount': ref('AWS::AccountId') }, ArnEquals: { 'aws:SourceArn': alarmArn } },
+      },
+      {
+        Sid: 'GrantsOnlyForAwsServices',
+        Effect: 'Deny',
+        Principal: { AWS: '*' },
+        Action: ['kms:CreateGrant'],
+        Resource: ['*'],
+        Condition: { BoolIfExists: { 'kms:GrantIsForAWSResource': 'false', 'aws:PrincipalIsAWSService': 'false' } },
       },
     ]);
   });

@@ -2,7 +2,8 @@
  * CloudFormation intrinsic functions resolved the way CloudFormation would for one deployment:
  * parameters, pseudo parameters (a test account, region and partition), Ref / Fn::GetAtt to
  * resources (their physical names), Fn::Sub, Fn::Join, Fn::Select, Fn::Split, Fn::If and the
- * condition functions. `Ref: AWS::NoValue` removes the property. Anything else throws, so a new
+ * condition functions, and Fn::ImportValue from the exports of stacks deployed before.
+ * `Ref: AWS::NoValue` removes the property. Anything else throws, so a new
  * intrinsic in a template fails the proofs instead of being guessed.
  */
 type Json = Record<string, unknown>;
@@ -13,6 +14,8 @@ interface Scope {
   /** Parameters and pseudo parameters. */
   values: Record<string, string>;
   conditions?: Json;
+  /** Exports of the stacks deployed before this one (`Fn::ImportValue`). */
+  imports?: Record<string, string>;
   ref: (logicalId: string) => string;
   getAtt: (logicalId: string, attribute: string) => string;
 }
@@ -69,6 +72,15 @@ function resolve(node: unknown, scope: Scope): unknown {
       case 'Fn::Select': {
         const [index, list] = arg as [unknown, unknown];
         return (resolve(list, scope) as unknown[])[Number(resolve(index, scope))];
+      }
+      case 'Fn::ImportValue': {
+        const name = asString(resolve(arg, scope), 'Fn::ImportValue');
+        const value = scope.imports?.[name];
+        if (value === undefined)
+          throw new Error(
+            `Fn::ImportValue ${name}: no stack deployed before exports it (exports: ${Object.keys(scope.imports ?? {}).join(', ') || 'none'})`,
+          );
+        return value;
       }
       case 'Fn::If': {
         const [name, whenTrue, whenFalse] = arg as [string, unknown, unknown];

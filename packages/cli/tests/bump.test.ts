@@ -110,10 +110,14 @@ describe('Command: bump', () => {
     // Act
     const result = await bakery(['bump', name], { cwd: root });
 
-    // Assess
+    // Assess: patch bumps of the shipped recipe's own versions.
+    const shipped = readFileSync(path.join(REPO_ROOT, 'recipes/windows-server-2022-cis-level1/recipe.yaml'), 'utf8');
+    const recipeVersion = /^version: (\S+)$/m.exec(shipped)?.[1] ?? '';
+    const tableVersion = /table: controls\/cis-level1\.yaml\n\s+version: (\S+)/.exec(shipped)?.[1] ?? '';
+    const next = (v: string) => v.replace(/\d+$/, (n) => String(Number(n) + 1));
     expect(result).toEqual({
       code: 0,
-      stdout: `Bumped recipes/${name}/recipe.yaml (compared with merge-base(HEAD, main)):\n  recipe                    1.0.0 → 1.0.1\n  controls/cis-level1.yaml  1.0.0 → 1.0.1\n`,
+      stdout: `Bumped recipes/${name}/recipe.yaml (compared with merge-base(HEAD, main)):\n  recipe                    ${recipeVersion} → ${next(recipeVersion)}\n  controls/cis-level1.yaml  ${tableVersion} → ${next(tableVersion)}\n`,
       stderr: '',
     });
     expect((await bakery(['validate', `recipes/${name}`], { cwd: root })).code).toBe(0);

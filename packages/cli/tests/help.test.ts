@@ -13,6 +13,7 @@ const OVERVIEW = [
   '  bump      Raise the version of a recipe and of each local component that changed since the git base.',
   '  new       Start a recipe by copying another one, renamed and at version 1.0.0.',
   "  publish   Publish the bundle to the bakery account's CodeCommit branch or S3 source object.",
+  '  evidence  List the compliance evidence of every image build and write the HTML compliance page.',
   '  doctor    Check the tools this workspace needs (Node.js, pnpm, git, cfn-lint, moto_server, AWS credentials).',
   '  help      List the commands, or show the options of one.',
   '',
@@ -62,6 +63,11 @@ describe('Command: help', () => {
 
       A file is read only when it is a regular file inside its recipe folder (a file named here: inside
       the workspace) once links are resolved, of at most 1 MiB, and UTF-8 (RB0020, RB0021, RB0022).
+
+      Every recipe is also bundled in memory and its template checked against the security invariants
+      (RB6001-RB6010, the rule set the deployer and the Guard hook run), shown at the recipe line the
+      value came from. Invariants cannot be suppressed, nor can the recipe rules they back (RB3003,
+      RB3004, RB3006); a suppression naming one is an error (RB6000).
 
       Exit code: 0 when no unsuppressed error remains, 1 when one does, 2 for a usage error.
 

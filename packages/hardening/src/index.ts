@@ -1,20 +1,15 @@
-export {
-  GENERATORS,
-  type GenerateOptions,
-  type GeneratorDefinition,
-  type GeneratorKind,
-  isGeneratorKind,
-  tableKindOf,
-  tableSchema,
-} from './generators.js';
+export { GENERATORS, type GenerateOptions, type GeneratorDefinition, type GeneratorKind, isGeneratorKind, parseTable, tableKindOf, tableSchema } from './generators.js';
 export type { JsonPath, Platform, TableHit } from './types.js';
-export {
-  COMPONENT_DATA_LIMIT,
-  ControlTooLargeError,
-  type GeneratedDocument,
-  generateWindowsControls,
-  type Origin,
-  quote,
-} from './windows-controls/generate.js';
+export { COMPONENT_DATA_LIMIT, ControlTooLargeError, type GeneratedDocument, generateWindowsControls, type Origin, quote } from './windows-controls/generate.js';
 export { checkControlsTable } from './windows-controls/rules.js';
 export { AUDIT_SUBCATEGORIES, type Control, type ControlsTable, targetOf } from './windows-controls/table.js';
+export { readTableFast } from './table-parse.js';
+export { type AcceptedFinding, type ComplianceSummary, type FailingRule, parseSummary, type Scanner, SummaryFormatError } from './evidence/summary.js';
+export { type AcceptedRule, parseXccdfResults, type RuleResult, ruleMatches, type SummaryOptions, summarizeXccdf, type XccdfResults, XccdfFormatError } from './evidence/xccdf.js';
+export { GeneratorInputError } from './errors.js';
+export { checkScapEvidenceTable, generateScapEvidence, type ScapEvidenceTable } from './scap-evidence/generate.js';
+export { EVIDENCE_PARAMETERS, writableBySetRegistry } from './windows-controls/generate.js';
+export { emitYaml } from './yaml-emit.js';
+export { checkUsgTailoringTable, generateUsgTailoring, TAILORING_FILE, type UsgTailoringTable } from './usg-tailoring/generate.js';
+export { BEGIN as COMPLIANCE_BEGIN, complianceSection, END as COMPLIANCE_END, withComplianceSection } from './readme/compliance-section.js';
+export { type BuildEvidence, compareBuilds, type RecipeEvidence, renderCompliancePage } from './evidence/page.js';

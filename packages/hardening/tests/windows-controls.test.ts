@@ -2,22 +2,16 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import {
-  COMPONENT_DATA_LIMIT,
-  type Control,
-  type ControlsTable,
-  ControlTooLargeError,
-  type GeneratedDocument,
-  generateWindowsControls,
-} from '../src/index.js';
+import { COMPONENT_DATA_LIMIT, type Control, type ControlsTable, ControlTooLargeError, type GeneratedDocument, generateWindowsControls } from '../src/index.js';
 
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
-const FIXTURE = fileURLToPath(new URL('./fixtures/windows/controls/small.yaml', import.meta.url));
-const SHIPPED = `${ROOT}recipes/windows-server-2022-cis-level1/controls/cis-level1.yaml`;
+const fixture = (name: string) => parse(readFileSync(fileURLToPath(new URL(`./fixtures/windows/controls/${name}.yaml`, import.meta.url)), 'utf8')) as ControlsTable;
+const SHIPPED = ['windows-server-2022-cis-level1', 'windows-server-2025-cis-level1'];
 const OPTIONS = { baseName: 'recipe-small', tableFile: 'controls/small.yaml' };
 
-const small = parse(readFileSync(FIXTURE, 'utf8')) as ControlsTable;
-const shipped = parse(readFileSync(SHIPPED, 'utf8')) as ControlsTable;
+const small = fixture('small');
+const full = fixture('full');
+const shipped = SHIPPED.map((recipe) => [recipe, parse(readFileSync(`${ROOT}recipes/${recipe}/controls/cis-level1.yaml`, 'utf8')) as ControlsTable] as const);
 
 interface Step {
   name: string;
@@ -25,8 +19,8 @@ interface Step {
   inputs: unknown;
 }
 
-function phase(document: GeneratedDocument, name: string): Step[] {
-  const phases = document.data.phases as { name: string; steps: Step[] }[];
+function phase(document: GeneratedDocument | undefined, name: string): Step[] {
+  const phases = (document?.data.phases ?? []) as { name: string; steps: Step[] }[];
   return phases.find((p) => p.name === name)?.steps ?? [];
 }
 
@@ -34,93 +28,121 @@ function script(step: Step | undefined): string {
   return ((step?.inputs as { commands?: string[] } | undefined)?.commands ?? []).join('\n');
 }
 
+const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
 /** The PowerShell data line a row becomes: `,@('<id>',...)` with the row's target in it. */
 function dataLine(control: Control): RegExp {
-  const id = control.id.replaceAll('.', '\\.');
   const target = {
     registry: () => (control as Extract<Control, { kind: 'registry' }>).name,
+    userRegistry: () => (control as Extract<Control, { kind: 'userRegistry' }>).name,
     securityPolicy: () => (control as Extract<Control, { kind: 'securityPolicy' }>).key,
     auditPolicy: () => (control as Extract<Control, { kind: 'auditPolicy' }>).guid,
     service: () => (control as Extract<Control, { kind: 'service' }>).service,
   }[control.kind]();
-  return new RegExp(`^,@\\('${id}',.*'${target.replace(/[{}\\]/g, (c) => `\\${c}`)}'`, 'm');
+  return new RegExp(`^,@\\('${escapeRegExp(control.id)}',.*'${escapeRegExp(target.replaceAll("'", "''"))}'`, 'm');
 }
 
-/** Where each row is applied (build) and read back (validate), or why not. */
-function placement(control: Control, documents: GeneratedDocument[]): { build: number[]; validate: number[] } {
-  const build: number[] = [];
-  const validate: number[] = [];
+const APPLY_STEP: Record<Control['kind'], string[]> = {
+  registry: ['ApplyRegistry', 'ApplyRegistryValues'],
+  userRegistry: ['ApplyUserValues'],
+  securityPolicy: ['ApplySecurityPolicy'],
+  auditPolicy: ['ApplyAuditPolicy'],
+  service: ['ApplyServices'],
+};
+
+/** Where each row is applied (build phase), read back (validate phase) and verified again (test phase). */
+function placement(control: Control, documents: GeneratedDocument[]): { build: number[]; validate: number[]; test: number[] } {
+  const where = { build: [] as number[], validate: [] as number[], test: [] as number[] };
   for (const document of documents) {
+    if (document.stage === 'test') {
+      if (dataLine(control).test(script(phase(document, 'test')[0]))) where.test.push(document.part);
+      continue;
+    }
     const steps = phase(document, 'build');
-    const applied =
-      control.kind === 'registry'
-        ? (steps.find((s) => s.action === 'SetRegistry')?.inputs as Record<string, unknown>[] | undefined)?.some(
-            (entry) =>
-              entry.path === control.path &&
-              entry.name === control.name &&
-              entry.type === control.type &&
-              JSON.stringify(entry.value) === JSON.stringify(control.value),
-          )
-        : dataLine(control).test(
-            script(
-              steps.find(
-                (s) =>
-                  s.name ===
-                  { securityPolicy: 'ApplySecurityPolicy', auditPolicy: 'ApplyAuditPolicy', service: 'ApplyServices' }[control.kind],
-              ),
-            ),
-          );
-    if (applied) build.push(document.part);
-    if (dataLine(control).test(script(phase(document, 'validate').find((s) => s.name === 'CheckControls')))) validate.push(document.part);
+    const setRegistry = (steps.find((s) => s.action === 'SetRegistry')?.inputs as Record<string, unknown>[] | undefined) ?? [];
+    const bySetRegistry = control.kind === 'registry' && setRegistry.some((e) => e.path === control.path && e.name === control.name && JSON.stringify(e.value) === JSON.stringify(control.value));
+    const byScript = steps.some((s) => APPLY_STEP[control.kind].includes(s.name) && s.action === 'ExecutePowerShell' && dataLine(control).test(script(s)));
+    if (bySetRegistry || byScript) where.build.push(document.part);
+    if (dataLine(control).test(script(phase(document, 'validate')[0]))) where.validate.push(document.part);
   }
-  return { build, validate };
+  return where;
 }
 
 describe('Generator: windows-controls', () => {
-  it.each([
-    ['the fixture table', small],
-    ['the shipped CIS Level 1 table', shipped],
-  ])('applies and checks every row of %s in exactly one part, in its build and its validate phase', (_, table) => {
+  it.each<[string, ControlsTable]>([['the fixture table', full], ...shipped.map(([name, table]): [string, ControlsTable] => [`the ${name} table`, table])])(
+    'applies every row of %s in exactly one build part, reads it back in that part and verifies it again in exactly one test part',
+    (_, table) => {
+      // Act
+      const documents = generateWindowsControls(table, OPTIONS);
+
+      // Assess
+      const misplaced = table.controls
+        .map((control, index) => ({ row: `${index} ${control.id} ${control.kind}`, ...placement(control, documents) }))
+        .filter(({ build, validate, test }) => build.length !== 1 || validate.length !== 1 || build[0] !== validate[0] || test.length !== 1);
+      expect(misplaced).toEqual([]);
+    },
+  );
+
+  it.each(shipped)('splits the %s table into parts under the CloudFormation Data limit, covering every row once per stage and in order', (_, table) => {
     // Act
     const documents = generateWindowsControls(table, OPTIONS);
+    const build = documents.filter((d) => d.stage === 'build');
+    const test = documents.filter((d) => d.stage === 'test');
 
     // Assess
-    const misplaced = table.controls
-      .map((control, index) => ({ row: `${index} ${control.id} ${control.kind}`, ...placement(control, documents) }))
-      .filter(({ build, validate }) => build.length !== 1 || validate.length !== 1 || build[0] !== validate[0]);
-    expect(misplaced).toEqual([]);
-  });
-
-  it('splits the shipped table into parts under the CloudFormation Data limit, covering every row once and in order', () => {
-    // Act
-    const documents = generateWindowsControls(shipped, OPTIONS);
-
-    // Assess
-    expect(documents.length).toBeGreaterThan(1);
     expect(documents.filter((d) => d.text.length > COMPONENT_DATA_LIMIT).map((d) => d.name)).toEqual([]);
-    expect(documents.flatMap((d) => d.rows)).toEqual(shipped.controls.map((_, i) => i));
-    expect(documents.map((d) => `${d.part}/${d.parts} ${d.name}`)).toEqual(
-      documents.map((_, i) => `${i + 1}/${documents.length} recipe-small-part-${i + 1}`),
-    );
+    expect(build.flatMap((d) => d.rows)).toEqual(table.controls.map((_, i) => i));
+    expect(test.flatMap((d) => d.rows)).toEqual(table.controls.map((_, i) => i));
+    expect(documents.map((d) => `${d.stage} ${d.part}/${d.parts} ${d.name}`)).toEqual([
+      ...build.map((_, i) => `build ${i + 1}/${build.length} recipe-small-part-${i + 1}`),
+      ...test.map((_, i) => `test ${i + 1}/${test.length} recipe-small-verify-${i + 1}`),
+    ]);
   });
 
-  it('clears the failed-controls file in the first part and fails the build listing them in the last part only', () => {
+  it('gives build parts only build and validate phases and verify parts only a test phase (Image Builder runs a document in the test stage only then)', () => {
     // Act
-    const documents = generateWindowsControls(small, { ...OPTIONS, budget: 4000 });
+    const documents = generateWindowsControls(full, { ...OPTIONS, budget: 9000 });
+
+    // Assess
+    expect([...new Set(documents.map((d) => `${d.stage}: ${(d.data.phases as { name: string }[]).map((p) => p.name).join(',')}`))]).toEqual(['build: build,validate', 'test: test']);
+  });
+
+  it('clears the failed-controls file in the first part and fails the build listing them in the last build part only', () => {
+    // Act
+    const documents = generateWindowsControls(small, { ...OPTIONS, budget: 7500 }).filter((d) => d.stage === 'build');
     const checks = documents.map((d) => script(phase(d, 'validate')[0]));
 
     // Assess
-    expect(documents.length).toBeGreaterThan(2);
+    expect(documents.length).toBeGreaterThan(1);
     expect(checks.map((c) => c.includes('Remove-Item -LiteralPath $failedFile'))).toEqual(documents.map((d) => d.part === 1));
     expect(checks.map((c) => /if \(\$all\.Count -gt 0\) \{[\s\S]*exit 1/.test(c))).toEqual(documents.map((d) => d.part === d.parts));
     expect(checks.every((c) => c.includes('Add-Content -LiteralPath $failedFile -Value $failed'))).toBe(true);
     expect(checks.at(-1)).toContain('control(s) of controls/small.yaml do not hold:');
   });
 
+  it('writes the evidence from the last verify part only: per-control results and summary.json, uploaded under the image build version, failing on any failure', () => {
+    // Act
+    const verify = generateWindowsControls(full, { ...OPTIONS, budget: 9000 }).filter((d) => d.stage === 'test');
+    const scripts = verify.map((d) => script(phase(d, 'test')[0]));
+    const last = scripts.at(-1) ?? '';
+
+    // Assess
+    expect(verify.length).toBeGreaterThan(1);
+    expect(verify.map((d) => d.parameters)).toEqual(verify.map((d) => (d.part === d.parts ? { EvidenceBucket: '{{ bakery:evidenceBucket }}', EvidencePrefix: '{{ bakery:evidencePath }}' } : undefined)));
+    expect(scripts.map((s) => s.includes('Remove-Item -LiteralPath $resultsFile'))).toEqual(verify.map((d) => d.part === 1));
+    expect(scripts.map((s) => s.includes('Write-S3Object'))).toEqual(verify.map((d) => d.part === d.parts));
+    expect(last).toContain("$bucket = '{{ EvidenceBucket }}'");
+    expect(last).toContain('$evidenceUri = "s3://$bucket/$prefix/$buildVersion/"');
+    expect(last).toContain("Name = 'key'; Values = 'Ec2ImageBuilderArn'");
+    expect(last).toContain("$evidence = @('control-results.csv', 'summary.json')");
+    expect(last).toMatch(/if \(\$failing\.Count -gt 0 -or \$total -eq 0\) \{[\s\S]*exit 1/);
+    expect(last).toContain(`$exceptions = @(ConvertFrom-Json '${JSON.stringify([{ id: '2.3.1.4', title: "Configure ''Accounts: Rename administrator account''", reason: 'EC2Launch hands out the password of the account named Administrator.' }])}')`);
+  });
+
   it('drives secedit from one security template, auditpol by GUID and success/failure bits, and services by name', () => {
     // Act
     const [document] = generateWindowsControls(small, OPTIONS);
-    const build = phase(document as GeneratedDocument, 'build');
+    const build = phase(document, 'build');
 
     // Assess
     expect(build.map((s) => `${s.name} ${s.action}`)).toEqual([
@@ -133,28 +155,49 @@ describe('Generator: windows-controls', () => {
     expect(policy).toContain(",@('2.2.1','Privilege Rights','SeTrustedCredManAccessPrivilege','')");
     expect(policy).toContain(",@('2.2.22','Privilege Rights','SeDenyBatchLogonRight','*S-1-5-32-546')");
     expect(policy).toContain('secedit /configure /db');
-    expect(policy).toContain('\'signature="$CHICAGO$"\'');
+    expect(policy).toContain("'signature=\"$CHICAGO$\"'");
     expect(script(build[2])).toContain(",@('17.1.1','{0CCE923F-69AE-11D9-BED3-505054503030}',3,'Credential Validation')");
     expect(script(build[2])).toContain(",@('17.5.1','{0CCE9217-69AE-11D9-BED3-505054503030}',2,'Account Lockout')");
     expect(script(build[3])).toContain(",@('5.2','Spooler','Disabled')");
-    expect(build[1]?.inputs).toContainEqual({
-      path: 'HKLM:\\SOFTWARE\\Microsoft\\Windows\\CurrentVersion\\Policies\\Explorer',
-      name: 'NoDriveTypeAutoRun',
-      value: 255,
-      type: 'DWORD',
-    });
+    expect(build[1]?.inputs).toContainEqual({ path: 'HKLM:\\SOFTWARE\\Microsoft\\Windows\\CurrentVersion\\Policies\\Explorer', name: 'NoDriveTypeAutoRun', value: 255, type: 'DWORD' });
+  });
+
+  it('writes what SetRegistry cannot (an empty list, a value name with \\ and *) with a PowerShell step through the .NET registry API', () => {
+    // Act
+    const [document] = generateWindowsControls(full, OPTIONS);
+    const build = phase(document, 'build');
+    const values = script(build.find((s) => s.name === 'ApplyRegistryValues'));
+
+    // Assess
+    expect(((build.find((s) => s.action === 'SetRegistry')?.inputs ?? []) as { name: string }[]).map((e) => e.name)).not.toContain('NullSessionPipes');
+    expect(values).toContain(",@('2.3.10.7','SYSTEM\\CurrentControlSet\\Services\\LanManServer\\Parameters','NullSessionPipes',[string[]]@(),'MultiString')");
+    expect(values).toContain(",@('18.6.14.1','SOFTWARE\\Policies\\Microsoft\\Windows\\NetworkProvider\\HardenedPaths','\\\\*\\NETLOGON','RequireMutualAuthentication=1, RequireIntegrity=1','String')");
+    expect(values).toContain('[Microsoft.Win32.Registry]::LocalMachine.CreateSubKey($r[1])');
+  });
+
+  it('writes per-user rows to the default user profile and the profiles on the image, and reads them back from the default profile', () => {
+    // Act
+    const documents = generateWindowsControls(full, OPTIONS);
+    const apply = script(phase(documents[0], 'build').find((s) => s.name === 'ApplyUserValues'));
+    const verify = script(phase(documents.find((d) => d.stage === 'test'), 'test')[0]);
+
+    // Assess
+    expect(apply).toContain("$ntuser = Join-Path $env:SystemDrive 'Users\\Default\\NTUSER.DAT'");
+    expect(apply).toContain("$roots = @('AmiBakeryDefaultUser') + @(Get-ChildItem Registry::HKEY_USERS");
+    expect(apply).toContain(",@('19.1.3.1','Software\\Policies\\Microsoft\\Windows\\Control Panel\\Desktop','ScreenSaveActive','1','String')");
+    expect(apply).toContain(",@('19.7.40.1','Software\\Policies\\Microsoft\\Windows\\Installer','AlwaysInstallElevated',0,'DWord')");
+    expect(apply).toMatch(/\} finally \{\n[\s\S]*reg\.exe unload \$hive/);
+    expect(verify).toContain('Test-Value ([Microsoft.Win32.Registry]::Users) "AmiBakeryDefaultUser\\$($r[1])" $r[2] $r[3]');
   });
 
   it('quotes values for PowerShell so nothing in them is expanded', () => {
     // Act
-    const check = script(phase(generateWindowsControls(small, OPTIONS)[0] as GeneratedDocument, 'validate')[0]);
+    const check = script(phase(generateWindowsControls(small, OPTIONS)[0], 'validate')[0]);
 
     // Assess
+    expect(check).toContain(",@('18.10.76.2.1','SOFTWARE\\Policies\\Microsoft\\Windows\\System','ShellSmartScreenLevel','It''s Block')");
     expect(check).toContain(
-      ",@('18.10.76.2.1','HKLM:\\SOFTWARE\\Policies\\Microsoft\\Windows\\System','ShellSmartScreenLevel','It''s Block')",
-    );
-    expect(check).toContain(
-      ",@('2.3.10.8','HKLM:\\SYSTEM\\CurrentControlSet\\Control\\SecurePipeServers\\Winreg\\AllowedExactPaths','Machine',@('System\\CurrentControlSet\\Control\\ProductOptions','Software\\Microsoft\\Windows NT\\CurrentVersion'))",
+      ",@('2.3.10.8','SYSTEM\\CurrentControlSet\\Control\\SecurePipeServers\\Winreg\\AllowedExactPaths','Machine',[string[]]@('System\\CurrentControlSet\\Control\\ProductOptions','Software\\Microsoft\\Windows NT\\CurrentVersion'))",
     );
   });
 
@@ -172,12 +215,21 @@ describe('Generator: windows-controls', () => {
   });
 
   it('gives the same text for the same table', () => {
-    expect(generateWindowsControls(shipped, OPTIONS).map((d) => d.text)).toEqual(
-      generateWindowsControls(structuredClone(shipped), OPTIONS).map((d) => d.text),
-    );
+    const [, table] = shipped[0] as (typeof shipped)[number];
+    expect(generateWindowsControls(table, OPTIONS).map((d) => d.text)).toEqual(generateWindowsControls(structuredClone(table), OPTIONS).map((d) => d.text));
   });
 
   it('refuses a row that cannot fit in any document', () => {
     expect(() => generateWindowsControls(small, { ...OPTIONS, budget: 500 })).toThrow(ControlTooLargeError);
+  });
+});
+
+describe('Generator: windows-controls document text', () => {
+  it.each<[string, ControlsTable]>([['the fixture table', full], ...shipped.map(([name, table]): [string, ControlsTable] => [`the ${name} table`, table])])('writes YAML that parses back to exactly the document data (%s)', (_, table) => {
+    // Act
+    const documents = generateWindowsControls(table, OPTIONS);
+
+    // Assess
+    expect(documents.filter((d) => JSON.stringify(parse(d.text)) !== JSON.stringify(d.data)).map((d) => d.name)).toEqual([]);
   });
 });

@@ -167,7 +167,7 @@ function generatedInputs(generated: readonly GeneratedComponent[]): { inputs: Ma
     if (component.bytes === undefined || documents.has(component.relPath)) continue;
     inputs.push({ path: component.relPath, sha256: sha256Hex(component.bytes) });
     documents.set(component.relPath, { data: component.tableData });
-    for (const document of component.documents) documents.set(`${component.relPath}#${document.part}`, { data: document.data, canonical: document.text });
+    for (const document of component.documents) documents.set(`${component.relPath}#${document.suffix}`, { data: document.data, canonical: document.text });
   }
   return { inputs, documents };
 }

@@ -21,26 +21,31 @@ describe('bundleRecipe: generated components', () => {
   const table = parse(readFileSync(path.join(FIXTURES, 'generated-windows', TABLE), 'utf8'));
   const expected = generateWindowsControls(table, { baseName: 'generated-windows-settings', tableFile: TABLE });
 
-  it('deploys each generated document as a component of its own, with the document as Data', () => {
-    const parts = expected.map((document, i) => ({
-      Name: sub(`\${AWS::StackName}-settings-part-${i + 1}`),
+  const logicalId = (suffix: string) => `ComponentSettings${suffix.replace(/(^|-)([a-z0-9])/g, (_, __, c: string) => c.toUpperCase())}`;
+
+  it('deploys each generated document (build parts and test-phase verify parts) as a component of its own, with the document as Data', () => {
+    const parts = expected.map((document) => ({
+      Name: sub(`\${AWS::StackName}-settings-${document.suffix}`),
       Version: '2.1.0',
       Platform: 'Windows',
       Data: document.text,
-      ChangeDescription: expect.stringMatching(
-        new RegExp(`^controls/settings\\.yaml 2\\.1\\.0 part ${i + 1} of ${expected.length} \\(sha256 [0-9a-f]{16}\\)$`),
-      ),
+      ChangeDescription: expect.stringMatching(new RegExp(`^controls/settings\\.yaml 2\\.1\\.0 part ${document.part} of ${document.parts} \\(sha256 [0-9a-f]{16}\\)$`)),
     }));
-    expect(expected.length).toBeGreaterThanOrEqual(1);
-    expect(expected.map((_, i) => at(template, `Resources.ComponentSettingsPart${i + 1}.Properties`))).toEqual(
-      parts.map((p) => expect.objectContaining(p)),
-    );
+    expect(expected.map((d) => `${d.stage} ${d.suffix}`)).toEqual(['build part-1', 'test verify-1']);
+    expect(expected.map((d) => at(template, `Resources.${logicalId(d.suffix)}.Properties`))).toEqual(parts.map((p) => expect.objectContaining(p)));
   });
 
-  it('lists the parts in place of the entry in the image recipe', () => {
+  it('lists the parts in place of the entry in the image recipe, the last verify part with the evidence parameters', () => {
     expect(at(template, 'Resources.ImageRecipe.Properties.Components')).toEqual([
       { ComponentArn: sub('arn:${AWS::Partition}:imagebuilder:${AWS::Region}:aws:component/update-windows/x.x.x') },
-      ...expected.map((_, i) => ({ ComponentArn: { 'Fn::GetAtt': [`ComponentSettingsPart${i + 1}`, 'Arn'] } })),
+      { ComponentArn: { 'Fn::GetAtt': ['ComponentSettingsPart1', 'Arn'] } },
+      {
+        ComponentArn: { 'Fn::GetAtt': ['ComponentSettingsVerify1', 'Arn'] },
+        Parameters: [
+          { Name: 'EvidenceBucket', Value: [{ Ref: 'EvidenceBucketName' }] },
+          { Name: 'EvidencePrefix', Value: ['evidence/generated-windows/1.0.0'] },
+        ],
+      },
       { ComponentArn: sub('arn:${AWS::Partition}:imagebuilder:${AWS::Region}:aws:component/reboot-test-windows/x.x.x') },
     ]);
   });
@@ -48,12 +53,14 @@ describe('bundleRecipe: generated components', () => {
   it('records the table as an input and every part as a local component of the table', () => {
     expect(manifest?.inputs.map((i) => i.path)).toEqual([TABLE, 'recipe.yaml']);
     expect(manifest?.components.filter((c) => c.file === TABLE)).toEqual(
-      expected.map((_, i) => ({
-        kind: 'local',
-        name: `ami-bakery-recipe-generated-windows-settings-part-${i + 1}`,
-        version: '2.1.0',
-        file: TABLE,
-      })),
+      expected.map((d) => ({ kind: 'local', name: `ami-bakery-recipe-generated-windows-settings-${d.suffix}`, version: '2.1.0', file: TABLE })),
+    );
+  });
+
+  it('declares the evidence bucket and tags the AMI with where the evidence of its recipe version goes', () => {
+    expect(Object.keys(template.Parameters as object)).toContain('EvidenceBucketName');
+    expect(at(template, 'Resources.DistributionConfiguration.Properties.Distributions.0.AmiDistributionConfiguration.AmiTags.ami-bakery:evidence')).toEqual(
+      sub('s3://${EvidenceBucketName}/evidence/generated-windows/1.0.0/'),
     );
   });
 

@@ -17,7 +17,7 @@ export interface ParentImage {
 }
 
 /** Generators that turn a data table in the recipe folder into AWSTOE documents at validate and bundle time. */
-export type GeneratorKind = 'windows-controls';
+export type GeneratorKind = 'windows-controls' | 'scap-evidence' | 'usg-tailoring';
 
 /**
  * One component in a recipe: exactly one of AWS-managed (`managed`), a local AWSTOE document

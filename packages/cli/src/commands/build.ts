@@ -7,6 +7,7 @@ import { bundleUnique } from '../bundling.js';
 import { defineCommand } from '../command.js';
 import { isFailing, OUTPUT_OPTIONS, planOutput, sourcesOf, tally, writeReports } from '../findings-output.js';
 import { BASE_OPTION, versionGate, withoutGateSuppressionNotices } from '../gate.js';
+import { enforceUnsuppressible, invariantFindings } from '../invariants.js';
 import { wantsColor } from '../io.js';
 import { resolveTargets } from '../targets.js';
 import {
@@ -36,12 +37,12 @@ export default defineCommand({
     'PATH is a recipe folder or its recipe.yaml, or a folder holding recipes. Without PATH: every',
     'recipes/*/recipe.yaml of the workspace.',
     '',
-    'Per recipe: validation and the version gate (bakery validate), bundling and the built-in',
-    'template checks, one progress line each. Then one cfn-lint process over every template',
-    '(skipped with a notice when it is not installed, an error with CI=true). Recipes without',
-    'errors are written to the bundle folder (bakery bundle: written whole and put in place at',
-    'once; without PATH it holds exactly the clean recipes and is marked partial when one was',
-    'refused), then the findings and a table.',
+    'Per recipe: validation and the version gate (bakery validate), bundling, the built-in',
+    'template checks and the security invariants (never suppressible), one progress line each.',
+    'Then one cfn-lint process over every template (skipped with a notice when it is not',
+    'installed, an error with CI=true). Recipes without errors are written to the bundle folder',
+    '(bakery bundle: written whole and put in place at once; without PATH it holds exactly the',
+    'clean recipes and is marked partial when one was refused), then the findings and a table.',
     '',
     'Exit code: 0 when no unsuppressed error remains, 1 when one does, 2 for a usage error.',
   ].join('\n'),
@@ -65,8 +66,10 @@ export default defineCommand({
     for (const dir of targets.recipes) {
       const result = bundleUnique(dir, { cwd: io.cwd, git: gate.git }, context.names);
       const templateDisplay = generatedTemplateDisplay(outDir, result.name, io.cwd);
-      const checked = [...result.findings, ...gate.check(dir), ...checkBundledTemplate(result, templateDisplay, io.cwd)];
-      const findings = withoutGateSuppressionNotices(checked, readSource);
+      const invariants = await invariantFindings([{ result, display: templateDisplay }], io.cwd, { readSource, env: io.env });
+      const checked = [...result.findings, ...gate.check(dir), ...checkBundledTemplate(result, templateDisplay, io.cwd), ...invariants];
+      const recipeFile = displayPath(io.cwd, path.join(dir, 'recipe.yaml'));
+      const findings = withoutGateSuppressionNotices(enforceUnsuppressible(checked, recipeFile, readSource(recipeFile)), readSource);
       runs.push({ dir, result, templateDisplay, findings });
       const counts = tally(findings);
       io.stdout.write(

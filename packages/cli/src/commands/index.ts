@@ -12,6 +12,7 @@ const REGISTRY: Readonly<Record<string, () => Promise<{ default: Command }>>> = 
   bump: () => import('./bump.js'),
   new: () => import('./new.js'),
   publish: () => import('./publish.js'),
+  evidence: () => import('./evidence.js'),
   doctor: () => import('./doctor.js'),
   help: () => import('./help.js'),
 };

@@ -4,6 +4,7 @@ import { checkTemplateFile } from '@ami-bakery/template-checks';
 import { bundleUnique } from '../bundling.js';
 import { defineCommand } from '../command.js';
 import { isFailing, OUTPUT_OPTIONS, planOutput, sourcesOf, writeFindings } from '../findings-output.js';
+import { enforceUnsuppressible, type InvariantTemplate, invariantFindings } from '../invariants.js';
 import { resolveTargets } from '../targets.js';
 import { cfnLintAll, checkBundledTemplate, generatedTemplateDisplay, type LintTemplate, skippedNotice } from '../template-lint.js';
 import { findWorkspaceRoot, RecipeNames } from '../workspace.js';
@@ -23,6 +24,9 @@ export default defineCommand({
     'with CI=true, where that is an error (RB5091). A recipe with errors is not linted: its errors',
     'are shown instead (bakery validate tells more).',
     '',
+    'Each bundled template is also checked against the security invariants (RB6001-RB6010, the rule',
+    'set the deployer and the Guard hook run); they cannot be suppressed (RB6000).',
+    '',
     'Exit code: 0 when no unsuppressed error remains, 1 when one does, 2 for a usage error.',
   ].join('\n'),
   options: OUTPUT_OPTIONS,
@@ -37,6 +41,7 @@ export default defineCommand({
     const generated = new Map<string, string>();
     const checked = new Map<string, string>();
     const templates: LintTemplate[] = [];
+    const bundled: InvariantTemplate[] = [];
     for (const dir of targets.recipes) {
       const result = bundleUnique(dir, { cwd: io.cwd, sourceCommit: null }, names);
       const recipeFile = displayPath(io.cwd, path.join(dir, 'recipe.yaml'));
@@ -50,7 +55,9 @@ export default defineCommand({
       generated.set(display, result.templateText);
       findings.push(...checkBundledTemplate(result, display, io.cwd));
       templates.push({ kind: 'generated', display, text: result.templateText, links: result.links });
+      bundled.push({ result, display });
     }
+    findings.push(...(await invariantFindings(bundled, io.cwd, { env: io.env })));
     for (const absolute of targets.templates) {
       const display = displayPath(io.cwd, absolute);
       // A template named on the command line: a regular file inside the workspace, or neither
@@ -70,9 +77,11 @@ export default defineCommand({
     if (notice) io.stderr.write(notice);
     findings.push(...cfnLint.findings);
 
-    const sources = new Map([...checked, ...sourcesOf(findings, io.cwd, generated)]);
-    writeFindings(plan, findings, sources, io);
-    return findings.some(isFailing) ? 1 : 0;
+    let enforced: Finding[] = findings;
+    for (const [file, text] of checked) if (file.endsWith('recipe.yaml')) enforced = enforceUnsuppressible(enforced, file, text);
+    const sources = new Map([...checked, ...sourcesOf(enforced, io.cwd, generated)]);
+    writeFindings(plan, enforced, sources, io);
+    return enforced.some(isFailing) ? 1 : 0;
   },
 });
 

@@ -2,12 +2,15 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { RETIRED_FILE, readRetired } from '@ami-bakery/recipe-bundler';
 import { displayPath, type Finding, isInside, validateFile, validateRecipeFile } from '@ami-bakery/recipe-schema';
+import { bundleSafely } from '../bundling.js';
 import { defineCommand } from '../command.js';
 import { UsageError } from '../errors.js';
 import { isFailing, OUTPUT_OPTIONS, planOutput, sourcesOf, writeFindings } from '../findings-output.js';
 import { BASE_OPTION, versionGate, withoutGateSuppressionNotices } from '../gate.js';
 import { type Input, resolveInputs } from '../inputs.js';
+import { enforceUnsuppressible, invariantFindings } from '../invariants.js';
 import type { Io } from '../io.js';
+import { generatedTemplateDisplay } from '../template-lint.js';
 import { findWorkspaceRoot, RecipeNames, workspaceRecipes } from '../workspace.js';
 
 export default defineCommand({
@@ -28,10 +31,15 @@ export default defineCommand({
     'A file is read only when it is a regular file inside its recipe folder (a file named here: inside',
     'the workspace) once links are resolved, of at most 1 MiB, and UTF-8 (RB0020, RB0021, RB0022).',
     '',
+    'Every recipe is also bundled in memory and its template checked against the security invariants',
+    '(RB6001-RB6010, the rule set the deployer and the Guard hook run), shown at the recipe line the',
+    'value came from. Invariants cannot be suppressed, nor can the recipe rules they back (RB3003,',
+    'RB3004, RB3006); a suppression naming one is an error (RB6000).',
+    '',
     'Exit code: 0 when no unsuppressed error remains, 1 when one does, 2 for a usage error.',
   ].join('\n'),
   options: { ...OUTPUT_OPTIONS, base: BASE_OPTION },
-  run(args, io) {
+  async run(args, io) {
     const plan = planOutput(args.values, io);
 
     const inputs = args.positionals.length > 0 ? resolveInputs(args.positionals, io.cwd) : workspaceInputs(io);
@@ -53,12 +61,36 @@ export default defineCommand({
       validated.findings.push(...list.findings);
       for (const [file, text] of sourcesOf(list.findings, io.cwd)) sources.set(file, text);
     }
-    const findings = withoutGateSuppressionNotices(validated.findings, (file) => sources.get(file));
+    validated.findings.push(...(await recipeInvariants(inputs, io, sources)));
+    let enforced: Finding[] = validated.findings;
+    for (const input of inputs) {
+      if (input.kind !== 'recipe') continue;
+      const file = displayPath(io.cwd, input.absolute);
+      enforced = enforceUnsuppressible(enforced, file, sources.get(file));
+    }
+    const findings = withoutGateSuppressionNotices(enforced, (file) => sources.get(file));
 
     writeFindings(plan, findings, sources, io);
     return findings.some(isFailing) ? 1 : 0;
   },
 });
+
+/**
+ * The security invariants of every recipe that bundles (one with errors does not, and its errors
+ * are already reported). Generated template texts join `sources` for findings no link moves.
+ */
+async function recipeInvariants(inputs: readonly Input[], io: Io, sources: Map<string, string>): Promise<Finding[]> {
+  const outDir = path.join(findWorkspaceRoot(io.cwd) ?? io.cwd, 'dist', 'bundle');
+  const templates = inputs.flatMap((input) => {
+    if (input.kind !== 'recipe') return [];
+    const result = bundleSafely(path.dirname(input.absolute), { cwd: io.cwd, sourceCommit: null });
+    return result.ok ? [{ result, display: generatedTemplateDisplay(outDir, result.name, io.cwd) }] : [];
+  });
+  const findings = await invariantFindings(templates, io.cwd, { env: io.env });
+  for (const { result, display } of templates)
+    if (result.templateText !== undefined && findings.some((f) => f.file === display)) sources.set(display, result.templateText);
+  return findings;
+}
 
 function workspaceInputs(io: Io): Input[] {
   const root = findWorkspaceRoot(io.cwd);

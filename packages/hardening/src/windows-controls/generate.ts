@@ -2,15 +2,32 @@
  * Windows controls table -> AWSTOE documents. Pure: the same table and options give the same
  * documents byte for byte.
  *
- * CloudFormation caps a component's inline `Data` at 16,000 characters, far less than a full
- * benchmark needs, so the rows are split over as many documents ("parts") as it takes, in table
- * order. Each part applies its rows in its build phase and checks them in its validate phase.
- * A failing check does not stop at the first part: every part appends the controls that do not
- * hold to one file, and the last part fails the build listing all of them.
+ * Two kinds of documents, each split into as many parts as CloudFormation's 16,000-character
+ * limit on a component's inline `Data` needs (rows in table order):
+ * - build parts (`<base>-part-<n>`): apply their rows in the build phase and read them back in the
+ *   validate phase, before the snapshot. Every part records the controls that do not hold; the last
+ *   part fails the build listing all of them.
+ * - verify parts (`<base>-verify-<n>`, test phase only): read every row again on the instance
+ *   launched from the image, after Sysprep. The last one writes the result of every control and a
+ *   `summary.json`, uploads both as evidence and fails the build if any control does not hold.
+ *
+ * Rows SetRegistry cannot write (an empty MULTI_SZ list, value names with \ or *) and per-user
+ * rows (the default user profile's hive) are written by PowerShell through the .NET registry API.
  */
-import { stringify } from 'yaml';
+import { emitYaml } from '../yaml-emit.js';
+import { GeneratorInputError } from '../errors.js';
+import { WINDOWS_IDENTITY, WINDOWS_UPLOAD } from '../evidence/windows-upload.js';
 import type { JsonPath } from '../types.js';
-import { AUDIT_BITS, type AuditPolicyControl, type Control, type ControlsTable, type RegistryControl, type SecurityPolicyControl, type ServiceControl } from './table.js';
+import {
+  AUDIT_BITS,
+  type AuditPolicyControl,
+  type Control,
+  type ControlsTable,
+  type RegistryControl,
+  type RegistryType,
+  type SecurityPolicyControl,
+  type ServiceControl,
+} from './table.js';
 
 /** CloudFormation's limit on `AWS::ImageBuilder::Component` `Data`. */
 export const COMPONENT_DATA_LIMIT = 16_000;
@@ -33,55 +50,143 @@ export interface Origin {
 }
 
 export interface GeneratedDocument {
-  /** 1-based part number. */
+  /** 1-based part number within its stage. */
   part: number;
   parts: number;
-  /** Name inside the document: `<baseName>-part-<part>`. */
+  /** `build`: build and validate phases (before the snapshot); `test`: test phase only (on the instance launched from the image). */
+  stage: 'build' | 'test';
+  /** What follows `<stack name>-<table stem>-` in the component name: `part-<n>` or `verify-<n>`. */
+  suffix: string;
+  /** Name inside the document: `<baseName>-<suffix>`. */
   name: string;
   data: Record<string, unknown>;
   /** The document as YAML; it becomes the component's `Data`. */
   text: string;
-  /** Indexes into `controls` of the rows this part applies and checks. */
+  /** Indexes into `controls` of the rows this part applies or verifies. */
   rows: number[];
   origins: Origin[];
+  /**
+   * Component parameters the recipe passes to this document, with `{{ bakery:... }}` placeholders
+   * the bundler resolves (e.g. the evidence bucket). Undefined when the document takes none.
+   */
+  parameters?: Record<string, string>;
 }
 
-export class ControlTooLargeError extends Error {
+export class ControlTooLargeError extends GeneratorInputError {
   constructor(id: string, { cause }: { cause?: unknown } = {}) {
-    super(`Control ${id} alone does not fit in one component document.`, { cause });
+    super(`Control ${id} alone does not fit in one component document. Shorten its values.`, ['controls'], { cause });
     this.name = 'ControlTooLargeError';
   }
 }
 
+/** Placeholders of the evidence parameters (resolved by the bundler from the template parameters). */
+export const EVIDENCE_PARAMETERS = { EvidenceBucket: '{{ bakery:evidenceBucket }}', EvidencePrefix: '{{ bakery:evidencePath }}' } as const;
+
 export function generateWindowsControls(table: ControlsTable, options: GenerateOptions): GeneratedDocument[] {
   const budget = options.budget ?? PART_BUDGET;
-  const groups: number[][] = [];
-  let current: number[] = [];
-  table.controls.forEach((_, index) => {
-    const candidate = [...current, index];
-    // Rendering as the last of many parts is the longest variant, so a group that fits here fits anywhere.
-    if (render(table, options, candidate, 2, 2).text.length <= budget) {
-      current = candidate;
-      return;
-    }
-    if (current.length === 0) throw new ControlTooLargeError(table.controls[index]?.id ?? String(index));
-    groups.push(current);
-    current = [index];
-    if (render(table, options, current, 2, 2).text.length > budget) throw new ControlTooLargeError(table.controls[index]?.id ?? String(index));
-  });
-  if (current.length > 0) groups.push(current);
-  return groups.map((rows, i) => render(table, options, rows, i + 1, groups.length));
+  const build = partition(table, options, budget, 'build');
+  const test = partition(table, options, budget, 'test');
+  return [...build.map((rows, i) => renderBuild(table, options, rows, i + 1, build.length)), ...test.map((rows, i) => renderVerify(table, options, rows, i + 1, test.length))];
 }
 
-function render(table: ControlsTable, options: GenerateOptions, rows: number[], part: number, parts: number): GeneratedDocument {
-  const name = `${options.baseName}-part-${part}`;
-  const picked = rows.map((index) => ({ index, control: table.controls[index] as Control }));
-  const of = <K extends Control['kind']>(kind: K) => picked.filter((p): p is { index: number; control: Extract<Control, { kind: K }> } => p.control.kind === kind);
-  const registry = of('registry');
-  const policy = of('securityPolicy');
-  const audit = of('auditPolicy');
-  const services = of('service');
-  const work = `AmiBakery\\${options.baseName}`;
+/**
+ * Rows split into parts that fit `budget`. Rendering every candidate group costs O(rows^2) YAML
+ * output; instead each row's share of the text is measured once (the lines it adds, with the
+ * indentation they get), each kind's fixed text once, and a part is closed when their sum would
+ * pass the budget. Every final part is rendered and checked once more; a row that does not fit
+ * after all moves on to the next part.
+ */
+function partition(table: ControlsTable, options: GenerateOptions, budget: number, stage: 'build' | 'test'): number[][] {
+  const render = (rows: number[], part: number, parts: number) => (stage === 'build' ? renderBuild(table, options, rows, part, parts) : renderVerify(table, options, rows, part, parts));
+  const rowCost = table.controls.map((control) => costOf(control, stage));
+  // Skeleton plus a kind's fixed text, measured on a one-row document of that kind (rendered as
+  // the last of many parts: the longest variant).
+  const alone = new Map<string, { index: number; size: number }>();
+  const aloneOf = (index: number) => {
+    const key = groupKey(table.controls[index] as Control);
+    let entry = alone.get(key);
+    if (entry === undefined) {
+      entry = { index, size: render([index], 2, 2).text.length - (rowCost[index] as number) + 64 };
+      alone.set(key, entry);
+    }
+    return entry;
+  };
+  // The skeleton alone (name, description, phases, check preamble), from two kinds measured together.
+  let skeleton: number | undefined;
+  const skeletonOf = (a: number, b: number): number => {
+    if (skeleton === undefined) {
+      const both = render([a, b], 2, 2).text.length - (rowCost[a] as number) - (rowCost[b] as number);
+      skeleton = Math.max(0, aloneOf(a).size + aloneOf(b).size - both - 64);
+    }
+    return skeleton;
+  };
+  const groups: number[][] = [];
+  let current: number[] = [];
+  let size = 0;
+  const kinds = new Map<string, number>();
+  table.controls.forEach((control, index) => {
+    const key = groupKey(control);
+    const own = rowCost[index] as number;
+    let fixed = 0;
+    if (!kinds.has(key)) {
+      const first = kinds.size === 0 ? undefined : (kinds.values().next().value as number);
+      fixed = first === undefined ? aloneOf(index).size : aloneOf(index).size - skeletonOf(first, index);
+    }
+    if (current.length > 0 && size + own + fixed > budget) {
+      groups.push(current);
+      current = [];
+      size = 0;
+      kinds.clear();
+      fixed = aloneOf(index).size;
+    }
+    if (current.length === 0 && own + fixed > budget && render([index], 2, 2).text.length > budget) throw new ControlTooLargeError(control.id);
+    current.push(index);
+    size += own + fixed;
+    if (!kinds.has(key)) kinds.set(key, index);
+  });
+  if (current.length > 0) groups.push(current);
+  // The estimate is an upper bound; render each part once to be sure, moving rows on if one is not.
+  for (let i = 0; i < groups.length; i++) {
+    const group = groups[i] as number[];
+    while (group.length > 1 && render(group, 2, 2).text.length > budget) {
+      const moved = group.pop() as number;
+      if (i + 1 === groups.length) groups.push([]);
+      (groups[i + 1] as number[]).unshift(moved);
+    }
+  }
+  return groups;
+}
+
+/** Steps that share fixed text: rows of one key add only their own lines once the first is there. */
+function groupKey(control: Control): string {
+  if (control.kind === 'registry') return writableBySetRegistry(control) ? 'registry' : 'registryScript';
+  return control.kind;
+}
+
+/** Indentation of a line of a PowerShell script inside `commands:` of a step, as the YAML output writes it. */
+const SCRIPT_INDENT = 14;
+/** Indentation of an item of a SetRegistry step's `inputs:` list. */
+const INPUT_INDENT = 10;
+
+/** Characters a row adds to a document of its stage: its data lines (apply and check), and its SetRegistry entry. */
+function costOf(control: Control, stage: 'build' | 'test'): number {
+  const line = (text: string) => text.length + 3 + SCRIPT_INDENT;
+  const data = line(`,@(${rowData(control)})`);
+  if (stage === 'test') return data;
+  if (control.kind === 'registry' && writableBySetRegistry(control)) {
+    const entry = emitYaml([setRegistry(control)]).split('\n').filter(Boolean);
+    return data + entry.reduce((sum, l) => sum + l.length + 1 + INPUT_INDENT, 0);
+  }
+  // Applied from a data block and checked from another.
+  return 2 * data + (control.kind === 'registry' || control.kind === 'userRegistry' ? line(`,@(${writeData(control)})`) - data : 0);
+}
+
+function renderBuild(table: ControlsTable, options: GenerateOptions, rows: number[], part: number, parts: number): GeneratedDocument {
+  const suffix = `part-${part}`;
+  const name = `${options.baseName}-${suffix}`;
+  const picked = pick(table, rows);
+  const { registry, registryScript, user, policy, audit, services } = picked;
+  const work = workName(options);
   const origins: Origin[] = [];
 
   const build: Record<string, unknown>[] = [];
@@ -93,6 +198,10 @@ function render(table: ControlsTable, options: GenerateOptions, rows: number[], 
     for (const [i, p] of registry.entries()) origins.push({ documentPath: ['phases', 0, 'steps', stepIndex, 'inputs', i], tablePath: ['controls', p.index] });
     build.push({ name: 'ApplyRegistry', action: 'SetRegistry', inputs: registry.map((p) => setRegistry(p.control)) });
   }
+  if (registryScript.length > 0) {
+    build.push(powershell('ApplyRegistryValues', [STOP, dataBlock('values', registryScript.map((p) => writeData(p.control))), ...APPLY_MACHINE_VALUES]));
+  }
+  if (user.length > 0) build.push(powershell('ApplyUserValues', [STOP, dataBlock('values', user.map((p) => writeData(p.control))), ...APPLY_USER_VALUES]));
   if (audit.length > 0) build.push(powershell('ApplyAuditPolicy', [STOP, dataBlock('audit', audit.map((p) => auditRow(p.control))), ...APPLY_AUDIT]));
   if (services.length > 0) build.push(powershell('ApplyServices', [STOP, dataBlock('services', services.map((p) => serviceRow(p.control))), ...APPLY_SERVICES]));
 
@@ -101,30 +210,125 @@ function render(table: ControlsTable, options: GenerateOptions, rows: number[], 
     ...workFolder(work),
     "$failedFile = Join-Path $work 'failed-controls.txt'",
     ...(part === 1 ? ['if (Test-Path -LiteralPath $failedFile) { Remove-Item -LiteralPath $failedFile -Force }'] : []),
-    '$failed = New-Object System.Collections.Generic.List[string]',
-    ...(registry.length > 0 ? [dataBlock('registry', registry.map((p) => registryRow(p.control))), ...CHECK_REGISTRY] : []),
-    ...(policy.length > 0 ? [dataBlock('policy', policy.map((p) => policyRow(p.control))), ...CHECK_POLICY] : []),
-    ...(audit.length > 0 ? [dataBlock('audit', audit.map((p) => auditRow(p.control))), ...CHECK_AUDIT] : []),
-    ...(services.length > 0 ? [dataBlock('services', services.map((p) => serviceRow(p.control))), ...CHECK_SERVICES] : []),
+    ...checkLines(picked),
+    "$failed = @($results | Where-Object { $_.Split([char]9)[1] -ne 'pass' } | ForEach-Object { $p = $_.Split([char]9); \"$($p[0]): $($p[2])\" })",
     'if ($failed.Count -gt 0) { Add-Content -LiteralPath $failedFile -Value $failed }',
     ...(part === parts ? report(options.tableFile) : [`Write-Output "Part ${part} of ${parts}: $($failed.Count) control(s) do not hold; part ${parts} fails the build if any part found one."`]),
   ];
 
-  const first = picked[0]?.control.id ?? '';
-  const last = picked[picked.length - 1]?.control.id ?? '';
   const data: Record<string, unknown> = {
     name,
-    description: truncate(
-      `${table.benchmark} v${table.version}, ${table.profile}: controls ${first} to ${last} (part ${part} of ${parts}). Generated from ${options.tableFile}; edit the table, not this document.`,
-      1024,
-    ),
+    description: describe(table, options, picked.all, `part ${part} of ${parts}, applied and read back before the snapshot`),
     schemaVersion: '1.0',
     phases: [
       { name: 'build', steps: build },
       { name: 'validate', steps: [powershell('CheckControls', check)] },
     ],
   };
-  return { part, parts, name, data, text: stringify(data, { lineWidth: 0, blockQuote: 'literal' }), rows, origins };
+  return { part, parts, stage: 'build', suffix, name, data, text: emitYaml(data), rows, origins };
+}
+
+function renderVerify(table: ControlsTable, options: GenerateOptions, rows: number[], part: number, parts: number): GeneratedDocument {
+  const suffix = `verify-${part}`;
+  const name = `${options.baseName}-${suffix}`;
+  const picked = pick(table, rows);
+  const last = part === parts;
+  const verify = [
+    STOP,
+    ...workFolder(`${workName(options)}\\verify`),
+    "$resultsFile = Join-Path $work 'control-results.tsv'",
+    ...(part === 1 ? ['if (Test-Path -LiteralPath $resultsFile) { Remove-Item -LiteralPath $resultsFile -Force }'] : []),
+    ...checkLines(picked),
+    'Add-Content -LiteralPath $resultsFile -Value $results -Encoding UTF8',
+    ...(last ? summarize(table, options) : [`Write-Output "Verified part ${part} of ${parts} on the launched instance; part ${parts} writes the evidence and fails the build if any control does not hold."`]),
+  ];
+  const data: Record<string, unknown> = {
+    name,
+    description: describe(table, options, picked.all, `verify part ${part} of ${parts}, read again on the instance launched from the image${last ? '; uploads the evidence' : ''}`),
+    schemaVersion: '1.0',
+    ...(last
+      ? {
+          parameters: [
+            { EvidenceBucket: { type: 'string', description: 'Bucket the evidence is uploaded to (the bakery evidence bucket).' } },
+            { EvidencePrefix: { type: 'string', description: 'Key prefix of this recipe version, evidence/<recipe>/<version>; the image build version is appended.' } },
+          ],
+        }
+      : {}),
+    phases: [{ name: 'test', steps: [powershell('VerifyControls', verify)] }],
+  };
+  return {
+    part,
+    parts,
+    stage: 'test',
+    suffix,
+    name,
+    data,
+    text: emitYaml(data),
+    rows,
+    origins: [],
+    ...(last ? { parameters: { ...EVIDENCE_PARAMETERS } } : {}),
+  };
+}
+
+type Picked<K extends Control['kind']> = { index: number; control: Extract<Control, { kind: K }> }[];
+
+interface PickedRows {
+  all: Control[];
+  registry: Picked<'registry'>;
+  registryScript: Picked<'registry'>;
+  user: Picked<'userRegistry'>;
+  policy: Picked<'securityPolicy'>;
+  audit: Picked<'auditPolicy'>;
+  services: Picked<'service'>;
+}
+
+function pick(table: ControlsTable, rows: number[]): PickedRows {
+  const picked = rows.map((index) => ({ index, control: table.controls[index] as Control }));
+  const of = <K extends Control['kind']>(kind: K) => picked.filter((p): p is { index: number; control: Extract<Control, { kind: K }> } => p.control.kind === kind);
+  const registryAll = of('registry');
+  return {
+    all: picked.map((p) => p.control),
+    registry: registryAll.filter((p) => writableBySetRegistry(p.control)),
+    registryScript: registryAll.filter((p) => !writableBySetRegistry(p.control)),
+    user: of('userRegistry'),
+    policy: of('securityPolicy'),
+    audit: of('auditPolicy'),
+    services: of('service'),
+  };
+}
+
+/**
+ * SetRegistry treats `*` and `\\` in a value name as a path and refuses an empty list; such rows
+ * get a PowerShell step instead (the .NET registry API takes the name literally).
+ */
+export function writableBySetRegistry(control: RegistryControl): boolean {
+  return !/[\\*]/.test(control.name) && !(Array.isArray(control.value) && control.value.length === 0);
+}
+
+function workName(options: GenerateOptions): string {
+  return `AmiBakery\\${options.baseName}`;
+}
+
+function describe(table: ControlsTable, options: GenerateOptions, controls: Control[], what: string): string {
+  const first = controls[0]?.id ?? '';
+  const last = controls[controls.length - 1]?.id ?? '';
+  return truncate(`${table.benchmark} v${table.version}, ${table.profile}: controls ${first} to ${last} (${what}). Generated from ${options.tableFile}; edit the table, not this document.`, 1024);
+}
+
+/** Read back every picked row into `$results` (`id<TAB>pass|fail<TAB>detail`). */
+function checkLines(picked: PickedRows): string[] {
+  const { registry, registryScript, user, policy, audit, services } = picked;
+  const machine = [...registry, ...registryScript];
+  return [
+    '$results = New-Object System.Collections.Generic.List[string]',
+    'function Add-Result([string]$Id, [bool]$Ok, [string]$Detail) { $results.Add((@($Id, $(if ($Ok) { \'pass\' } else { \'fail\' }), $Detail) -join [char]9)) }',
+    ...(machine.length > 0 || user.length > 0 ? COMPARE_VALUE : []),
+    ...(machine.length > 0 ? [dataBlock('registry', machine.map((p) => rowData(p.control))), ...CHECK_REGISTRY] : []),
+    ...(user.length > 0 ? [dataBlock('userValues', user.map((p) => rowData(p.control))), ...CHECK_USER_VALUES] : []),
+    ...(policy.length > 0 ? [dataBlock('policy', policy.map((p) => policyRow(p.control))), ...CHECK_POLICY] : []),
+    ...(audit.length > 0 ? [dataBlock('audit', audit.map((p) => auditRow(p.control))), ...CHECK_AUDIT] : []),
+    ...(services.length > 0 ? [dataBlock('services', services.map((p) => serviceRow(p.control))), ...CHECK_SERVICES] : []),
+  ];
 }
 
 const STOP = "$ErrorActionPreference = 'Stop'";
@@ -146,9 +350,40 @@ function setRegistry(control: RegistryControl): Record<string, unknown> {
   return { path: control.path, name: control.name, value: control.value, type: control.type };
 }
 
-function registryRow(control: RegistryControl): string {
-  const value = Array.isArray(control.value) ? `@(${control.value.map(quote).join(',')})` : quote(String(control.value));
-  return [quote(control.id), quote(control.path), quote(control.name), value].join(',');
+/** The .NET value kind a registry type is written as. */
+const VALUE_KIND: Record<RegistryType, string> = { DWORD: 'DWord', QWORD: 'QWord', SZ: 'String', EXPAND_SZ: 'ExpandString', MULTI_SZ: 'MultiString' };
+
+function psValue(value: number | string | string[]): string {
+  if (Array.isArray(value)) return value.length === 0 ? '[string[]]@()' : `[string[]]@(${value.map(quote).join(',')})`;
+  return typeof value === 'number' ? String(value) : quote(value);
+}
+
+/** The key of a machine row without its `HKLM:\` prefix (the .NET API opens it under LocalMachine). */
+function machineKey(path: string): string {
+  return path.replace(/^HKLM:\\/i, '');
+}
+
+/** Check data of any row: what is read back and what it must be. */
+function rowData(control: Control): string {
+  switch (control.kind) {
+    case 'registry':
+      return [quote(control.id), quote(machineKey(control.path)), quote(control.name), psValue(control.value)].join(',');
+    case 'userRegistry':
+      return [quote(control.id), quote(control.path), quote(control.name), psValue(control.value)].join(',');
+    case 'securityPolicy':
+      return policyRow(control);
+    case 'auditPolicy':
+      return auditRow(control);
+    case 'service':
+      return serviceRow(control);
+  }
+}
+
+/** Apply data of a row written through the .NET registry API: id, key, name, value, value kind. */
+function writeData(control: Control): string {
+  if (control.kind !== 'registry' && control.kind !== 'userRegistry') return rowData(control);
+  const key = control.kind === 'registry' ? machineKey(control.path) : control.path;
+  return [quote(control.id), quote(key), quote(control.name), psValue(control.value), quote(VALUE_KIND[control.type])].join(',');
 }
 
 function policyRow(control: SecurityPolicyControl): string {
@@ -204,12 +439,71 @@ const APPLY_SERVICES = [
   '}',
 ];
 
+// Written through the .NET API: the value name is taken literally and an empty list is allowed.
+const APPLY_MACHINE_VALUES = [
+  'foreach ($r in $values) {',
+  '  $key = [Microsoft.Win32.Registry]::LocalMachine.CreateSubKey($r[1])',
+  '  try { $key.SetValue($r[2], $r[3], [Microsoft.Win32.RegistryValueKind]$r[4]) } finally { $key.Dispose() }',
+  '}',
+];
+
+// The default user profile is what every account created later starts from; profiles already on
+// the image (loaded user hives) get the value too.
+const USER_HIVE = 'AmiBakeryDefaultUser';
+const LOAD_DEFAULT_HIVE = [
+  `$hive = 'HKU\\${USER_HIVE}'`,
+  "$ntuser = Join-Path $env:SystemDrive 'Users\\Default\\NTUSER.DAT'",
+  'reg.exe load $hive $ntuser | Out-Null',
+  'if ($LASTEXITCODE -ne 0) { throw "reg load $ntuser exited $LASTEXITCODE" }',
+];
+const UNLOAD_DEFAULT_HIVE = ['[gc]::Collect()', '[gc]::WaitForPendingFinalizers()', 'reg.exe unload $hive | Out-Null'];
+const APPLY_USER_VALUES = [
+  ...LOAD_DEFAULT_HIVE,
+  'try {',
+  `  $roots = @('${USER_HIVE}') + @(Get-ChildItem Registry::HKEY_USERS | Where-Object { $_.PSChildName -match '^S-1-5-21-[0-9-]+$' } | ForEach-Object { $_.PSChildName })`,
+  '  foreach ($r in $values) {',
+  '    foreach ($root in $roots) {',
+  '      $key = [Microsoft.Win32.Registry]::Users.CreateSubKey("$root\\$($r[1])")',
+  '      try { $key.SetValue($r[2], $r[3], [Microsoft.Win32.RegistryValueKind]$r[4]) } finally { $key.Dispose() }',
+  '    }',
+  '  }',
+  '} finally {',
+  ...UNLOAD_DEFAULT_HIVE.map((l) => `  ${l}`),
+  '}',
+];
+
+// Compare a value read with the .NET API (names literal, no expansion) with the expected one.
+const COMPARE_VALUE = [
+  'function Test-Value($Base, [string]$Key, [string]$Name, $Expected) {',
+  '  $k = $Base.OpenSubKey($Key)',
+  "  if ($null -eq $k) { return @($false, 'key missing') }",
+  '  try {',
+  "    if ($k.GetValueNames() -notcontains $Name) { return @($false, 'not set') }",
+  "    $v = $k.GetValue($Name, $null, 'DoNotExpandEnvironmentNames')",
+  '    $actual = @($v | ForEach-Object { [string]$_ }) -join [char]10',
+  '    $want = @($Expected | ForEach-Object { [string]$_ }) -join [char]10',
+  "    return @(($actual -ceq $want), \"is '$(@($v) -join ',')', expected '$(@($Expected) -join ',')'\")",
+  '  } finally { $k.Dispose() }',
+  '}',
+];
+
 const CHECK_REGISTRY = [
   'foreach ($r in $registry) {',
-  '  $v = (Get-ItemProperty -LiteralPath $r[1] -Name $r[2] -ErrorAction SilentlyContinue).($r[2])',
-  '  $actual = @($v | ForEach-Object { [string]$_ }) -join [char]10',
-  '  if ($null -eq $v) { $failed.Add("$($r[0]): $($r[1])\\$($r[2]) is not set") }',
-  '  elseif ($actual -ne (@($r[3]) -join [char]10)) { $failed.Add("$($r[0]): $($r[1])\\$($r[2]) is \'$(@($v) -join \',\')\', expected \'$(@($r[3]) -join \',\')\'") }',
+  '  $t = Test-Value ([Microsoft.Win32.Registry]::LocalMachine) $r[1] $r[2] $r[3]',
+  '  Add-Result $r[0] $t[0] "HKLM:\\$($r[1])\\$($r[2]) $($t[1])"',
+  '}',
+];
+
+// What the default user profile holds is what a new account gets.
+const CHECK_USER_VALUES = [
+  ...LOAD_DEFAULT_HIVE,
+  'try {',
+  '  foreach ($r in $userValues) {',
+  `    $t = Test-Value ([Microsoft.Win32.Registry]::Users) "${USER_HIVE}\\$($r[1])" $r[2] $r[3]`,
+  '    Add-Result $r[0] $t[0] "default user profile $($r[1])\\$($r[2]) $($t[1])"',
+  '  }',
+  '} finally {',
+  ...UNLOAD_DEFAULT_HIVE.map((l) => `  ${l}`),
   '}',
 ];
 
@@ -226,7 +520,7 @@ const CHECK_POLICY = [
   'foreach ($r in $policy) {',
   '  $v = $exported["$($r[1])|$($r[2])"]',
   "  $ok = if ($r[1] -eq 'Privilege Rights') { (Sorted $v) -eq (Sorted $r[3]) } else { [string]$v -eq $r[3] }",
-  '  if (-not $ok) { $failed.Add("$($r[0]): [$($r[1])] $($r[2]) is \'$v\', expected \'$($r[3])\'") }',
+  '  Add-Result $r[0] $ok "[$($r[1])] $($r[2]) is \'$v\', expected \'$($r[3])\'"',
   '}',
 ];
 
@@ -239,7 +533,7 @@ const CHECK_AUDIT = [
   "foreach ($e in Import-Csv -LiteralPath $csv) { if ($e.'Subcategory GUID') { $settings[$e.'Subcategory GUID'.ToUpper()] = [int]$e.'Setting Value' } }",
   'foreach ($r in $audit) {',
   '  $v = $settings[$r[1]]',
-  '  if ($null -eq $v -or ($v -band $r[2]) -ne $r[2]) { $failed.Add("$($r[0]): audit $($r[3]) is $v, expected at least $($r[2]) (1 success, 2 failure, 3 both)") }',
+  '  Add-Result $r[0] ($null -ne $v -and ($v -band $r[2]) -eq $r[2]) "audit $($r[3]) is $v, expected at least $($r[2]) (1 success, 2 failure, 3 both)"',
   '}',
 ];
 
@@ -247,7 +541,7 @@ const CHECK_SERVICES = [
   'foreach ($r in $services) {',
   '  $s = Get-Service -Name $r[1] -ErrorAction SilentlyContinue',
   "  $actual = if ($s) { [string]$s.StartType } else { 'Disabled' }",
-  '  if ($actual -ne $r[2]) { $failed.Add("$($r[0]): service $($r[1]) starts $actual, expected $($r[2])") }',
+  '  Add-Result $r[0] ($actual -eq $r[2]) "service $($r[1]) starts $actual, expected $($r[2])"',
   '}',
 ];
 
@@ -260,6 +554,52 @@ function report(tableFile: string): string[] {
     '  exit 1',
     '}',
     `Write-Output "Every control of ${tableFile.replaceAll('"', '')} holds."`,
+  ];
+}
+
+/**
+ * The last verify part: one result per control (a control with several rows holds when all do),
+ * `summary.json` in the evidence format (docs/contracts.md), both uploaded; fails on any failure.
+ */
+function summarize(table: ControlsTable, options: GenerateOptions): string[] {
+  const exceptions = (table.exceptions ?? []).map((e) => ({ id: e.id, title: e.title, reason: e.reason }));
+  return [
+    '$rows = @(Get-Content -LiteralPath $resultsFile -Encoding UTF8 | Where-Object { $_ } | ForEach-Object { $p = $_.Split([char]9); [pscustomobject]@{ id = $p[0]; status = $p[1]; detail = $p[2] } })',
+    "$byId = $rows | Group-Object id | ForEach-Object { [pscustomobject]@{ id = $_.Name; status = $(if (@($_.Group | Where-Object { $_.status -ne 'pass' }).Count -gt 0) { 'fail' } else { 'pass' }); detail = (@($_.Group | Where-Object { $_.status -ne 'pass' } | ForEach-Object { $_.detail }) -join '; ') } }",
+    "$failing = @($byId | Where-Object { $_.status -eq 'fail' })",
+    "$passing = @($byId | Where-Object { $_.status -eq 'pass' })",
+    `$exceptions = @(ConvertFrom-Json ${quote(JSON.stringify(exceptions))})`,
+    "$lines = @('id,status,detail') + @($byId | ForEach-Object { '\"{0}\",\"{1}\",\"{2}\"' -f $_.id, $_.status, ($_.detail -replace '\"', '\"\"') })",
+    "Set-Content -LiteralPath (Join-Path $work 'control-results.csv') -Value $lines -Encoding UTF8",
+    ...WINDOWS_IDENTITY,
+    "$bucket = '{{ EvidenceBucket }}'",
+    "$prefix = '{{ EvidencePrefix }}'",
+    "$total = $passing.Count + $failing.Count",
+    '$summary = [ordered]@{',
+    '  schemaVersion = 1',
+    `  benchmark = [ordered]@{ id = ${quote(table.benchmark)}; version = ${quote(table.version)} }`,
+    `  profile = ${quote(table.profile)}`,
+    "  scanner = 'windows-controls'",
+    "  report = 'control-results.csv'",
+    '  counts = [ordered]@{ pass = $passing.Count; fail = $failing.Count; notApplicable = $exceptions.Count }',
+    '  score = $(if ($total -gt 0) { [math]::Round(100 * $passing.Count / $total, 2) } else { 0 })',
+    '  threshold = 100',
+    '  passed = ($failing.Count -eq 0 -and $total -gt 0)',
+    '  accepted = $exceptions',
+    '  failing = @($failing | ForEach-Object { [ordered]@{ id = $_.id; detail = $_.detail } })',
+    '  imageId = $imageId',
+    '  imageBuildVersion = $buildVersion',
+    '  imageBuilderArn = $builderArn',
+    "  time = (Get-Date).ToUniversalTime().ToString('yyyy-MM-ddTHH:mm:ssZ')",
+    '}',
+    "$summary | ConvertTo-Json -Depth 6 | Set-Content -LiteralPath (Join-Path $work 'summary.json') -Encoding UTF8",
+    "$evidence = @('control-results.csv', 'summary.json')",
+    ...WINDOWS_UPLOAD,
+    `Write-Output "${options.tableFile.replaceAll('"', '')} on the launched instance: $($passing.Count) of $total controls hold, $($exceptions.Count) exceptions."`,
+    'if ($failing.Count -gt 0 -or $total -eq 0) {',
+    '  $failing | ForEach-Object { Write-Output "  $($_.id): $($_.detail)" }',
+    '  exit 1',
+    '}',
   ];
 }
 

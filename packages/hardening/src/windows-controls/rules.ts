@@ -70,6 +70,8 @@ function lockouts(control: Control, path: (string | number)[]): RuleHit[] {
       }
       return [];
     }
+    case 'userRegistry':
+      return [];
     case 'registry': {
       const where = control.path.toLowerCase();
       if (where.endsWith('\\services\\amazonssmagent') && control.name.toLowerCase() === 'start' && control.value !== 2) {

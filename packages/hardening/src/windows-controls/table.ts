@@ -42,7 +42,17 @@ export interface ServiceControl extends ControlBase {
   startupType: StartupType;
 }
 
-export type Control = RegistryControl | SecurityPolicyControl | AuditPolicyControl | ServiceControl;
+/** A per-user value (benchmark section 19): written to the default user profile, so accounts created later get it, and to the profiles on the image. */
+export interface UserRegistryControl extends ControlBase {
+  kind: 'userRegistry';
+  /** Key relative to the user hive, e.g. `Software\\Policies\\Microsoft\\Windows\\Control Panel\\Desktop`. */
+  path: string;
+  name: string;
+  type: RegistryType;
+  value: number | string | string[];
+}
+
+export type Control = RegistryControl | UserRegistryControl | SecurityPolicyControl | AuditPolicyControl | ServiceControl;
 
 export interface ControlException {
   id: string;
@@ -52,6 +62,8 @@ export interface ControlException {
 
 export interface ControlsTable {
   benchmark: string;
+  /** Where the ids, titles and values were taken from and checked against. */
+  source?: string;
   version: string;
   profile: string;
   controls: Control[];
@@ -133,6 +145,8 @@ export function targetOf(control: Control): string {
   switch (control.kind) {
     case 'registry':
       return `registry ${control.path.toLowerCase()}\\${control.name.toLowerCase()}`;
+    case 'userRegistry':
+      return `user registry ${control.path.toLowerCase()}\\${control.name.toLowerCase()}`;
     case 'securityPolicy':
       return `security policy [${control.section}] ${control.key.toLowerCase()}`;
     case 'auditPolicy':

@@ -20,6 +20,7 @@ import type { RecipeReader } from './context.js';
 import { bakeryTarget, instanceProfile, instanceRole, lifecycleExecutionRole, logObjectsArn, type S3Target } from './iam.js';
 import { escapeSub, getAtt, partitionAware, prefixed, ref, sub } from './intrinsics.js';
 import { type ParameterName, TemplateInputs } from './parameters.js';
+import { EVIDENCE_TAG, evidenceUri, PLACEHOLDERS, resolvePlaceholders } from './placeholders.js';
 
 /** A local AWSTOE document referenced by the recipe. */
 export interface ComponentSource {
@@ -86,12 +87,8 @@ export const DEFAULTS = {
   evidencePrefix: (name: string) => `evidence/${name}`,
 } as const;
 
-/** Placeholders a component parameter value may hold; the bundler replaces them. */
-export const PLACEHOLDERS = {
-  artifactBucket: /\{\{\s*bakery:artifactBucket\s*\}\}/g,
-  evidenceBucket: /\{\{\s*bakery:evidenceBucket\s*\}\}/g,
-  evidencePrefix: /\{\{\s*bakery:evidencePrefix\s*\}\}/g,
-} as const;
+/** Placeholders a component parameter value may hold; the bundler replaces them (./placeholders.ts). */
+export { PLACEHOLDERS } from './placeholders.js';
 
 /** Tag on every resource of a recipe stack; also what the lifecycle exclusion and AMI consumers key on. */
 export const RECIPE_TAG = 'ami-bakery:recipe';
@@ -114,7 +111,7 @@ export function buildTemplate(source: TemplateSource): BuiltTemplate {
   const resources: Record<string, unknown> = {};
   const logs = logTarget(reader, inputs, name);
 
-  const evidence = evidenceTarget(reader, inputs, name);
+  const evidence = evidenceTarget(reader, inputs, name, source.generated ?? []);
   resources.InstanceRole = instanceRole(inputs, name, logs.target, iamTags, evidence);
   resources.InstanceProfile = instanceProfile();
   resources.LifecycleExecutionRole = lifecycleExecutionRole(inputs, name, iamTags);
@@ -237,7 +234,7 @@ function planLocalComponents(source: TemplateSource): ComponentPlan {
           .pop() ?? source.relPath,
       ) || 'generated';
     const ids = source.documents.map((document) => {
-      const nameSuffix = `${stem}-part-${document.part}`;
+      const nameSuffix = `${stem}-${document.suffix}`;
       const logicalId = uniqueId(`Component${pascal(nameSuffix)}`, source.version);
       resources.push({
         logicalId,
@@ -356,7 +353,13 @@ function imageRecipe(
       const managed = reader.string([...entry, 'managed']);
       if (managed === undefined && reader.has([...entry, 'generate'])) {
         for (const logicalId of locals.byEntry.get(`${list}:${index}`) ?? []) {
-          components.push({ ComponentArn: sourced(getAtt(logicalId, 'Arn'), reader.file, [...entry, 'generate']) });
+          // A generated document may take parameters (e.g. where its evidence goes), given as placeholders.
+          const document = locals.resources.find((r) => r.logicalId === logicalId)?.generated?.document;
+          const parameters = Object.entries(document?.parameters ?? {}).map(([Name, value]) => ({
+            Name,
+            Value: [resolvePlaceholders(value, { recipeName: name, recipeVersion: reader.string(['version']) ?? '', inputs })],
+          }));
+          components.push({ ComponentArn: sourced(getAtt(logicalId, 'Arn'), reader.file, [...entry, 'generate']), Parameters: parameters.length > 0 ? parameters : undefined });
         }
         return;
       }
@@ -370,7 +373,7 @@ function imageRecipe(
       const parameters = Object.keys(reader.record([...entry, 'parameters']) ?? {}).map((parameter) => ({
         Name: parameter,
         Value: reader.derive([...entry, 'parameters', parameter], (value: string | string[]) =>
-          (Array.isArray(value) ? value : [value]).map((item) => parameterValue(item, name, inputs)),
+          (Array.isArray(value) ? value : [value]).map((item) => resolvePlaceholders(item, { recipeName: name, recipeVersion: reader.string(['version']) ?? '', inputs })),
         ),
       }));
       components.push({
@@ -393,27 +396,6 @@ function imageRecipe(
   return { Type: 'AWS::ImageBuilder::ImageRecipe', Properties: properties };
 }
 
-/**
- * A component parameter value with its placeholders replaced: the evidence prefix is known now,
- * the buckets only at deploy time (the EvidenceBucketName / ArtifactBucketName parameters).
- */
-function parameterValue(value: string, recipeName: string, inputs: TemplateInputs): unknown {
-  const withPrefix = value.replace(PLACEHOLDERS.evidencePrefix, DEFAULTS.evidencePrefix(recipeName));
-  const buckets: [RegExp, 'ArtifactBucketName' | 'EvidenceBucketName'][] = [
-    [PLACEHOLDERS.evidenceBucket, 'EvidenceBucketName'],
-    [PLACEHOLDERS.artifactBucket, 'ArtifactBucketName'],
-  ];
-  const used = buckets.filter(([pattern]) => new RegExp(pattern.source).test(withPrefix));
-  if (used.length === 0) return withPrefix;
-  for (const [, parameter] of used) inputs.parameter(parameter);
-  const [[pattern, parameter]] = used as [[RegExp, string]];
-  const whole = withPrefix.replace(new RegExp(pattern.source), '') === '' && used.length === 1;
-  if (whole) return ref(parameter);
-  let text = escapeSub(withPrefix);
-  for (const [p, name] of used) text = text.replace(new RegExp(p.source, 'g'), `\${${name}}`);
-  return sub(text);
-}
-
 /** Which bucket placeholder the components use, if any. */
 function placeholderUse(reader: RecipeReader, pattern: RegExp): boolean {
   const test = new RegExp(pattern.source);
@@ -433,8 +415,10 @@ function placeholderUse(reader: RecipeReader, pattern: RegExp): boolean {
  * `{{ bakery:evidenceBucket }}` placeholder), or the artifact bucket's `evidence/<recipe>/*` for
  * recipes that still name `{{ bakery:artifactBucket }}`. Only this recipe's prefix, ever.
  */
-function evidenceTarget(reader: RecipeReader, inputs: TemplateInputs, name: string): S3Target | undefined {
-  if (placeholderUse(reader, PLACEHOLDERS.evidenceBucket)) return bakeryTarget(inputs, 'EvidenceBucketName', DEFAULTS.evidencePrefix(name));
+function evidenceTarget(reader: RecipeReader, inputs: TemplateInputs, name: string, generated: readonly GeneratedComponent[]): S3Target | undefined {
+  // A generated document that uploads evidence names the bucket in the parameters it takes.
+  const generatedUse = generated.some((g) => g.documents.some((d) => Object.values(d.parameters ?? {}).some((v) => new RegExp(PLACEHOLDERS.evidenceBucket.source).test(v))));
+  if (generatedUse || placeholderUse(reader, PLACEHOLDERS.evidenceBucket)) return bakeryTarget(inputs, 'EvidenceBucketName', DEFAULTS.evidencePrefix(name));
   if (placeholderUse(reader, PLACEHOLDERS.artifactBucket)) return bakeryTarget(inputs, 'ArtifactBucketName', DEFAULTS.evidencePrefix(name));
   return undefined;
 }
@@ -549,6 +533,9 @@ function distribution(reader: RecipeReader, inputs: TemplateInputs, name: string
   const amiTags: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(tags)) if (key !== RECIPE_TAG) amiTags[key] = value;
   for (const key of Object.keys(reader.record([...base, 'amiTags']) ?? {})) amiTags[key] = reader.src([...base, 'amiTags', key]);
+  // Where this recipe version's evidence is; each image's build version (the last part of the AMI's
+  // Ec2ImageBuilderArn tag) names its folder below it.
+  if (inputs.parameters.has('EvidenceBucketName')) amiTags[EVIDENCE_TAG] = evidenceUri(name, reader.string(['version']) ?? '');
   amiTags[RECIPE_TAG] = name;
 
   const distributions = regionValues.map((region) => ({

@@ -28,11 +28,14 @@ describe('Shipped recipes: the set', () => {
     expect(SHIPPED).toEqual([
       'amazon-linux-2023-arm64-stig-high',
       'amazon-linux-2023-stig-high',
+      'rhel-9-stig-high',
       'ubuntu-pro-20-04-cis-level1',
       'ubuntu-pro-22-04-cis-level1',
       'ubuntu-pro-24-04-cis-level1',
       'windows-server-2022-cis-level1',
       'windows-server-2022-stig-high',
+      'windows-server-2025-cis-level1',
+      'windows-server-2025-stig-high',
     ]);
   });
 });
@@ -75,13 +78,15 @@ describe.each(SHIPPED)('Shipped recipe %s: security baseline', (name) => {
     ]);
   });
 
-  it('tags the AMI with the benchmark and its level', () => {
-    const distributions = only(bundled(name).template, 'AWS::ImageBuilder::DistributionConfiguration').Properties.Distributions as {
-      AmiDistributionConfiguration: { AmiTags: Record<string, string> };
-    }[];
+  it('tags the AMI with the benchmark, its version and level, and where its evidence is', () => {
+    const { template } = bundled(name);
+    const distributions = only(template, 'AWS::ImageBuilder::DistributionConfiguration').Properties.Distributions as { AmiDistributionConfiguration: { AmiTags: Record<string, unknown> } }[];
     const tags = distributions[0]?.AmiDistributionConfiguration.AmiTags ?? {};
     expect(tags.Benchmark).toMatch(/^(DISA STIG|CIS) /);
+    expect(tags.BenchmarkVersion).toMatch(/^(V\dR\d+|\d+\.\d+\.\d+)$/);
     expect(tags.BenchmarkLevel).toMatch(/^(high|Level 1 - (Server|Member Server))$/);
+    const version = only(template, 'AWS::ImageBuilder::ImageRecipe').Properties.Version;
+    expect(tags['ami-bakery:evidence']).toEqual(sub(`s3://\${EvidenceBucketName}/evidence/${name}/${version}/`));
   });
 
   it('scans the image with Inspector and tests it', () => {
@@ -115,8 +120,9 @@ describe.each(SHIPPED)('Shipped recipe %s: security baseline', (name) => {
 });
 
 describe.each([
-  { name: 'amazon-linux-2023-stig-high', parent: 'al2023-ami-kernel-default-x86_64', types: /^m[0-9]+i?\.large$|^m5\.large$/ },
-  { name: 'amazon-linux-2023-arm64-stig-high', parent: 'al2023-ami-kernel-default-arm64', types: /^m[0-9]+g\.large$/ },
+  { name: 'amazon-linux-2023-stig-high', parent: 'ssm:/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64', types: /^m[0-9]+i?\.large$|^m5\.large$/ },
+  { name: 'amazon-linux-2023-arm64-stig-high', parent: 'ssm:/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-arm64', types: /^m[0-9]+g\.large$/ },
+  { name: 'rhel-9-stig-high', parent: sub('arn:${AWS::Partition}:imagebuilder:${AWS::Region}:aws:image/red-hat-enterprise-linux-9-x86/x.x.x'), types: /^m[0-9]+i?\.large$|^m5\.large$/ },
 ])('Shipped recipe $name: DISA STIG', ({ name, parent, types }) => {
   it('patches first, then applies the parameterised stig-build-linux at Level High', () => {
     const { template } = bundled(name);
@@ -127,11 +133,9 @@ describe.each([
     expect(stig?.parameters).toEqual({ Level: ['High'], InstallPackages: ['Yes'], SetDoDConsentBanner: ['No'] });
   });
 
-  it('starts from the Amazon Linux 2023 parameter of its architecture on matching instance types', () => {
+  it('starts from the parent of its OS and architecture, resolved at build time, on matching instance types', () => {
     const { template } = bundled(name);
-    expect(only(template, 'AWS::ImageBuilder::ImageRecipe').Properties.ParentImage).toBe(
-      `ssm:/aws/service/ami-amazon-linux-latest/${parent}`,
-    );
+    expect(only(template, 'AWS::ImageBuilder::ImageRecipe').Properties.ParentImage).toEqual(parent);
     const instanceTypes = only(template, 'AWS::ImageBuilder::InfrastructureConfiguration').Properties.InstanceTypes as string[];
     expect(instanceTypes.filter((t) => !types.test(t))).toEqual([]);
   });
@@ -178,57 +182,15 @@ describe.each([
     expect(positionOf(template, 'update-linux')).toBe(1);
   });
 
-  it('enables usg with the pro CLI, installs it non-interactively, applies the level 1 server profile and reboots', () => {
+  it('enables usg with the pro CLI, installs it non-interactively, hardens with the tailoring file and reboots', () => {
     const { template } = bundled(name);
-    const build = stepsOf(documentNamed(template, 'usg-cis'), 'build');
-    expect(build.map((s) => `${s.name} ${s.action}`)).toEqual([
-      'EnableUsg ExecuteBash',
-      'InstallUsg ExecuteBash',
-      'ApplyProfile ExecuteBash',
-      'RebootAfterFix Reboot',
-    ]);
+    const build = stepsOf(documentNamed(template, 'cis-level1-server-harden'), 'build');
+    expect(build.map((s) => `${s.name} ${s.action}`)).toEqual(['EnableUsg ExecuteBash', 'WriteTailoringFile ExecuteBash', 'ApplyProfile ExecuteBash', 'RebootAfterFix Reboot']);
     expect(scriptOf(build[0])).toContain('pro enable usg --assume-yes');
     expect(scriptOf(build[0])).not.toMatch(/\bua\s+(enable|attach)/);
-    expect(scriptOf(build[1])).toContain('export DEBIAN_FRONTEND=noninteractive');
-    expect(scriptOf(build[1])).toMatch(/apt-get .*install -y usg$/m);
-    expect(scriptOf(build[2])).toContain("usg fix '{{ Profile }}'");
-    const usg = recipeComponents(template).find((c) => JSON.stringify(c.arn).includes('ComponentUsgCis'));
-    expect(usg?.parameters.Profile).toEqual(['cis_level1_server']);
-  });
-
-  it('audits in the validate phase, uploads HTML and XCCDF reports to the artifact bucket, then gates on the score', () => {
-    const { template } = bundled(name);
-    const validate = stepsOf(documentNamed(template, 'usg-cis'), 'validate');
-    expect(validate.map((s) => `${s.name} ${s.action}`)).toEqual(['Audit ExecuteBash', 'UploadReports S3Upload', 'Score ExecuteBash']);
-    expect(scriptOf(validate[0])).toMatch(
-      /usg audit '\{\{ Profile \}\}' --html-file "\$dir\/usg-report-\$stamp\.html" --results-file "\$dir\/usg-results-\$stamp\.xml"/,
-    );
-    expect(validate[1]?.inputs).toEqual([
-      { source: '/var/lib/usg/ami-bakery/*', destination: 's3://{{ ReportBucket }}/{{ ReportPrefix }}/' },
-    ]);
-    expect(scriptOf(validate[2])).toContain('sys.exit(0 if evaluated and score >= minimum else 1)');
-    const usg = recipeComponents(template).find((c) => JSON.stringify(c.arn).includes('ComponentUsgCis'));
-    expect(usg?.parameters).toMatchObject({
-      ReportBucket: [{ Ref: 'ArtifactBucketName' }],
-      ReportPrefix: [`evidence/${name}`],
-      MinimumScore: ['85'],
-    });
-  });
-
-  it('lets the build instance write its evidence prefix only, and cannot deploy without the bucket', () => {
-    const { template } = bundled(name);
-    const role = template.Resources.InstanceRole?.Properties as {
-      Policies: { PolicyName?: string; PolicyDocument?: { Statement: unknown[] } }[];
-    };
-    expect(role.Policies.find((p) => p.PolicyName === 'write-evidence')?.PolicyDocument?.Statement).toEqual([
-      {
-        Sid: 'WriteEvidence',
-        Effect: 'Allow',
-        Action: 's3:PutObject',
-        Resource: sub(`arn:\${AWS::Partition}:s3:::\${ArtifactBucketName}/evidence/${name}/*`),
-      },
-    ]);
-    expect((template.Parameters as Record<string, { Default?: string }>).ArtifactBucketName?.Default).toBeUndefined();
+    expect(scriptOf(build[0])).toContain('export DEBIAN_FRONTEND=noninteractive');
+    expect(scriptOf(build[0])).toMatch(/apt-get .*install -y usg$/m);
+    expect(scriptOf(build[2])).toContain('usg fix --tailoring-file /etc/ami-bakery/usg/tailoring.xml');
   });
 
   it('empties the machine-id and cleans cloud-init last, without detaching Ubuntu Pro', () => {
@@ -238,14 +200,16 @@ describe.each([
     expect(cleanup).toContain('truncate -s 0 /etc/machine-id');
     expect(cleanup).not.toMatch(/^\s*pro detach/m);
     // The last build component: the test components start right after it.
-    expect(positionOf(template, 'ComponentCleanup')).toBeGreaterThan(positionOf(template, 'ComponentUsgCis'));
+    // The generated entry lists its build document and its test document in its place.
+    expect(positionOf(template, 'ComponentCisLevel1ServerHarden')).toBe(2);
+    expect(positionOf(template, 'ComponentCisLevel1ServerAudit')).toBe(3);
+    expect(positionOf(template, 'ComponentCleanup')).toBe(4);
     expect(positionOf(template, 'reboot-test-linux')).toBe(positionOf(template, 'ComponentCleanup') + 1);
     expect(scriptOf(stepsOf(documentNamed(template, 'pro-smoke-test'), 'test')[0])).toContain('d["attached"]');
   });
 });
 
-describe('Shipped recipe windows-server-2022-cis-level1: CIS Level 1 Member Server', () => {
-  const name = 'windows-server-2022-cis-level1';
+describe.each(['windows-server-2022-cis-level1', 'windows-server-2025-cis-level1'])('Shipped recipe %s: CIS Level 1 Member Server', (name) => {
   const table = parse(readRecipeFile(name, 'controls/cis-level1.yaml')) as { controls: Record<string, unknown>[] };
 
   function parts(): Record<string, unknown>[] {
@@ -270,12 +234,10 @@ describe('Shipped recipe windows-server-2022-cis-level1: CIS Level 1 Member Serv
     const missing = table.controls.flatMap((row) => {
       const id = `,@('${row.id}',`;
       const inBuild =
-        row.kind === 'registry'
-          ? build.includes(JSON.stringify({ path: row.path, name: row.name, value: row.value, type: row.type }))
-          : build.split('\n').some((line) => line.startsWith(id) && line.includes(`'${String(row.key ?? row.guid ?? row.service)}'`));
-      const inValidate = validate
-        .split('\n')
-        .some((line) => line.startsWith(id) && line.includes(`'${String(row.name ?? row.key ?? row.guid ?? row.service)}'`));
+        row.kind === 'registry' && build.includes(JSON.stringify({ path: row.path, name: row.name, value: row.value, type: row.type }))
+          ? true
+          : build.split('\n').some((line) => line.startsWith(id) && line.includes(`'${String(row.key ?? row.guid ?? row.service ?? row.name)}'`));
+      const inValidate = validate.split('\n').some((line) => line.startsWith(id) && line.includes(`'${String(row.name ?? row.key ?? row.guid ?? row.service)}'`));
       return [...(inBuild ? [] : [`${row.id} build`]), ...(inValidate ? [] : [`${row.id} validate`])];
     });
 
@@ -309,9 +271,7 @@ describe('Shipped recipe windows-server-2022-cis-level1: CIS Level 1 Member Serv
   });
 });
 
-describe('Shipped recipe windows-server-2022-stig-high: DISA STIG', () => {
-  const name = 'windows-server-2022-stig-high';
-
+describe.each(['windows-server-2022-stig-high', 'windows-server-2025-stig-high'])('Shipped recipe %s: DISA STIG', (name) => {
   it('patches first, then applies stig-build-windows at Level High', () => {
     const { template } = bundled(name);
     expect(managed(template, 'stig-build-windows')?.parameters).toEqual({ Level: ['High'] });

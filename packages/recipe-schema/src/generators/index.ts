@@ -11,11 +11,12 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import {
-  ControlTooLargeError,
+  GeneratorInputError,
   GENERATORS,
   type GeneratedDocument,
   isGeneratorKind,
   type Origin,
+  readTableFast,
   tableSchema,
 } from '@ami-bakery/hardening';
 import { hitToFinding, schemaHitsToFindings } from '../engine.js';
@@ -147,7 +148,7 @@ function loadOne(entry: Entry, options: LoadGeneratedOptions): GeneratedComponen
   }
   result.bytes = read.bytes;
   const generator = GENERATORS[entry.kind];
-  if (options.platform !== undefined && options.platform !== generator.platform) {
+  if (options.platform !== undefined && generator.platform !== 'any' && options.platform !== generator.platform) {
     onRecipe(
       actionPlatform,
       [entry.list, entry.index, 'generate'],
@@ -156,38 +157,68 @@ function loadOne(entry: Entry, options: LoadGeneratedOptions): GeneratedComponen
     return result;
   }
 
-  const parsed = parseYaml(read.text, display);
-  result.findings.push(...parsed.findings);
-  if (!parsed.ok) return result;
-  result.tableData = parsed.parsed.data;
-  const schemaHits = checkTableSchema(entry.kind, tableSchema(entry.kind), parsed.parsed.data);
-  result.findings.push(...schemaHitsToFindings(schemaHits, parsed.parsed));
-  if (schemaHits.length > 0) return result;
-  const tableHits = generator.check(parsed.parsed.data);
-  result.findings.push(...tableHits.map((hit) => hitToFinding(GENERATOR_RULES.controlsTable, hit, parsed.parsed)));
-  if (tableHits.length > 0) return result;
+  // Validation and the bundler load the same table in one run: parse, check and generate it once.
+  const key = [entry.kind, display, baseName, relPath, options.platform ?? '', entry.list, entry.index, options.recipe.file, options.recipe.text, result.bytes.toString('utf8')].join('\0');
+  const cached = generatedCache.get(key);
+  if (cached) return { ...result, tableData: cached.tableData, documents: [...cached.documents], findings: [...result.findings, ...cached.findings] };
+  const before = result.findings.length;
+  const done = checkAndGenerate(entry, options, result, baseName, relPath, display);
+  generatedCache.set(key, { tableData: done.tableData, documents: [...done.documents], findings: done.findings.slice(before) });
+  if (generatedCache.size > 32) generatedCache.delete(generatedCache.keys().next().value as string);
+  return done;
+}
 
-  try {
-    result.documents = generator.generate(parsed.parsed.data, { baseName, tableFile: relPath });
-  } catch (cause) {
-    if (!(cause instanceof ControlTooLargeError)) throw cause;
-    result.findings.push(
-      hitToFinding(GENERATOR_RULES.controlsTable, { path: ['controls'], message: `${cause.message} Shorten its values.` }, parsed.parsed),
-    );
+const generatedCache = new Map<string, { tableData: unknown; documents: GeneratedDocument[]; findings: Finding[] }>();
+
+function checkAndGenerate(entry: Entry, options: LoadGeneratedOptions, result: GeneratedComponent, baseName: string, relPath: string, display: string): GeneratedComponent {
+  const generator = GENERATORS[entry.kind];
+  const text = (result.bytes as Buffer).toString('utf8');
+  // Tables in the usual shape are read without the full YAML parser; it runs (and locates every
+  // problem) only for other shapes or when a check has something to say.
+  const fast = readTableFast(text);
+  let located: ParsedYaml | undefined;
+  const table = (): ParsedYaml => {
+    located ??= parseYaml(text, display).parsed;
+    return located;
+  };
+  let data: unknown = fast;
+  if (fast === undefined) {
+    const parsed = parseYaml(text, display);
+    result.findings.push(...parsed.findings);
+    if (!parsed.ok) return result;
+    located = parsed.parsed;
+    data = parsed.parsed.data;
+  }
+  result.tableData = data;
+  const schemaHits = checkTableSchema(entry.kind, tableSchema(entry.kind), data);
+  if (schemaHits.length > 0) {
+    result.findings.push(...schemaHitsToFindings(schemaHits, table()));
     return result;
   }
-  for (const document of result.documents)
-    result.findings.push(...checkDocument(document, parsed.parsed, options, [entry.list, entry.index, 'generate']));
+  const tableHits = generator.check(data);
+  if (tableHits.length > 0) {
+    result.findings.push(...tableHits.map((hit) => hitToFinding(GENERATOR_RULES.controlsTable, hit, table())));
+    return result;
+  }
+
+  try {
+    result.documents = generator.generate(data, { baseName, tableFile: relPath, ...(options.platform ? { platform: options.platform } : {}) });
+  } catch (cause) {
+    if (!(cause instanceof GeneratorInputError)) throw cause;
+    result.findings.push(hitToFinding(GENERATOR_RULES.controlsTable, { path: cause.path, message: cause.message }, table()));
+    return result;
+  }
+  for (const document of result.documents) result.findings.push(...checkDocument(document, table, options, [entry.list, entry.index, 'generate']));
   return result;
 }
 
 /** The component schema and rules on a generated document, located back in the table or on the recipe entry. */
-function checkDocument(document: GeneratedDocument, table: ParsedYaml, options: LoadGeneratedOptions, entryPath: JsonPath): Finding[] {
+function checkDocument(document: GeneratedDocument, table: () => ParsedYaml, options: LoadGeneratedOptions, entryPath: JsonPath): Finding[] {
   const locate = (rule: RuleMeta, hit: RuleHit): Finding => {
     const origin = originOf(document.origins, hit.path);
     const where = `${document.name} ${hit.path.join('.')}`;
     return origin
-      ? hitToFinding(rule, { path: origin.tablePath, message: `In generated document ${where}: ${hit.message}` }, table)
+      ? hitToFinding(rule, { path: origin.tablePath, message: `In generated document ${where}: ${hit.message}` }, table())
       : hitToFinding(rule, { path: entryPath, message: `In generated document ${where}: ${hit.message}` }, options.recipe);
   };
   const findings = checkSchema('component', document.data).map((hit) => locate(hit.rule, hit));
@@ -259,3 +290,8 @@ export {
   tableKindOf,
   tableSchema,
 } from '@ami-bakery/hardening';
+
+/** Forgets the tables read so far (benchmarks measure a cold run with it). */
+export function clearGeneratedCache(): void {
+  generatedCache.clear();
+}

@@ -1,0 +1,137 @@
+/**
+ * SCAP evidence table -> one test-phase AWSTOE document. It runs after the scan on the instance
+ * launched from the image (the AWS-managed SCAP Compliance Checker component before it in the
+ * recipe's tests, or OpenSCAP run by the document itself), reads the XCCDF results, writes
+ * summary.json (the format of ../evidence/summary.ts), uploads the report and the summary to
+ * `s3://<EvidenceBucket>/<EvidencePrefix>/<image build version>/` and fails the build when the
+ * score is below `minimumScore` or any failing rule is not on the accepted list.
+ */
+import { readFileSync } from 'node:fs';
+import { GeneratorInputError } from '../errors.js';
+import { WINDOWS_IDENTITY, WINDOWS_UPLOAD } from '../evidence/windows-upload.js';
+import type { Platform, TableHit } from '../types.js';
+import { EVIDENCE_PARAMETERS, type GeneratedDocument, quote } from '../windows-controls/generate.js';
+import { emitYaml } from '../yaml-emit.js';
+
+export interface ScapEvidenceTable {
+  benchmark: string;
+  scanner: 'scc' | 'openscap';
+  results?: string[];
+  minimumScore: number;
+  accepted: { rule: string; title?: string; reason: string }[];
+  openscap?: { datastream: string; profile: string; packages: string[] };
+}
+
+export interface ScapEvidenceOptions {
+  baseName: string;
+  tableFile: string;
+  platform?: Platform;
+}
+
+const read = (name: string) => readFileSync(new URL(`./${name}`, import.meta.url), 'utf8');
+let sources: { python: string; ps1: string; ps1Tail: string } | undefined;
+function scripts() {
+  // Comment lines stay in the repository; the documents carry the code (they have 16,000 characters).
+  const strip = (text: string) =>
+    text
+      .split('\n')
+      .filter((line) => !/^\s*#/.test(line) && line.trim() !== '')
+      .join('\n');
+  sources ??= { python: strip(read('evidence.py')), ps1: strip(read('evidence.ps1')), ps1Tail: strip(read('evidence-tail.ps1')) };
+  return sources;
+}
+
+const PARAMETERS = [
+  { EvidenceBucket: { type: 'string', description: 'Bucket the evidence is uploaded to (the bakery evidence bucket).' } },
+  { EvidencePrefix: { type: 'string', description: 'Key prefix of this recipe version, evidence/<recipe>/<version>; the image build version is appended.' } },
+];
+
+export function checkScapEvidenceTable(table: ScapEvidenceTable): TableHit[] {
+  const hits: TableHit[] = [];
+  const seen = new Map<string, number>();
+  table.accepted.forEach((entry, index) => {
+    const first = seen.get(entry.rule);
+    if (first === undefined) seen.set(entry.rule, index);
+    else hits.push({ path: ['accepted', index, 'rule'], message: `${entry.rule} is accepted twice (entry ${first + 1} too); keep one entry with one reason.` });
+  });
+  return hits;
+}
+
+/** A string as one shell word in single quotes. */
+function shellQuote(text: string): string {
+  return `'${text.replaceAll("'", "'\\''")}'`;
+}
+
+export function generateScapEvidence(table: ScapEvidenceTable, options: ScapEvidenceOptions): GeneratedDocument[] {
+  const windows = options.platform === 'windows';
+  if (windows && table.scanner === 'openscap') throw new GeneratorInputError('OpenSCAP scans Linux only; use scanner: scc on Windows.', ['scanner']);
+  const work = windows ? `$env:ProgramData\\AmiBakery\\${options.baseName}` : `/var/lib/ami-bakery/evidence/${options.baseName}`;
+  const results = table.scanner === 'openscap' ? [`${work}/openscap-results-arf.xml`] : (table.results ?? []);
+  const config = {
+    scanner: table.scanner,
+    threshold: table.minimumScore,
+    accepted: table.accepted.map((a) => ({ rule: a.rule, ...(a.title ? { title: a.title } : {}), reason: a.reason })),
+    results,
+    extra: table.scanner === 'openscap' ? [`${work}/openscap-report.html`] : [],
+    bucket: '{{ EvidenceBucket }}',
+    prefix: '{{ EvidencePrefix }}',
+    work: windows ? undefined : work,
+  };
+  const { python, ps1, ps1Tail } = scripts();
+  const step = windows
+    ? {
+        name: 'Evidence',
+        action: 'ExecutePowerShell',
+        timeoutSeconds: 1800,
+        inputs: {
+          commands: [
+            [
+              "$ErrorActionPreference = 'Stop'",
+              `$config = ConvertFrom-Json ${quote(JSON.stringify({ ...config, work: undefined }))}`,
+              `$config | Add-Member -NotePropertyName work -NotePropertyValue (Join-Path $env:ProgramData ${quote(`AmiBakery\\${options.baseName}`)}) -Force`,
+              ps1,
+              ...WINDOWS_IDENTITY,
+              ps1Tail,
+              ...WINDOWS_UPLOAD,
+              'Write-Output "$($summary.benchmark.title) $version: $pass pass, $fail fail, $errors error; score $score% (threshold $($config.threshold)%)."',
+              '$accepted | ForEach-Object { Write-Output "  accepted $($_.id) ($($_.result)): $($_.reason)" }',
+              '$failing | ForEach-Object { Write-Output "  FAILING $($_.id): $($_.title) [$($_.detail)]" }',
+              'if (-not $summary.passed) { exit 1 }',
+            ].join('\n'),
+          ],
+        },
+      }
+    : {
+        name: 'Evidence',
+        action: 'ExecuteBash',
+        timeoutSeconds: 3600,
+        inputs: {
+          commands: [
+            [
+              'set -euo pipefail',
+              `work=${shellQuote(work)}`,
+              'mkdir -p "$work"',
+              ...(table.scanner === 'openscap' && table.openscap
+                ? [
+                    `dnf install -y ${table.openscap.packages.map(shellQuote).join(' ')}`,
+                    '# oscap exits 2 when a rule fails; the evidence step below judges the results.',
+                    `oscap xccdf eval --profile ${shellQuote(table.openscap.profile)} --results-arf "$work/openscap-results-arf.xml" --report "$work/openscap-report.html" ${shellQuote(table.openscap.datastream)} || test $? -eq 2`,
+                  ]
+                : []),
+              'cat > "$work/evidence.py" <<\'AMI_BAKERY_PY\'',
+              python,
+              'AMI_BAKERY_PY',
+              `python3 "$work/evidence.py" ${shellQuote(JSON.stringify(config))}`,
+            ].join('\n'),
+          ],
+        },
+      };
+  const data: Record<string, unknown> = {
+    name: `${options.baseName}-scan`,
+    description: `Judges the ${table.scanner === 'scc' ? 'SCAP Compliance Checker' : 'OpenSCAP'} scan of the launched instance against ${table.benchmark}: at least ${table.minimumScore}% and no failing rule outside the ${table.accepted.length} accepted; uploads the report and summary.json as evidence. Generated from ${options.tableFile}; edit the table, not this document.`.slice(0, 1024),
+    schemaVersion: '1.0',
+    parameters: PARAMETERS,
+    phases: [{ name: 'test', steps: [step] }],
+  };
+  return [{ part: 1, parts: 1, stage: 'test', suffix: 'scan', name: `${options.baseName}-scan`, data, text: emitYaml(data), rows: [], origins: [], parameters: { ...EVIDENCE_PARAMETERS } }];
+}
