@@ -15,7 +15,6 @@ import { cpus, loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { writeBakeryStack } from '../../packages/cli/src/bakery-stack.js';
 import { bundleSafely } from '../../packages/cli/src/bundling.js';
 import { versionGate } from '../../packages/cli/src/gate.js';
 import type { Io } from '../../packages/cli/src/io.js';
@@ -91,7 +90,8 @@ interface SizeResult {
   cfnLintMs: number;
   cfnLintStatus: string;
   findings: number;
-  stackMs: number;
+  /** Writing the whole bundle (format 2) beside dist and putting it in place. */
+  writeMs: number;
   /** Built-in pipeline time per shipped shape: [total ms, recipes]. */
   byShape: Map<string, [number, number]>;
 }
@@ -101,9 +101,9 @@ async function measure(count: number): Promise<SizeResult> {
   try {
     const files = readdirSync(path.join(root, 'recipes'), { recursive: true }).filter((f) => /\.ya?ml$/.test(String(f))).length;
 
-    // The user's path: one process, launcher included, the bakery stack left out (timed below).
+    // The user's path: one process, launcher included.
     const started = performance.now();
-    const run = spawnSync(process.execPath, [LAUNCHER, 'build', '--no-stack'], {
+    const run = spawnSync(process.execPath, [LAUNCHER, 'build'], {
       cwd: root,
       encoding: 'utf8',
       env: { ...process.env, NO_COLOR: '1' },
@@ -143,10 +143,9 @@ async function measure(count: number): Promise<SizeResult> {
     const cfnLintMs = performance.now() - cfnStart;
     findings += cfnLint.findings.length;
 
-    const written = writeBundle(results, outDir);
-    const stackStart = performance.now();
-    await writeBakeryStack(outDir, written.manifest, readFileSync(path.join(outDir, 'manifest.json'), 'utf8'));
-    const stackMs = performance.now() - stackStart;
+    const writeStart = performance.now();
+    writeBundle(results, outDir);
+    const writeMs = performance.now() - writeStart;
 
     return {
       recipes: count,
@@ -159,7 +158,7 @@ async function measure(count: number): Promise<SizeResult> {
       cfnLintMs,
       cfnLintStatus: cfnLint.status,
       findings,
-      stackMs,
+      writeMs,
       byShape,
     };
   } finally {
@@ -233,7 +232,7 @@ const lines = [
   '',
   `The recipes are copies of the ${SHAPES.length} shipped ones (${SHAPES.join(', ')}), renamed, with their components and data files and varied volume sizes, committed to a fresh git repository so the version gate compares against the base as on CI.`,
   '',
-  '### `bakery build` (one process, launcher included, `--no-stack`)',
+  '### `bakery build` (one process, launcher included)',
   '',
   '| recipes | YAML files | wall clock | per recipe | result |',
   '|---|---|---|---|---|',
@@ -247,11 +246,11 @@ const lines = [
   'Built-in = validation, version gate, bundling and the built-in template checks (RB5001–RB5008) for every recipe, in a warm process.',
   'Checks only = `checkTemplate` on the bundled templates with their source links. cfn-lint = one `runCfnLint` process over all templates, Python start-up included.',
   '',
-  '| recipes | built-in pipeline | checks only | cfn-lint | cfn-lint / checks | cfn-lint / built-in pipeline | bakery stack synth (CDK) |',
+  '| recipes | built-in pipeline | checks only | cfn-lint | cfn-lint / checks | cfn-lint / built-in pipeline | bundle write (whole, atomic) |',
   '|---|---|---|---|---|---|---|',
   ...sizes.map(
     (s) =>
-      `| ${s.recipes} | ${ms(s.builtInMs)} (${ms(s.builtInMs / s.recipes)}/recipe) | ${ms(s.checksMs)} | ${ms(s.cfnLintMs)} (${s.cfnLintStatus}) | **${(s.cfnLintMs / s.checksMs).toFixed(1)}×** | ${(s.cfnLintMs / s.builtInMs).toFixed(1)}× | ${ms(s.stackMs)} |`,
+      `| ${s.recipes} | ${ms(s.builtInMs)} (${ms(s.builtInMs / s.recipes)}/recipe) | ${ms(s.checksMs)} | ${ms(s.cfnLintMs)} (${s.cfnLintStatus}) | **${(s.cfnLintMs / s.checksMs).toFixed(1)}×** | ${(s.cfnLintMs / s.builtInMs).toFixed(1)}× | ${ms(s.writeMs)} |`,
   ),
   '',
   `Built-in pipeline per recipe by shipped shape (${largest.recipes} recipes, warm process):`,
@@ -262,7 +261,7 @@ const lines = [
     .sort((a, b) => b[1][0] / b[1][1] - a[1][0] / a[1][1])
     .map(([shape, [total, count]]) => `| ${shape} | ${ms(total / count)} |`),
   '',
-  `Reading: one cfn-lint run costs ${(largest.cfnLintMs / largest.checksMs).toFixed(0)}× the built-in template checks on the same ${largest.recipes} templates and ${(largest.cfnLintMs / largest.builtInMs).toFixed(1)}× the whole built-in pipeline, so it stays one process per build. The built-in pipeline's cost is the recipes' own, led by ${slowest[0]} (${ms(slowest[1])} per recipe against ${ms(fastest[1])} for ${fastest[0]}); the template checks are ${ms(largest.checksMs / largest.recipes)} per template. The bakery stack synthesis grows with the number of recipes (one deploy action each) and is left out of the wall-clock column (\`--no-stack\`).`,
+  `Reading: one cfn-lint run costs ${(largest.cfnLintMs / largest.checksMs).toFixed(0)}× the built-in template checks on the same ${largest.recipes} templates and ${(largest.cfnLintMs / largest.builtInMs).toFixed(1)}× the whole built-in pipeline, so it stays one process per build. The built-in pipeline's cost is the recipes' own, led by ${slowest[0]} (${ms(slowest[1])} per recipe against ${ms(fastest[1])} for ${fastest[0]}); the template checks are ${ms(largest.checksMs / largest.recipes)} per template. The bundle is written whole beside dist/ and put in place at once (no bakery stack any more: it is control plane).`,
   '',
   `### One recipe from the command line (cold start, median of ${RUNS})`,
   '',

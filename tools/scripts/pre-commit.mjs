@@ -16,8 +16,22 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 const RECIPE_PATH = /^recipes\/([^/]+)\/./;
 const here = path.dirname(fileURLToPath(import.meta.url));
 // The checkout this script lives in holds the CLI; the repository being committed may be another.
-const launcher = path.resolve(here, '../../packages/cli/bin/bakery.mjs');
-const cliMain = path.resolve(here, '../../packages/cli/src/main.ts');
+const checkout = path.resolve(here, '../..');
+const launcher = path.join(checkout, 'packages/cli/bin/bakery.mjs');
+const cliMain = path.join(checkout, 'packages/cli/src/main.ts');
+
+/** The one line a checkout without its dependencies gets (a new worktree, a copy): never a stack trace. */
+function notInstalled() {
+  process.stderr.write(
+    `bakery pre-commit: ${checkout} has no installed dependencies (node_modules), so the staged recipes cannot be validated; run \`pnpm install\` there, or commit with --no-verify.\n`,
+  );
+  return 1;
+}
+
+function isMissingModule(error) {
+  const code = error && typeof error === 'object' ? error.code : undefined;
+  return code === 'ERR_MODULE_NOT_FOUND' || code === 'MODULE_NOT_FOUND' || code === 'ERR_PACKAGE_PATH_NOT_EXPORTED';
+}
 
 function git(args, input) {
   return execFileSync('git', args, { encoding: 'utf8', input, stdio: ['pipe', 'pipe', 'inherit'], maxBuffer: 256 * 1024 * 1024 });
@@ -54,6 +68,7 @@ async function validate(folders, cwd) {
 async function run() {
   const names = touchedRecipes();
   if (names.length === 0) return 0;
+  if (!existsSync(path.join(checkout, 'node_modules'))) return notInstalled();
 
   const top = git(['rev-parse', '--show-toplevel']).trim();
   const gitDir = git(['rev-parse', '--absolute-git-dir']).trim();
@@ -90,4 +105,21 @@ async function run() {
   }
 }
 
-process.exitCode = await run();
+try {
+  process.exitCode = await run();
+} catch (error) {
+  if (isMissingModule(error)) process.exitCode = notInstalled();
+  else {
+    const detail = process.env.BAKERY_DEBUG
+      ? error instanceof Error
+        ? error.stack
+        : String(error)
+      : error instanceof Error
+        ? error.message.split('\n')[0]
+        : String(error);
+    process.stderr.write(
+      `bakery pre-commit: could not validate the staged recipes (${detail}); commit with --no-verify to skip this check.\n`,
+    );
+    process.exitCode = 1;
+  }
+}

@@ -432,6 +432,13 @@ class BakeryStack extends Stack {
           resources: [partitionArn('logs', `${HERE}:log-group:/aws/imagebuilder/*`)],
         }),
         new iam.PolicyStatement({
+          // Evidence documents on the test instance read its Ec2ImageBuilderArn tag (the image
+          // build version names the evidence folder); no resource-level permissions exist.
+          sid: 'ReadInstanceTags',
+          actions: ['ec2:DescribeTags'],
+          resources: ['*'],
+        }),
+        new iam.PolicyStatement({
           sid: 'LogAndEvidenceUpload',
           actions: ['s3:PutObject'],
           resources: [bucket.arnForObjects(`${BUILD_LOG_PREFIX}*`), evidence.arnForObjects(`${EVIDENCE_PREFIX}*`)],
@@ -446,7 +453,7 @@ class BakeryStack extends Stack {
     );
     acknowledge(
       buildBoundary,
-      'A permissions boundary is a ceiling, not a grant: the SSM agent actions support no resource-level permissions; the recipe roles attach AmazonSSMManagedInstanceCore and their own inline policies, which narrow it.',
+      'A permissions boundary is a ceiling, not a grant: the SSM agent actions and ec2:DescribeTags (test instances read their image build version tag) support no resource-level permissions; the recipe roles attach AmazonSSMManagedInstanceCore and their own inline policies, which narrow it.',
       'AwsSolutions-IAM5[Resource::*]',
     );
     acknowledge(

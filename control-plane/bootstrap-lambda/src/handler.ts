@@ -7,7 +7,7 @@ import { type BootstrapDeps, bootstrap, reasonOf } from './bootstrap.js';
 import { type CustomResourceEvent, describeForeignEvent, missingEventFields } from './event.js';
 import { type Log, logLevelFromEnv } from './log.js';
 import { type IsCompleteResult, type OnEventResult, providerIsComplete, providerOnEvent } from './provider.js';
-import { createHttpsRespond, safeUrl } from './response.js';
+import { createHttpsRespond, type Respond, responseUrlProblem, safeUrl } from './response.js';
 
 interface HandlerLogger extends Log {
   addContext(context: Context): void;
@@ -19,6 +19,8 @@ interface HandlerOptions {
   logger: HandlerLogger;
   /** Called on first use, so a cold start that only rejects an event builds no SDK client. */
   deps: () => BootstrapDeps;
+  /** ResponseURL schemes answered; default https only (tests answer a local http server). */
+  responseProtocols?: readonly string[];
 }
 
 function tagLogs(logger: HandlerLogger, context: Context, event: Partial<CustomResourceEvent>, mode: string): void {
@@ -45,11 +47,26 @@ function createHandlers(options: HandlerOptions) {
       return;
     }
     const request = event as CustomResourceEvent;
+    // A response URL that is not https would carry the result in clear text (or somewhere else
+    // entirely): refused before any work and any AWS call, with nothing sent.
+    const urlProblem = responseUrlProblem(request.ResponseURL, options.responseProtocols);
+    if (urlProblem !== undefined) {
+      logger.error('Refused a CloudFormation request: its ResponseURL is not https; nothing was done and no response was sent', {
+        reason: urlProblem,
+        responseUrl: safeUrl(request.ResponseURL),
+        requestType: request.RequestType,
+        logicalResourceId: request.LogicalResourceId,
+      });
+      return;
+    }
     tagLogs(logger, context, request, 'custom-resource');
     // Properties carry names and ids only; the ResponseURL (a pre-signed credential) is left out.
     logger.info('CloudFormation request', { responseUrl: safeUrl(request.ResponseURL), resourceProperties: request.ResourceProperties });
     try {
-      await bootstrap(request, context, options.deps());
+      const deps = options.deps();
+      // The response fits in what is left of this invocation: bounded retries within the deadline.
+      const respond: Respond = (url, body) => deps.respond(url, body, { remainingMs: () => context.getRemainingTimeInMillis() });
+      await bootstrap(request, context, { ...deps, respond });
     } catch (error) {
       logger.error('Unexpected failure outside the request handling', { error: reasonOf(error) });
     } finally {

@@ -16,8 +16,36 @@ interface CustomResourceResponse {
   Data?: Record<string, string>;
 }
 
-/** Sends one response; rejects when it could not be delivered. */
-type Respond = (responseUrl: string, body: CustomResourceResponse) => Promise<void>;
+/** How much of the invocation is left; a response must be delivered within it. */
+interface ResponseDeadline {
+  remainingMs(): number;
+}
+
+/**
+ * Sends one response; rejects when it could not be delivered. With `deadline`, every attempt and
+ * every wait between attempts fits in the time the invocation has left.
+ */
+type Respond = (responseUrl: string, body: CustomResourceResponse, deadline?: ResponseDeadline) => Promise<void>;
+
+/** Kept free at the end of the invocation: the Lambda runtime needs it to return. */
+const DEADLINE_MARGIN_MS = 300;
+/** An attempt with less time than this cannot complete a TLS handshake and a PUT: not started. */
+const MIN_ATTEMPT_MS = 200;
+
+/**
+ * Why a ResponseURL is refused before any work or AWS call: CloudFormation's are pre-signed https
+ * S3 URLs, and the response (status, reason, resource ids) must never travel in clear text.
+ */
+function responseUrlProblem(responseUrl: unknown, protocols: readonly string[] = ['https:']): string | undefined {
+  let url: URL;
+  try {
+    url = new URL(String(responseUrl));
+  } catch {
+    return 'the ResponseURL is not a URL';
+  }
+  if (!protocols.includes(url.protocol)) return `the ResponseURL uses ${url.protocol}, expected ${protocols.join(' or ')}`;
+  return undefined;
+}
 
 interface ResponseTarget {
   StackId: string;
@@ -98,6 +126,15 @@ class ResponseDeliveryError extends Error {
 
 function putOnce(url: URL, body: string, options: Required<Pick<HttpsRespondOptions, 'request' | 'timeoutMs'>>): Promise<void> {
   return new Promise((resolve, reject) => {
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const ok = () => {
+      clearTimeout(timer);
+      resolve();
+    };
+    const fail = (error: Error) => {
+      clearTimeout(timer);
+      reject(error);
+    };
     const req = options.request(
       url,
       {
@@ -110,15 +147,17 @@ function putOnce(url: URL, body: string, options: Required<Pick<HttpsRespondOpti
         res.resume();
         res.on('end', () => {
           const code = res.statusCode ?? 0;
-          if (code >= 200 && code < 300) resolve();
-          else reject(new ResponseDeliveryError(`the response URL answered HTTP ${code}`, code >= 500 || code === 429));
+          if (code >= 200 && code < 300) ok();
+          else fail(new ResponseDeliveryError(`the response URL answered HTTP ${code}`, code >= 500 || code === 429));
         });
-        res.on('error', (error) => reject(new ResponseDeliveryError(`reading the answer failed: ${error.message}`, true)));
+        res.on('error', (error) => fail(new ResponseDeliveryError(`reading the answer failed: ${error.message}`, true)));
       },
     );
+    // The socket timeout counts only silence; the timer bounds the whole attempt (a server trickling bytes).
+    timer = setTimeout(() => req.destroy(new ResponseDeliveryError(`no answer within ${options.timeoutMs} ms`, true)), options.timeoutMs);
     req.on('timeout', () => req.destroy(new ResponseDeliveryError(`no answer within ${options.timeoutMs} ms`, true)));
     req.on('error', (error) =>
-      reject(
+      fail(
         error instanceof ResponseDeliveryError
           ? error
           : new ResponseDeliveryError(`${(error as NodeJS.ErrnoException).code ?? error.name}: ${error.message}`, true),
@@ -130,7 +169,9 @@ function putOnce(url: URL, body: string, options: Required<Pick<HttpsRespondOpti
 
 /**
  * PUTs the response with node's https, a per-attempt timeout and a few retries: bounded, unlike
- * the original's endless loop against an empty URL.
+ * the original's endless loop against an empty URL. Given the invocation's deadline, no attempt
+ * or backoff runs past it: each attempt gets at most the time left (less a margin), and a retry
+ * that could not start with enough time is not made.
  */
 function createHttpsRespond(options: HttpsRespondOptions = {}): Respond {
   const request = options.request ?? https.request;
@@ -138,24 +179,30 @@ function createHttpsRespond(options: HttpsRespondOptions = {}): Respond {
   const attempts = options.attempts ?? 3;
   const timeoutMs = options.timeoutMs ?? 3_000;
   const sleep = options.sleep ?? defaultSleep;
-  return async (responseUrl, body) => {
-    let url: URL;
-    try {
-      url = new URL(responseUrl);
-    } catch {
-      throw new ResponseDeliveryError('the ResponseURL is not a URL', false);
-    }
-    if (!protocols.includes(url.protocol))
-      throw new ResponseDeliveryError(`the ResponseURL uses ${url.protocol}, expected ${protocols.join(' or ')}`, false);
+  return async (responseUrl, body, deadline) => {
+    const problem = responseUrlProblem(responseUrl, protocols);
+    if (problem !== undefined) throw new ResponseDeliveryError(problem, false);
+    const url = new URL(responseUrl);
     const text = JSON.stringify(body);
+    const left = () => (deadline ? deadline.remainingMs() - DEADLINE_MARGIN_MS : Number.POSITIVE_INFINITY);
     for (let attempt = 1; ; attempt += 1) {
+      const budget = Math.min(timeoutMs, left());
+      if (deadline !== undefined && budget < MIN_ATTEMPT_MS) {
+        throw new ResponseDeliveryError(
+          `no time left in the invocation for attempt ${attempt} (${Math.max(0, Math.round(left()))} ms)`,
+          false,
+        );
+      }
       try {
-        await putOnce(url, text, { request, timeoutMs });
+        await putOnce(url, text, { request, timeoutMs: Math.floor(budget) });
         return;
       } catch (error) {
         const retryable = error instanceof ResponseDeliveryError ? error.retryable : true;
         if (!retryable || attempt >= attempts) throw error;
-        await sleep(250 * 2 ** (attempt - 1));
+        const backoff = 250 * 2 ** (attempt - 1);
+        // Waiting is worth it only when an attempt still fits after the wait.
+        if (left() - backoff < MIN_ATTEMPT_MS) throw error;
+        await sleep(backoff);
       }
     }
   };
@@ -175,10 +222,14 @@ export {
   buildResponse,
   type CustomResourceResponse,
   createHttpsRespond,
+  DEADLINE_MARGIN_MS,
   MAX_RESPONSE_BYTES,
+  MIN_ATTEMPT_MS,
   type Respond,
+  type ResponseDeadline,
   ResponseDeliveryError,
   type ResponseStatus,
   type ResponseTarget,
+  responseUrlProblem,
   safeUrl,
 };

@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
@@ -34,6 +34,7 @@ import {
   stack,
   TEMPLATE_PATH,
   testDeps,
+  tempDir,
 } from './helpers.js';
 
 const sts = mockClient(STSClient);
@@ -911,7 +912,7 @@ describe('bootstrap: requests rejected before any AWS call', () => {
     },
   ])('Create with a bad packaged template ($name) fails before any AWS call', async ({ template, fragment }) => {
     // Prepare
-    const dir = mkdtempSync(join(tmpdir(), 'bootstrap-template-'));
+    const dir = tempDir('bootstrap-template-');
     const templatePath = join(dir, 'bakery-stack.template.json');
     writeFileSync(templatePath, template());
     const { deps, respond, clock, uses } = testDeps({ templatePath });

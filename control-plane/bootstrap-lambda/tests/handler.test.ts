@@ -93,7 +93,51 @@ describe('handler: events that are not CloudFormation requests', () => {
   });
 });
 
+describe('handler: a ResponseURL that is not https', () => {
+  it.each([
+    {
+      name: 'plain http',
+      url: 'http://cloudformation-custom-resource-response-useast1.s3.amazonaws.com/x?X-Amz-Signature=secret',
+      reason: 'the ResponseURL uses http:, expected https:',
+    },
+    { name: 'file', url: 'file:///etc/passwd', reason: 'the ResponseURL uses file:, expected https:' },
+    { name: 'not a URL', url: 'not a url', reason: 'the ResponseURL is not a URL' },
+  ])('refuses $name before any work or AWS call, logs why, and sends nothing', async ({ url, reason }) => {
+    // Prepare
+    const { handlers, deps, entries, respond } = setup();
+
+    // Act
+    const result = await handlers.handler(cfnEvent('Create', { ResponseURL: url }), lambdaContext());
+
+    // Assess
+    expect(result).toBeUndefined();
+    expect(deps).not.toHaveBeenCalled();
+    expect(respond).not.toHaveBeenCalled();
+    expect(entries).toEqual([
+      expect.objectContaining({
+        level: 'error',
+        message: 'Refused a CloudFormation request: its ResponseURL is not https; nothing was done and no response was sent',
+        attributes: expect.objectContaining({ reason }),
+      }),
+    ]);
+    expect(JSON.stringify(entries)).not.toContain('X-Amz-Signature=secret');
+  });
+});
+
 describe('handler: CloudFormation requests', () => {
+  it('hands the response the invocation deadline', async () => {
+    // Prepare
+    const { handlers, respond } = setup();
+    const context = lambdaContext();
+
+    // Act
+    await handlers.handler(cfnEvent('Delete', { PhysicalResourceId: `${NOT_CREATED_MARKER}/x` }), context);
+
+    // Assess
+    const deadline = (respond.mock.calls[0] as unknown[] | undefined)?.[2] as { remainingMs(): number } | undefined;
+    expect(deadline?.remainingMs()).toBe(context.getRemainingTimeInMillis());
+  });
+
   it('tags the logs with the request and answers exactly once', async () => {
     // Prepare
     const { handlers, deps, respond, logger } = setup();

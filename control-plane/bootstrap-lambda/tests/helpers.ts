@@ -1,6 +1,9 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Stack, StackStatus } from '@aws-sdk/client-cloudformation';
-import { vi } from 'vitest';
+import { afterEach, vi } from 'vitest';
 import { type ClientFactory, createClientFactory, type RoleCredentials } from '../src/aws.js';
 import type { BootstrapDeps } from '../src/bootstrap.js';
 import type { CustomResourceEvent } from '../src/event.js';
@@ -185,7 +188,20 @@ const ROLE_CREDENTIALS = {
   Expiration: new Date(3_600_000),
 };
 
+const temporary: string[] = [];
+afterEach(() => {
+  for (const dir of temporary.splice(0)) rmSync(dir, { recursive: true, force: true });
+});
+
+/** A temporary folder removed after the test, so a run leaves nothing in the system temp folder. */
+function tempDir(prefix: string): string {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  temporary.push(dir);
+  return dir;
+}
+
 export {
+  tempDir,
   ACCOUNT,
   arn,
   awsError,

@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { cpSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { inflateRawSync } from 'node:zlib';
@@ -10,7 +10,7 @@ import { loadSeedBundle } from '../src/seed.js';
 import { loadShipped } from '../src/shipped.js';
 import { loadTemplate, stackParameters } from '../src/template.js';
 import { deterministicZip } from '../src/zip.js';
-import { properties, SEED_DIR, SHIPPED_DIR } from './helpers.js';
+import { properties, SEED_DIR, SHIPPED_DIR, tempDir } from './helpers.js';
 
 describe('parseProperties', () => {
   it('fills the contract defaults for optional properties', () => {
@@ -131,7 +131,7 @@ describe('parseProperties', () => {
 describe('bakery template', () => {
   it('passes only the parameters the template declares', async () => {
     // Prepare
-    const dir = mkdtempSync(join(tmpdir(), 'bootstrap-tpl-'));
+    const dir = tempDir('bootstrap-tpl-');
     const path = join(dir, 't.json');
     writeFileSync(
       path,
@@ -162,7 +162,7 @@ describe('bakery template', () => {
 describe('seed bundle', () => {
   it('carries recipes and the manifest only, never a bakery stack template', async () => {
     // Prepare: an older bundle that still has the bakery/ folder.
-    const dir = mkdtempSync(join(tmpdir(), 'bootstrap-seed-'));
+    const dir = tempDir('bootstrap-seed-');
     cpSync(SEED_DIR, dir, { recursive: true });
     mkdirSync(join(dir, 'bakery'), { recursive: true });
     writeFileSync(join(dir, 'bakery', 'bakery-stack.template.json'), '{"Resources":{}}');
@@ -176,7 +176,7 @@ describe('seed bundle', () => {
 
   it('refuses a CodeCommit seed larger than one commit allows', async () => {
     // Prepare
-    const dir = mkdtempSync(join(tmpdir(), 'bootstrap-seed-'));
+    const dir = tempDir('bootstrap-seed-');
     cpSync(SEED_DIR, dir, { recursive: true });
     for (let i = 0; i < 100; i += 1) writeFileSync(join(dir, 'recipes', 'al2023-stig', 'components', `c${i}.yaml`), 'x');
 
@@ -239,7 +239,7 @@ describe('deterministicZip', () => {
       console.warn('python3 not found: skipping the standard zip reader check');
       return;
     }
-    const dir = mkdtempSync(join(tmpdir(), 'bootstrap-zip-'));
+    const dir = tempDir('bootstrap-zip-');
     const file = join(dir, 'seed.zip');
     writeFileSync(file, deterministicZip(entries));
 
@@ -279,7 +279,7 @@ describe('shipped control-plane code', () => {
     { name: 'the Guard rules', remove: 'guard-rules', message: 'The Guard rules are missing from the Lambda package' },
   ])('refuses a package without $name, naming the build command', async ({ remove, message }) => {
     // Prepare
-    const dir = mkdtempSync(join(tmpdir(), 'bootstrap-shipped-'));
+    const dir = tempDir('bootstrap-shipped-');
     cpSync(SHIPPED_DIR, dir, { recursive: true, filter: (src) => !src.includes(remove) });
 
     // Act

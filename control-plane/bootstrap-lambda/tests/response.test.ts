@@ -135,6 +135,38 @@ describe('createHttpsRespond', () => {
   });
 
   it.each([
+    {
+      name: 'a silent URL with 1 s of the invocation left',
+      statuses: [0],
+      remaining: 1_000,
+      attempts: 1,
+      error: /^no answer within (69\d|700) ms$/,
+    },
+    { name: 'a server error with 1 s left: one retry still fits', statuses: [500, 200], remaining: 1_000, attempts: 2, error: undefined },
+    {
+      name: 'a server error with 0.6 s left: no retry fits after the backoff',
+      statuses: [500, 200],
+      remaining: 600,
+      attempts: 1,
+      error: /^the response URL answered HTTP 500$/,
+    },
+    { name: 'no time left at all', statuses: [200], remaining: 400, attempts: 0, error: /^no time left in the invocation for attempt 1/ },
+  ])('stays within the invocation deadline: $name', async ({ statuses, remaining, attempts, error }) => {
+    // Prepare: the Lambda clock, running in real time from `remaining`
+    const { url, received } = await responseServer(statuses);
+    const started = Date.now();
+    const deadline = { remainingMs: () => remaining - (Date.now() - started) };
+
+    // Act
+    const sent = createHttpsRespond({ request: http.request, protocols: ['http:'] })(url, body, deadline);
+
+    // Assess
+    if (error) await expect(sent).rejects.toThrow(error);
+    else await expect(sent).resolves.toBeUndefined();
+    expect(received).toHaveLength(attempts);
+  });
+
+  it.each([
     { name: 'empty', url: '', message: 'the ResponseURL is not a URL' },
     { name: 'plain http', url: 'http://example.invalid/x', message: 'the ResponseURL uses http:, expected https:' },
   ])('refuses a $name ResponseURL without sending anything', async ({ url, message }) => {

@@ -13,6 +13,7 @@ export {
   isLintOutcome,
   type RunnerResult,
   runCfnLint,
+  stopCfnLint,
 } from './run.js';
 
 // Lets `bakery rules` and the docs generator list RB5090-RB5093 with the other rules.

@@ -58,8 +58,27 @@ export const DEFAULT_TIMEOUT_MS = 120_000;
 const STDERR_HEAD = 4;
 const STDERR_TAIL = 2;
 
+/** Process groups of the cfn-lint runs of this process that have not ended yet. */
+const running = new Set<number>();
+
+/**
+ * Stops every cfn-lint this process started, with everything cfn-lint started in turn: each runs
+ * as its own process group, so a shim (pyenv) or a worker pool goes too. For a signal handler.
+ */
+export function stopCfnLint(signal: NodeJS.Signals = 'SIGKILL'): void {
+  for (const group of running) killGroup(group, signal);
+}
+
+function killGroup(group: number, signal: NodeJS.Signals): void {
+  try {
+    process.kill(-group, signal);
+  } catch {
+    // the group is gone already
+  }
+}
+
 export const execaRunner: CfnLintRunner = async (binary, args, { cwd, timeoutMs }) => {
-  const result = await execa(binary, args, {
+  const subprocess = execa(binary, args, {
     cwd,
     timeout: timeoutMs,
     reject: false,
@@ -68,7 +87,17 @@ export const execaRunner: CfnLintRunner = async (binary, args, { cwd, timeoutMs 
     env: { PYTHONIOENCODING: 'utf-8' },
     forceKillAfterDelay: 5_000,
     maxBuffer: 512 * 1024 * 1024,
+    // Its own process group, so stopping it (timeout, Ctrl-C, a signal to bakery) stops all of it.
+    detached: process.platform !== 'win32',
   });
+  const group = subprocess.pid;
+  if (group !== undefined && process.platform !== 'win32') running.add(group);
+  let result: Awaited<typeof subprocess>;
+  try {
+    result = await subprocess;
+  } finally {
+    if (group !== undefined && running.delete(group)) killGroup(group, 'SIGKILL');
+  }
   const outcome: RunnerResult = {
     stdout: typeof result.stdout === 'string' ? result.stdout : '',
     stderr: typeof result.stderr === 'string' ? result.stderr : '',
@@ -84,7 +113,8 @@ export const execaRunner: CfnLintRunner = async (binary, args, { cwd, timeoutMs 
 export async function runCfnLint(templates: readonly string[], options: CfnLintOptions = {}): Promise<CfnLintResult> {
   const cwd = options.cwd ?? process.cwd();
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
-  if (!Number.isFinite(timeoutMs) || timeoutMs <= 0) throw new CfnLintOptionsError(`timeoutMs must be a positive number of milliseconds, got ${timeoutMs}`);
+  if (!Number.isFinite(timeoutMs) || timeoutMs <= 0)
+    throw new CfnLintOptionsError(`timeoutMs must be a positive number of milliseconds, got ${timeoutMs}`);
   const ci = options.ci ?? process.env.CI === 'true';
   const binary = options.binary ?? 'cfn-lint';
   const runner = options.runner ?? execaRunner;
@@ -115,8 +145,21 @@ export async function runCfnLint(templates: readonly string[], options: CfnLintO
     return { status: 'ran', findings: [finding] };
   }
   if (run.exitCode === undefined) {
-    const cause = run.signal ? `was killed by ${run.signal}` : run.errorCode ? `could not start (${run.errorCode})` : 'ended without an exit status';
-    return { status: 'ran', findings: [toolFinding(CFN_LINT_RULES.failed, `cfn-lint ${cause}${stderrExcerpt(run.stderr)}. Run it by hand on the same templates to see why.`, where)] };
+    const cause = run.signal
+      ? `was killed by ${run.signal}`
+      : run.errorCode
+        ? `could not start (${run.errorCode})`
+        : 'ended without an exit status';
+    return {
+      status: 'ran',
+      findings: [
+        toolFinding(
+          CFN_LINT_RULES.failed,
+          `cfn-lint ${cause}${stderrExcerpt(run.stderr)}. Run it by hand on the same templates to see why.`,
+          where,
+        ),
+      ],
+    };
   }
 
   const exitCode = run.exitCode;
@@ -127,7 +170,11 @@ export async function runCfnLint(templates: readonly string[], options: CfnLintO
         : exitCode === 32
           ? `rejected the region list (${(options.regions ?? []).join(', ') || 'default'}); use region codes such as us-east-1`
           : `exited with status ${exitCode}, which is not a lint result`;
-    return { status: 'ran', exitCode, findings: [toolFinding(CFN_LINT_RULES.failed, `cfn-lint ${meaning}${stderrExcerpt(run.stderr)}.`, where)] };
+    return {
+      status: 'ran',
+      exitCode,
+      findings: [toolFinding(CFN_LINT_RULES.failed, `cfn-lint ${meaning}${stderrExcerpt(run.stderr)}.`, where)],
+    };
   }
 
   const readSource = options.readSource ?? readSourceFrom(cwd);
@@ -141,7 +188,10 @@ export function isLintOutcome(exitCode: number): boolean {
 }
 
 function stderrExcerpt(stderr: string): string {
-  const lines = stderr.split(/\r?\n/).map((l) => l.trim()).filter((l) => l !== '');
+  const lines = stderr
+    .split(/\r?\n/)
+    .map((l) => l.trim())
+    .filter((l) => l !== '');
   if (lines.length === 0) return ' (it printed nothing on stderr)';
   const shown = lines.length <= STDERR_HEAD + STDERR_TAIL ? lines : [...lines.slice(0, STDERR_HEAD), '...', ...lines.slice(-STDERR_TAIL)];
   const text = shown.join(' | ');

@@ -1,6 +1,27 @@
 import path from 'node:path';
 import { type BundleOptions, type BundleResult, bundleRecipe, DEFAULT_STACK_PREFIX } from '@ami-bakery/recipe-bundler';
 import { displayPath, ENGINE_RULES } from '@ami-bakery/recipe-schema';
+import type { RecipeNames } from './workspace.js';
+
+/**
+ * `bundleSafely`, refusing a recipe whose name another recipe folder gives too (RB0023): both
+ * would write the same bundle folder, stack and Image Builder resources.
+ */
+export function bundleUnique(recipeDir: string, options: BundleOptions & { cwd: string }, names: RecipeNames): BundleResult {
+  const result = bundleSafely(recipeDir, options);
+  const duplicate = names.findings(recipeDir, options.cwd);
+  if (duplicate.length === 0) return result;
+  return {
+    ...result,
+    ok: false,
+    template: undefined,
+    templateText: undefined,
+    manifest: undefined,
+    parameters: [],
+    links: [],
+    findings: [...duplicate, ...result.findings],
+  };
+}
 
 /**
  * `bundleRecipe`, but a bundler defect on one recipe becomes an RB0002 finding on it instead of

@@ -2,9 +2,8 @@
  * The findings output every checking command shares with `validate`: `--format`, `--output`,
  * `--report` (repeatable, format from the file name) and `--quiet`.
  */
-import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { type Finding, FORMAT_NAMES, type FormatName, formatters, isFormatName } from '@ami-bakery/recipe-schema';
+import { type Finding, FORMAT_NAMES, type FormatName, formatters, isFormatName, readInputFile } from '@ami-bakery/recipe-schema';
 import type { OptionSpecs } from './command.js';
 import { UsageError } from './errors.js';
 import { type Io, wantsColor } from './io.js';
@@ -90,7 +89,8 @@ export function tally(findings: readonly Finding[]): { errors: number; warnings:
 
 /**
  * The text of every file findings point into, for the stylish excerpt. `known` wins (generated
- * templates exist only in memory); other files are read relative to `cwd`.
+ * templates exist only in memory); other files are read relative to `cwd`, like any input: only a
+ * regular UTF-8 file in its own folder, so an excerpt never shows what a link leads to.
  */
 export function sourcesOf(findings: readonly Finding[], cwd: string, known: ReadonlyMap<string, string> = new Map()): Map<string, string> {
   const sources = new Map<string, string>();
@@ -103,11 +103,8 @@ export function sourcesOf(findings: readonly Finding[], cwd: string, known: Read
 }
 
 function readText(file: string): string | undefined {
-  try {
-    return readFileSync(file, 'utf8');
-  } catch {
-    return undefined;
-  }
+  const read = readInputFile(file, { root: path.dirname(file) });
+  return read.ok ? read.text : undefined;
 }
 
 function reportFormat(file: string): FormatName {

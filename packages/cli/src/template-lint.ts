@@ -13,6 +13,7 @@ import type { BundleResult } from '@ami-bakery/recipe-bundler';
 import { displayPath, type Finding } from '@ami-bakery/recipe-schema';
 import { checkTemplate, readSourceFrom, type SourceLink } from '@ami-bakery/template-checks';
 import type { Io } from './io.js';
+import { removeOnStop } from './signals.js';
 
 /** One template for cfn-lint: generated in memory (text and links) or a file that exists. */
 export type LintTemplate =
@@ -27,7 +28,13 @@ export function generatedTemplateDisplay(outDir: string, name: string, cwd: stri
 /** Built-in checks of one bundled recipe's template. */
 export function checkBundledTemplate(result: BundleResult, display: string, cwd: string): Finding[] {
   if (!result.ok || result.templateText === undefined) return [];
-  return checkTemplate(result.template, { file: display, text: result.templateText, links: result.links, cwd });
+  return checkTemplate(result.template, {
+    file: display,
+    text: result.templateText,
+    links: result.links,
+    cwd,
+    stackName: result.stackName,
+  });
 }
 
 export interface CfnLintRun {
@@ -48,6 +55,7 @@ export function isToolFinding(finding: Finding): boolean {
 export async function cfnLintAll(templates: readonly LintTemplate[], io: Io): Promise<CfnLintRun> {
   if (templates.length === 0) return { status: 'skipped', findings: [] };
   const scratch = mkdtempSync(path.join(tmpdir(), 'bakery-lint-'));
+  const forget = removeOnStop(scratch);
   try {
     const files: string[] = [];
     const links = new Map<string, readonly SourceLink[]>();
@@ -85,6 +93,7 @@ export async function cfnLintAll(templates: readonly LintTemplate[], io: Io): Pr
     };
   } finally {
     rmSync(scratch, { recursive: true, force: true });
+    forget();
   }
 }
 

@@ -2,7 +2,7 @@
  * The folder walk behind the PATH arguments of `validate` (YAML files) and of `lint`, `bundle` and
  * `build` (recipes and templates): every command must skip and order folders the same way.
  */
-import { type Dirent, readdirSync, statSync } from 'node:fs';
+import { type Dirent, lstatSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 
 export const RECIPE_FILE = 'recipe.yaml';
@@ -18,7 +18,9 @@ export interface WalkFound {
 
 /** Walks `dir` in name order, without entering dot-folders or skipped ones. */
 export function walkFolder(dir: string, wanted: (name: string) => boolean, found: WalkFound): void {
-  if (kindOf(path.join(dir, RECIPE_FILE)) === 'file') {
+  // Any entry named recipe.yaml makes a recipe folder, also one that is no regular file (a link to
+  // a device, a FIFO, a folder): reading it gives the finding, skipping it would hide the recipe.
+  if (entryExists(path.join(dir, RECIPE_FILE))) {
     found.recipe(dir);
     return;
   }
@@ -35,17 +37,29 @@ export function walkFolder(dir: string, wanted: (name: string) => boolean, found
     // Symlinked folders are not followed (Dirent reports them as links), so a loop cannot hang the walk.
     if (entry.isDirectory()) {
       if (!SKIPPED_FOLDERS.has(entry.name) && !entry.name.startsWith('.')) walkFolder(absolute, wanted, found);
-    } else if ((entry.isFile() || entry.isSymbolicLink()) && wanted(entry.name)) {
+    } else if (!entry.isDirectory() && wanted(entry.name)) {
       found.file(absolute);
     }
   }
 }
 
+/**
+ * A folder, or anything else that is there (a file, a link to a device, a FIFO, a dangling link):
+ * what is not a regular file is refused with a finding when it is read, never skipped in silence.
+ */
 export function kindOf(absolute: string): 'file' | 'folder' | undefined {
   try {
-    const stat = statSync(absolute);
-    return stat.isDirectory() ? 'folder' : stat.isFile() ? 'file' : undefined;
+    return statSync(absolute).isDirectory() ? 'folder' : 'file';
   } catch {
-    return undefined;
+    return entryExists(absolute) ? 'file' : undefined;
+  }
+}
+
+function entryExists(absolute: string): boolean {
+  try {
+    lstatSync(absolute);
+    return true;
+  } catch {
+    return false;
   }
 }

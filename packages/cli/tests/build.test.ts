@@ -38,6 +38,7 @@ describe('Command: build', () => {
         'imds-optional    2.0.0         1         0  -         -',
         '',
         '1 of 2 recipes bundled to dist/bundle; 1 error.',
+        'partial bundle: it lacks imds-optional; bakery publish refuses it unless --allow-delete',
         '',
       ].join('\n'),
     );
@@ -95,6 +96,7 @@ describe('Command: build', () => {
         'al2023-hardened  1.2.0         0         0  skipped   dist/bundle/recipes/al2023-hardened',
         '',
         '1 of 1 recipe bundled to dist/bundle; no findings.',
+        'partial bundle: it lacks imds-optional; bakery publish refuses it unless --allow-delete',
         '',
       ].join('\n'),
     );

@@ -1,4 +1,5 @@
-import { cpSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { bakery } from './helpers.js';
@@ -87,6 +88,7 @@ describe('Command: bundle --index-only', () => {
         'al2023-hardened  1.2.0  dist/bundle/recipes/al2023-hardened',
         'second-recipe    1.2.0  dist/bundle/recipes/second-recipe',
         'manifest      dist/bundle/manifest.json',
+        'partial bundle: it lacks imds-optional; bakery publish refuses it unless --allow-delete',
         '',
       ].join('\n'),
       stderr: '',
@@ -94,15 +96,21 @@ describe('Command: bundle --index-only', () => {
     expect(readFileSync(path.join(out, 'manifest.json'), 'utf8')).toBe(
       `${JSON.stringify(
         {
-          formatVersion: 1,
+          formatVersion: 2,
+          partial: true,
           recipes: ['al2023-hardened', 'second-recipe'].map((name) => ({
+            buildOnVersionChange: true,
             contentHash: contentHashOf(out, name),
             name,
-            parameters: ['ArtifactBucketName', 'PermissionsBoundaryArn'],
+            parameters: ['ArtifactBucketName', 'ArtifactKeyArn', 'LifecyclePermissionsBoundaryArn', 'PermissionsBoundaryArn'],
             stackName: `ami-bakery-recipe-${name}`,
             template: `recipes/${name}/template.yaml`,
+            templateHash: `sha256:${createHash('sha256')
+              .update(readFileSync(path.join(out, 'recipes', name, 'template.yaml')))
+              .digest('hex')}`,
             version: '1.2.0',
           })),
+          retired: [],
           sourceCommit: head,
         },
         null,
@@ -203,29 +211,49 @@ describe('Command: bundle --index-only', () => {
     expect(Object.keys(snapshotFiles(out))).toEqual(['manifest.json']);
   });
 
-  it('writes bakery/bakery-stack.template.json for exactly the indexed recipes', async () => {
-    // Prepare
+  it('drops the folders of recipes that left the workspace and records recipes/retired.yaml', async () => {
+    // Prepare: two recipes bundled, then one deleted from the workspace and retired
     const root = workspaceCopy();
-    await bakery(['bundle', 'recipes/al2023-hardened', '--no-index'], { cwd: root });
+    addRecipe(root, 'second-recipe');
+    await bakery(['bundle', 'recipes/al2023-hardened', 'recipes/second-recipe', '--no-index'], { cwd: root });
+    rmSync(path.join(root, 'recipes/second-recipe'), { recursive: true });
+    writeFileSync(path.join(root, 'recipes/retired.yaml'), '- name: second-recipe\n  reason: replaced by al2023-hardened\n');
 
     // Act
     const result = await bakery(['bundle', '--index-only'], { cwd: root });
 
     // Assess
-    expect(result).toEqual({
-      code: 0,
-      stdout: [
-        'al2023-hardened  1.2.0  dist/bundle/recipes/al2023-hardened',
-        'manifest      dist/bundle/manifest.json',
-        'bakery stack  dist/bundle/bakery/bakery-stack.template.json',
-        '',
-      ].join('\n'),
-      stderr: '',
-    });
-    const text = readFileSync(path.join(root, 'dist/bundle/bakery/bakery-stack.template.json'), 'utf8');
-    // The self-update action deploys bakery/bakery-stack.template.json; every other one a recipe.
-    expect(text.match(/SourceArtifact::recipes\/[^"]+/g)).toEqual(['SourceArtifact::recipes/al2023-hardened/template.yaml']);
-  }, 180_000);
+    expect(result.stdout).toContain('second-recipe  left the bundle (not a recipe of the workspace any more, or refused in this run)\n');
+    const manifest = JSON.parse(readFileSync(path.join(root, 'dist/bundle/manifest.json'), 'utf8')) as {
+      recipes: { name: string }[];
+      retired: unknown[];
+    };
+    expect(manifest.recipes.map((r) => r.name)).toEqual(['al2023-hardened']);
+    expect(manifest.retired).toEqual([{ name: 'second-recipe', reason: 'replaced by al2023-hardened' }]);
+    expect(Object.keys(snapshotFiles(path.join(root, 'dist')))).toEqual([
+      'bundle/manifest.json',
+      'bundle/recipes/al2023-hardened/manifest.json',
+      'bundle/recipes/al2023-hardened/template.yaml',
+    ]);
+  });
+
+  it('refuses, writing nothing, when recipes/retired.yaml names a recipe of the workspace', async () => {
+    // Prepare
+    const root = workspaceCopy();
+    await bakery(['bundle', 'recipes/al2023-hardened', '--no-index'], { cwd: root });
+    writeFileSync(path.join(root, 'recipes/retired.yaml'), '- name: al2023-hardened\n  reason: old\n');
+
+    // Act
+    const result = await bakery(['bundle', '--index-only'], { cwd: root });
+
+    // Assess
+    expect(result.code).toBe(1);
+    expect(result.stderr).toBe('bakery: manifest.json not written: 1 error in the workspace (below).\n');
+    expect(result.stdout).toMatch(
+      /^recipes\/retired\.yaml\n {2}1:9 {2}error {2}al2023-hardened is still a recipe of the workspace; .* RB0024$/m,
+    );
+    expect(existsSync(path.join(root, 'dist/bundle/manifest.json'))).toBe(false);
+  });
 
   describe('usage errors: one line on stderr, exit code 2', () => {
     it.each([

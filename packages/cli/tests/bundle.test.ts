@@ -1,5 +1,7 @@
 import { spawn } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { hostname } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
@@ -8,6 +10,13 @@ import { bakery } from './helpers.js';
 import { PIPELINE, snapshotFiles, tempDir, workspaceCopy } from './pipeline-helpers.js';
 
 const LAUNCHER = fileURLToPath(new URL('../bin/bakery.mjs', import.meta.url));
+
+/** A second bundleable recipe next to the fixture's al2023-hardened, under `name`. */
+function addRecipe(root: string, name: string): void {
+  const source = readFileSync(path.join(root, 'recipes/al2023-hardened/recipe.yaml'), 'utf8');
+  cpSync(path.join(root, 'recipes/al2023-hardened'), path.join(root, 'recipes', name), { recursive: true });
+  writeFileSync(path.join(root, 'recipes', name, 'recipe.yaml'), source.replaceAll('al2023-hardened', name));
+}
 
 const REFUSED = [
   '',
@@ -30,9 +39,12 @@ describe('Command: bundle', () => {
 
     // Assess
     expect(result.stdout).toBe(
-      ['al2023-hardened  1.2.0  dist/bundle/recipes/al2023-hardened', 'imds-optional    2.0.0  not bundled: 1 error', ...REFUSED].join(
-        '\n',
-      ),
+      [
+        'al2023-hardened  1.2.0  dist/bundle/recipes/al2023-hardened',
+        'imds-optional    2.0.0  not bundled: 1 error',
+        'partial bundle: it lacks imds-optional; bakery publish refuses it unless --allow-delete',
+        ...REFUSED,
+      ].join('\n'),
     );
     expect(result.stderr).toBe('');
     expect(result.code).toBe(1);
@@ -42,9 +54,12 @@ describe('Command: bundle', () => {
       'recipes/al2023-hardened/template.yaml',
     ]);
     const manifest = JSON.parse(readFileSync(path.join(root, 'dist/bundle/manifest.json'), 'utf8'));
+    const template = readFileSync(path.join(root, 'dist/bundle/recipes/al2023-hardened/template.yaml'));
     expect(manifest).toEqual({
-      formatVersion: 1,
+      formatVersion: 2,
       sourceCommit: null,
+      partial: true,
+      retired: [],
       recipes: [
         {
           name: 'al2023-hardened',
@@ -52,7 +67,9 @@ describe('Command: bundle', () => {
           stackName: 'ami-bakery-recipe-al2023-hardened',
           template: 'recipes/al2023-hardened/template.yaml',
           contentHash: expect.stringMatching(/^sha256:[0-9a-f]{64}$/),
-          parameters: ['ArtifactBucketName', 'PermissionsBoundaryArn'],
+          templateHash: `sha256:${createHash('sha256').update(template).digest('hex')}`,
+          parameters: ['ArtifactBucketName', 'ArtifactKeyArn', 'LifecyclePermissionsBoundaryArn', 'PermissionsBoundaryArn'],
+          buildOnVersionChange: true,
         },
       ],
     });
@@ -66,7 +83,12 @@ describe('Command: bundle', () => {
     const result = await bakery(['bundle', 'recipes/al2023-hardened', '--out', 'out', '--no-stack'], { cwd: root });
 
     // Assess
-    expect(result).toEqual({ code: 0, stdout: 'al2023-hardened  1.2.0  out/recipes/al2023-hardened\n', stderr: '' });
+    expect(result).toEqual({
+      code: 0,
+      stdout:
+        'al2023-hardened  1.2.0  out/recipes/al2023-hardened\npartial bundle: it lacks imds-optional; bakery publish refuses it unless --allow-delete\n',
+      stderr: '',
+    });
   });
 
   it('writes byte-identical files when run twice and from another working directory', async () => {
@@ -92,24 +114,30 @@ describe('Command: bundle', () => {
     expect(fromElsewhere).toEqual(first);
   });
 
-  it('replaces only the folders of the recipes it bundles and keeps everything else in the bundle folder', async () => {
-    // Prepare
+  it('replaces the folders it bundles, keeps those of other workspace recipes, and drops anything not of the workspace', async () => {
+    // Prepare: a second valid recipe, bundled earlier; a folder of a recipe since deleted; a stray file
     const root = workspaceCopy();
     const out = path.join(root, 'dist/bundle');
-    await bakery(['bundle', 'recipes/al2023-hardened', '--no-stack'], { cwd: root });
-    cpSync(path.join(out, 'recipes/al2023-hardened'), path.join(out, 'recipes/kept-recipe'), { recursive: true });
-    const kept = JSON.parse(readFileSync(path.join(out, 'recipes/kept-recipe/manifest.json'), 'utf8'));
-    writeFileSync(path.join(out, 'recipes/kept-recipe/manifest.json'), `${JSON.stringify({ ...kept, name: 'kept-recipe' }, null, 2)}\n`);
+    addRecipe(root, 'kept-recipe');
+    addRecipe(root, 'gone-recipe');
+    await bakery(['bundle', 'recipes/al2023-hardened', 'recipes/kept-recipe', 'recipes/gone-recipe'], { cwd: root });
+    rmSync(path.join(root, 'recipes/gone-recipe'), { recursive: true });
     writeFileSync(path.join(out, 'recipes/al2023-hardened/stale.txt'), 'from an older bundle\n');
     writeFileSync(path.join(out, 'NOTES.md'), 'hand-written\n');
 
     // Act
-    const result = await bakery(['bundle', 'recipes/al2023-hardened', '--no-stack'], { cwd: root });
+    const result = await bakery(['bundle', 'recipes/al2023-hardened'], { cwd: root });
 
     // Assess
-    expect(result.code).toBe(0);
+    expect(result.stdout).toBe(
+      [
+        'al2023-hardened  1.2.0  dist/bundle/recipes/al2023-hardened',
+        'gone-recipe  left the bundle (not a recipe of the workspace any more, or refused in this run)',
+        'partial bundle: it lacks imds-optional; bakery publish refuses it unless --allow-delete',
+        '',
+      ].join('\n'),
+    );
     expect(Object.keys(snapshotFiles(out))).toEqual([
-      'NOTES.md',
       'manifest.json',
       'recipes/al2023-hardened/manifest.json',
       'recipes/al2023-hardened/template.yaml',
@@ -148,25 +176,17 @@ describe('Command: bundle', () => {
     expect(existsSync(path.join(root, 'dist/bundle.lock'))).toBe(false);
   }, 120_000);
 
-  it('writes bakery/bakery-stack.template.json for exactly the recipes of the manifest', async () => {
+  it('writes no bakery stack (it is control plane) and still accepts --no-stack', async () => {
     // Prepare
     const root = workspaceCopy();
 
     // Act
-    const result = await bakery(['bundle', 'recipes/al2023-hardened'], { cwd: root });
+    const result = await bakery(['bundle', 'recipes/al2023-hardened', '--no-stack'], { cwd: root });
 
     // Assess
-    expect(result).toEqual({
-      code: 0,
-      stdout: 'al2023-hardened  1.2.0  dist/bundle/recipes/al2023-hardened\nbakery stack  dist/bundle/bakery/bakery-stack.template.json\n',
-      stderr: '',
-    });
-    const text = readFileSync(path.join(root, 'dist/bundle/bakery/bakery-stack.template.json'), 'utf8');
-    const template = JSON.parse(text) as { Resources: Record<string, { Type: string }> };
-    expect(Object.values(template.Resources).map((r) => r.Type)).toContain('AWS::CodePipeline::Pipeline');
-    expect(text).toContain('"TemplatePath": "SourceArtifact::recipes/al2023-hardened/template.yaml"');
-    expect(text.endsWith('}\n')).toBe(true);
-  }, 180_000);
+    expect(result.code).toBe(0);
+    expect(existsSync(path.join(root, 'dist/bundle/bakery'))).toBe(false);
+  });
 
   describe('usage errors: one line on stderr, exit code 2', () => {
     it('outside a workspace without --out', async () => {
@@ -222,9 +242,68 @@ describe('withLock', () => {
     const attempt = () => withLock(path.join(dir, 'out'), () => 'ran', { timeoutMs: 50 });
 
     // Assess
-    expect(attempt).toThrow(`waited 0 s for ${path.join(dir, 'out.lock')}; if no other bakery command is running, remove it`);
+    expect(attempt).toThrow(
+      new RegExp(
+        `^gave up after waiting 0\\.\\d s for ${path.join(dir, 'out.lock')}, held by pid ${process.pid} on ${hostname()} \\(bakery\\); wait for it to finish, or remove the lock if that process is gone \\(BAKERY_LOCK_TIMEOUT_MS sets the wait\\)$`,
+      ),
+    );
     expect(existsSync(path.join(dir, 'out.lock/owner'))).toBe(true);
   });
+
+  it('says who holds the lock while it waits', () => {
+    // Prepare
+    const dir = tempDir();
+    withLock(path.join(dir, 'out'), () => {
+      // Act: a second waiter inside the first holder's lock
+      const said: string[] = [];
+      const attempt = () => withLock(path.join(dir, 'out'), () => 'ran', { timeoutMs: 60, noticeAfterMs: 0, onWait: (m) => said.push(m) });
+
+      // Assess
+      expect(attempt).toThrow(/^gave up after waiting/);
+      expect(said).toEqual([
+        expect.stringMatching(
+          new RegExp(
+            `^waiting for ${path.join(dir, 'out.lock')}, held by pid ${process.pid} on ${hostname()} \\(bakery[^,]*, since \\d{4}-\\d\\d-\\d\\dT.*\\); giving up after 0\\.1 s$`,
+          ),
+        ),
+      ]);
+    });
+  });
+
+  it('lets exactly one process in at a time (read-modify-write of a counter from four processes)', async () => {
+    // Prepare
+    const dir = tempDir();
+    const counter = path.join(dir, 'count');
+    writeFileSync(counter, '0');
+    const script = [
+      `import { readFileSync, writeFileSync } from 'node:fs';`,
+      `import { withLock } from ${JSON.stringify(fileURLToPath(new URL('../src/lock.ts', import.meta.url)))};`,
+      'for (let i = 0; i < 25; i++) {',
+      `  withLock(${JSON.stringify(path.join(dir, 'out'))}, () => {`,
+      `    const n = Number(readFileSync(${JSON.stringify(counter)}, 'utf8'));`,
+      '    Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 2);',
+      `    writeFileSync(${JSON.stringify(counter)}, String(n + 1));`,
+      '  });',
+      '}',
+    ].join('\n');
+    writeFileSync(path.join(dir, 'count.mts'), script);
+
+    // Act
+    const codes = await Promise.all(
+      [1, 2, 3, 4].map(
+        () =>
+          new Promise<number | null>((resolve) => {
+            const child = spawn(process.execPath, ['--import', 'tsx', path.join(dir, 'count.mts')], { stdio: 'ignore' });
+            child.on('close', resolve);
+          }),
+      ),
+    );
+
+    // Assess
+    expect(codes).toEqual([0, 0, 0, 0]);
+    expect(readFileSync(counter, 'utf8')).toBe('100');
+    expect(readdirSync(dir).sort()).toEqual(['count', 'count.mts']);
+  }, 120_000);
 
   it('releases the lock when the work throws', () => {
     // Prepare

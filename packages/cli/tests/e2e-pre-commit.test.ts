@@ -30,10 +30,14 @@ const COMPONENT = 'recipes/al2023-base/components/cleanup.yaml';
 let repo: string;
 let shims: string;
 
-/** The caller's git variables would aim these commands at another repository. */
+/**
+ * Only what git and Node need from the caller's environment: anything else (GIT_DIR aiming at
+ * another repository, BAKERY_BASE or NX_BASE moving the version gate's base, CI=true) would make
+ * the outcome depend on the shell the tests run in.
+ */
 function cleanEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {};
-  for (const [key, value] of Object.entries(process.env)) if (!key.startsWith('GIT_') && !key.startsWith('NX_')) env[key] = value;
+  for (const key of ['PATH', 'HOME', 'TMPDIR', 'LANG', 'SYSTEMROOT']) if (process.env[key] !== undefined) env[key] = process.env[key];
   return {
     ...env,
     GIT_CONFIG_GLOBAL: '/dev/null',
@@ -194,6 +198,51 @@ describe('pre-commit hook (e2e, real git in a temporary repository)', () => {
     expect(commit.status).toBe(1);
     expect(commit.stderr).toMatch(BOGUS_FINDING);
     expect(existsSync(path.join(checkout, 'packages/cli/bin'))).toBe(false);
+  });
+
+  it('says in one line to run pnpm install when the checkout has no node_modules (a new worktree, a copy), with no stack trace', () => {
+    // Prepare: a checkout with the hook script and the CLI launcher and sources, but no dependencies
+    const checkout = path.join(shims, 'bare-checkout');
+    mkdirSync(path.join(checkout, 'tools/scripts'), { recursive: true });
+    cpSync(path.join(ROOT, 'packages/cli/bin'), path.join(checkout, 'packages/cli/bin'), { recursive: true });
+    symlinkSync(path.join(ROOT, 'packages/cli/src'), path.join(checkout, 'packages/cli/src'));
+    copyFileSync(path.join(ROOT, 'tools/scripts/pre-commit.mjs'), path.join(checkout, 'tools/scripts/pre-commit.mjs'));
+    rmSync(path.join(repo, 'tools/scripts/pre-commit.mjs'));
+    symlinkSync(path.join(checkout, 'tools/scripts/pre-commit.mjs'), path.join(repo, 'tools/scripts/pre-commit.mjs'));
+    edit(RECIPE, BUMP);
+    git(['add', RECIPE]);
+    const before = head();
+
+    // Act
+    const commit = git(['commit', '-q', '-m', 'bump']);
+
+    // Assess
+    expect(commit.status).toBe(1);
+    expect(commit.stderr).toBe(
+      `bakery pre-commit: ${checkout} has no installed dependencies (node_modules), so the staged recipes cannot be validated; run \`pnpm install\` there, or commit with --no-verify.\n`,
+    );
+    expect(head()).toBe(before);
+  });
+
+  it('does not depend on the caller\'s environment: BAKERY_BASE, NX_BASE and CI set in the shell change nothing', () => {
+    // Prepare: a base that does not exist, and CI=true, as a developer's shell might carry
+    edit(RECIPE, BUMP);
+    git(['add', RECIPE]);
+    const saved = { BAKERY_BASE: process.env.BAKERY_BASE, NX_BASE: process.env.NX_BASE, CI: process.env.CI };
+    Object.assign(process.env, { BAKERY_BASE: 'no-such-ref', NX_BASE: 'no-such-ref', CI: 'true' });
+    let commit: SpawnSyncReturns<string>;
+    try {
+      // Act
+      commit = git(['commit', '-q', '-m', 'bump']);
+    } finally {
+      for (const [key, value] of Object.entries(saved)) {
+        if (value === undefined) delete process.env[key];
+        else process.env[key] = value;
+      }
+    }
+
+    // Assess
+    expect({ status: commit.status, stderr: commit.stderr }).toEqual({ status: 0, stderr: 'No problems in 2 files.\n' });
   });
 
   it('passes a commit that touches no recipe without starting Node', () => {

@@ -143,7 +143,7 @@ describe('GitOps flow (e2e: git, Nx and the bakery CLI in a temporary workspace)
         `  ~ recipes/${CHANGED}/template.yaml`,
         'Recipes:',
         `  ${CHANGED} 1.0.1 (changed)`,
-        '0 to add, 3 to change, 0 to delete, 5 unchanged; 1 commit.',
+        '0 to add, 3 to change, 0 to delete, 4 unchanged; 1 commit.',
         `Dry run: nothing was written to codecommit://${REPOSITORY}/main.`,
         '',
       ].join('\n'),

@@ -55,10 +55,15 @@ describe('Command: help', () => {
       PATH is a recipe folder, a recipe.yaml, an AWSTOE component document, or a folder that is
       walked for *.yaml / *.yml files (node_modules, dist and dot-folders are skipped; a folder
       holding a recipe.yaml counts as that recipe). Without PATH: every recipes/*/recipe.yaml of the
-      workspace.
+      workspace, and recipes/retired.yaml (the retired list, RB0024).
 
       Every recipe also passes the version gate: content changed since the git base (--base) needs a
-      higher version (RB4001). Outside a git work tree the gate is skipped with an info finding (RB4003).
+      higher version (RB4001). Outside a git work tree the gate is skipped with an info finding (RB4003);
+      with CI=true a base that cannot be resolved (shallow clone, unknown NX_BASE) is an error (RB4004).
+      Two recipe folders giving the same name are an error naming both (RB0023).
+
+      A file is read only when it is a regular file inside its recipe folder (a file named here: inside
+      the workspace) once links are resolved, of at most 1 MiB, and UTF-8 (RB0020, RB0021, RB0022).
 
       Every recipe is also bundled in memory and its template checked against the security invariants
       (RB6001-RB6010, the rule set the deployer and the Guard hook run), shown at the recipe line the

@@ -24,7 +24,6 @@ const REGION = 'eu-central-1';
 const ROLE_ARN = ['arn', 'aws-us-gov', 'iam', '', '111122223333', 'role/ami-bakery-publish'].join(':');
 
 const BUNDLE_FILES = [
-  'bakery/bakery-stack.template.json',
   'manifest.json',
   'recipes/al2023-stig/manifest.json',
   'recipes/al2023-stig/template.yaml',
@@ -165,16 +164,15 @@ describe('Command: publish', () => {
         '  base: none (first publish)',
         `  source commit: ${HEAD}`,
         'Files:',
-        '  + bakery/bakery-stack.template.json (84 B)',
-        '  + manifest.json (798 B)',
-        '  + recipes/al2023-stig/manifest.json (50 B)',
+        '  + manifest.json (1.1 kB)',
+        '  + recipes/al2023-stig/manifest.json (190 B)',
         '  + recipes/al2023-stig/template.yaml (434 B)',
-        '  + recipes/ubuntu-2204-cis/manifest.json (54 B)',
+        '  + recipes/ubuntu-2204-cis/manifest.json (198 B)',
         '  + recipes/ubuntu-2204-cis/template.yaml (455 B)',
         'Recipes:',
         '  al2023-stig 1.2.0 (added)',
         '  ubuntu-2204-cis 2.0.1 (added)',
-        '6 to add, 0 to change, 0 to delete, 0 unchanged; 1 commit.',
+        '5 to add, 0 to change, 0 to delete, 0 unchanged; 1 commit.',
         `Dry run: nothing was written to codecommit://${REPOSITORY}/main.`,
         '',
       ].join('\n'),
@@ -203,12 +201,11 @@ describe('Command: publish', () => {
       'recipes/al2023-stig/template.yaml',
       'recipes/ubuntu-2204-cis/manifest.json',
       'recipes/ubuntu-2204-cis/template.yaml',
-      'bakery/bakery-stack.template.json',
       'manifest.json',
       '.bakery/published.json',
     ]);
     expect(input?.commitMessage?.split('\n')[0]).toBe(
-      'bakery publish: al2023-stig 1.2.0, ubuntu-2204-cis 2.0.1, bakery stack (source 4b825dc)',
+      'bakery publish: al2023-stig 1.2.0, ubuntu-2204-cis 2.0.1 (source 4b825dc)',
     );
     expect(JSON.parse(branch.text('.bakery/published.json') as string)).toEqual({
       complete: true,
@@ -238,7 +235,7 @@ describe('Command: publish', () => {
         `Publish to codecommit://${REPOSITORY}/main`,
         `  base: ${head}`,
         `  source commit: ${HEAD}`,
-        `Nothing to publish: codecommit://${REPOSITORY}/main already holds this bundle (6 files).`,
+        `Nothing to publish: codecommit://${REPOSITORY}/main already holds this bundle (5 files).`,
         '',
       ].join('\n'),
       stderr: '',
@@ -307,7 +304,7 @@ describe('Command: publish', () => {
         '  ~ recipes/al2023-stig/template.yaml (434 B)',
         'Recipes:',
         '  al2023-stig 1.2.0 (changed)',
-        '0 to add, 1 to change, 0 to delete, 5 unchanged; 1 commit.',
+        '0 to add, 1 to change, 0 to delete, 4 unchanged; 1 commit.',
         `Committed ${branch.head}`,
         '',
       ].join('\n'),
@@ -396,7 +393,7 @@ describe('Command: publish', () => {
     ).toBe(true);
     expect(
       result.stdout.endsWith(
-        '6 to add, 0 to change, 0 to delete, 0 unchanged; 1 upload.\nUploaded s3://bakery-artifacts-111122223333/source/bundle.zip (version v2)\n',
+        '5 to add, 0 to change, 0 to delete, 0 unchanged; 1 upload.\nUploaded s3://bakery-artifacts-111122223333/source/bundle.zip (version v2)\n',
       ),
     ).toBe(true);
     expect(aws.s3).toHaveReceivedCommandTimes(PutObjectCommand, 1);

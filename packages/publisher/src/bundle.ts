@@ -1,25 +1,11 @@
-import { readdir, readFile } from 'node:fs/promises';
+import { closeSync, constants, fstatSync, openSync, readSync } from 'node:fs';
+import { readdir } from 'node:fs/promises';
 import path from 'node:path';
-import { BundleNotFoundError, InvalidBundleError, InvalidManifestError } from './errors.js';
+import { BundleNotFoundError, InvalidBundleError } from './errors.js';
 import { comparePaths } from './paths.js';
+import { type BundleManifest, type BundleProblem, type BundleRecipe, parseManifest, type RetiredRecipe, verifyBundle } from './verify.js';
 
-/** One entry of the top-level `manifest.json` (docs/contracts.md). */
-interface BundleRecipe {
-  readonly name: string;
-  readonly version: string;
-  readonly template: string;
-  readonly stackName?: string;
-  readonly contentHash?: string;
-  readonly parameters?: readonly string[];
-}
-
-interface BundleManifest {
-  readonly formatVersion: 1;
-  readonly sourceCommit: string | null;
-  readonly recipes: readonly BundleRecipe[];
-}
-
-/** A bundle as read from disk: paths are relative, `/`-separated and sorted. */
+/** A bundle as read from disk and verified: paths are relative, `/`-separated and sorted. */
 interface Bundle {
   readonly dir: string;
   readonly manifest: BundleManifest;
@@ -27,58 +13,73 @@ interface Bundle {
 }
 
 const MANIFEST = 'manifest.json';
+/**
+ * Largest file read from a bundle: above CodeCommit's 6 MB per file, so the publisher can still
+ * say which limit a file breaks; CloudFormation itself takes templates of up to 1 MB.
+ */
+const MAX_FILE_BYTES = 8 * 1_048_576;
+const MAX_MANIFEST_BYTES = MAX_FILE_BYTES;
 
 /**
- * Reads `dist/bundle` as path → bytes. Only what the bundle contract allows is accepted, so a stale
- * recipe folder left over from an earlier build can never be published by accident.
+ * Reads `dist/bundle` as path -> bytes and verifies it (`verifyBundle`): only regular files are
+ * read, none larger than the limits, never through a symbolic link; every entry of manifest.json
+ * must have its folder, per-recipe manifest and template with matching hashes, and nothing else
+ * may be there. Every problem is named at once in `InvalidBundleError`.
  */
 async function readBundle(bundleDir: string): Promise<Bundle> {
-  const manifestPath = path.join(bundleDir, MANIFEST);
-  let manifestText: string;
-  try {
-    manifestText = await readFile(manifestPath, 'utf8');
-  } catch (error) {
-    throw new BundleNotFoundError(bundleDir, { cause: error });
-  }
-  const manifest = parseManifest(manifestPath, manifestText);
-
-  const found = (await listFiles(bundleDir)).sort((a, b) => comparePaths(a.path, b.path));
-  const problems: string[] = [];
-  const recipeNames = new Set(manifest.recipes.map((r) => r.name));
+  const found = await listFiles(bundleDir);
+  if (found === undefined || !found.some((f) => f.path === MANIFEST)) throw new BundleNotFoundError(bundleDir);
+  const problems: BundleProblem[] = [];
   const files = new Map<string, Uint8Array>();
-  for (const entry of found) {
+  for (const entry of found.sort((a, b) => comparePaths(a.path, b.path))) {
     if (!entry.regular) {
-      problems.push(`${entry.path} is not a regular file`);
+      problems.push({
+        id: 'not-regular-file',
+        path: entry.path,
+        message: `${entry.path} is not a regular file (a link, a device or a FIFO); it was not read.`,
+      });
       continue;
     }
-    const problem = placementProblem(entry.path, recipeNames);
-    if (problem) {
-      problems.push(problem);
-      continue;
-    }
-    files.set(entry.path, new Uint8Array(await readFile(path.join(bundleDir, entry.path))));
+    const limit = entry.path === MANIFEST ? MAX_MANIFEST_BYTES : MAX_FILE_BYTES;
+    const read = readRegular(path.join(bundleDir, entry.path), limit);
+    if (typeof read === 'string')
+      problems.push({
+        id: read === 'too-large' ? 'file-too-large' : 'not-regular-file',
+        path: entry.path,
+        message: `${entry.path} ${read === 'too-large' ? `is larger than ${limit} bytes` : 'could not be read as a regular file'}; it was not read.`,
+      });
+    else files.set(entry.path, read);
   }
-  for (const recipe of manifest.recipes) {
-    if (!recipe.template.startsWith(`recipes/${recipe.name}/`)) {
-      problems.push(`the template of ${recipe.name} (${recipe.template}) is not under recipes/${recipe.name}/`);
-    } else if (!files.has(recipe.template)) {
-      problems.push(`${recipe.template}, named by manifest.json, is missing`);
-    }
-  }
-  if (problems.length > 0) throw new InvalidBundleError(bundleDir, problems);
-
-  const sorted = new Map([...files.entries()].sort(([a], [b]) => comparePaths(a, b)));
-  return { dir: bundleDir, manifest, files: sorted };
+  problems.push(...verifyBundle(files));
+  const manifest = problems.length === 0 ? parseManifest(files.get(MANIFEST), []) : undefined;
+  if (manifest === undefined) throw new InvalidBundleError(bundleDir, problems);
+  return { dir: bundleDir, manifest, files };
 }
 
-function placementProblem(filePath: string, recipeNames: ReadonlySet<string>): string | undefined {
-  if (filePath === MANIFEST) return undefined;
-  const [top, second, ...rest] = filePath.split('/');
-  if (top === 'bakery' && second !== undefined) return undefined;
-  if (top === 'recipes' && second !== undefined && rest.length > 0) {
-    return recipeNames.has(second) ? undefined : `recipes/${second}/ is not listed in manifest.json`;
+/** The bytes of a regular file, without following a link or blocking on a FIFO; or why not. */
+function readRegular(file: string, limit: number): Uint8Array | 'too-large' | 'not-regular' {
+  let fd: number;
+  try {
+    fd = openSync(file, constants.O_RDONLY | constants.O_NONBLOCK | constants.O_NOFOLLOW);
+  } catch {
+    return 'not-regular';
   }
-  return `${filePath} is outside manifest.json, recipes/<name>/ and bakery/`;
+  try {
+    const stat = fstatSync(fd);
+    if (!stat.isFile()) return 'not-regular';
+    if (stat.size > limit) return 'too-large';
+    const buffer = Buffer.allocUnsafe(stat.size + 1);
+    let length = 0;
+    while (length < buffer.length) {
+      const read = readSync(fd, buffer, length, buffer.length - length, null);
+      if (read === 0) break;
+      length += read;
+    }
+    if (length > limit) return 'too-large';
+    return new Uint8Array(buffer.subarray(0, length));
+  } finally {
+    closeSync(fd);
+  }
 }
 
 interface FoundFile {
@@ -86,49 +87,23 @@ interface FoundFile {
   readonly regular: boolean;
 }
 
-async function listFiles(root: string, prefix = ''): Promise<FoundFile[]> {
-  const entries = await readdir(path.join(root, prefix), { withFileTypes: true });
+/** Every entry under `root` (links are listed, never followed); undefined when `root` is not a folder. */
+async function listFiles(root: string, prefix = ''): Promise<FoundFile[] | undefined> {
+  let entries: import('node:fs').Dirent[];
+  try {
+    entries = await readdir(path.join(root, prefix), { withFileTypes: true });
+  } catch {
+    if (prefix === '') return undefined;
+    return [{ path: prefix, regular: false }];
+  }
   const out: FoundFile[] = [];
   for (const entry of entries) {
     const relative = prefix ? `${prefix}/${entry.name}` : entry.name;
-    if (entry.isDirectory()) out.push(...(await listFiles(root, relative)));
+    if (entry.isDirectory()) out.push(...((await listFiles(root, relative)) ?? []));
     else out.push({ path: relative, regular: entry.isFile() });
   }
   return out;
 }
 
-function parseManifest(manifestPath: string, text: string): BundleManifest {
-  let raw: unknown;
-  try {
-    raw = JSON.parse(text);
-  } catch (error) {
-    throw new InvalidManifestError(manifestPath, 'it is not JSON', { cause: error });
-  }
-  const fail = (problem: string): never => {
-    throw new InvalidManifestError(manifestPath, problem);
-  };
-  if (!isObject(raw)) return fail('the top level is not an object');
-  if (raw.formatVersion !== 1) return fail(`formatVersion is ${JSON.stringify(raw.formatVersion)}, expected 1`);
-  if (raw.sourceCommit !== null && typeof raw.sourceCommit !== 'string') return fail('sourceCommit is neither a string nor null');
-  if (!Array.isArray(raw.recipes)) return fail('recipes is not an array');
-  const names = new Set<string>();
-  const recipes = raw.recipes.map((recipe: unknown, index: number): BundleRecipe => {
-    if (!isObject(recipe)) return fail(`recipes[${index}] is not an object`);
-    for (const key of ['name', 'version', 'template'] as const) {
-      if (typeof recipe[key] !== 'string' || recipe[key] === '') return fail(`recipes[${index}].${key} is not a non-empty string`);
-    }
-    const name = recipe.name as string;
-    if (name.includes('/') || name.startsWith('.')) return fail(`recipes[${index}].name ${JSON.stringify(name)} is not a folder name`);
-    if (names.has(name)) return fail(`recipe ${name} is listed twice`);
-    names.add(name);
-    return recipe as unknown as BundleRecipe;
-  });
-  return { formatVersion: 1, sourceCommit: raw.sourceCommit as string | null, recipes };
-}
-
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-export { readBundle };
-export type { Bundle, BundleManifest, BundleRecipe };
+export type { Bundle, BundleManifest, BundleRecipe, RetiredRecipe };
+export { MAX_FILE_BYTES, readBundle };

@@ -18,7 +18,7 @@ import {
   PublishError,
 } from './errors.js';
 import { ancestorFolders, comparePaths } from './paths.js';
-import { type BundleFile, commitMessage, diffBundle, hasChanges, makePlan, type TargetState } from './plan.js';
+import { type BundleFile, commitMessage, diffBundle, hasChanges, makePlan, refusePartial, type TargetState } from './plan.js';
 import { type PublishRecord, parseRecord, RECORD_PATH, serializeRecord } from './record.js';
 import { type Change, splitIntoCommits } from './split.js';
 import type { CodeCommitTarget, CommitLimits, PublishPlan, PublishResult } from './types.js';
@@ -35,6 +35,7 @@ interface CodeCommitPublish {
   readonly force: boolean;
   readonly dryRun: boolean;
   readonly maxRetries: number;
+  readonly allowDelete: boolean;
   readonly limits: CommitLimits;
   readonly context: CallContext;
   readonly backoff: (attempt: number) => Promise<void>;
@@ -43,7 +44,11 @@ interface CodeCommitPublish {
 /** A concurrent writer moved the branch; the attempt is retried from a fresh read. */
 const RACE_ERRORS = ['ParentCommitIdOutdatedException'];
 /** Errors meaning a commit was too big although split within the configured limits. */
-const SIZE_ERRORS = ['MaximumFileEntriesExceededException', 'FileContentSizeLimitExceededException', 'FolderContentSizeLimitExceededException'];
+const SIZE_ERRORS = [
+  'MaximumFileEntriesExceededException',
+  'FileContentSizeLimitExceededException',
+  'FolderContentSizeLimitExceededException',
+];
 
 function targetName(target: CodeCommitTarget): string {
   return `codecommit://${target.repositoryName}/${target.branch}`;
@@ -73,10 +78,18 @@ async function publishToCodeCommit(job: CodeCommitPublish): Promise<PublishResul
       sourceCommit: job.sourceCommit,
       force: job.force,
       writes: batches.length,
+      allowDelete: job.allowDelete,
     });
-    const done = (committed: boolean): PublishResult => ({ plan, committed, dryRun: job.dryRun, attempts: attempt, commitIds: [...commitIds] });
+    const done = (committed: boolean): PublishResult => ({
+      plan,
+      committed,
+      dryRun: job.dryRun,
+      attempts: attempt,
+      commitIds: [...commitIds],
+    });
     if (job.dryRun) return done(false);
     if (plan.drift.length > 0 && !job.force) throw new DriftDetectedError(plan.target, plan.drift);
+    refusePartial(plan);
     if (batches.length === 0) return done(commitIds.length > 0);
 
     const records = recordsAfterEachBatch(job, state, batches, diff.unchanged);
@@ -114,8 +127,10 @@ async function readBranch(job: CodeCommitPublish): Promise<TargetState> {
   const resource = repositoryResource(job);
   let head: string | null = null;
   try {
-    const output = await call(job.context, { action: 'codecommit:GetBranch', resource, expected: ['BranchDoesNotExistException'] }, () =>
-      client.send(new GetBranchCommand({ repositoryName: target.repositoryName, branchName: target.branch })),
+    const output = await call(
+      job.context,
+      { action: 'codecommit:GetBranch', resource, expected: ['BranchDoesNotExistException'], client },
+      (options) => client.send(new GetBranchCommand({ repositoryName: target.repositoryName, branchName: target.branch }), options),
     );
     head = output.branch?.commitId ?? null;
   } catch (error) {
@@ -126,8 +141,8 @@ async function readBranch(job: CodeCommitPublish): Promise<TargetState> {
   const tree = new TreeReader(job, head);
   let record: PublishRecord | null = null;
   if ((await tree.blobAt(RECORD_PATH)) !== undefined) {
-    const output = await call(job.context, { action: 'codecommit:GetFile', resource }, () =>
-      client.send(new GetFileCommand({ repositoryName: target.repositoryName, commitSpecifier: head, filePath: RECORD_PATH })),
+    const output = await call(job.context, { action: 'codecommit:GetFile', resource, client }, (options) =>
+      client.send(new GetFileCommand({ repositoryName: target.repositoryName, commitSpecifier: head, filePath: RECORD_PATH }), options),
     );
     record = parseRecord(`${RECORD_PATH} at commit ${head} of ${targetName(target)}`, output.fileContent ?? new Uint8Array());
   }
@@ -173,8 +188,14 @@ class TreeReader {
     const cached = this.#listings.get(folder);
     if (cached) return cached;
     const { client, target } = this.#job;
-    const output: GetFolderOutput = await call(this.#job.context, { action: 'codecommit:GetFolder', resource: repositoryResource(this.#job) }, () =>
-      client.send(new GetFolderCommand({ repositoryName: target.repositoryName, commitSpecifier: this.#commitId, folderPath: `/${folder}` })),
+    const output: GetFolderOutput = await call(
+      this.#job.context,
+      { action: 'codecommit:GetFolder', resource: repositoryResource(this.#job), client },
+      (options) =>
+        client.send(
+          new GetFolderCommand({ repositoryName: target.repositoryName, commitSpecifier: this.#commitId, folderPath: `/${folder}` }),
+          options,
+        ),
     );
     const files = new Map<string, string>();
     for (const entry of [...(output.files ?? []), ...(output.symbolicLinks ?? [])]) {
@@ -215,7 +236,12 @@ function recordSizeBound(job: CodeCommitPublish, state: TargetState): number {
  * interrupted split publish therefore leaves a record that matches the branch, and the next run
  * continues instead of reporting its own files as drift.
  */
-function recordsAfterEachBatch(job: CodeCommitPublish, state: TargetState, batches: readonly Change[][], unchanged: readonly string[]): Uint8Array[] {
+function recordsAfterEachBatch(
+  job: CodeCommitPublish,
+  state: TargetState,
+  batches: readonly Change[][],
+  unchanged: readonly string[],
+): Uint8Array[] {
   const files: Record<string, string> = {};
   for (const [filePath, blobId] of Object.entries(state.record?.files ?? {})) {
     if (state.current.has(filePath)) files[filePath] = blobId;
@@ -266,19 +292,23 @@ async function createCommit(
         action: 'codecommit:CreateCommit',
         resource: repositoryResource(job),
         expected: [...RACE_ERRORS, 'ParentCommitIdRequiredException', ...SIZE_ERRORS],
+        client: job.client,
       },
-      () => job.client.send(new CreateCommitCommand(input)),
+      (options) => job.client.send(new CreateCommitCommand(input), options),
     );
-    if (!output.commitId) throw new AwsRequestError('codecommit:CreateCommit', repositoryResource(job), 'the response carried no commit id', undefined);
+    if (!output.commitId)
+      throw new AwsRequestError('codecommit:CreateCommit', repositoryResource(job), 'the response carried no commit id', undefined);
     return output.commitId;
   } catch (error) {
     const name = errorName(error);
     if (name !== undefined && SIZE_ERRORS.includes(name)) {
-      throw new CommitLimitExceededError(job.target.repositoryName, `${name}, ${putFiles.length + deleteFiles.length} files`, { cause: error });
+      throw new CommitLimitExceededError(job.target.repositoryName, `${name}, ${putFiles.length + deleteFiles.length} files`, {
+        cause: error,
+      });
     }
     throw error;
   }
 }
 
-export { publishToCodeCommit, targetName as codeCommitTargetName };
 export type { CodeCommitPublish };
+export { publishToCodeCommit, targetName as codeCommitTargetName };

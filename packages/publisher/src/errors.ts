@@ -39,16 +39,74 @@ class InvalidManifestError extends PublishError {
   }
 }
 
-/** The bundle folder holds files the manifest does not account for, or lacks files it names. */
+/** One problem `verifyBundle` found (docs/contracts.md). */
+interface BundleProblemInfo {
+  readonly id: string;
+  readonly recipe?: string;
+  readonly path?: string;
+  readonly message: string;
+}
+
+/** The bundle is not one publish may use: every problem, named (missing files, hashes, extra files). */
 class InvalidBundleError extends PublishError {
-  readonly problems: readonly string[];
-  constructor(bundleDir: string, problems: readonly string[]) {
+  readonly problems: readonly BundleProblemInfo[];
+  constructor(bundleDir: string, problems: readonly BundleProblemInfo[]) {
     super(
-      `The bundle at ${bundleDir} does not match its manifest:\n${problems.map((p) => `  - ${p}`).join('\n')}\n` +
-        'Delete the bundle folder and run `bakery bundle` again.',
+      `The bundle at ${bundleDir} is not complete and consistent; nothing was published:\n${problems.map((p) => `  - ${p.message} [${p.id}]`).join('\n')}\n` +
+        'Run `bakery bundle` (or `bakery build`) again; it writes the whole bundle at once.',
     );
     this.name = 'InvalidBundleError';
     this.problems = problems;
+  }
+}
+
+/**
+ * The bundle lacks recipes of the workspace (`partial: true`): published, it would let the
+ * deployer delete their stacks. Refused unless `allowDelete`.
+ */
+class PartialBundleError extends PublishError {
+  readonly target: string;
+  readonly removed: readonly string[];
+  constructor(target: string, removed: readonly string[]) {
+    super(
+      `Refusing to publish a partial bundle to ${target}: it lacks recipes of the workspace (a bundle of some recipes only, ` +
+        'or one with refused recipes), so the deployer would delete their stacks' +
+        `${removed.length > 0 ? `; ${target} holds ${removed.join(', ')}, which it would remove` : ''}. ` +
+        'Run `bakery bundle` without PATH for the whole workspace, or pass --allow-delete if those recipes are to go.',
+    );
+    this.name = 'PartialBundleError';
+    this.target = target;
+    this.removed = removed;
+  }
+}
+
+/** An AWS call got no answer in time (connect or request timeout, after the retries). */
+class AwsTimeoutError extends PublishError {
+  readonly action: string;
+  readonly endpoint: string;
+  constructor(action: string, resource: string, endpoint: string, detail: string, options?: ErrorOptions) {
+    super(
+      `${action} on ${resource} timed out: ${endpoint} ${detail}. Check the network path to it (proxy, VPC endpoint, firewall) ` +
+        'or raise BAKERY_AWS_CONNECT_TIMEOUT_MS / BAKERY_AWS_REQUEST_TIMEOUT_MS.',
+      options,
+    );
+    this.name = 'AwsTimeoutError';
+    this.action = action;
+    this.endpoint = endpoint;
+  }
+}
+
+/** The whole publish ran past its deadline; the call in flight is named. */
+class PublishDeadlineError extends PublishError {
+  readonly action: string;
+  constructor(deadlineMs: number, action: string, resource: string, endpoint: string, options?: ErrorOptions) {
+    super(
+      `bakery publish stopped after its deadline of ${deadlineMs < 10_000 ? (deadlineMs / 1000).toFixed(1) : Math.round(deadlineMs / 1000)} s, during ${action} on ${resource} (${endpoint}). ` +
+        'A commit or upload is never half made: publish again, or raise --timeout.',
+      options,
+    );
+    this.name = 'PublishDeadlineError';
+    this.action = action;
   }
 }
 
@@ -206,9 +264,11 @@ class AwsRequestError extends PublishError {
   }
 }
 
+export type { BundleProblemInfo, DriftEntry, DriftKind };
 export {
   AccessDeniedError,
   AwsRequestError,
+  AwsTimeoutError,
   BranchMissingError,
   BundleNotFoundError,
   CommitLimitExceededError,
@@ -220,7 +280,8 @@ export {
   InvalidManifestError,
   InvalidOptionsError,
   InvalidRecordError,
+  PartialBundleError,
+  PublishDeadlineError,
   PublishError,
   ZipFormatError,
 };
-export type { DriftEntry, DriftKind };

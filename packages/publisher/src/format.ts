@@ -28,6 +28,14 @@ function formatPlan(plan: PublishPlan): string {
   lines.push(`  base: ${base}`, `  source commit: ${plan.sourceCommit ?? 'unknown'}`);
 
   const blocked = plan.drift.length > 0 && !plan.force;
+  const refusedPartial = plan.partial && !plan.allowDelete;
+  if (plan.partial) {
+    lines.push(
+      refusedPartial
+        ? 'Partial bundle: it lacks recipes of the workspace, and the deployer deletes the stacks of recipes a bundle lacks. Publish refuses it (bundle the whole workspace, or pass --allow-delete).'
+        : 'Partial bundle, published because of --allow-delete: the deployer deletes the stacks of the recipes it lacks.',
+    );
+  }
   if (plan.drift.length > 0) {
     lines.push(blocked ? 'Drift (publish refuses; fix it in the monorepo or pass --force):' : 'Drift (overwritten because of --force):');
     for (const entry of plan.drift) lines.push(`  ! ${entry.path}: ${DRIFT_TEXT[entry.kind]}`);
@@ -35,6 +43,7 @@ function formatPlan(plan: PublishPlan): string {
   const total = plan.add.length + plan.change.length + plan.delete.length;
   if (total === 0) {
     lines.push(`Nothing to publish: ${plan.target} already holds this bundle (${plural(plan.unchanged, 'file')}).`);
+    if (refusedPartial) lines.push('Refused: partial bundle without --allow-delete.');
     return `${lines.join('\n')}\n`;
   }
   lines.push('Files:');
@@ -55,6 +64,7 @@ function formatPlan(plan: PublishPlan): string {
     `${plan.add.length} to add, ${plan.change.length} to change, ${plan.delete.length} to delete, ${plan.unchanged} unchanged; ${writes}.`,
   );
   if (blocked) lines.push(`Refused: ${plural(plan.drift.length, 'file')} drifted.`);
+  if (refusedPartial) lines.push('Refused: partial bundle without --allow-delete.');
   return `${lines.join('\n')}\n`;
 }
 

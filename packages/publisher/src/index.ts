@@ -1,11 +1,20 @@
-export type { ClientConfig, ClientFactory, Credentials } from './aws.js';
-export { defaultClientFactory, SESSION_NAME } from './aws.js';
-export type { Bundle, BundleManifest, BundleRecipe } from './bundle.js';
+export type { AwsTimeouts, ClientConfig, ClientFactory, ClientFactoryOptions, Credentials } from './aws.js';
+export {
+  awsTimeoutsFrom,
+  call as callAws,
+  createClientFactory,
+  DEFAULT_AWS_TIMEOUTS,
+  defaultClientFactory,
+  SESSION_NAME,
+  TIMEOUT_VARIABLES,
+} from './aws.js';
+export type { Bundle, BundleManifest, BundleRecipe, RetiredRecipe } from './bundle.js';
 export { readBundle } from './bundle.js';
-export type { DriftEntry, DriftKind } from './errors.js';
+export type { BundleProblemInfo, DriftEntry, DriftKind } from './errors.js';
 export {
   AccessDeniedError,
   AwsRequestError,
+  AwsTimeoutError,
   BranchMissingError,
   BundleNotFoundError,
   CommitLimitExceededError,
@@ -17,6 +26,8 @@ export {
   InvalidManifestError,
   InvalidOptionsError,
   InvalidRecordError,
+  PartialBundleError,
+  PublishDeadlineError,
   PublishError,
   ZipFormatError,
 } from './errors.js';
@@ -25,7 +36,7 @@ export { gitBlobId } from './hash.js';
 export type { PermissionStatement } from './permissions.js';
 export { requiredPermissions } from './permissions.js';
 export type { PublishDeps } from './publish.js';
-export { DEFAULT_MAX_RETRIES, publish } from './publish.js';
+export { DEFAULT_DEADLINE_MS, DEFAULT_MAX_RETRIES, publish } from './publish.js';
 export type { PublishRecord, RecordedRecipe } from './record.js';
 export { contentDigest, parseRecord, RECORD_PATH, serializeRecord } from './record.js';
 export { METADATA_CONTENT, METADATA_SOURCE, METADATA_ZIP } from './s3.js';
@@ -41,4 +52,5 @@ export type {
   RecipeChange,
   S3Target,
 } from './types.js';
+export { type BundleProblem, verifyBundle } from './verify.js';
 export { readZip, writeZip } from './zip.js';

@@ -23,9 +23,12 @@ function requiredPermissions(target: PublishTarget): PermissionStatement[] {
     { actions: ['s3:GetObject', 's3:PutObject'], resource: `object ${target.key} in bucket ${target.bucket}` },
     { actions: ['s3:ListBucket'], resource: `bucket ${target.bucket}` },
     // The bakery bucket is encrypted with its own KMS key: reading and writing objects uses it.
-    { actions: ['kms:Decrypt', 'kms:GenerateDataKey'], resource: `the KMS key of bucket ${target.bucket}, through S3 only (kms:ViaService)` },
+    {
+      actions: ['kms:Decrypt', 'kms:GenerateDataKey'],
+      resource: `the KMS key of bucket ${target.bucket}, through S3 only (kms:ViaService)`,
+    },
   ];
 }
 
-export { requiredPermissions };
 export type { PermissionStatement };
+export { requiredPermissions };

@@ -1,5 +1,5 @@
 import type { Bundle } from './bundle.js';
-import type { DriftEntry } from './errors.js';
+import { type DriftEntry, PartialBundleError } from './errors.js';
 import { gitBlobId } from './hash.js';
 import { comparePaths } from './paths.js';
 import type { PublishRecord } from './record.js';
@@ -108,7 +108,9 @@ function recipeChanges(bundle: Bundle, diff: Diff): RecipeChange[] {
   for (const filePath of diff.delete) {
     const name = recipeOf(filePath);
     if (!name || touched.has(name) || changes.some((c) => c.name === name)) continue;
-    changes.push(versions.has(name) ? { name, version: versions.get(name) ?? null, kind: 'changed' } : { name, version: null, kind: 'removed' });
+    changes.push(
+      versions.has(name) ? { name, version: versions.get(name) ?? null, kind: 'changed' } : { name, version: null, kind: 'removed' },
+    );
   }
   return changes.sort((a, b) => comparePaths(a.name, b.name));
 }
@@ -121,6 +123,7 @@ function makePlan(args: {
   sourceCommit: string | null;
   force: boolean;
   writes: number;
+  allowDelete: boolean;
 }): PublishPlan {
   const strip = (file: BundleFile): PlannedFile => ({ path: file.path, size: file.size, blobId: file.blobId });
   return {
@@ -135,7 +138,19 @@ function makePlan(args: {
     force: args.force,
     recipes: recipeChanges(args.bundle, args.diff),
     writes: hasChanges(args.diff) ? args.writes : 0,
+    partial: args.bundle.manifest.partial,
+    allowDelete: args.allowDelete,
   };
+}
+
+/** A partial bundle is published only with `allowDelete` (the deployer would delete what it lacks). */
+function refusePartial(plan: PublishPlan): void {
+  if (plan.partial && !plan.allowDelete) {
+    throw new PartialBundleError(
+      plan.target,
+      plan.recipes.filter((r) => r.kind === 'removed').map((r) => r.name),
+    );
+  }
 }
 
 const MAX_RECIPES_IN_SUBJECT = 3;
@@ -146,9 +161,7 @@ const MAX_RECIPES_IN_SUBJECT = 3;
  */
 function commitMessage(plan: PublishPlan, part?: { readonly index: number; readonly count: number }): string {
   const recipeWords = plan.recipes.map((r) => (r.kind === 'removed' ? `remove ${r.name}` : `${r.name} ${r.version}`));
-  const stackChanged = [...plan.add, ...plan.change].some((f) => f.path.startsWith('bakery/')) || plan.delete.some((p) => p.startsWith('bakery/'));
   const items = recipeWords.length > MAX_RECIPES_IN_SUBJECT ? [`${recipeWords.length} recipes`] : [...recipeWords];
-  if (stackChanged) items.push('bakery stack');
   if (items.length === 0) items.push('manifest');
   const source = plan.sourceCommit ? plan.sourceCommit.slice(0, 7) : 'unknown';
   const suffix = part && part.count > 1 ? ` [part ${part.index}/${part.count}]` : '';
@@ -162,5 +175,5 @@ function commitMessage(plan: PublishPlan, part?: { readonly index: number; reado
   return `${lines.join('\n')}\n`;
 }
 
-export { commitMessage, diffBundle, hasChanges, indexBundle, makePlan, recipeChanges };
 export type { BundleFile, Diff, TargetState };
+export { commitMessage, diffBundle, hasChanges, indexBundle, makePlan, recipeChanges, refusePartial };

@@ -55,12 +55,16 @@ function parseRecord(location: string, content: Uint8Array): PublishRecord {
   if (typeof record.files !== 'object' || record.files === null || Array.isArray(record.files)) return fail('files is not an object');
   const files: Record<string, string> = {};
   for (const [filePath, blobId] of Object.entries(record.files)) {
-    if (typeof blobId !== 'string' || !/^[0-9a-f]{40}$/.test(blobId)) return fail(`files[${JSON.stringify(filePath)}] is not a git blob id`);
+    if (typeof blobId !== 'string' || !/^[0-9a-f]{40}$/.test(blobId))
+      return fail(`files[${JSON.stringify(filePath)}] is not a git blob id`);
     files[filePath] = blobId;
   }
   const recipes = Array.isArray(record.recipes)
     ? record.recipes.flatMap((r: unknown) =>
-        typeof r === 'object' && r !== null && typeof (r as RecordedRecipe).name === 'string' && typeof (r as RecordedRecipe).version === 'string'
+        typeof r === 'object' &&
+        r !== null &&
+        typeof (r as RecordedRecipe).name === 'string' &&
+        typeof (r as RecordedRecipe).version === 'string'
           ? [{ name: (r as RecordedRecipe).name, version: (r as RecordedRecipe).version }]
           : [],
       )
@@ -85,5 +89,5 @@ function contentDigest(files: Readonly<Record<string, string>>): string {
   return sha256Hex(lines.join(''));
 }
 
-export { contentDigest, parseRecord, RECORD_PATH, serializeRecord };
 export type { PublishRecord, RecordedRecipe };
+export { contentDigest, parseRecord, RECORD_PATH, serializeRecord };

@@ -3,7 +3,7 @@ import { type CallContext, call, errorName } from './aws.js';
 import type { Bundle } from './bundle.js';
 import { ConcurrentUpdateError, DriftDetectedError, type DriftEntry, InvalidArchiveError, ZipFormatError } from './errors.js';
 import { gitBlobId, sha256Base64 } from './hash.js';
-import { type BundleFile, diffBundle, hasChanges, makePlan, type TargetState } from './plan.js';
+import { type BundleFile, diffBundle, hasChanges, makePlan, refusePartial, type TargetState } from './plan.js';
 import { contentDigest, type PublishRecord, parseRecord, RECORD_PATH, serializeRecord } from './record.js';
 import type { PublishResult, S3Target } from './types.js';
 import { readZip, writeZip } from './zip.js';
@@ -22,6 +22,7 @@ interface S3Publish {
   readonly force: boolean;
   readonly dryRun: boolean;
   readonly maxRetries: number;
+  readonly allowDelete: boolean;
   readonly context: CallContext;
   readonly backoff: (attempt: number) => Promise<void>;
 }
@@ -48,7 +49,7 @@ async function publishToS3(job: S3Publish): Promise<PublishResult> {
   const digest = contentDigest(published);
   for (let attempt = 1; ; attempt += 1) {
     try {
-      const { state, foreign } = await readObject(job, digest, published);
+      const { state, foreign } = await readObject(job, published);
       const diff = diffBundle(job.files, state);
       const plan = makePlan({
         target: targetName(job.target),
@@ -58,6 +59,7 @@ async function publishToS3(job: S3Publish): Promise<PublishResult> {
         sourceCommit: job.sourceCommit,
         force: job.force,
         writes: 1,
+        allowDelete: job.allowDelete,
       });
       const done = (committed: boolean, versionId?: string): PublishResult => ({
         plan,
@@ -69,24 +71,15 @@ async function publishToS3(job: S3Publish): Promise<PublishResult> {
       });
       if (job.dryRun) return done(false);
       if (plan.drift.length > 0 && !job.force) throw new DriftDetectedError(plan.target, plan.drift);
+      refusePartial(plan);
       if (!hasChanges(diff)) return done(false);
 
-      const record: PublishRecord = {
-        formatVersion: 1,
-        complete: true,
-        sourceCommit: job.sourceCommit,
-        recipes: job.bundle.manifest.recipes,
-        files: published,
-      };
-      const entries = new Map<string, Uint8Array>(foreign);
-      for (const file of job.files.values()) entries.set(file.path, file.content);
-      entries.set(RECORD_PATH, serializeRecord(record));
-      const body = writeZip(entries);
+      const body = zipFor(job, published, job.sourceCommit, foreign);
       const checksum = sha256Base64(body);
       const output = await call(
         job.context,
-        { action: 's3:PutObject', resource: plan.target, expected: RACE_ERRORS },
-        () =>
+        { action: 's3:PutObject', resource: plan.target, expected: RACE_ERRORS, client: job.client },
+        (options) =>
           job.client.send(
             new PutObjectCommand({
               Bucket: job.target.bucket,
@@ -97,6 +90,7 @@ async function publishToS3(job: S3Publish): Promise<PublishResult> {
               Metadata: { [METADATA_CONTENT]: digest, [METADATA_ZIP]: checksum, [METADATA_SOURCE]: job.sourceCommit ?? 'unknown' },
               ...(state.base !== null ? { IfMatch: state.base } : { IfNoneMatch: '*' }),
             }),
+            options,
           ),
       );
       return done(true, output.VersionId);
@@ -115,15 +109,38 @@ interface ObjectState {
   readonly foreign: ReadonlyMap<string, Uint8Array>;
 }
 
-async function readObject(job: S3Publish, digest: string, published: Readonly<Record<string, string>>): Promise<ObjectState> {
+/** Largest S3 source object read back: a bundle of a thousand recipes is a few megabytes. */
+const MAX_OBJECT_BYTES = 256 * 1024 * 1024;
+
+/** The zip publish uploads: the bundle, the record of it, and the entries publish never wrote. */
+function zipFor(
+  job: S3Publish,
+  published: Readonly<Record<string, string>>,
+  sourceCommit: string | null,
+  foreign: ReadonlyMap<string, Uint8Array>,
+): Uint8Array {
+  const record: PublishRecord = { formatVersion: 1, complete: true, sourceCommit, recipes: job.bundle.manifest.recipes, files: published };
+  const entries = new Map<string, Uint8Array>(foreign);
+  for (const file of job.files.values()) entries.set(file.path, file.content);
+  entries.set(RECORD_PATH, serializeRecord(record));
+  return writeZip(entries);
+}
+
+async function readObject(job: S3Publish, published: Readonly<Record<string, string>>): Promise<ObjectState> {
   const { bucket, key } = job.target;
   const resource = targetName(job.target);
   let head: HeadObjectOutput;
   try {
     head = await call(
       job.context,
-      { action: 's3:GetObject', resource, expected: ['NotFound', 'NoSuchKey'], deniedHint: MISSING_OBJECT_HINT(bucket) },
-      () => job.client.send(new HeadObjectCommand({ Bucket: bucket, Key: key, ChecksumMode: 'ENABLED' })),
+      {
+        action: 's3:GetObject',
+        resource,
+        expected: ['NotFound', 'NoSuchKey'],
+        deniedHint: MISSING_OBJECT_HINT(bucket),
+        client: job.client,
+      },
+      (options) => job.client.send(new HeadObjectCommand({ Bucket: bucket, Key: key, ChecksumMode: 'ENABLED' }), options),
     );
   } catch (error) {
     const name = errorName(error);
@@ -131,15 +148,25 @@ async function readObject(job: S3Publish, digest: string, published: Readonly<Re
     throw error;
   }
   const etag = head.ETag ?? null;
-  const untouched = head.ChecksumSHA256 !== undefined && head.Metadata?.[METADATA_ZIP] === head.ChecksumSHA256;
-  if (untouched && head.Metadata?.[METADATA_CONTENT] === digest) {
-    // The object is byte for byte what publish wrote for this very content: nothing to read.
+  // Compared by content: the SHA-256 S3 computed and checked when the object was uploaded, against
+  // the zip publish writes for this bundle. The metadata is only a hint for which source commit
+  // the record inside names; a zip changed under copied metadata never matches.
+  const recordedSource = head.Metadata?.[METADATA_SOURCE];
+  const sourceCommit = recordedSource === undefined || recordedSource === 'unknown' ? null : recordedSource;
+  if (head.ChecksumSHA256 !== undefined && head.ChecksumSHA256 === sha256Base64(zipFor(job, published, sourceCommit, new Map()))) {
+    // The object is byte for byte what publish writes for this very content: nothing to read.
     const current = new Map(Object.entries(published));
-    return { state: { base: etag, current, record: { formatVersion: 1, complete: true, sourceCommit: null, recipes: [], files: published } }, foreign: new Map() };
+    return {
+      state: { base: etag, current, record: { formatVersion: 1, complete: true, sourceCommit, recipes: [], files: published } },
+      foreign: new Map(),
+    };
+  }
+  if (head.ContentLength !== undefined && head.ContentLength > MAX_OBJECT_BYTES) {
+    throw new InvalidArchiveError(resource, `it is ${head.ContentLength} bytes, more than the ${MAX_OBJECT_BYTES} a bundle zip may take`);
   }
 
-  const output = await call(job.context, { action: 's3:GetObject', resource, expected: RACE_ERRORS }, () =>
-    job.client.send(new GetObjectCommand({ Bucket: bucket, Key: key, ...(etag !== null ? { IfMatch: etag } : {}) })),
+  const output = await call(job.context, { action: 's3:GetObject', resource, expected: RACE_ERRORS, client: job.client }, (options) =>
+    job.client.send(new GetObjectCommand({ Bucket: bucket, Key: key, ...(etag !== null ? { IfMatch: etag } : {}) }), options),
   );
   const archive = output.Body ? await output.Body.transformToByteArray() : new Uint8Array();
   let entries: Map<string, Uint8Array>;
@@ -164,5 +191,5 @@ async function readObject(job: S3Publish, digest: string, published: Readonly<Re
   return { state: { base: etag, current, record }, foreign };
 }
 
-export { METADATA_CONTENT, METADATA_SOURCE, METADATA_ZIP, publishToS3, targetName as s3TargetName };
 export type { S3Publish };
+export { METADATA_CONTENT, METADATA_SOURCE, METADATA_ZIP, publishToS3, targetName as s3TargetName };

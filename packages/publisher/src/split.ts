@@ -25,7 +25,7 @@ interface Reserve {
  * previous, complete set of recipes.
  */
 function orderChanges(diff: Diff): Change[] {
-  const rank = (filePath: string): number => (filePath === 'manifest.json' ? 3 : filePath.startsWith('bakery/') ? 1 : 0);
+  const rank = (filePath: string): number => (filePath === 'manifest.json' ? 3 : 0);
   const puts = [...diff.add, ...diff.change].sort((a, b) => rank(a.path) - rank(b.path) || comparePaths(a.path, b.path));
   const early = puts.filter((f) => rank(f.path) < 3).map((file): Change => ({ kind: 'put', file }));
   const late = puts.filter((f) => rank(f.path) === 3).map((file): Change => ({ kind: 'put', file }));
@@ -46,7 +46,11 @@ function splitIntoCommits(diff: Diff, reserve: Reserve, limits: CommitLimits): C
     const limit = Math.min(limits.maxFileBytes, roomBytes);
     if (change.file.size > limit) throw new FileTooLargeError(change.file.path, change.file.size, limit);
   }
-  if (roomEntries < 1) throw new InvalidOptionsError('limits.maxFilesPerCommit', `must be at least ${reserve.entries + 1} to leave room beside the publish record`);
+  if (roomEntries < 1)
+    throw new InvalidOptionsError(
+      'limits.maxFilesPerCommit',
+      `must be at least ${reserve.entries + 1} to leave room beside the publish record`,
+    );
 
   const batches: Change[][] = [];
   let batch: Change[] = [];
@@ -65,5 +69,5 @@ function splitIntoCommits(diff: Diff, reserve: Reserve, limits: CommitLimits): C
   return batches;
 }
 
-export { DEFAULT_COMMIT_LIMITS, orderChanges, splitIntoCommits };
 export type { Change, Reserve };
+export { DEFAULT_COMMIT_LIMITS, orderChanges, splitIntoCommits };

@@ -42,6 +42,13 @@ interface PublishOptions {
   readonly maxRetries?: number;
   /** CodeCommit per-commit limits; defaults in DEFAULT_COMMIT_LIMITS. */
   readonly limits?: Partial<CommitLimits>;
+  /**
+   * Publish a partial bundle (`partial: true`: it lacks recipes of the workspace), so the
+   * deployer deletes the stacks of the recipes it lacks. Refused without it.
+   */
+  readonly allowDelete?: boolean;
+  /** The whole publish (reads, commits or upload, retries) ends within this; default DEFAULT_DEADLINE_MS. */
+  readonly deadlineMs?: number;
 }
 
 interface PlannedFile {
@@ -74,6 +81,10 @@ interface PublishPlan {
   readonly recipes: readonly RecipeChange[];
   /** Commits (CodeCommit) or uploads (S3) needed; 0 when nothing changed. */
   readonly writes: number;
+  /** The bundle lacks recipes of the workspace (manifest.json `partial`). */
+  readonly partial: boolean;
+  /** A partial bundle may be published (`--allow-delete`). */
+  readonly allowDelete: boolean;
 }
 
 interface PublishResult {

@@ -114,7 +114,8 @@ function readZip(archive: Uint8Array): Map<string, Uint8Array> {
   const entries = new Map<string, Uint8Array>();
   let at = centralOffset;
   for (let i = 0; i < count; i += 1) {
-    if (at + 46 > buffer.byteLength || buffer.readUInt32LE(at) !== CENTRAL_HEADER) throw new ZipFormatError('the central directory is damaged');
+    if (at + 46 > buffer.byteLength || buffer.readUInt32LE(at) !== CENTRAL_HEADER)
+      throw new ZipFormatError('the central directory is damaged');
     const flags = buffer.readUInt16LE(at + 8);
     const method = buffer.readUInt16LE(at + 10);
     const crc = buffer.readUInt32LE(at + 16);

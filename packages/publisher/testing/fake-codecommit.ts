@@ -94,7 +94,8 @@ class FakeRepository {
         if (!filePath.startsWith(prefix)) continue;
         const rest = filePath.slice(prefix.length);
         const slash = rest.indexOf('/');
-        if (slash === -1) files.push({ absolutePath: filePath, relativePath: rest, blobId: gitBlobId(content), fileMode: 'NORMAL' as const });
+        if (slash === -1)
+          files.push({ absolutePath: filePath, relativePath: rest, blobId: gitBlobId(content), fileMode: 'NORMAL' as const });
         else subFolders.add(rest.slice(0, slash));
       }
       if (folder !== '' && files.length === 0 && subFolders.size === 0) {
@@ -110,7 +111,14 @@ class FakeRepository {
     mock.on(GetFileCommand).callsFake((input) => {
       const content = this.#tree(input.commitSpecifier).get(input.filePath ?? '');
       if (!content) throw new FileDoesNotExistException({ message: `File ${input.filePath} does not exist`, $metadata: {} });
-      return { commitId: input.commitSpecifier, blobId: gitBlobId(content), filePath: input.filePath, fileMode: 'NORMAL', fileSize: content.byteLength, fileContent: content };
+      return {
+        commitId: input.commitSpecifier,
+        blobId: gitBlobId(content),
+        filePath: input.filePath,
+        fileMode: 'NORMAL',
+        fileSize: content.byteLength,
+        fileContent: content,
+      };
     });
     mock.on(CreateCommitCommand).callsFake((input) => {
       this.#createCalls += 1;

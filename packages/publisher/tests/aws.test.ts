@@ -57,7 +57,11 @@ async function run(options: Partial<PublishOptions>, clients?: ClientFactory): P
   return publish({ bundleDir, target: CODECOMMIT, region: REGION, ...options }, { sleep: noSleep, ...(clients ? { clients } : {}) });
 }
 
-function serviceError(Base: typeof CodeCommitServiceException | typeof S3ServiceException | typeof STSServiceException, name: string, status: number) {
+function serviceError(
+  Base: typeof CodeCommitServiceException | typeof S3ServiceException | typeof STSServiceException,
+  name: string,
+  status: number,
+) {
   return new Base({ name, $fault: 'client', $metadata: { httpStatusCode: status }, message: `${name} from the service` });
 }
 
@@ -104,7 +108,9 @@ describe('Function: publish (AWS errors)', () => {
   const object = `s3://${BUCKET}/${KEY}`;
 
   beforeEach(() => {
-    sts.on(AssumeRoleCommand).resolves({ Credentials: { AccessKeyId: 'ASIAEXAMPLE', SecretAccessKey: 'secret', SessionToken: 'token', Expiration: EXPIRATION } });
+    sts
+      .on(AssumeRoleCommand)
+      .resolves({ Credentials: { AccessKeyId: 'ASIAEXAMPLE', SecretAccessKey: 'secret', SessionToken: 'token', Expiration: EXPIRATION } });
   });
 
   it.each([
@@ -183,7 +189,11 @@ describe('Function: publish (AWS errors)', () => {
   });
 
   it.each([
-    { case: 'negative maxRetries', options: { maxRetries: -1 }, message: 'Invalid publish option maxRetries: it must be a whole number, got -1.' },
+    {
+      case: 'negative maxRetries',
+      options: { maxRetries: -1 },
+      message: 'Invalid publish option maxRetries: it must be a whole number, got -1.',
+    },
     {
       case: 'a zero file limit',
       options: { limits: { maxFileBytes: 0 } },

@@ -10,13 +10,15 @@ import {
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 import {
-  AwsRequestError,
+  AwsTimeoutError,
   BranchMissingError,
   CommitLimitExceededError,
   ConcurrentUpdateError,
   DriftDetectedError,
   FileTooLargeError,
+  formatPlan,
   InvalidRecordError,
+  PartialBundleError,
   type PublishOptions,
   type PublishResult,
   publish,
@@ -70,14 +72,13 @@ describe('Function: publish (CodeCommit)', () => {
       branchName: BRANCH,
       authorName: 'AMI Bakery',
       commitMessage:
-        `bakery publish: ${AL2023} 1.0.0, ${UBUNTU} 1.0.0, bakery stack (source 1a2b3c4)\n\n` +
+        `bakery publish: ${AL2023} 1.0.0, ${UBUNTU} 1.0.0 (source 1a2b3c4)\n\n` +
         `Source commit: ${SOURCE}\nRecipes:\n  ${AL2023} 1.0.0 (added)\n  ${UBUNTU} 1.0.0 (added)\n`,
       putFiles: putEntries(TWO_RECIPES, [
         `recipes/${AL2023}/manifest.json`,
         `recipes/${AL2023}/template.yaml`,
         `recipes/${UBUNTU}/manifest.json`,
         `recipes/${UBUNTU}/template.yaml`,
-        'bakery/bakery-stack.template.json',
         'manifest.json',
       ]),
     });
@@ -109,15 +110,23 @@ describe('Function: publish (CodeCommit)', () => {
 
     // Assess
     expect(codeCommit).toHaveReceivedCommandTimes(CreateCommitCommand, 0);
-    expect(codeCommit).toHaveReceivedCommandExactlyOnceWith(GetFileCommand, { repositoryName: REPOSITORY, commitSpecifier: head, filePath: RECORD_PATH });
+    expect(codeCommit).toHaveReceivedCommandExactlyOnceWith(GetFileCommand, {
+      repositoryName: REPOSITORY,
+      commitSpecifier: head,
+      filePath: RECORD_PATH,
+    });
     expect(codeCommit.commandCalls(GetFolderCommand).map((call) => call.args[0].input)).toEqual(
-      ['/', '/.bakery', '/bakery', '/recipes', `/recipes/${AL2023}`, `/recipes/${UBUNTU}`].map((folderPath) => ({
+      ['/', '/.bakery', '/recipes', `/recipes/${AL2023}`, `/recipes/${UBUNTU}`].map((folderPath) => ({
         repositoryName: REPOSITORY,
         commitSpecifier: head,
         folderPath,
       })),
     );
-    expect(result).toMatchObject({ committed: false, commitIds: [], plan: { base: head, add: [], change: [], delete: [], unchanged: 6, writes: 0 } });
+    expect(result).toMatchObject({
+      committed: false,
+      commitIds: [],
+      plan: { base: head, add: [], change: [], delete: [], unchanged: 5, writes: 0 },
+    });
   });
 
   it.each([
@@ -323,9 +332,9 @@ describe('Function: publish (CodeCommit)', () => {
     // Act
     const result = await run(next);
 
-    // Assess
+    // Assess: no drift; only the index changes (its templateHash follows the template)
     expect(result.plan.drift).toEqual([]);
-    expect(codeCommit).toHaveReceivedCommandTimes(CreateCommitCommand, 0);
+    expect(commits().map((input) => filesOf(input))).toEqual([{ put: ['manifest.json', RECORD_PATH], delete: [] }]);
   });
 
   it.each([
@@ -345,7 +354,7 @@ describe('Function: publish (CodeCommit)', () => {
           `recipes/${UBUNTU}/template.yaml`,
           `recipes/${WINDOWS}/manifest.json`,
         ],
-        [`recipes/${WINDOWS}/template.yaml`, 'bakery/bakery-stack.template.json', 'manifest.json'],
+        [`recipes/${WINDOWS}/template.yaml`, 'manifest.json'],
       ],
     },
     {
@@ -355,7 +364,7 @@ describe('Function: publish (CodeCommit)', () => {
       commits: [
         [`recipes/${AL2023}/manifest.json`, `recipes/${AL2023}/template.yaml`],
         [`recipes/${UBUNTU}/manifest.json`, `recipes/${UBUNTU}/template.yaml`],
-        ['bakery/bakery-stack.template.json', 'manifest.json'],
+        ['manifest.json'],
       ],
     },
   ])('splits a bundle too big for one commit by $case into sequential commits, manifest.json last', async (scenario) => {
@@ -386,7 +395,7 @@ describe('Function: publish (CodeCommit)', () => {
       if (call === 2) throw Object.assign(new Error('socket hang up'), { name: 'TimeoutError' });
     };
     const interrupted = await run(TWO_RECIPES, { limits: { maxFilesPerCommit: 3 } }).catch((e: unknown) => e);
-    expect(interrupted).toBeInstanceOf(AwsRequestError);
+    expect(interrupted).toBeInstanceOf(AwsTimeoutError);
     repo.beforeCreateCommit = undefined;
     codeCommit.resetHistory();
 
@@ -397,7 +406,7 @@ describe('Function: publish (CodeCommit)', () => {
     expect(result.plan.drift).toEqual([]);
     expect(commits().map((input) => filesOf(input).put)).toEqual([
       [`recipes/${UBUNTU}/manifest.json`, `recipes/${UBUNTU}/template.yaml`, RECORD_PATH],
-      ['bakery/bakery-stack.template.json', 'manifest.json', RECORD_PATH],
+      ['manifest.json', RECORD_PATH],
     ]);
   });
 
@@ -427,7 +436,7 @@ describe('Function: publish (CodeCommit)', () => {
     // Assess
     expect(error).toBeInstanceOf(CommitLimitExceededError);
     expect((error as Error).message).toBe(
-      `CodeCommit rejected the commit to ${REPOSITORY} as too large (MaximumFileEntriesExceededException, 7 files). ` +
+      `CodeCommit rejected the commit to ${REPOSITORY} as too large (MaximumFileEntriesExceededException, 6 files). ` +
         'Lower the per-commit limits (`limits.maxFilesPerCommit`, `limits.maxCommitBytes`) and publish again; ' +
         'commits already made are recorded, so the next run continues where this one stopped.',
     );
@@ -447,16 +456,42 @@ describe('Function: publish (CodeCommit)', () => {
     expect(result).toMatchObject({ committed: false, dryRun: true, commitIds: [] });
     expect(result.plan).toMatchObject({
       add: [],
-      change: [{ path: 'manifest.json' }, { path: `recipes/${AL2023}/manifest.json` }, { path: `recipes/${AL2023}/template.yaml`, size: 6 }],
+      change: [
+        { path: 'manifest.json' },
+        { path: `recipes/${AL2023}/manifest.json` },
+        { path: `recipes/${AL2023}/template.yaml`, size: 6 },
+      ],
       delete: [`recipes/${UBUNTU}/manifest.json`, `recipes/${UBUNTU}/template.yaml`],
       drift: [{ path: `recipes/${UBUNTU}/template.yaml`, kind: 'modified' }],
       recipes: [
         { name: AL2023, version: '1.1.0', kind: 'changed' },
         { name: UBUNTU, version: null, kind: 'removed' },
       ],
-      unchanged: 1,
+      unchanged: 0,
       writes: 1,
     });
+  });
+
+  it('refuses a partial bundle, naming what the target would lose, and publishes it with allowDelete', async () => {
+    // Prepare: a bundle of one recipe built in a fresh clone, the target holding two
+    await seed(TWO_RECIPES);
+    const partial = bundleFiles([{ name: AL2023, version: '1.0.0' }], { partial: true });
+
+    // Act
+    const refused = await run(partial).catch((e: unknown) => e);
+    const dryRun = await run(partial, { dryRun: true });
+    const allowed = await run(partial, { allowDelete: true });
+
+    // Assess
+    expect(refused).toBeInstanceOf(PartialBundleError);
+    expect((refused as PartialBundleError).removed).toEqual([UBUNTU]);
+    expect((refused as Error).message).toContain(`holds ${UBUNTU}, which it would remove`);
+    expect(dryRun.plan).toMatchObject({ partial: true, allowDelete: false, recipes: [{ name: UBUNTU, kind: 'removed' }] });
+    expect(formatPlan(dryRun.plan)).toContain('Refused: partial bundle without --allow-delete.');
+    expect(commits().map((input) => filesOf(input).delete)).toEqual([
+      [`recipes/${UBUNTU}/manifest.json`, `recipes/${UBUNTU}/template.yaml`],
+    ]);
+    expect(formatPlan(allowed.plan)).toContain('Partial bundle, published because of --allow-delete');
   });
 
   it('explains how to create the branch when the repository has other branches but not this one', async () => {
@@ -468,7 +503,9 @@ describe('Function: publish (CodeCommit)', () => {
 
     // Assess
     expect(error).toBeInstanceOf(BranchMissingError);
-    expect((error as Error).message).toContain(`Branch ${BRANCH} does not exist in ${REPOSITORY}, and the repository already has other branches`);
+    expect((error as Error).message).toContain(
+      `Branch ${BRANCH} does not exist in ${REPOSITORY}, and the repository already has other branches`,
+    );
     expect(codeCommit).toHaveReceivedCommandTimes(CreateCommitCommand, 1);
   });
 

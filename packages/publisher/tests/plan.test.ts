@@ -14,6 +14,8 @@ const base: PublishPlan = {
   force: false,
   recipes: [],
   writes: 0,
+  partial: false,
+  allowDelete: false,
 };
 
 const blob = '0'.repeat(40);
@@ -109,15 +111,13 @@ describe('Function: commitMessage', () => {
   it.each([
     {
       case: 'one changed recipe',
-      plan: { ...base, change: [{ path: 'recipes/a/template.yaml', size: 1, blobId: blob }], recipes: [{ name: 'a', version: '1.2.0', kind: 'changed' as const }] },
+      plan: {
+        ...base,
+        change: [{ path: 'recipes/a/template.yaml', size: 1, blobId: blob }],
+        recipes: [{ name: 'a', version: '1.2.0', kind: 'changed' as const }],
+      },
       part: undefined,
       subject: 'bakery publish: a 1.2.0 (source 1a2b3c4)',
-    },
-    {
-      case: 'only the bakery stack',
-      plan: { ...base, change: [{ path: 'bakery/bakery-stack.template.json', size: 1, blobId: blob }] },
-      part: undefined,
-      subject: 'bakery publish: bakery stack (source 1a2b3c4)',
     },
     {
       case: 'only the manifest, with no source commit',
@@ -174,7 +174,10 @@ describe('Function: requiredPermissions', () => {
       permissions: [
         { actions: ['s3:GetObject', 's3:PutObject'], resource: 'object source/bundle.zip in bucket ami-bakery-source' },
         { actions: ['s3:ListBucket'], resource: 'bucket ami-bakery-source' },
-        { actions: ['kms:Decrypt', 'kms:GenerateDataKey'], resource: 'the KMS key of bucket ami-bakery-source, through S3 only (kms:ViaService)' },
+        {
+          actions: ['kms:Decrypt', 'kms:GenerateDataKey'],
+          resource: 'the KMS key of bucket ami-bakery-source, through S3 only (kms:ViaService)',
+        },
       ],
     },
   ])('lists exactly the actions publish calls for $case', ({ target, permissions }) => {

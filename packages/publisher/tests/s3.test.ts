@@ -122,7 +122,29 @@ describe('Function: publish (S3 source)', () => {
     expect(s3).toHaveReceivedCommandTimes(HeadObjectCommand, 1);
     expect(s3).toHaveReceivedCommandTimes(GetObjectCommand, 0);
     expect(s3).toHaveReceivedCommandTimes(PutObjectCommand, 0);
-    expect(result).toMatchObject({ committed: false, plan: { add: [], change: [], delete: [], unchanged: 6, writes: 0 } });
+    expect(result).toMatchObject({ committed: false, plan: { add: [], change: [], delete: [], unchanged: 5, writes: 0 } });
+  });
+
+  it('compares the object by content, not by its metadata: a zip changed under copied metadata is read and its change found', async () => {
+    // Prepare: someone replaces a template inside the zip and uploads it with publish's metadata,
+    // the zip checksum entry set to the new body's checksum, so every claim matches the body.
+    await seed(TWO_RECIPES);
+    const entries = readZip(bucket.object?.body as Uint8Array);
+    entries.set(`recipes/${AL2023}/template.yaml`, bytes('Resources: {Backdoor: {}}\n'));
+    const body = writeZip(entries);
+    const metadata = { ...(bucket.object?.metadata ?? {}), 'bakery-zip-sha256': sha256Base64(body) };
+    bucket.object = { body, etag: '"tampered"', metadata, checksumSha256: sha256Base64(body) };
+
+    // Act
+    const result = await run(TWO_RECIPES, { force: true });
+
+    // Assess: downloaded, the edit is drift, and the bundle is uploaded again over it
+    expect(s3).toHaveReceivedCommandTimes(GetObjectCommand, 1);
+    expect(result.plan.drift).toEqual([{ path: `recipes/${AL2023}/template.yaml`, kind: 'modified' }]);
+    expect(result.plan.change.map((f) => f.path)).toEqual([`recipes/${AL2023}/template.yaml`]);
+    expect(entriesOf(puts()[0] as PutObjectCommandInput).get(`recipes/${AL2023}/template.yaml`)).toEqual(
+      TWO_RECIPES.get(`recipes/${AL2023}/template.yaml`),
+    );
   });
 
   it.each([
@@ -179,7 +201,9 @@ describe('Function: publish (S3 source)', () => {
 
     // Assess
     expect(s3).toHaveReceivedCommandExactlyOnceWith(PutObjectCommand, { IfMatch: theirs });
-    expect(entriesOf(puts()[0] as PutObjectCommandInput).get(`recipes/${AL2023}/template.yaml`)).toEqual(TWO_RECIPES.get(`recipes/${AL2023}/template.yaml`));
+    expect(entriesOf(puts()[0] as PutObjectCommandInput).get(`recipes/${AL2023}/template.yaml`)).toEqual(
+      TWO_RECIPES.get(`recipes/${AL2023}/template.yaml`),
+    );
   });
 
   it('re-reads and retries when another upload lands between read and write (412 PreconditionFailed)', async () => {

@@ -86,7 +86,11 @@ describe('Function: readZip', () => {
   });
 
   it.each([
-    { case: 'not a zip', archive: bytes('hello, this is text'), problem: 'Zip format: no end of central directory record (not a zip file)' },
+    {
+      case: 'not a zip',
+      archive: bytes('hello, this is text'),
+      problem: 'Zip format: no end of central directory record (not a zip file)',
+    },
     { case: 'empty', archive: new Uint8Array(), problem: 'Zip format: no end of central directory record (not a zip file)' },
     {
       case: 'damaged content',

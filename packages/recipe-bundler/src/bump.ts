@@ -5,9 +5,9 @@
  * quoting, blank lines and indentation stay exactly as the author wrote them (re-rendering the
  * Document would normalise the whole file).
  */
-import { readFileSync, statSync } from 'node:fs';
+import { statSync } from 'node:fs';
 import path from 'node:path';
-import { displayPath } from '@ami-bakery/recipe-schema';
+import { describeReadProblem, displayPath, readInputFile } from '@ami-bakery/recipe-schema';
 import { isScalar, parseDocument, Scalar } from 'yaml';
 import { RECIPE_FILE } from './bundle.js';
 import { compareWithBase, type RecipeComparison } from './compare.js';
@@ -114,11 +114,9 @@ function renderLike(node: Scalar, value: string): string {
 }
 
 function readOrThrow(file: string, display: string): string {
-  try {
-    return readFileSync(file, 'utf8');
-  } catch (cause) {
-    throw new BumpError(`Cannot read ${display}`, { cause });
-  }
+  const read = readInputFile(file, { root: path.dirname(file) });
+  if (!read.ok) throw new BumpError(describeReadProblem(read.problem, display));
+  return read.text;
 }
 
 function writeBack(file: string, content: string): void {

@@ -2,9 +2,8 @@
  * One recipe folder -> CloudFormation template, manifest and source links. Validation runs
  * first; with error findings the result carries them and no template.
  */
-import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { type Architecture, displayPath, type Finding, type GeneratedComponent, loadGeneratedComponents, parseYaml, type Platform, validateRecipeText, validateRecipeFile } from '@ami-bakery/recipe-schema';
+import { type Architecture, displayPath, type Finding, type GeneratedComponent, loadGeneratedComponents, parseYaml, type Platform, readInputFile, validateRecipeText, validateRecipeFile } from '@ami-bakery/recipe-schema';
 import { canonicalJson, compareCodeUnits, sha256Hex } from './canonical.js';
 import { canonicalYaml } from './canonical-yaml.js';
 import { type GitRunner, readSourceCommit, runGit } from './git.js';
@@ -45,6 +44,8 @@ export interface RecipeManifest {
   sourceCommit: string | null;
   inputs: ManifestInput[];
   components: ManifestComponent[];
+  /** `schedule.buildOnVersionChange` (default true): the deployer starts a build when this version is first deployed. */
+  buildOnVersionChange: boolean;
 }
 
 /** A CloudFormation template as plain data. */
@@ -83,9 +84,9 @@ export function bundleRecipe(recipeDir: string, options: BundleOptions = {}): Bu
   const display = displayPath(cwd, recipePath);
   const prefix = options.stackNamePrefix ?? DEFAULT_STACK_PREFIX;
 
-  const bytes = readBytes(recipePath);
-  if (bytes === undefined) return failed(path.basename(dir), '', prefix, validateRecipeFile(recipePath, { cwd }).findings);
-  const text = bytes.toString('utf8');
+  const read = readInputFile(recipePath, { root: dir });
+  if (!read.ok) return failed(path.basename(dir), '', prefix, validateRecipeFile(recipePath, { cwd }).findings);
+  const { bytes, text } = read;
   const validation = validateRecipeText(text, recipePath, { cwd });
   const data = validation.data;
   const record = typeof data === 'object' && data !== null && !Array.isArray(data) ? (data as Record<string, unknown>) : {};
@@ -121,6 +122,7 @@ export function bundleRecipe(recipeDir: string, options: BundleOptions = {}): Bu
     sourceCommit: options.sourceCommit !== undefined ? options.sourceCommit : readSourceCommit(dir, options.git ?? runGit),
     inputs,
     components: manifestComponents(record, built.localComponents, stackName),
+    buildOnVersionChange: buildOnVersionChange(record),
   };
   return {
     ok: true,
@@ -189,9 +191,10 @@ function loadComponents(recipe: Record<string, unknown>, dir: string, cwd: strin
       if (documents.has(relPath)) continue;
       const absolute = path.resolve(dir, relPath);
       const display = displayPath(cwd, absolute);
-      const bytes = readBytes(absolute);
-      if (bytes === undefined) continue; // validation already reported the missing file
-      const text = bytes.toString('utf8');
+      // Only a regular file inside the recipe folder; validation already reported any other.
+      const read = readInputFile(absolute, { root: dir });
+      if (!read.ok) continue;
+      const { bytes, text } = read;
       const result = parseYaml(text, display);
       findings.push(...result.findings);
       if (!result.ok) continue;
@@ -252,10 +255,9 @@ function failed(name: string, version: string, prefix: string, findings: Finding
   };
 }
 
-function readBytes(file: string): Buffer | undefined {
-  try {
-    return readFileSync(file);
-  } catch {
-    return undefined;
-  }
+/** `schedule.buildOnVersionChange`, read defensively: anything but `false` keeps the default, true. */
+function buildOnVersionChange(recipe: Record<string, unknown>): boolean {
+  const schedule = recipe.schedule;
+  if (typeof schedule !== 'object' || schedule === null || Array.isArray(schedule)) return true;
+  return (schedule as Record<string, unknown>).buildOnVersionChange !== false;
 }

@@ -10,9 +10,8 @@
  * infrastructure and distribution configurations, the pipeline (schedule, tests, scanning), the
  * lifecycle policy and every Tags property update in place, so changing them needs no new version.
  */
-import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { type JsonPath, type ParsedYaml, parseYaml } from '@ami-bakery/recipe-schema';
+import { type JsonPath, type ParsedYaml, parseYaml, readInputFile } from '@ami-bakery/recipe-schema';
 import { relPathOf } from './bundle.js';
 import { canonicalJson } from './canonical.js';
 import { canonicalYaml } from './canonical-yaml.js';
@@ -113,7 +112,7 @@ export function compareWithBase(
     const baseEntry = baseEntries.find((b) => b.relPath === entry.relPath);
     const absolute = path.resolve(recipeDir, entry.relPath);
     const baseDoc = baseEntry ? showFileAt(base.commit, absolute, git) : undefined;
-    const currentDoc = readText(absolute);
+    const currentDoc = readText(absolute, recipeDir);
     const componentVersion = parseSemVer(entry.version);
     const componentBaseVersion = baseEntry ? parseSemVer(baseEntry.version) : undefined;
     if (baseDoc === undefined || currentDoc === undefined) {
@@ -217,10 +216,8 @@ function asRecord(value: unknown): Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
 }
 
-function readText(file: string): string | undefined {
-  try {
-    return readFileSync(file, 'utf8');
-  } catch {
-    return undefined;
-  }
+/** Only a regular UTF-8 file inside the recipe folder (validation reports any other). */
+function readText(file: string, recipeDir: string): string | undefined {
+  const read = readInputFile(file, { root: recipeDir });
+  return read.ok ? read.text : undefined;
 }

@@ -20,5 +20,18 @@ export { linkFor, type SourceLink } from './sourced.js';
 export { DEFAULTS, RECIPE_TAG, RETAIN_TAG } from './template/build.js';
 export { PARAMETER_DEFINITIONS, type ParameterName } from './template/parameters.js';
 export { type CheckVersionsOptions, checkVersions, VERSION_RULES } from './version-gate.js';
-export { readRecipeFolders, type SkippedFolder } from './read-bundle.js';
-export { type BundleManifest, type BundleManifestEntry, buildBundleManifest, manifestEntry, type WriteBundleResult, writeBundle } from './write.js';
+export { recoverFolder, removeFolder, replaceFolder, temporaryFolders, writeAtomic } from './fs-util.js';
+export { MAX_BUNDLE_FILE_BYTES, readRecipeFolders, type SkippedFolder } from './read-bundle.js';
+export { readRetired, RETIRED_FILE, RETIRED_RULES, type RetiredList, type RetiredRecipe } from './retired.js';
+export {
+  BUNDLE_FORMAT_VERSION,
+  type BundleManifest,
+  type BundleManifestEntry,
+  buildBundleManifest,
+  type ManifestOptions,
+  manifestEntry,
+  type WriteBundleOptions,
+  type WriteBundleResult,
+  writeBundle,
+  writeRecipeFolders,
+} from './write.js';

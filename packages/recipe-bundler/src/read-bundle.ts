@@ -1,18 +1,20 @@
 /**
  * Reads back the recipe folders of a bundle (`recipes/<name>/{manifest.json,template.yaml}`):
- * the top-level manifest is always rebuilt from what is on disk, by `writeBundle` and by the
- * index-only step that runs after cached per-recipe bundles are restored.
+ * the top-level manifest is always derived from what is complete on disk, by every writer.
  */
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync } from 'node:fs';
 import path from 'node:path';
+import { readInputBytes } from '@ami-bakery/recipe-schema';
 import { parse } from 'yaml';
 import type { RecipeManifest } from './bundle.js';
-import { compareCodeUnits } from './canonical.js';
+import { compareCodeUnits, sha256Hex } from './canonical.js';
 // write.ts imports this module too; both sides only call each other's functions, never at load time.
 import { type BundleManifestEntry, manifestEntry } from './write.js';
 
 export const RECIPES_DIR = 'recipes';
 export const SAFE_NAME = /^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?$/;
+/** Largest bundle file read back: CloudFormation takes templates of up to 1 MB from S3. */
+export const MAX_BUNDLE_FILE_BYTES = 1_048_576;
 
 /** A recipe folder left out of the index, and why. */
 export interface SkippedFolder {
@@ -50,15 +52,15 @@ export function readRecipeFolders(outDir: string): { entries: BundleManifestEntr
 
 /** The folder's manifest entry, or why it has none. */
 function readEntry(folder: string, name: string): BundleManifestEntry | string {
-  const manifestText = readOptional(path.join(folder, 'manifest.json'));
-  if (manifestText === undefined) return 'no manifest.json';
-  const templateText = readOptional(path.join(folder, 'template.yaml'));
-  if (templateText === undefined) return 'no template.yaml';
+  const manifestBytes = readBundleFile(folder, 'manifest.json');
+  if (typeof manifestBytes === 'string') return manifestBytes;
+  const templateBytes = readBundleFile(folder, 'template.yaml');
+  if (typeof templateBytes === 'string') return templateBytes;
   let manifest: Partial<RecipeManifest>;
   try {
-    manifest = JSON.parse(manifestText) as Partial<RecipeManifest>;
+    manifest = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(manifestBytes)) as Partial<RecipeManifest>;
   } catch {
-    return 'manifest.json is not JSON';
+    return 'manifest.json is not UTF-8 JSON';
   }
   if (manifest.name !== name) return `manifest.json names recipe ${JSON.stringify(manifest.name)}, not the folder's`;
   if (typeof manifest.version !== 'string' || typeof manifest.stackName !== 'string' || typeof manifest.contentHash !== 'string')
@@ -66,19 +68,29 @@ function readEntry(folder: string, name: string): BundleManifestEntry | string {
   let template: unknown;
   try {
     // The bundler writes YAML 1.1 (CloudFormation's dialect) and reads it back the same way.
-    template = parse(templateText, { version: '1.1' });
+    template = parse(new TextDecoder('utf-8', { fatal: true }).decode(templateBytes), { version: '1.1' });
   } catch {
-    return 'template.yaml is not YAML';
+    return 'template.yaml is not UTF-8 YAML';
   }
   const parameters = (template as { Parameters?: unknown } | null)?.Parameters;
   const parameterNames = typeof parameters === 'object' && parameters !== null ? Object.keys(parameters).sort(compareCodeUnits) : [];
-  return manifestEntry({ manifest: manifest as RecipeManifest, parameters: parameterNames });
+  return manifestEntry({
+    manifest: manifest as RecipeManifest,
+    parameters: parameterNames,
+    templateHash: `sha256:${sha256Hex(templateBytes)}`,
+  });
 }
 
-function readOptional(file: string): string | undefined {
-  try {
-    return readFileSync(file, 'utf8');
-  } catch {
-    return undefined;
+/** The bytes of one regular file of the folder, or why it cannot be used. */
+function readBundleFile(folder: string, file: string): Buffer | string {
+  const read = readInputBytes(path.join(folder, file), { root: folder, maxBytes: MAX_BUNDLE_FILE_BYTES });
+  if (read.ok) return read.bytes;
+  switch (read.problem.kind) {
+    case 'missing':
+      return `no ${file}`;
+    case 'too-large':
+      return `${file} is over ${MAX_BUNDLE_FILE_BYTES} bytes`;
+    default:
+      return `${file} is not a regular file of the folder`;
   }
 }

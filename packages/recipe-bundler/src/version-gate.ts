@@ -3,7 +3,6 @@
  * content that changed under an unchanged version fails at deploy time (G1, G2). This catches it
  * before merge, against the git base that `nx affected` uses, and names the fix.
  */
-import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import {
   applySuppressions,
@@ -13,6 +12,7 @@ import {
   hitToFinding,
   type ParsedYaml,
   parseYaml,
+  readInputFile,
   type RuleMeta,
   registerRuleMeta,
   sortFindings,
@@ -42,6 +42,13 @@ export const VERSION_RULES = {
     severity: 'info',
     description: 'The version gate ran (it is skipped, with this notice, when there is no git repository or base).',
   },
+  gateUnresolved: {
+    id: 'RB4004',
+    slug: 'version-gate-base-on-ci',
+    severity: 'error',
+    description:
+      'On CI (CI=true) the version gate has its git base: a shallow clone, an unknown NX_BASE or a checkout without git history is an error, never a skip.',
+  },
 } as const satisfies Record<string, RuleMeta>;
 
 registerRuleMeta(...Object.values(VERSION_RULES));
@@ -65,17 +72,20 @@ export function checkVersions(recipeDir: string, options: CheckVersionsOptions =
   const dir = path.resolve(cwd, recipeDir);
   const recipePath = path.join(dir, RECIPE_FILE);
   const display = displayPath(cwd, recipePath);
-  let text: string;
-  try {
-    text = readFileSync(recipePath, 'utf8');
-  } catch {
-    return []; // validation reports an unreadable recipe
-  }
+  const read = readInputFile(recipePath, { root: dir });
+  if (!read.ok) return []; // validation reports an unreadable recipe
+  const text = read.text;
   const { parsed, ok } = parseYaml(text, display);
   if (!ok) return [];
 
   const resolved = resolveBase(dir, { base: options.base, env: options.env, git });
   if (!resolved.ok) {
+    const env = options.env ?? process.env;
+    if (env.CI === 'true') {
+      // On CI a skipped gate would let a changed recipe through under its old version.
+      const message = `The version gate cannot run on CI: ${resolved.reason}. Give the job the full git history (actions/checkout with fetch-depth: 0, or git fetch --unshallow origin) and a base git knows (BAKERY_BASE or NX_BASE).`;
+      return [hitToFinding(VERSION_RULES.gateUnresolved, { path: ['version'], message }, parsed)];
+    }
     return [
       hitToFinding(
         VERSION_RULES.gateSkipped,

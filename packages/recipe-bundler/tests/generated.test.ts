@@ -29,10 +29,14 @@ describe('bundleRecipe: generated components', () => {
       Version: '2.1.0',
       Platform: 'Windows',
       Data: document.text,
-      ChangeDescription: expect.stringMatching(new RegExp(`^controls/settings\\.yaml 2\\.1\\.0 part ${document.part} of ${document.parts} \\(sha256 [0-9a-f]{16}\\)$`)),
+      ChangeDescription: expect.stringMatching(
+        new RegExp(`^controls/settings\\.yaml 2\\.1\\.0 part ${document.part} of ${document.parts} \\(sha256 [0-9a-f]{16}\\)$`),
+      ),
     }));
     expect(expected.map((d) => `${d.stage} ${d.suffix}`)).toEqual(['build part-1', 'test verify-1']);
-    expect(expected.map((d) => at(template, `Resources.${logicalId(d.suffix)}.Properties`))).toEqual(parts.map((p) => expect.objectContaining(p)));
+    expect(expected.map((d) => at(template, `Resources.${logicalId(d.suffix)}.Properties`))).toEqual(
+      parts.map((p) => expect.objectContaining(p)),
+    );
   });
 
   it('lists the parts in place of the entry in the image recipe, the last verify part with the evidence parameters', () => {
@@ -53,15 +57,23 @@ describe('bundleRecipe: generated components', () => {
   it('records the table as an input and every part as a local component of the table', () => {
     expect(manifest?.inputs.map((i) => i.path)).toEqual([TABLE, 'recipe.yaml']);
     expect(manifest?.components.filter((c) => c.file === TABLE)).toEqual(
-      expected.map((d) => ({ kind: 'local', name: `ami-bakery-recipe-generated-windows-settings-${d.suffix}`, version: '2.1.0', file: TABLE })),
+      expected.map((d) => ({
+        kind: 'local',
+        name: `ami-bakery-recipe-generated-windows-settings-${d.suffix}`,
+        version: '2.1.0',
+        file: TABLE,
+      })),
     );
   });
 
   it('declares the evidence bucket and tags the AMI with where the evidence of its recipe version goes', () => {
     expect(Object.keys(template.Parameters as object)).toContain('EvidenceBucketName');
-    expect(at(template, 'Resources.DistributionConfiguration.Properties.Distributions.0.AmiDistributionConfiguration.AmiTags.ami-bakery:evidence')).toEqual(
-      sub('s3://${EvidenceBucketName}/evidence/generated-windows/1.0.0/'),
-    );
+    expect(
+      at(
+        template,
+        'Resources.DistributionConfiguration.Properties.Distributions.0.AmiDistributionConfiguration.AmiTags.ami-bakery:evidence',
+      ),
+    ).toEqual(sub('s3://${EvidenceBucketName}/evidence/generated-windows/1.0.0/'));
   });
 
   it('links each part to the table, so template findings land in the file the author edits', () => {
@@ -127,7 +139,12 @@ describe('bundleRecipe: artifact bucket placeholders', () => {
       PolicyName: string;
       PolicyDocument: { Statement: Record<string, unknown>[] };
     }[];
-    expect(policies.map((p) => p.PolicyName)).toEqual(['write-build-logs', 'write-evidence', 'use-bakery-key-through-s3']);
+    expect(policies.map((p) => p.PolicyName)).toEqual([
+      'write-build-logs',
+      'write-evidence',
+      'read-own-instance-tags',
+      'use-bakery-key-through-s3',
+    ]);
     expect(policies[1]?.PolicyDocument.Statement).toEqual([
       {
         Sid: 'WriteEvidence',
@@ -136,7 +153,11 @@ describe('bundleRecipe: artifact bucket placeholders', () => {
         Resource: sub('arn:${AWS::Partition}:s3:::${ArtifactBucketName}/evidence/evidence-linux/*'),
       },
     ]);
-    expect(policies[2]?.PolicyDocument.Statement[0]?.Condition).toEqual({
+    // The evidence folder is named after the image build version, the test instance's Ec2ImageBuilderArn tag.
+    expect(policies[2]?.PolicyDocument.Statement).toEqual([
+      { Sid: 'ReadImageBuildVersionTag', Effect: 'Allow', Action: 'ec2:DescribeTags', Resource: '*' },
+    ]);
+    expect(policies[3]?.PolicyDocument.Statement[0]?.Condition).toEqual({
       StringEquals: { 'kms:ViaService': sub('s3.${AWS::Region}.${AWS::URLSuffix}') },
       StringLike: {
         'kms:EncryptionContext:aws:s3:arn': [
@@ -156,6 +177,7 @@ describe('bundleRecipe: artifact bucket placeholders', () => {
   it('adds neither grant nor rule to a recipe without placeholders', () => {
     const plain = bundleFixture('full-linux').template;
     expect(JSON.stringify(plain.Resources)).not.toContain('write-evidence');
+    expect(JSON.stringify(plain.Resources)).not.toContain('ec2:DescribeTags');
     expect(at(plain, 'Parameters.EvidenceBucketName')).toBeUndefined();
   });
 });

@@ -73,6 +73,7 @@ describe('bundleRecipe: manifest', () => {
         { kind: 'managed', name: 'reboot-test-linux', version: 'x.x.x', stage: 'test' },
         { kind: 'local', name: 'ami-bakery-recipe-full-linux-audit', version: '1.1.0', file: 'components/audit.yaml', stage: 'test' },
       ],
+      buildOnVersionChange: true,
     });
     expect(result.stackName).toBe('ami-bakery-recipe-full-linux');
   });

@@ -3,6 +3,19 @@ export { DuplicateRuleError, InputNotFoundError, RecipeSchemaError, SchemaCompil
 export * from './formatters/index.js';
 export * from './generators/index.js';
 export { lineText, type ParsedYaml, type ParseResult, parseYaml, positionAt, rangeOf } from './location.js';
+export {
+  decodeUtf8,
+  describeReadProblem,
+  isInside,
+  MAX_INPUT_BYTES,
+  type ReadOptions,
+  type ReadOutcome,
+  type ReadProblem,
+  readInputBytes,
+  readInputFile,
+  readProblemFinding,
+  readProblemRule,
+} from './read-file.js';
 export type * from './recipe-model.js';
 export type { ComponentRule, ComponentRuleContext, LoadedComponent, RecipeRule, RecipeRuleContext, Rule } from './rule.js';
 export { allRules, componentRules, ENGINE_RULES, recipeRules, registerRuleMeta } from './rules/index.js';

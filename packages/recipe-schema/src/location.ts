@@ -2,7 +2,7 @@
  * The one place where JSON paths become `line:column` ranges in the YAML file the author edits.
  * Rules and the schema mapper only produce paths; everything positional happens here.
  */
-import { type Document, isAlias, isMap, isPair, isScalar, isSeq, LineCounter, type Node, parseDocument, visit } from 'yaml';
+import { type Document, isAlias, isMap, isPair, isScalar, isSeq, LineCounter, type Node, parseDocument, visit, YAMLParseError } from 'yaml';
 import type { Finding, JsonPath, Position, Range, Severity } from './types.js';
 import { explainErrors } from './yaml-errors.js';
 
@@ -35,7 +35,12 @@ const MAX_ALIAS_COUNT = 100;
 
 export function parseYaml(text: string, file: string): ParseResult {
   const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true, strict: true, logLevel: 'error' });
+  // Duplicate keys are found below in one pass: the parser's own check compares each key with
+  // every earlier key of its map, so a map of 10,000 keys took seconds.
+  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: false, strict: true, logLevel: 'error' });
+  for (const offset of duplicateKeyOffsets(doc.contents)) {
+    doc.errors.push(new YAMLParseError([offset, offset + 1], 'DUPLICATE_KEY', 'Map keys must be unique'));
+  }
   const parsed: ParsedYaml = { file, text, doc, lineCounter, data: undefined };
   const finding = (code: keyof typeof RULES, from: number, to: number, message: string, severity: Severity = 'error'): Finding => ({
     ...RULES[code],
@@ -80,6 +85,37 @@ export function parseYaml(text: string, file: string): ParseResult {
     return { parsed, findings, ok: false };
   }
   return { parsed, findings, ok: true };
+}
+
+/**
+ * Where each key that repeats an earlier key of the same map starts (scalar keys compare by
+ * value, like the parser's own check; other keys never compare equal). Linear in the document.
+ */
+function duplicateKeyOffsets(root: unknown): number[] {
+  const offsets: number[] = [];
+  const stack: unknown[] = [root];
+  const seen = new Set<unknown>();
+  while (stack.length > 0) {
+    const node = stack.pop();
+    if (node === null || typeof node !== 'object' || seen.has(node)) continue;
+    seen.add(node);
+    if (isMap(node)) {
+      const keys = new Set<unknown>();
+      for (const pair of node.items) {
+        const key = pair.key;
+        if (isScalar(key)) {
+          if (keys.has(key.value) && key.range) offsets.push(key.range[0]);
+          keys.add(key.value);
+        }
+        stack.push(key, pair.value);
+      }
+    } else if (isSeq(node)) {
+      for (const item of node.items) stack.push(item);
+    } else if (isPair(node)) {
+      stack.push(node.key, node.value);
+    }
+  }
+  return offsets.sort((a, b) => a - b);
 }
 
 /** The first alias (`*name`) whose anchor (`&name`) does not come before it. */

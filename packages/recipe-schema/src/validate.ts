@@ -2,15 +2,16 @@
  * Validation entry points: one recipe (with its local components) or one standalone AWSTOE
  * component document. Invalid input yields findings; nothing here throws for bad content.
  */
-import { readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { failedSubtrees, hitToFinding, runRules, schemaHitsToFindings, sortFindings, withoutSuperseded } from './engine.js';
 import { checkTableText, loadGeneratedComponents, tableKindOf } from './generators/index.js';
 import { type ParsedYaml, parseYaml } from './location.js';
+import { describeReadProblem, type ReadOutcome, type ReadProblem, readInputFile, readProblemFinding, readProblemRule } from './read-file.js';
 import type { Platform } from './recipe-model.js';
 import type { LoadedComponent } from './rule.js';
 import { componentRules } from './rules/component/index.js';
 import { ENGINE_RULES } from './rules/meta.js';
+import { componentPathOutsideRecipe } from './rules/recipe/ComponentPathOutsideRecipe.js';
 import { recipeRules } from './rules/recipe/index.js';
 import { asArray, asRecord, asString } from './rules/util.js';
 import { checkSchema } from './schema-validator.js';
@@ -28,6 +29,11 @@ export interface ValidationResult {
 export interface ValidateOptions {
   /** Paths in findings are relative to this folder; default `process.cwd()`. */
   cwd?: string;
+  /**
+   * A file that is not a recipe.yaml must lie in this folder once symbolic links are resolved
+   * (the workspace); default its own folder. A recipe's files must always lie in the recipe folder.
+   */
+  root?: string;
 }
 
 export type DocumentKind = 'recipe' | 'component' | 'table' | 'unknown';
@@ -45,10 +51,10 @@ export function validateRecipeFile(recipeFile: string, options: ValidateOptions 
   const absolute = path.resolve(cwd, recipeFile);
   const display = displayPath(cwd, absolute);
   const sources = new Map<string, string>();
-  const text = readText(absolute);
-  if (text === undefined) return { findings: [unreadable(display)], sources };
-  sources.set(display, text);
-  return validateRecipeText(text, absolute, { cwd, sources });
+  const read = readInputFile(absolute, { root: path.dirname(absolute) });
+  if (!read.ok) return { findings: [problemFinding(read.problem, display)], sources };
+  sources.set(display, read.text);
+  return validateRecipeText(read.text, absolute, { cwd, sources });
 }
 
 /** Validate recipe text whose file lives at `absolutePath` (components are read relative to it). */
@@ -70,16 +76,31 @@ export function validateRecipeText(
   const platform = asPlatform(recipe.platform);
   const recipeDir = path.dirname(absolutePath);
   const components = loadComponents(recipe, recipeDir);
-  const checked = new Set<string>();
-  for (const component of components) {
-    if (!component.exists || checked.has(component.absolutePath)) continue;
-    checked.add(component.absolutePath);
-    const componentText = readText(component.absolutePath);
-    if (componentText === undefined) continue;
+  const checked = new Map<string, unknown>();
+  const refusedLinks: Finding[] = [];
+  for (const { component, read } of components) {
+    if (read === undefined) continue;
+    if (checked.has(component.absolutePath)) {
+      component.data = checked.get(component.absolutePath);
+      continue;
+    }
+    checked.set(component.absolutePath, undefined);
     const componentDisplay = displayPath(cwd, component.absolutePath);
-    sources.set(componentDisplay, componentText);
-    const result = checkComponentText(componentText, componentDisplay, platform);
+    if (!read.ok) {
+      // Never read: reported on the recipe line that names it (an encoding problem at its own line).
+      const finding =
+        read.problem.kind === 'encoding'
+          ? readProblemFinding(read.problem, componentDisplay)
+          : hitToFinding(problemRule(read.problem), { path: [component.list, component.index, 'file'], message: describeProblem(read.problem, component.file) }, parsed);
+      // A link leading out is RB3009's to report; this finding stands in when RB3009 is suppressed.
+      if (read.problem.kind === 'outside') refusedLinks.push(finding);
+      else findings.push(finding);
+      continue;
+    }
+    sources.set(componentDisplay, read.text);
+    const result = checkComponentText(read.text, componentDisplay, platform);
     component.data = result.parsed?.data;
+    checked.set(component.absolutePath, component.data);
     findings.push(...result.findings);
   }
   // Generated components are checked as generated: the documents the bundler would deploy.
@@ -87,8 +108,17 @@ export function validateRecipeText(
     if (generated.bytes) sources.set(generated.display, generated.bytes.toString('utf8'));
     findings.push(...generated.findings);
   }
-  findings.push(...runRules(recipeRules, { data: parsed.data, recipeDir, components }, parsed, failedSubtrees(recipeSchemaHits)));
-  return { findings: sortFindings(applySuppressions(findings, parsed)), sources, data: parsed.data };
+  findings.push(
+    ...runRules(recipeRules, { data: parsed.data, recipeDir, components: components.map((c) => c.component) }, parsed, failedSubtrees(recipeSchemaHits)),
+  );
+  const result = applySuppressions(findings, parsed);
+  for (const refused of refusedLinks) {
+    const reported = result.some(
+      (f) => f.ruleId === componentPathOutsideRecipe.id && !f.suppressed && f.path.join('\u0000') === refused.path.join('\u0000'),
+    );
+    if (!reported) result.push(refused);
+  }
+  return { findings: sortFindings(result), sources, data: parsed.data };
 }
 
 export function validateComponentFile(file: string, options: ValidateOptions & { platform?: Platform } = {}): ValidationResult {
@@ -96,8 +126,9 @@ export function validateComponentFile(file: string, options: ValidateOptions & {
   const absolute = path.resolve(cwd, file);
   const display = displayPath(cwd, absolute);
   const sources = new Map<string, string>();
-  const text = readText(absolute);
-  if (text === undefined) return { findings: [unreadable(display)], sources };
+  const read = readInputFile(absolute, { root: options.root ?? path.dirname(absolute) });
+  if (!read.ok) return { findings: [problemFinding(read.problem, display, 'the workspace')], sources };
+  const text = read.text;
   sources.set(display, text);
   const result = checkComponentText(text, display, options.platform);
   return { findings: sortFindings(result.findings), sources, data: result.parsed?.data };
@@ -108,14 +139,17 @@ export function validateFile(file: string, options: ValidateOptions = {}): Valid
   const cwd = options.cwd ?? process.cwd();
   const absolute = path.resolve(cwd, file);
   const display = displayPath(cwd, absolute);
-  const text = readText(absolute);
-  if (text === undefined) return { kind: 'unknown', findings: [unreadable(display)], sources: new Map() };
+  const isRecipe = path.basename(absolute) === 'recipe.yaml';
+  // A recipe.yaml stays in its recipe folder; any other file in the workspace (options.root).
+  const read = readInputFile(absolute, { root: isRecipe ? path.dirname(absolute) : (options.root ?? path.dirname(absolute)) });
+  if (!read.ok) return { kind: 'unknown', findings: [problemFinding(read.problem, display, isRecipe ? 'the recipe folder' : 'the workspace')], sources: new Map() };
+  const text = read.text;
   const { parsed, findings, ok } = parseYaml(text, display);
   const sources = new Map([[display, text]]);
   if (!ok) return { kind: 'unknown', findings: sortFindings(findings), sources };
   const kind = path.basename(absolute) === 'recipe.yaml' ? 'recipe' : detectKind(parsed.data);
   if (kind === 'recipe') return { kind, ...validateRecipeText(text, absolute, { cwd }) };
-  if (kind === 'component') return { kind, ...validateComponentFile(absolute, { cwd }) };
+  if (kind === 'component') return { kind, ...validateComponentFile(absolute, { cwd, ...(options.root ? { root: options.root } : {}) }) };
   const tableKind = tableKindOf(parsed.data);
   if (tableKind !== undefined) {
     const table = checkTableText(tableKind, text, display);
@@ -145,8 +179,15 @@ function checkComponentText(text: string, display: string, platform: Platform | 
 /** Component rules whose findings replace the schema's at the same path. */
 const SUPERSEDING = new Set(componentRules.filter((rule) => rule.supersedesSchema).map((rule) => rule.id));
 
-function loadComponents(recipe: Record<string, unknown>, recipeDir: string): LoadedComponent[] {
-  const loaded: LoadedComponent[] = [];
+interface ComponentRead {
+  component: LoadedComponent;
+  /** Undefined when the file is missing or lies outside the recipe folder by its path (RB3007, RB3009). */
+  read: ReadOutcome | undefined;
+}
+
+function loadComponents(recipe: Record<string, unknown>, recipeDir: string): ComponentRead[] {
+  const loaded: ComponentRead[] = [];
+  const reads = new Map<string, ReadOutcome>();
   for (const list of ['components', 'tests'] as const) {
     asArray(recipe[list]).forEach((entry, index) => {
       const file = asString(asRecord(entry).file);
@@ -154,7 +195,14 @@ function loadComponents(recipe: Record<string, unknown>, recipeDir: string): Loa
       const absolutePath = path.resolve(recipeDir, file);
       // Files outside the recipe folder are never read (RB3009 reports them): a recipe must not pull in arbitrary files.
       const inside = !path.relative(recipeDir, absolutePath).startsWith('..') && !path.isAbsolute(path.relative(recipeDir, absolutePath));
-      loaded.push({ list, index, file, absolutePath, exists: inside && isFile(absolutePath), data: undefined });
+      let read: ReadOutcome | undefined;
+      if (inside) {
+        read = reads.get(absolutePath) ?? readInputFile(absolutePath, { root: recipeDir });
+        reads.set(absolutePath, read);
+      }
+      const missing = read === undefined || (!read.ok && read.problem.kind === 'missing');
+      // A file that is there but refused (a link leading out, a device, too large) exists: RB0020/RB0021 say why it was not read.
+      loaded.push({ component: { list, index, file, absolutePath, exists: !missing, data: undefined }, read: missing ? undefined : read });
     });
   }
   return loaded;
@@ -164,20 +212,17 @@ function asPlatform(value: unknown): Platform | undefined {
   return value === 'linux' || value === 'windows' ? value : undefined;
 }
 
-function readText(absolute: string): string | undefined {
-  try {
-    return readFileSync(absolute, 'utf8');
-  } catch {
-    return undefined;
-  }
+/** An input that could not be read: missing is RB0005 as before; the rest name what the file is. */
+function problemFinding(problem: ReadProblem, display: string, scope?: string): Finding {
+  return problem.kind === 'missing' ? unreadable(display) : readProblemFinding(problem, display, scope);
 }
 
-function isFile(absolute: string): boolean {
-  try {
-    return statSync(absolute).isFile();
-  } catch {
-    return false;
-  }
+function problemRule(problem: ReadProblem) {
+  return readProblemRule(problem) ?? ENGINE_RULES.unreadable;
+}
+
+function describeProblem(problem: ReadProblem, file: string): string {
+  return describeReadProblem(problem, `'${file}'`);
 }
 
 function unreadable(display: string): Finding {

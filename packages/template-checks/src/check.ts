@@ -1,7 +1,6 @@
 /** Entry points: check a template (as data, optionally with its text for locations) or a template file. */
-import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { displayPath, ENGINE_RULES, type Finding, type ParsedYaml, sortFindings } from '@ami-bakery/recipe-schema';
+import { displayPath, ENGINE_RULES, type Finding, type ParsedYaml, readInputFile, readProblemFinding, sortFindings } from '@ami-bakery/recipe-schema';
 import { firstLineRange, parseTemplateText, templateRangeOf } from './location.js';
 import { createContext, type TemplateRule } from './rule.js';
 import { templateRules } from './rules/index.js';
@@ -19,6 +18,8 @@ export interface CheckTemplateOptions {
   readSource?: ReadSource;
   /** Folder display paths are relative to; default `process.cwd()`. */
   cwd?: string;
+  /** The stack the template deploys as (a recipe's `stackName`), for the name limits (RB5009). */
+  stackName?: string;
 }
 
 /** Run every built-in rule on a parsed template. Never throws for a bad template. */
@@ -30,7 +31,10 @@ export function checkTemplate(template: unknown, options: CheckTemplateOptions):
   return finish(runTemplateRules(templateRules, template, locate, options), options);
 }
 
-export type CheckTemplateFileOptions = Omit<CheckTemplateOptions, 'file' | 'text'>;
+export type CheckTemplateFileOptions = Omit<CheckTemplateOptions, 'file' | 'text'> & {
+  /** The folder the file must lie in once links are resolved; default its own folder. */
+  root?: string;
+};
 
 /** Read, parse and check one template file (YAML with short-form tags, or JSON). */
 export function checkTemplateFile(file: string, options: CheckTemplateFileOptions = {}): Finding[] {
@@ -38,9 +42,12 @@ export function checkTemplateFile(file: string, options: CheckTemplateFileOption
   const absolute = path.resolve(cwd, file);
   const display = displayPath(cwd, absolute);
   let text: string;
-  try {
-    text = readFileSync(absolute, 'utf8');
-  } catch {
+  // A template named on the command line is read like any input: a regular UTF-8 file that
+  // stays in its folder (or options.root) once links are resolved, at most 1 MiB.
+  const read = readInputFile(absolute, { root: options.root ?? path.dirname(absolute) });
+  if (read.ok) text = read.text;
+  else if (read.problem.kind !== 'missing') return [readProblemFinding(read.problem, display, 'the workspace')];
+  else {
     const meta = ENGINE_RULES.unreadable;
     return [
       {
@@ -66,9 +73,9 @@ export function runTemplateRules(
   rules: readonly TemplateRule[],
   template: unknown,
   locate: (() => ParsedYaml | undefined) | undefined,
-  options: { file: string },
+  options: { file: string; stackName?: string },
 ): Finding[] {
-  const ctx = createContext(template, getSpec());
+  const ctx = createContext(template, getSpec(), options.stackName);
   const findings: Finding[] = [];
   for (const rule of rules) {
     try {

@@ -22,6 +22,8 @@ export interface TemplateRuleContext {
   mappings: ReadonlySet<string>;
   /** True when the template declares a `Transform`, which may add resources and properties. */
   hasTransform: boolean;
+  /** The stack the template is deployed as, when known (a recipe's): fills in `${AWS::StackName}`. */
+  stackName: string | undefined;
   /** The spec walk over every resource's properties, done once and shared by RB5001-RB5004. */
   propertyIssues(): readonly PropertyIssue[];
 }
@@ -31,7 +33,7 @@ export interface TemplateRule extends RuleMeta {
   check(ctx: TemplateRuleContext): TemplateHit[];
 }
 
-export function createContext(template: unknown, spec: Spec): TemplateRuleContext {
+export function createContext(template: unknown, spec: Spec, stackName?: string): TemplateRuleContext {
   const root = isRecord(template) ? template : {};
   const keys = (section: unknown): ReadonlySet<string> => new Set(isRecord(section) ? Object.keys(section) : []);
   let issues: readonly PropertyIssue[] | undefined;
@@ -43,6 +45,7 @@ export function createContext(template: unknown, spec: Spec): TemplateRuleContex
     conditions: keys(root.Conditions),
     mappings: keys(root.Mappings),
     hasTransform: root.Transform !== undefined,
+    stackName,
     propertyIssues() {
       issues ??= walkProperties(template, spec);
       return issues;

@@ -2,9 +2,8 @@
  * Findings on a generated template point back at what the author edits. The bundler records,
  * for each template value it wrote, the recipe or component file and JSON path it came from.
  */
-import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { type Finding, type JsonPath, type ParsedYaml, parseYaml, rangeOf } from '@ami-bakery/recipe-schema';
+import { type Finding, type JsonPath, type ParsedYaml, parseYaml, rangeOf, readInputFile } from '@ami-bakery/recipe-schema';
 
 /** "The template value at `templatePath` came from `file` (display path) at JSON path `path`." */
 export interface SourceLink {
@@ -39,11 +38,10 @@ export function mapToSource(finding: Finding, links: readonly SourceLink[], read
 /** A `ReadSource` reading display paths relative to `cwd` from disk. */
 export function readSourceFrom(cwd: string = process.cwd()): ReadSource {
   return (file) => {
-    try {
-      return readFileSync(path.resolve(cwd, file), 'utf8');
-    } catch {
-      return undefined;
-    }
+    // Sources are recipe and component files: read like any input, never through a link leading out of their folder.
+    const absolute = path.resolve(cwd, file);
+    const read = readInputFile(absolute, { root: path.dirname(absolute) });
+    return read.ok ? read.text : undefined;
   };
 }
 

@@ -54,7 +54,7 @@ describe('Mutation table: each deliberately broken template is caught by the rig
 
   it('the mutation table covers every built-in rule', () => {
     const covered = new Set(MUTATIONS.flatMap((m) => m.ours.map((o) => o.ruleId)));
-    expect([...covered].sort()).toEqual(['RB5001', 'RB5002', 'RB5003', 'RB5004', 'RB5005', 'RB5006', 'RB5007', 'RB5008']);
+    expect([...covered].sort()).toEqual(['RB5001', 'RB5002', 'RB5003', 'RB5004', 'RB5005', 'RB5006', 'RB5007', 'RB5008', 'RB5009', 'RB5010']);
   });
 
   it('gives the same findings whether the template data comes from our parser or a plain YAML parse of the long form', () => {

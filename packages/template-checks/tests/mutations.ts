@@ -137,6 +137,20 @@ export const MUTATIONS: Mutation[] = [
     note: "cfn-lint misses it: its partition rule (I3042) is informational and off by default, so a hard-coded 'arn:aws:' passes.",
   },
   {
+    name: 'an Image Builder name over 128 characters',
+    find: 'Name: hardening-component',
+    replace: `Name: ${'h'.repeat(129)}`,
+    ours: [{ ruleId: 'RB5009', line: 39, path: ['Resources', 'HardeningComponent', 'Properties', 'Name'] }],
+    cfnLint: ['E3031'],
+  },
+  {
+    name: 'a component document over 16,000 characters',
+    find: '        name: hardening\n',
+    replace: `        name: hardening ${'#'.repeat(17_000)}\n`,
+    ours: [{ ruleId: 'RB5010', line: 43, path: ['Resources', 'HardeningComponent', 'Properties', 'Data'] }],
+    cfnLint: ['E3033'],
+  },
+  {
     name: 'unknown resource type',
     find: 'Type: AWS::ImageBuilder::ImagePipeline',
     replace: 'Type: AWS::ImageBuilder::ImagePipelin',

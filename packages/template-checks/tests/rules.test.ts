@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { checkTemplate, checkTemplateFile, parseTemplateText, runTemplateRulesForTest } from './helpers.js';
 
@@ -266,6 +267,54 @@ describe('Rule: RB5008 literal-partition', () => {
     {
       name: 'accepts other partitions, Metadata and the template Description',
       yaml: `Description: see arn:aws:s3:::docs\n${BUCKET.replace('AWSTemplateFormatVersion: "2010-09-09"\n', '')}    Metadata: {Doc: "arn:aws:iam::aws:policy/X"}\n    Properties:\n      BucketName: arn:aws-us-gov:s3:::b\n`,
+      expected: [],
+    },
+  ]);
+});
+
+describe('Rule: RB5009 image-builder-name-length', () => {
+  const COMPONENT = (name: string) =>
+    `Resources:\n  C:\n    Type: AWS::ImageBuilder::Component\n    Properties:\n      Name: ${name}\n      Platform: Linux\n      Version: 1.0.0\n      Data: x\n`;
+  it.each([
+    { name: 'a literal name of 129 characters', yaml: COMPONENT('n'.repeat(129)), stackName: undefined, expected: [['RB5009', '5:13', ['Resources', 'C', 'Properties', 'Name']]] },
+    { name: 'a literal name of 128 characters', yaml: COMPONENT('n'.repeat(128)), stackName: undefined, expected: [] },
+    { name: 'a Sub name over the limit once the stack name is filled in', yaml: COMPONENT(`!Sub '\${AWS::StackName}-${'x'.repeat(60)}'`), stackName: `ami-bakery-recipe-${'r'.repeat(60)}`, expected: [['RB5009', '5:18', ['Resources', 'C', 'Properties', 'Name']]] },
+    { name: 'a Sub name when the stack name is unknown (not decided offline)', yaml: COMPONENT(`!Sub '\${AWS::StackName}-${'x'.repeat(200)}'`), stackName: undefined, expected: [] },
+    { name: 'a stack name over 128 characters', yaml: COMPONENT('short'), stackName: 's'.repeat(129), expected: [['RB5009', '1:1', []]] },
+  ])('$name', ({ yaml, stackName, expected }) => {
+    // Act
+    const { parsed } = parseTemplateText(yaml, 't.yaml');
+    const findings = checkTemplate(parsed.data, { file: 't.yaml', text: yaml, ...(stackName ? { stackName } : {}) }).filter((f) => f.ruleId === 'RB5009');
+
+    // Assess
+    expect(findings.map((f) => [f.ruleId, `${f.range.start.line}:${f.range.start.column}`, f.path])).toEqual(expected);
+  });
+
+  it('names the full name and how many characters to cut (generated lengths)', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 300 }), (length) => {
+        const yaml = COMPONENT('n'.repeat(length));
+        const { parsed } = parseTemplateText(yaml, 't.yaml');
+        const hits = checkTemplate(parsed.data, { file: 't.yaml', text: yaml }).filter((f) => f.ruleId === 'RB5009');
+        expect(hits.length === 1).toBe(length > 128);
+        if (length > 128) expect(hits[0]?.message).toContain(`(${length} characters); Image Builder allows 128. Shorten the recipe name or the component file name by ${length - 128} characters.`);
+      }),
+      { seed: 20261202, numRuns: 60 },
+    );
+  });
+});
+
+describe('Rule: RB5010 component-data-size', () => {
+  table([
+    {
+      name: 'flags a document of 16,001 characters at Data',
+      yaml: `Resources:\n  C:\n    Type: AWS::ImageBuilder::Component\n    Properties:\n      Name: c\n      Platform: Linux\n      Version: 1.0.0\n      Data: ${'d'.repeat(16_001)}\n`,
+      expected: [['RB5010', '8:13', ['Resources', 'C', 'Properties', 'Data']]],
+      message: 'This component document is 16,001 characters once bundled; Image Builder takes at most 16,000.',
+    },
+    {
+      name: 'accepts a document of exactly 16,000 characters',
+      yaml: `Resources:\n  C:\n    Type: AWS::ImageBuilder::Component\n    Properties:\n      Name: c\n      Platform: Linux\n      Version: 1.0.0\n      Data: ${'d'.repeat(16_000)}\n`,
       expected: [],
     },
   ]);

@@ -2,8 +2,8 @@ import path from 'node:path';
 import { type BundleResult, VERSION_RULES } from '@ami-bakery/recipe-bundler';
 import { displayPath, type Finding, formatters } from '@ami-bakery/recipe-schema';
 import { readSourceFrom } from '@ami-bakery/template-checks';
-import { BUNDLE_OPTIONS, bundleFolder, writeBundled } from '../bundle-output.js';
-import { bundleSafely } from '../bundling.js';
+import { BUNDLE_OPTIONS, type BundleContext, bundleFolder, bundleNotes, retiredOf, writeBundled } from '../bundle-output.js';
+import { bundleUnique } from '../bundling.js';
 import { defineCommand } from '../command.js';
 import { isFailing, OUTPUT_OPTIONS, planOutput, sourcesOf, tally, writeReports } from '../findings-output.js';
 import { BASE_OPTION, versionGate, withoutGateSuppressionNotices } from '../gate.js';
@@ -20,6 +20,7 @@ import {
   skippedNotice,
 } from '../template-lint.js';
 import { countsText, plural, table } from '../text.js';
+import { findWorkspaceRoot, RecipeNames } from '../workspace.js';
 
 interface RecipeRun {
   dir: string;
@@ -40,7 +41,8 @@ export default defineCommand({
     'template checks and the security invariants (never suppressible), one progress line each.',
     'Then one cfn-lint process over every template (skipped with a notice when it is not',
     'installed, an error with CI=true). Recipes without errors are written to the bundle folder',
-    '(bakery bundle), then the findings and a table.',
+    '(bakery bundle: written whole and put in place at once; without PATH it holds exactly the',
+    'clean recipes and is marked partial when one was refused), then the findings and a table.',
     '',
     'Exit code: 0 when no unsuppressed error remains, 1 when one does, 2 for a usage error.',
   ].join('\n'),
@@ -55,12 +57,14 @@ export default defineCommand({
     const outDir = bundleFolder(args.values.out, io);
     const targets = resolveTargets(args.positionals, io, { templates: false });
     const gate = versionGate(args.values.base, io);
+    const root = findWorkspaceRoot(io.cwd);
+    const context: BundleContext = { io, root, names: new RecipeNames(root, targets.recipes) };
 
     const readSource = readSourceFrom(io.cwd);
     const width = Math.max(0, ...targets.recipes.map((dir) => path.basename(dir).length));
     const runs: RecipeRun[] = [];
     for (const dir of targets.recipes) {
-      const result = bundleSafely(dir, { cwd: io.cwd, git: gate.git });
+      const result = bundleUnique(dir, { cwd: io.cwd, git: gate.git }, context.names);
       const templateDisplay = generatedTemplateDisplay(outDir, result.name, io.cwd);
       const invariants = await invariantFindings([{ result, display: templateDisplay }], io.cwd, { readSource, env: io.env });
       const checked = [...result.findings, ...gate.check(dir), ...checkBundledTemplate(result, templateDisplay, io.cwd), ...invariants];
@@ -83,12 +87,13 @@ export default defineCommand({
     if (notice) io.stderr.write(notice);
     const general = attribute(cfnLint, runs, io.cwd);
 
-    const clean = runs.filter((run) => run.result.ok && !run.findings.some(isFailing));
-    const written = await writeBundled(
-      clean.map((run) => run.result),
-      outDir,
-      args.values['no-stack'] === true,
-    );
+    const retired = retiredOf(context);
+    general.push(...retired.findings);
+    const clean = retired.findings.length > 0 ? [] : runs.filter((run) => run.result.ok && !run.findings.some(isFailing));
+    // A recipe with findings is refused like one that did not bundle: its old folder leaves the bundle.
+    const results = runs.map((run) => (clean.includes(run) ? run.result : { ...run.result, ok: false }));
+    const written =
+      retired.findings.length > 0 ? undefined : writeBundled(results, outDir, context, retired, args.positionals.length === 0);
 
     const findings = [...runs.flatMap((run) => run.findings), ...general];
     // Outside git every recipe carries the same RB4003 notice: one line says it (reports keep them all).
@@ -103,7 +108,7 @@ export default defineCommand({
 
     const rows = runs.map((run) => {
       const counts = tally(run.findings);
-      const folder = clean.includes(run) ? written.folders.get(run.result.name) : undefined;
+      const folder = clean.includes(run) ? written?.folders.get(run.result.name) : undefined;
       return [
         run.result.name,
         run.result.version || '-',
@@ -118,7 +123,7 @@ export default defineCommand({
     io.stdout.write(
       `\n${clean.length} of ${plural(runs.length, 'recipe')} bundled to ${displayPath(io.cwd, outDir)}; ${countsText(total)}.\n`,
     );
-    if (written.stack && 'file' in written.stack) io.stdout.write(`bakery stack: ${displayPath(io.cwd, written.stack.file)}\n`);
+    for (const line of bundleNotes(written?.bundle, context)) io.stdout.write(`${line}\n`);
     return total.errors > 0 ? 1 : 0;
   },
 });

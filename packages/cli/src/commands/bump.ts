@@ -1,4 +1,3 @@
-import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import {
   type BumpLevel,
@@ -8,7 +7,7 @@ import {
   type RecipeComparison,
   resolveBase,
 } from '@ami-bakery/recipe-bundler';
-import { displayPath } from '@ami-bakery/recipe-schema';
+import { displayPath, readInputFile } from '@ami-bakery/recipe-schema';
 import { defineCommand } from '../command.js';
 import { UsageError } from '../errors.js';
 import { BASE_OPTION, versionGate } from '../gate.js';
@@ -50,12 +49,9 @@ export default defineCommand({
     const resolved = resolveBase(dir, { base: args.values.base, env: io.env, git });
     if (resolved.ok) {
       // The version gate's own comparison, so bump refuses exactly when the gate would ask for nothing.
-      let text: string | undefined;
-      try {
-        text = readFileSync(recipePath, 'utf8');
-      } catch {
-        // Unreadable: bumpRecipe below reports the file.
-      }
+      // Read like any input (a regular UTF-8 file inside the recipe folder); bumpRecipe below reports any other.
+      const read = readInputFile(recipePath, { root: dir });
+      const text = read.ok ? read.text : undefined;
       const comparison = text === undefined ? undefined : compareWithBase(recipePath, recipeFile, text, resolved.base, git);
       if (comparison?.isNew && !comparison.baseUnparsable) {
         io.stderr.write(`bakery: ${recipeFile} is new since ${resolved.base.ref}: its first version needs no bump.\n`);

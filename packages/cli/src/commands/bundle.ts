@@ -1,16 +1,27 @@
 import path from 'node:path';
 import { readSourceCommit } from '@ami-bakery/recipe-bundler';
-import { bundleSafely } from '../bundling.js';
 import { displayPath, type Finding, formatters } from '@ami-bakery/recipe-schema';
-import { writeIndex, writeRecipeFolders } from '../bundle-index.js';
-import { BUNDLE_OPTIONS, bundleFolder, type Written, writeBundled } from '../bundle-output.js';
+import {
+  BUNDLE_OPTIONS,
+  type BundleContext,
+  bundleFolder,
+  bundleNotes,
+  type Retired,
+  retiredOf,
+  type Written,
+  writeBundled,
+  writeFoldersOnly,
+  writeIndex,
+} from '../bundle-output.js';
+import { bundleUnique } from '../bundling.js';
 import { defineCommand } from '../command.js';
 import { UsageError } from '../errors.js';
-import { cachingGit } from '../git-cache.js';
 import { isFailing, sourcesOf, tally } from '../findings-output.js';
-import { type Io, wantsColor } from '../io.js';
+import { cachingGit } from '../git-cache.js';
+import { wantsColor } from '../io.js';
 import { resolveTargets } from '../targets.js';
 import { plural } from '../text.js';
+import { findWorkspaceRoot, RecipeNames } from '../workspace.js';
 
 export default defineCommand({
   name: 'bundle',
@@ -20,45 +31,54 @@ export default defineCommand({
     'PATH is a recipe folder or its recipe.yaml, or a folder holding recipes. Without PATH: every',
     'recipes/*/recipe.yaml of the workspace.',
     '',
-    'A recipe with errors is not bundled; its findings are shown. Each bundled recipe replaces its',
-    'own folder recipes/<name>/ in the bundle folder and nothing else. Then the bundle index:',
-    'manifest.json is rewritten from every recipe folder present, then',
-    'bakery/bakery-stack.template.json from manifest.json. The same sources give byte-identical files.',
+    'A recipe with errors is not bundled; its findings are shown. The bundle (format 2,',
+    'docs/contracts.md) is written whole beside the bundle folder and put in place at once, so a',
+    'run stopped at any moment leaves the previous bundle or the new one: recipes/<name>/ per',
+    'recipe, and manifest.json derived from the recipe folders complete on disk. Without PATH it',
+    'holds exactly the recipes bundled; with PATH the folders of other recipes stay. Recipes that',
+    'left the workspace leave the bundle; a bundle that lacks recipes of the workspace is marked',
+    'partial (bakery publish refuses it unless --allow-delete). recipes/retired.yaml is recorded.',
+    'The same sources give byte-identical files.',
     '',
-    '--no-index writes only the recipe folders; --index-only (no PATH) only rebuilds the index from',
-    'the recipe folders present, leaving out an incomplete one with a notice. The Nx targets use',
-    'them: <recipe>:bundle-recipe (cached) writes the folder, <recipe>:bundle rebuilds the index.',
+    '--no-index writes only the recipe folders (each replaced whole); --index-only (no PATH)',
+    'writes the bundle again from the recipe folders present, leaving out an incomplete one with a',
+    'notice. The Nx targets use them: <recipe>:bundle-recipe (cached) writes the folder,',
+    '<recipe>:bundle the index.',
     '',
     'Exit code: 0 when every recipe was bundled (--index-only: the index was written), 1 when one',
-    'was refused (--index-only: no recipe folder to index), 2 for a usage error.',
+    'was refused (--index-only: no recipe folder to index, or two recipe folders share a name), 2',
+    'for a usage error.',
   ].join('\n'),
   options: {
     ...BUNDLE_OPTIONS,
-    'no-index': { type: 'boolean', description: 'Write only the recipe folders; leave manifest.json and the bakery stack as they are.' },
+    'no-index': { type: 'boolean', description: 'Write only the recipe folders; leave manifest.json as it is.' },
     'index-only': {
       type: 'boolean',
-      description: 'Bundle no recipe: rebuild manifest.json and the bakery stack from the recipe folders present.',
+      description: 'Bundle no recipe: write manifest.json again from the recipe folders present.',
     },
   },
-  async run(args, io) {
+  run(args, io) {
     const outDir = bundleFolder(args.values.out, io);
-    const noStack = args.values['no-stack'] === true;
     const git = cachingGit(undefined, io.env);
+    const root = findWorkspaceRoot(io.cwd);
     if (args.values['index-only'] === true) {
       if (args.values['no-index'] === true) throw new UsageError('--index-only and --no-index exclude each other');
       if (args.positionals.length > 0)
         throw new UsageError('--index-only takes no PATH: it indexes every recipe folder in the bundle folder');
+      const context: BundleContext = { io, root, names: new RecipeNames(root) };
       // The commit the index is built at, as a full bundle run records it.
-      return indexOnly(outDir, readSourceCommit(io.cwd, git), noStack, io);
+      return indexOnly(outDir, readSourceCommit(io.cwd, git), context);
     }
     const targets = resolveTargets(args.positionals, io, { templates: false });
-    const results = targets.recipes.map((dir) => bundleSafely(dir, { cwd: io.cwd, git }));
-    const written: Written =
-      args.values['no-index'] === true
-        ? { folders: writeRecipeFolders(results, outDir), stack: undefined }
-        : await writeBundled(results, outDir, noStack);
+    const context: BundleContext = { io, root, names: new RecipeNames(root, targets.recipes) };
+    const results = targets.recipes.map((dir) => bundleUnique(dir, { cwd: io.cwd, git }, context.names));
+    const noIndex = args.values['no-index'] === true;
+    const retired: Retired = noIndex ? { retired: [], findings: [] } : retiredOf(context);
+    const refused: Finding[] = [...retired.findings];
+    let written: Written = { folders: new Map(), bundle: undefined };
+    if (noIndex) written = writeFoldersOnly(results, outDir, context);
+    else if (retired.findings.length === 0) written = writeBundled(results, outDir, context, retired, args.positionals.length === 0);
 
-    const refused: Finding[] = [];
     const width = Math.max(0, ...results.map((r) => r.name.length));
     for (const result of results) {
       const folder = written.folders.get(result.name);
@@ -68,10 +88,10 @@ export default defineCommand({
       }
       const failing = result.findings.filter(isFailing);
       refused.push(...result.findings);
-      io.stdout.write(`${result.name.padEnd(width)}  ${result.version || '-'}  not bundled: ${plural(tally(failing).errors, 'error')}\n`);
+      const why = result.ok ? 'recipes/retired.yaml has errors' : plural(tally(failing).errors, 'error');
+      io.stdout.write(`${result.name.padEnd(width)}  ${result.version || '-'}  not bundled: ${why}\n`);
     }
-    if (written.stack && 'file' in written.stack) io.stdout.write(`bakery stack  ${displayPath(io.cwd, written.stack.file)}\n`);
-    else if (written.stack) io.stdout.write(`bakery stack  not written: ${written.stack.skipped}\n`);
+    for (const line of bundleNotes(written.bundle, context)) io.stdout.write(`${line}\n`);
 
     if (refused.length === 0) return 0;
     io.stdout.write('\n');
@@ -80,9 +100,20 @@ export default defineCommand({
   },
 });
 
-async function indexOnly(outDir: string, sourceCommit: string | null, noStack: boolean, io: Io): Promise<number> {
-  const outcome = await writeIndex(outDir, sourceCommit, noStack);
-  for (const { folder, reason } of outcome.skipped) {
+function indexOnly(outDir: string, sourceCommit: string | null, context: BundleContext): number {
+  const { io } = context;
+  // Two folders giving one name would have written one bundle folder between them: name both, index nothing.
+  const duplicates = context.names.duplicates();
+  const retired = retiredOf(context);
+  const findings = [...duplicates.flatMap((group) => context.names.findings(group[0]?.dir ?? '', io.cwd)), ...retired.findings];
+  if (findings.length > 0) {
+    io.stderr.write(`bakery: manifest.json not written: ${plural(findings.length, 'error')} in the workspace (below).\n`);
+    io.stdout.write(formatters.stylish(findings, { sources: sourcesOf(findings, io.cwd), color: wantsColor(io) }));
+    return 1;
+  }
+  const outcome = writeIndex(outDir, sourceCommit, context, retired);
+  const skipped = outcome.empty ? outcome.skipped : outcome.bundle.skipped;
+  for (const { folder, reason } of skipped) {
     io.stderr.write(`bakery: ${displayPath(io.cwd, folder)} left out of manifest.json: ${reason}; bundle that recipe again\n`);
   }
   if (outcome.empty) {
@@ -91,11 +122,11 @@ async function indexOnly(outDir: string, sourceCommit: string | null, noStack: b
     );
     return 1;
   }
-  const width = Math.max(0, ...outcome.recipes.map((r) => r.name.length));
-  for (const recipe of outcome.recipes)
-    io.stdout.write(`${recipe.name.padEnd(width)}  ${recipe.version}  ${displayPath(io.cwd, recipe.folder)}\n`);
-  io.stdout.write(`manifest      ${displayPath(io.cwd, outcome.manifestFile)}\n`);
-  if (outcome.stack && 'file' in outcome.stack) io.stdout.write(`bakery stack  ${displayPath(io.cwd, outcome.stack.file)}\n`);
-  else if (outcome.stack) io.stdout.write(`bakery stack  not written: ${outcome.stack.skipped}\n`);
+  const { manifest } = outcome.bundle;
+  const width = Math.max(0, ...manifest.recipes.map((r) => r.name.length));
+  for (const recipe of manifest.recipes)
+    io.stdout.write(`${recipe.name.padEnd(width)}  ${recipe.version}  ${displayPath(io.cwd, path.join(outDir, 'recipes', recipe.name))}\n`);
+  io.stdout.write(`manifest      ${displayPath(io.cwd, path.join(outDir, 'manifest.json'))}\n`);
+  for (const line of bundleNotes({ ...outcome.bundle, skipped: [] }, context)) io.stdout.write(`${line}\n`);
   return 0;
 }

@@ -53,19 +53,11 @@ function runTool(command: string, args: readonly string[]): Promise<ToolRun> {
 }
 
 async function stsCallerIdentity(region: string, timeoutMs: number): Promise<CallerIdentity> {
-  // Loaded here so a doctor run without --aws never pays for the SDK. (bin.ts has turned the SDK's
-  // own Node.js notice off: the Node.js row says it once.)
-  const loaded = await import('@aws-sdk/client-sts');
-  // The CLI bundle (esbuild, code splitting) hands a CommonJS package's exports over as `default`.
-  const sts = (loaded.STSClient ? loaded : (loaded as unknown as { default: typeof loaded }).default) as typeof loaded;
-  const { GetCallerIdentityCommand, STSClient } = sts;
-  const client = new STSClient({ region, maxAttempts: 1, requestHandler: { connectionTimeout: timeoutMs, requestTimeout: timeoutMs } });
-  try {
-    const output = await client.send(new GetCallerIdentityCommand({}), { abortSignal: AbortSignal.timeout(timeoutMs) });
-    return { account: output.Account ?? 'unknown', arn: output.Arn ?? 'unknown' };
-  } finally {
-    client.destroy();
-  }
+  // Loaded here so a doctor run without --aws never pays for the SDK. The CLI's own module (ESM,
+  // so the bundle keeps its named exports): the client has the CLI's timeouts, and a timeout names
+  // the endpoint. (bin.ts has turned the SDK's own Node.js notice off: the Node.js row says it once.)
+  const { callerIdentity } = await import('../aws-clients.js');
+  return callerIdentity(region, timeoutMs);
 }
 
 /** What doctor looks at on the real machine. */

@@ -1,14 +1,13 @@
-import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { displayPath, type Finding } from '@ami-bakery/recipe-schema';
+import { displayPath, type Finding, isInside, readInputFile, readProblemFinding } from '@ami-bakery/recipe-schema';
 import { checkTemplateFile } from '@ami-bakery/template-checks';
-import { bundleSafely } from '../bundling.js';
+import { bundleUnique } from '../bundling.js';
 import { defineCommand } from '../command.js';
 import { isFailing, OUTPUT_OPTIONS, planOutput, sourcesOf, writeFindings } from '../findings-output.js';
 import { enforceUnsuppressible, type InvariantTemplate, invariantFindings } from '../invariants.js';
 import { resolveTargets } from '../targets.js';
 import { cfnLintAll, checkBundledTemplate, generatedTemplateDisplay, type LintTemplate, skippedNotice } from '../template-lint.js';
-import { findWorkspaceRoot } from '../workspace.js';
+import { findWorkspaceRoot, RecipeNames } from '../workspace.js';
 
 export default defineCommand({
   name: 'lint',
@@ -34,7 +33,9 @@ export default defineCommand({
   async run(args, io) {
     const plan = planOutput(args.values, io);
     const targets = resolveTargets(args.positionals, io, { templates: true });
-    const outDir = path.join(findWorkspaceRoot(io.cwd) ?? io.cwd, 'dist', 'bundle');
+    const root = findWorkspaceRoot(io.cwd);
+    const outDir = path.join(root ?? io.cwd, 'dist', 'bundle');
+    const names = new RecipeNames(root, targets.recipes);
 
     const findings: Finding[] = [];
     const generated = new Map<string, string>();
@@ -42,9 +43,9 @@ export default defineCommand({
     const templates: LintTemplate[] = [];
     const bundled: InvariantTemplate[] = [];
     for (const dir of targets.recipes) {
-      const result = bundleSafely(dir, { cwd: io.cwd, sourceCommit: null });
+      const result = bundleUnique(dir, { cwd: io.cwd, sourceCommit: null }, names);
       const recipeFile = displayPath(io.cwd, path.join(dir, 'recipe.yaml'));
-      const recipeText = readText(path.join(dir, 'recipe.yaml'));
+      const recipeText = readText(path.join(dir, 'recipe.yaml'), dir);
       if (recipeText !== undefined) checked.set(recipeFile, recipeText);
       if (!result.ok || result.templateText === undefined) {
         findings.push(...result.findings.filter(isFailing));
@@ -58,9 +59,16 @@ export default defineCommand({
     }
     findings.push(...(await invariantFindings(bundled, io.cwd, { env: io.env })));
     for (const absolute of targets.templates) {
-      const text = readText(absolute);
-      if (text !== undefined) checked.set(displayPath(io.cwd, absolute), text);
-      findings.push(...checkTemplateFile(absolute, { cwd: io.cwd }));
+      const display = displayPath(io.cwd, absolute);
+      // A template named on the command line: a regular file inside the workspace, or neither
+      // bakery nor cfn-lint reads it (cfn-lint would echo what it read in its messages).
+      const read = readInputFile(absolute, { root: scopeOf(absolute, root) });
+      if (!read.ok) {
+        findings.push(readProblemFinding(read.problem, display, 'the workspace'));
+        continue;
+      }
+      checked.set(display, read.text);
+      findings.push(...checkTemplateFile(absolute, { cwd: io.cwd, root: scopeOf(absolute, root) }));
       templates.push({ kind: 'file', absolute });
     }
 
@@ -77,10 +85,12 @@ export default defineCommand({
   },
 });
 
-function readText(file: string): string | undefined {
-  try {
-    return readFileSync(file, 'utf8');
-  } catch {
-    return undefined;
-  }
+function readText(file: string, root: string): string | undefined {
+  const read = readInputFile(file, { root });
+  return read.ok ? read.text : undefined;
+}
+
+/** Where a file named on the command line must stay: the workspace when it is in it, else its own folder. */
+function scopeOf(absolute: string, root: string | undefined): string {
+  return root !== undefined && isInside(absolute, root) ? root : path.dirname(absolute);
 }

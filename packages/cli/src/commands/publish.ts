@@ -3,15 +3,18 @@ import path from 'node:path';
 import {
   AccessDeniedError,
   AwsRequestError,
+  AwsTimeoutError,
   type ClientFactory,
   DriftDetectedError,
   formatPlan,
+  PartialBundleError,
   PublishError,
   type PublishResult,
   type PublishTarget,
   publish,
   requiredPermissions,
 } from '@ami-bakery/publisher';
+import { awsClients } from '../aws-clients.js';
 import { type Command, defineCommand } from '../command.js';
 import { UsageError } from '../errors.js';
 import type { Io } from '../io.js';
@@ -86,8 +89,10 @@ function permissionsLine(target: PublishTarget, roleArn: string | undefined): st
 /** The line after an error message: the next thing to try, when the message does not already say it. */
 function hintFor(error: PublishError, target: PublishTarget, roleArn: string | undefined): string | undefined {
   if (error instanceof AccessDeniedError) return `publishing needs exactly: ${permissionsLine(target, roleArn)}`;
+  if (error instanceof AwsTimeoutError) return "'bakery doctor --aws' checks that AWS answers from here";
   if (error instanceof AwsRequestError) return "check --region and the credentials ('bakery doctor --aws' shows who you are)";
-  if (error instanceof DriftDetectedError) return "'bakery publish --dry-run' shows the whole plan without writing";
+  if (error instanceof DriftDetectedError || error instanceof PartialBundleError)
+    return "'bakery publish --dry-run' shows the whole plan without writing";
   return undefined;
 }
 
@@ -96,7 +101,7 @@ function report(result: PublishResult, io: Io): number {
   io.stdout.write(formatPlan(plan));
   if (result.dryRun) {
     io.stdout.write(`Dry run: nothing was written to ${plan.target}.\n`);
-    return plan.drift.length > 0 && !plan.force ? 1 : 0;
+    return (plan.drift.length > 0 && !plan.force) || (plan.partial && !plan.allowDelete) ? 1 : 0;
   }
   if (result.attempts > 1) io.stdout.write(`${plan.target} changed while publishing; planned again (${result.attempts} attempts).\n`);
   for (const id of result.commitIds) io.stdout.write(`Committed ${id}\n`);
@@ -118,6 +123,16 @@ export function createPublishCommand(deps: PublishCommandDeps = {}): Command {
       'and lists it, unless --force. The record of what was published is kept in the target, in',
       '.bakery/published.json.',
       '',
+      'The bundle is verified first (every manifest entry has its folder, manifest and template,',
+      'hashes match, nothing else is there; each problem is named). A partial bundle (one that lacks',
+      'recipes of the workspace) is refused unless --allow-delete: the deployer deletes the stacks of',
+      'the recipes a bundle lacks.',
+      '',
+      'Every AWS call has a connect timeout (5 s), a request timeout (30 s) and 3 attempts with',
+      'backoff (BAKERY_AWS_CONNECT_TIMEOUT_MS, BAKERY_AWS_REQUEST_TIMEOUT_MS, BAKERY_AWS_MAX_ATTEMPTS);',
+      'the whole publish stops after --timeout (600 s). AWS_ENDPOINT_URL sends every call to one',
+      'endpoint (a VPC endpoint, a local test server).',
+      '',
       'Environment: BAKERY_REPOSITORY, BAKERY_BRANCH, BAKERY_REGION and BAKERY_PUBLISH_ROLE_ARN stand',
       'in for the options of the same meaning; an option wins over its variable. Credentials come',
       "from the AWS SDK's default chain (environment, profile, SSO, web identity on CI).",
@@ -136,6 +151,11 @@ export function createPublishCommand(deps: PublishCommandDeps = {}): Command {
         description: 'Read the target and print the plan; write nothing. Exit 1 when drift would refuse the publish.',
       },
       force: { type: 'boolean', description: 'Overwrite files changed in the target outside publish (they stay in its history).' },
+      'allow-delete': {
+        type: 'boolean',
+        description: 'Publish a partial bundle: the deployer then deletes the stacks of the recipes it lacks.',
+      },
+      timeout: { type: 'string', valueName: 'SECONDS', description: 'Stop the whole publish after this long (default 600).' },
       'source-commit': { type: 'string', valueName: 'SHA', description: 'Monorepo commit to record (default: git rev-parse HEAD).' },
     },
     async run(args, io) {
@@ -154,6 +174,16 @@ export function createPublishCommand(deps: PublishCommandDeps = {}): Command {
       if (givenCommit !== undefined && !COMMIT.test(givenCommit))
         throw new UsageError(`--source-commit '${givenCommit}' is not a git commit id`);
       const sourceCommit = givenCommit ?? (await (deps.headCommit ?? gitHead)(io.cwd));
+      const timeout = values.timeout;
+      if (timeout !== undefined && !/^[1-9]\d{0,5}$/.test(timeout))
+        throw new UsageError(`--timeout '${timeout}' is not a whole number of seconds`);
+      let clients: ClientFactory;
+      try {
+        clients = deps.clients ?? awsClients(io.env);
+      } catch (error) {
+        if (error instanceof PublishError) throw new UsageError(error.message, { cause: error });
+        throw error;
+      }
 
       try {
         const result = await publish(
@@ -165,8 +195,10 @@ export function createPublishCommand(deps: PublishCommandDeps = {}): Command {
             ...(sourceCommit !== undefined ? { sourceCommit } : {}),
             dryRun: values['dry-run'] === true,
             force: values.force === true,
+            allowDelete: values['allow-delete'] === true,
+            ...(timeout !== undefined ? { deadlineMs: Number(timeout) * 1000 } : {}),
           },
-          { ...(deps.clients ? { clients: deps.clients } : {}), ...(deps.sleep ? { sleep: deps.sleep } : {}) },
+          { clients, ...(deps.sleep ? { sleep: deps.sleep } : {}) },
         );
         return report(result, io);
       } catch (error) {

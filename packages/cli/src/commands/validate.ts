@@ -1,15 +1,17 @@
+import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { displayPath, type Finding, validateFile, validateRecipeFile } from '@ami-bakery/recipe-schema';
+import { RETIRED_FILE, readRetired } from '@ami-bakery/recipe-bundler';
+import { displayPath, type Finding, isInside, validateFile, validateRecipeFile } from '@ami-bakery/recipe-schema';
 import { bundleSafely } from '../bundling.js';
 import { defineCommand } from '../command.js';
 import { UsageError } from '../errors.js';
-import { isFailing, OUTPUT_OPTIONS, planOutput, writeFindings } from '../findings-output.js';
+import { isFailing, OUTPUT_OPTIONS, planOutput, sourcesOf, writeFindings } from '../findings-output.js';
 import { BASE_OPTION, versionGate, withoutGateSuppressionNotices } from '../gate.js';
 import { type Input, resolveInputs } from '../inputs.js';
 import { enforceUnsuppressible, invariantFindings } from '../invariants.js';
 import type { Io } from '../io.js';
 import { generatedTemplateDisplay } from '../template-lint.js';
-import { findWorkspaceRoot, workspaceRecipes } from '../workspace.js';
+import { findWorkspaceRoot, RecipeNames, workspaceRecipes } from '../workspace.js';
 
 export default defineCommand({
   name: 'validate',
@@ -19,10 +21,15 @@ export default defineCommand({
     'PATH is a recipe folder, a recipe.yaml, an AWSTOE component document, or a folder that is',
     'walked for *.yaml / *.yml files (node_modules, dist and dot-folders are skipped; a folder',
     'holding a recipe.yaml counts as that recipe). Without PATH: every recipes/*/recipe.yaml of the',
-    'workspace.',
+    'workspace, and recipes/retired.yaml (the retired list, RB0024).',
     '',
     'Every recipe also passes the version gate: content changed since the git base (--base) needs a',
-    'higher version (RB4001). Outside a git work tree the gate is skipped with an info finding (RB4003).',
+    'higher version (RB4001). Outside a git work tree the gate is skipped with an info finding (RB4003);',
+    'with CI=true a base that cannot be resolved (shallow clone, unknown NX_BASE) is an error (RB4004).',
+    'Two recipe folders giving the same name are an error naming both (RB0023).',
+    '',
+    'A file is read only when it is a regular file inside its recipe folder (a file named here: inside',
+    'the workspace) once links are resolved, of at most 1 MiB, and UTF-8 (RB0020, RB0021, RB0022).',
     '',
     'Every recipe is also bundled in memory and its template checked against the security invariants',
     '(RB6001-RB6010, the rule set the deployer and the Guard hook run), shown at the recipe line the',
@@ -37,9 +44,23 @@ export default defineCommand({
 
     const inputs = args.positionals.length > 0 ? resolveInputs(args.positionals, io.cwd) : workspaceInputs(io);
     const gate = versionGate(args.values.base, io);
-    const validated = validateAll(inputs, io.cwd);
+    const root = findWorkspaceRoot(io.cwd);
+    const retiredFile = root === undefined ? undefined : path.join(root, 'recipes', RETIRED_FILE);
+    const recipeDirs = inputs.filter((input) => input.kind === 'recipe').map((input) => path.dirname(input.absolute));
+    const names = new RecipeNames(root, recipeDirs);
+    const validated = validateAll(
+      inputs.filter((input) => input.absolute !== retiredFile),
+      io.cwd,
+      root,
+    );
     const sources = validated.sources;
-    for (const input of inputs) if (input.kind === 'recipe') validated.findings.push(...gate.check(path.dirname(input.absolute)));
+    for (const dir of recipeDirs) validated.findings.push(...gate.check(dir), ...names.findings(dir, io.cwd));
+    // recipes/retired.yaml is neither a recipe nor a component: checked as the retired list.
+    if (root !== undefined && inputs.some((input) => input.absolute === retiredFile)) {
+      const list = readRetired(root, new Set(names.names()), (absolute) => displayPath(io.cwd, absolute));
+      validated.findings.push(...list.findings);
+      for (const [file, text] of sourcesOf(list.findings, io.cwd)) sources.set(file, text);
+    }
     validated.findings.push(...(await recipeInvariants(inputs, io, sources)));
     let enforced: Finding[] = validated.findings;
     for (const input of inputs) {
@@ -76,15 +97,25 @@ function workspaceInputs(io: Io): Input[] {
   if (root === undefined) throw new UsageError(`no pnpm-workspace.yaml at or above ${io.cwd}; name the recipes to validate`);
   const recipes = workspaceRecipes(root);
   if (recipes.length === 0) io.stderr.write(`bakery: no recipes/*/recipe.yaml under ${root}\n`);
-  return recipes.map((absolute) => ({ kind: 'recipe', absolute }));
+  const inputs: Input[] = recipes.map((absolute) => ({ kind: 'recipe', absolute }));
+  const retired = path.join(root, 'recipes', RETIRED_FILE);
+  if (existsSync(retired)) inputs.push({ kind: 'file', absolute: retired });
+  return inputs;
 }
 
 /** Validate every input; a component reached both through its recipe and directly is reported once. */
-function validateAll(inputs: readonly Input[], cwd: string): { findings: Finding[]; sources: Map<string, string> } {
+function validateAll(
+  inputs: readonly Input[],
+  cwd: string,
+  root: string | undefined,
+): { findings: Finding[]; sources: Map<string, string> } {
   const sources = new Map<string, string>();
   const byKey = new Map<string, Finding>();
   for (const input of inputs) {
-    const result = input.kind === 'recipe' ? validateRecipeFile(input.absolute, { cwd }) : validateFile(input.absolute, { cwd });
+    // A file named on the command line stays in the workspace (in its own folder outside one) once links are resolved.
+    const scope = root !== undefined && isInside(input.absolute, root) ? root : path.dirname(input.absolute);
+    const result =
+      input.kind === 'recipe' ? validateRecipeFile(input.absolute, { cwd }) : validateFile(input.absolute, { cwd, root: scope });
     for (const [file, text] of result.sources) sources.set(file, text);
     for (const finding of result.findings) {
       const { start, end } = finding.range;

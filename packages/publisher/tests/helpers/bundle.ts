@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -16,26 +17,39 @@ interface RecipeSpec {
 
 const encoder = new TextEncoder();
 const bytes = (value: string | Uint8Array): Uint8Array => (typeof value === 'string' ? encoder.encode(value) : value);
+const sha256 = (content: Uint8Array): string => `sha256:${createHash('sha256').update(content).digest('hex')}`;
+const contentHash = (recipe: RecipeSpec): string => sha256(bytes(`${recipe.name}@${recipe.version}`));
 
-/** The files `bakery bundle` writes for these recipes, as path → bytes. */
-function bundleFiles(recipes: readonly RecipeSpec[], options: { sourceCommit?: string | null; stack?: string } = {}): Map<string, Uint8Array> {
+interface BundleSpec {
+  readonly sourceCommit?: string | null;
+  readonly partial?: boolean;
+  readonly retired?: readonly { name: string; reason: string }[];
+}
+
+/** The files `bakery bundle` writes for these recipes (format 2), as path → bytes. */
+function bundleFiles(recipes: readonly RecipeSpec[], options: BundleSpec = {}): Map<string, Uint8Array> {
   const sourceCommit = options.sourceCommit === undefined ? SOURCE : options.sourceCommit;
   const files = new Map<string, Uint8Array>();
   const sorted = [...recipes].sort((a, b) => (a.name < b.name ? -1 : 1));
+  const templates = new Map(sorted.map((r) => [r.name, bytes(r.template ?? `# ${r.name} ${r.version}\nResources: {}\n`)]));
   files.set(
     'manifest.json',
     bytes(
       `${JSON.stringify(
         {
-          formatVersion: 1,
+          formatVersion: 2,
+          partial: options.partial ?? false,
           recipes: sorted.map((r) => ({
-            contentHash: `sha256:${r.version}`,
+            buildOnVersionChange: true,
+            contentHash: contentHash(r),
             name: r.name,
             parameters: ['ArtifactBucketName'],
             stackName: `ami-bakery-recipe-${r.name}`,
             template: `recipes/${r.name}/template.yaml`,
+            templateHash: sha256(templates.get(r.name) as Uint8Array),
             version: r.version,
           })),
+          retired: options.retired ?? [],
           sourceCommit,
         },
         null,
@@ -44,10 +58,14 @@ function bundleFiles(recipes: readonly RecipeSpec[], options: { sourceCommit?: s
     ),
   );
   for (const recipe of sorted) {
-    files.set(`recipes/${recipe.name}/manifest.json`, bytes(`{"name":"${recipe.name}","version":"${recipe.version}"}\n`));
-    files.set(`recipes/${recipe.name}/template.yaml`, bytes(recipe.template ?? `# ${recipe.name} ${recipe.version}\nResources: {}\n`));
+    files.set(
+      `recipes/${recipe.name}/manifest.json`,
+      bytes(
+        `${JSON.stringify({ contentHash: contentHash(recipe), name: recipe.name, stackName: `ami-bakery-recipe-${recipe.name}`, version: recipe.version }, null, 2)}\n`,
+      ),
+    );
+    files.set(`recipes/${recipe.name}/template.yaml`, templates.get(recipe.name) as Uint8Array);
   }
-  files.set('bakery/bakery-stack.template.json', bytes(options.stack ?? '{"Resources":{}}\n'));
   return files;
 }
 
@@ -68,5 +86,5 @@ async function removeBundles(): Promise<void> {
   await Promise.all(created.splice(0).map((dir) => rm(dir, { recursive: true, force: true })));
 }
 
+export type { BundleSpec, RecipeSpec };
 export { AL2023, bundleFiles, bytes, removeBundles, SOURCE, UBUNTU, WINDOWS, writeBundle };
-export type { RecipeSpec };

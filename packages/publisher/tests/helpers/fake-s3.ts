@@ -62,7 +62,12 @@ class FakeBucket {
       if (input.IfMatch !== undefined && input.IfMatch !== this.object?.etag) throw preconditionFailed();
       const body = input.Body as Uint8Array;
       if (input.ChecksumSHA256 !== createHash('sha256').update(body).digest('base64')) {
-        throw new S3ServiceException({ name: 'BadDigest', $fault: 'client', $metadata: { httpStatusCode: 400 }, message: 'checksum mismatch' });
+        throw new S3ServiceException({
+          name: 'BadDigest',
+          $fault: 'client',
+          $metadata: { httpStatusCode: 400 },
+          message: 'checksum mismatch',
+        });
       }
       this.#versions += 1;
       this.object = {
@@ -76,7 +81,8 @@ class FakeBucket {
   }
 
   #find(bucket: string | undefined, key: string | undefined): StoredObject {
-    if (bucket !== BUCKET || key !== KEY || this.object === null) throw new NotFound({ message: 'Not Found', $metadata: { httpStatusCode: 404 } });
+    if (bucket !== BUCKET || key !== KEY || this.object === null)
+      throw new NotFound({ message: 'Not Found', $metadata: { httpStatusCode: 404 } });
     return this.object;
   }
 }

@@ -40,4 +40,4 @@ const noSleep = async (): Promise<void> => {};
 const PARTITION = 'aws';
 const ROLE_ARN = `arn:${PARTITION}:iam::111122223333:role/ami-bakery-publisher`;
 
-export { blobIds, filesOf, noSleep, putEntries, recordOf, ROLE_ARN };
+export { blobIds, filesOf, noSleep, putEntries, ROLE_ARN, recordOf };

@@ -43,7 +43,26 @@ export function instanceRole(
 ): Record<string, unknown> {
   const policies: unknown[] = [];
   if (logs) policies.push(putObjectPolicy('write-build-logs', 'WriteBuildLogs', logs.objectsArn));
-  if (evidence) policies.push(putObjectPolicy('write-evidence', 'WriteEvidence', evidence.objectsArn));
+  if (evidence) {
+    policies.push(putObjectPolicy('write-evidence', 'WriteEvidence', evidence.objectsArn));
+    policies.push({
+      PolicyName: 'read-own-instance-tags',
+      PolicyDocument: {
+        Version: '2012-10-17',
+        Statement: [
+          {
+            // The evidence folder is named after the image build version, which Image Builder
+            // gives the test instance only as its Ec2ImageBuilderArn tag. DescribeTags has no
+            // resource-level permissions.
+            Sid: 'ReadImageBuildVersionTag',
+            Effect: 'Allow',
+            Action: 'ec2:DescribeTags',
+            Resource: '*',
+          },
+        ],
+      },
+    });
+  }
   const encrypted = [logs, evidence].filter((target): target is S3Target => target?.bakeryKey === true);
   if (encrypted.length > 0) {
     policies.push({

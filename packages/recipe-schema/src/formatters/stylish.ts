@@ -12,6 +12,8 @@ const SEVERITY_COLOUR: Record<Severity, string> = { error: ANSI.red, warning: AN
 
 /** Longest source excerpt shown; a 1 MB line must not flood the terminal. */
 const MAX_EXCERPT = 120;
+/** Longest message shown: cfn-lint quotes whole values (a 16 KB component document) in its. Reports keep it whole. */
+const MAX_MESSAGE = 400;
 /** Characters kept left of the caret when a long line is cut. */
 const EXCERPT_LEAD = 40;
 
@@ -27,7 +29,8 @@ export const stylish: Formatter = (findings, options = {}) => {
     for (const finding of inFile) {
       const where = position(finding).padEnd(positionWidth);
       const severity = finding.severity.padEnd(severityWidth);
-      const message = finding.suppressed ? `[suppressed: ${finding.suppressed.reason}] ${finding.message}` : finding.message;
+      const full = finding.suppressed ? `[suppressed: ${finding.suppressed.reason}] ${finding.message}` : finding.message;
+      const message = full.length > MAX_MESSAGE ? `${full.slice(0, MAX_MESSAGE)}… (${full.length - MAX_MESSAGE} more characters; --format json has the whole message)` : full;
       const line = finding.suppressed
         ? paint(ANSI.dim, `  ${where}  ${severity}  ${clean(message)}  ${finding.ruleId}`)
         : `  ${paint(ANSI.gray, where)}  ${paint(SEVERITY_COLOUR[finding.severity], severity)}  ${clean(message)}  ${paint(ANSI.gray, finding.ruleId)}`;

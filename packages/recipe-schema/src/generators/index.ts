@@ -21,6 +21,7 @@ import {
 } from '@ami-bakery/hardening';
 import { hitToFinding, schemaHitsToFindings } from '../engine.js';
 import { type ParsedYaml, parseYaml } from '../location.js';
+import { describeReadProblem, readInputFile, readProblemFinding, readProblemRule } from '../read-file.js';
 import type { GeneratorKind, Platform } from '../recipe-model.js';
 import { actionPlatform } from '../rules/component/ActionPlatform.js';
 import { componentRules } from '../rules/component/index.js';
@@ -137,16 +138,15 @@ function loadOne(entry: Entry, options: LoadGeneratedOptions): GeneratedComponen
     );
     return result;
   }
-  try {
-    result.bytes = readFileSync(absolutePath);
-  } catch {
-    onRecipe(
-      componentFileExists,
-      at,
-      `There is no file '${entry.table}' in the recipe folder; create the ${entry.kind} table there or fix the path (it is relative to the folder of recipe.yaml).`,
-    );
+  const read = readInputFile(absolutePath, { root: options.recipeDir });
+  if (!read.ok) {
+    const { problem } = read;
+    if (problem.kind === 'missing') onRecipe(componentFileExists, at, `There is no file '${entry.table}' in the recipe folder; create the ${entry.kind} table there or fix the path (it is relative to the folder of recipe.yaml).`);
+    else if (problem.kind === 'encoding') result.findings.push(readProblemFinding(problem, display));
+    else onRecipe(readProblemRule(problem) ?? ENGINE_RULES.unreadable, at, describeReadProblem(problem, `'${entry.table}'`));
     return result;
   }
+  result.bytes = read.bytes;
   const generator = GENERATORS[entry.kind];
   if (options.platform !== undefined && generator.platform !== 'any' && options.platform !== generator.platform) {
     onRecipe(

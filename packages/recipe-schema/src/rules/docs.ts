@@ -31,6 +31,26 @@ export const RULE_DOCS: Readonly<Record<string, RuleDocs>> = {
     example: 'notes: this file is neither a recipe nor a component',
     fix: 'Validate recipes and AWSTOE documents only, or fix the path given.',
   },
+  RB0020: {
+    example: 'components:\n  - file: components/shared.yaml   # a link to ~/.aws/credentials, /dev/zero or a FIFO',
+    fix: 'Replace the link (or device, FIFO, folder) with a regular file inside the recipe folder; a file named on the command line must lie inside the workspace.',
+  },
+  RB0021: {
+    example: '# recipe.yaml or a component document over 1 MiB',
+    fix: 'Make the file smaller: recipes and component documents are a few kilobytes; move large scripts to S3.',
+  },
+  RB0022: {
+    example: 'description: caf\\xe9   # a Latin-1 byte, not UTF-8',
+    fix: 'Save the file as UTF-8; the finding points at the first byte that is not.',
+  },
+  RB0023: {
+    example: '# recipes/a/recipe.yaml and recipes/b/recipe.yaml both say\nname: al2023-hardened',
+    fix: 'Give each recipe folder its own name; the bundle folder, the stack and the Image Builder resources are named after it.',
+  },
+  RB0024: {
+    example: '# recipes/retired.yaml\n- name: ubuntu-pro-20-04-cis-level1   # no reason, or still a recipe folder',
+    fix: 'List each retired recipe once, with a reason, after removing its folder.',
+  },
   RB1001: {
     example: 'phases:\n  - name: build\n    steps:\n      - name: Hello\n        action: ExecuteBash      # no inputs',
     fix: 'Add the missing property the message names. A misspelt key is reported once, as an unknown property with its did-you-mean.',
@@ -196,6 +216,11 @@ export const RULE_DOCS: Readonly<Record<string, RuleDocs>> = {
     example: '# validating outside a git work tree, or with an unknown --base',
     fix: 'Run inside the repository, or set BAKERY_BASE (or --base) to the ref to compare with.',
   },
+  RB4004: {
+    example:
+      '# CI=true in a shallow clone (actions/checkout with its default fetch-depth: 1), or NX_BASE set to a commit git does not have',
+    fix: 'Give the job the full history (fetch-depth: 0, or git fetch --unshallow origin) and a base git knows.',
+  },
   RB5001: {
     example: '# the bundled template has a property the resource specification does not know',
     fix: 'A defect in the bundler: report it with the recipe that produced it.',
@@ -221,6 +246,15 @@ export const RULE_DOCS: Readonly<Record<string, RuleDocs>> = {
   RB5008: {
     example: 'kmsKeyId: arn:aws:kms:eu-west-1:111122223333:key/...',
     fix: 'Use an alias or key id, or an ARN built with the partition (the bundler does so for its own ARNs).',
+  },
+  RB5009: {
+    example:
+      'name: al2023-hardened-with-a-very-long-name\ncomponents:\n  - file: components/harden-ssh-with-an-equally-long-file-name.yaml   # stack name + stem over 128',
+    fix: 'Shorten the recipe name or the component file name by the number of characters the message gives.',
+  },
+  RB5010: {
+    example: '# components/harden.yaml holds 22,000 characters once bundled',
+    fix: 'Split the document into two components, or download large scripts from S3 in a step.',
   },
   RB5090: {
     example: '# cfn-lint exited with a usage or configuration error',

@@ -24,4 +24,29 @@ export const ENGINE_RULES = {
     severity: 'error',
     description: 'Every input is a recipe or an AWSTOE component document.',
   },
+  notRegularFile: {
+    id: 'RB0020',
+    slug: 'input-not-regular-file',
+    severity: 'error',
+    description:
+      'Every input is a regular file inside its recipe folder (a file named on the command line: inside the workspace); a symbolic link leading outside, a device, a FIFO or a folder is never read.',
+  },
+  fileTooLarge: {
+    id: 'RB0021',
+    slug: 'input-too-large',
+    severity: 'error',
+    description: 'Every input file holds at most 1 MiB (1,048,576 bytes); a larger one is not read.',
+  },
+  invalidEncoding: {
+    id: 'RB0022',
+    slug: 'input-encoding',
+    severity: 'error',
+    description: 'Every input file is UTF-8; a byte that is not is reported at its line, never replaced.',
+  },
+  duplicateRecipeName: {
+    id: 'RB0023',
+    slug: 'recipe-name-unique',
+    severity: 'error',
+    description: 'Every recipe folder of the workspace has its own `name`: the bundle folder, the stack and the Image Builder resources are named after it.',
+  },
 } as const satisfies Record<string, RuleMeta>;

@@ -89,6 +89,12 @@ describe('Formatter: stylish on awkward input', () => {
       source: `${'x'.repeat(500_000)}y${'z'.repeat(500_000)}\n`,
       expected: `${RECIPE}\n  1:500001  error  ${message}  RB1002\n            1 | …${'x'.repeat(40)}y${'z'.repeat(79)}…\n              | ${' '.repeat(41)}${'^'.repeat(81)}\n${tail}`,
     },
+    {
+      name: 'a message over 400 characters (cfn-lint quoting a whole component document) is cut, saying where the rest is',
+      finding: { ...base, message: `'${'d'.repeat(16_500)}' is longer than 16000`, range: { start: { line: 1, column: 1 }, end: { line: 1, column: 2 } } },
+      source: 'a: 1\n',
+      expected: `${RECIPE}\n  1:1  error  '${'d'.repeat(399)}… (16123 more characters; --format json has the whole message)  RB1002\n       1 | a: 1\n         | ^\n${tail}`,
+    },
   ])('$name', ({ finding, source, expected }) => {
     // Act
     const output = stylish([finding], { sources: new Map([[finding.file, source]]), rules: RULES });

@@ -42,7 +42,8 @@ function problems(result: ValidationResult): string[] {
     if (typeof f.message !== 'string' || f.message.trim() === '') found.push(`${where}: empty message`);
     const text = result.sources.get(f.file);
     if (text === undefined) {
-      if (f.ruleId !== 'RB0005') found.push(`${where}: file not among the sources read`);
+      // Files refused before decoding (RB0005 unreadable, RB0020 not a regular file, RB0021 too large, RB0022 not UTF-8) have no text.
+      if (!['RB0005', 'RB0020', 'RB0021', 'RB0022'].includes(f.ruleId)) found.push(`${where}: file not among the sources read`);
       continue;
     }
     const lines = text.split(/\r?\n/);

@@ -2,7 +2,9 @@
 import type { RuleMeta } from '@ami-bakery/recipe-schema';
 import type { TemplateRule } from '../rule.js';
 import { badEnumValue } from './BadEnumValue.js';
+import { componentDataSize } from './ComponentDataSize.js';
 import { danglingReference } from './DanglingReference.js';
+import { imageBuilderNameLength } from './ImageBuilderNameLength.js';
 import { literalPartition } from './LiteralPartition.js';
 import { missingRequiredProperty } from './MissingRequiredProperty.js';
 import { templateStructure } from './TemplateStructure.js';
@@ -19,6 +21,8 @@ export const templateRules: readonly TemplateRule[] = [
   unknownResourceType,
   templateStructure,
   literalPartition,
+  imageBuilderNameLength,
+  componentDataSize,
 ];
 
 /** Metadata only (no check functions), for docs and `allRules()`. */
@@ -26,7 +30,9 @@ export const TEMPLATE_RULES: readonly RuleMeta[] = templateRules.map(({ id, slug
 
 export {
   badEnumValue,
+  componentDataSize,
   danglingReference,
+  imageBuilderNameLength,
   literalPartition,
   missingRequiredProperty,
   templateStructure,
