@@ -33,8 +33,8 @@ import {
   serviceToken,
   stack,
   TEMPLATE_PATH,
-  testDeps,
   tempDir,
+  testDeps,
 } from './helpers.js';
 
 const sts = mockClient(STSClient);

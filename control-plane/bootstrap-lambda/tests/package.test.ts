@@ -274,8 +274,25 @@ describe('shipped control-plane code', () => {
     expect(one.guardRules.what).toBe('Guard rules (no-public-ami.guard)');
   });
 
+  it('zips the whole deployer build, the Guard evaluator next to the handler included', async () => {
+    // Act
+    const shipped = await loadShipped(SHIPPED_DIR);
+
+    // Assess
+    expect([...readZip(shipped.deployer.body).keys()]).toEqual([
+      'cloudformation-validate/index.js',
+      'cloudformation-validate/package.json',
+      'index.mjs',
+    ]);
+  });
+
   it.each([
-    { name: 'the deployer', remove: 'deployer', message: 'The deployer is missing from the Lambda package' },
+    { name: 'the deployer', remove: 'deployer', message: 'lacks index.mjs, cloudformation-validate/package.json' },
+    {
+      name: 'the Guard evaluator of the deployer',
+      remove: 'cloudformation-validate',
+      message: 'lacks cloudformation-validate/package.json',
+    },
     { name: 'the Guard rules', remove: 'guard-rules', message: 'The Guard rules are missing from the Lambda package' },
   ])('refuses a package without $name, naming the build command', async ({ remove, message }) => {
     // Prepare
