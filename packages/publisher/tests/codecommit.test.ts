@@ -472,6 +472,47 @@ describe('Function: publish (CodeCommit)', () => {
     });
   });
 
+  it.each([
+    { case: 'listed in the record of a format 1 publish', recorded: true, edited: false },
+    { case: 'not in the record (the bootstrap seed of format 1)', recorded: false, edited: false },
+    { case: 'changed by hand since', recorded: true, edited: true },
+  ])('deletes the bakery/ folder of bundle format 1, $case, and says why', async ({ recorded, edited }) => {
+    // Prepare: a target a format 1 publish left, with the bakery stack template in bakery/
+    await seed(TWO_RECIPES);
+    const v1Template = '{"Resources":{}}\n';
+    const record = JSON.parse(repo.text(RECORD_PATH) as string) as { files: Record<string, string> };
+    if (recorded) record.files['bakery/bakery-stack.template.json'] = blobIds(new Map([['x', bytes(v1Template)]])).x as string;
+    repo.commitAs({
+      put: {
+        'bakery/bakery-stack.template.json': edited ? '{"Resources":{"Edited":{}}}\n' : v1Template,
+        'bakery/parameters/stack.json': '{}\n',
+        [RECORD_PATH]: `${JSON.stringify(record, null, 2)}\n`,
+      },
+    });
+    codeCommit.resetHistory();
+
+    // Act
+    const result = await run(TWO_RECIPES);
+
+    // Assess
+    expect(result.plan).toMatchObject({
+      add: [],
+      change: [],
+      delete: ['bakery/bakery-stack.template.json', 'bakery/parameters/stack.json'],
+      obsolete: ['bakery/bakery-stack.template.json', 'bakery/parameters/stack.json'],
+      drift: [],
+    });
+    expect(commits().map((input) => filesOf(input).delete)).toEqual([
+      ['bakery/bakery-stack.template.json', 'bakery/parameters/stack.json'],
+    ]);
+    expect([...repo.files().keys()]).not.toContain('bakery/bakery-stack.template.json');
+    expect(Object.keys(recordOf(commits()[0] as CreateCommitInput).files as object)).toEqual([...TWO_RECIPES.keys()].sort());
+    expect(formatPlan(result.plan)).toContain(
+      'Removed: bakery/bakery-stack.template.json, bakery/parameters/stack.json: bundle format 1 carried the bakery stack there; format 2 has no bakery/ folder',
+    );
+    expect(formatPlan(result.plan)).toContain('the deployer refuses a source that still holds one (BUNDLE011)');
+  });
+
   it('refuses a partial bundle, naming what the target would lose, and publishes it with allowDelete', async () => {
     // Prepare: a bundle of one recipe built in a fresh clone, the target holding two
     await seed(TWO_RECIPES);

@@ -5,6 +5,7 @@ import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 import {
   ConcurrentUpdateError,
   DriftDetectedError,
+  formatPlan,
   gitBlobId,
   InvalidArchiveError,
   type PublishOptions,
@@ -204,6 +205,31 @@ describe('Function: publish (S3 source)', () => {
     expect(entriesOf(puts()[0] as PutObjectCommandInput).get(`recipes/${AL2023}/template.yaml`)).toEqual(
       TWO_RECIPES.get(`recipes/${AL2023}/template.yaml`),
     );
+  });
+
+  it('drops the bakery/ folder of bundle format 1 from the zip, keeping the README, and says why', async () => {
+    // Prepare: the zip a format 1 seed left: the bakery stack template beside the recipes, unrecorded
+    await seed(TWO_RECIPES);
+    bucket.uploadAs(
+      handEdited((entries) => {
+        entries.set('bakery/bakery-stack.template.json', bytes('{"Resources":{}}\n'));
+        entries.set('README.md', bytes('# AMI Bakery recipes\n'));
+      }),
+    );
+
+    // Act
+    const result = await run(TWO_RECIPES);
+
+    // Assess
+    expect(result.plan).toMatchObject({
+      delete: ['bakery/bakery-stack.template.json'],
+      obsolete: ['bakery/bakery-stack.template.json'],
+      drift: [],
+    });
+    expect([...entriesOf(puts()[0] as PutObjectCommandInput).keys()].sort()).toEqual(
+      [...TWO_RECIPES.keys(), RECORD_PATH, 'README.md'].sort(),
+    );
+    expect(formatPlan(result.plan)).toContain('Removed: bakery/bakery-stack.template.json: bundle format 1 carried the bakery stack there');
   });
 
   it('re-reads and retries when another upload lands between read and write (412 PreconditionFailed)', async () => {
