@@ -164,7 +164,7 @@ describe('Command: publish', () => {
         '  base: none (first publish)',
         `  source commit: ${HEAD}`,
         'Files:',
-        '  + manifest.json (1.1 kB)',
+        '  + manifest.json (1.0 kB)',
         '  + recipes/al2023-stig/manifest.json (190 B)',
         '  + recipes/al2023-stig/template.yaml (434 B)',
         '  + recipes/ubuntu-2204-cis/manifest.json (198 B)',

@@ -8,9 +8,9 @@ export {
   SESSION_NAME,
   TIMEOUT_VARIABLES,
 } from './aws.js';
-export type { Bundle, BundleManifest, BundleRecipe, RetiredRecipe } from './bundle.js';
+export type { Bundle } from './bundle.js';
 export { readBundle } from './bundle.js';
-export type { BundleProblemInfo, DriftEntry, DriftKind } from './errors.js';
+export type { DriftEntry, DriftKind } from './errors.js';
 export {
   AccessDeniedError,
   AwsRequestError,
@@ -52,5 +52,4 @@ export type {
   RecipeChange,
   S3Target,
 } from './types.js';
-export { type BundleProblem, verifyBundle } from './verify.js';
 export { readZip, writeZip } from './zip.js';

@@ -25,7 +25,7 @@ import {
   RECORD_PATH,
 } from '../src/index.js';
 import { BRANCH, FakeRepository, REPOSITORY } from '../testing/fake-codecommit.js';
-import { AL2023, bundleFiles, bytes, removeBundles, SOURCE, UBUNTU, WINDOWS, writeBundle } from './helpers/bundle.js';
+import { AL2023, bundleFiles, bytes, removeBundles, SOURCE, TEMPLATE_BODY, UBUNTU, WINDOWS, writeBundle } from './helpers/bundle.js';
 import { blobIds, filesOf, noSleep, putEntries, recordOf } from './helpers/publish.js';
 
 const codeCommit = mockClient(CodeCommitClient);
@@ -204,7 +204,7 @@ describe('Function: publish (CodeCommit)', () => {
     expect(codeCommit).toHaveReceivedCommandTimes(GetBranchCommand, 2);
     expect(result).toMatchObject({ committed: true, attempts: 2, commitIds: [repo.head], plan: { base: theirs } });
     expect(repo.text('README.md')).toBe('someone else\n');
-    expect(repo.text(`recipes/${AL2023}/template.yaml`)).toBe('# hardened further\n');
+    expect(repo.text(`recipes/${AL2023}/template.yaml`)).toBe(`# hardened further\n${TEMPLATE_BODY}`);
   });
 
   it('refuses on the retry when the concurrent commit changed a file publish wrote', async () => {
@@ -327,7 +327,7 @@ describe('Function: publish (CodeCommit)', () => {
       { name: AL2023, version: '1.0.0', template: '# fixed by hand, then in the monorepo\n' },
       { name: UBUNTU, version: '1.0.0' },
     ]);
-    repo.commitAs({ put: { [`recipes/${AL2023}/template.yaml`]: '# fixed by hand, then in the monorepo\n' } });
+    repo.commitAs({ put: { [`recipes/${AL2023}/template.yaml`]: next.get(`recipes/${AL2023}/template.yaml`) as Uint8Array } });
 
     // Act
     const result = await run(next);
@@ -339,13 +339,13 @@ describe('Function: publish (CodeCommit)', () => {
 
   it.each([
     {
-      case: 'its size (three 3 MB templates, 7 MB per commit)',
+      case: 'its size (three 400 kB templates, 900 kB per commit)',
       files: bundleFiles([
-        { name: AL2023, version: '1.0.0', template: new Uint8Array(3_000_000).fill(0x61) },
-        { name: UBUNTU, version: '1.0.0', template: new Uint8Array(3_000_000).fill(0x62) },
-        { name: WINDOWS, version: '1.0.0', template: new Uint8Array(3_000_000).fill(0x63) },
+        { name: AL2023, version: '1.0.0', size: 400_000 },
+        { name: UBUNTU, version: '1.0.0', size: 400_000 },
+        { name: WINDOWS, version: '1.0.0', size: 400_000 },
       ]),
-      limits: {},
+      limits: { maxCommitBytes: 900_000 },
       commits: [
         [
           `recipes/${AL2023}/manifest.json`,
@@ -410,17 +410,17 @@ describe('Function: publish (CodeCommit)', () => {
     ]);
   });
 
-  it('refuses a single file over the 6 MB CodeCommit file limit before writing anything', async () => {
-    // Prepare
-    const files = bundleFiles([{ name: AL2023, version: '1.0.0', template: new Uint8Array(6_000_001).fill(0x61) }]);
+  it('refuses a single file over the CodeCommit file limit before writing anything', async () => {
+    // Prepare: templates stay within CloudFormation's 1 MB, so the limit is lowered to reach it.
+    const files = bundleFiles([{ name: AL2023, version: '1.0.0', size: 500_001 }]);
 
     // Act
-    const error = await run(files).catch((e: unknown) => e);
+    const error = await run(files, { limits: { maxFileBytes: 500_000 } }).catch((e: unknown) => e);
 
     // Assess
     expect(error).toBeInstanceOf(FileTooLargeError);
     expect((error as Error).message).toBe(
-      `recipes/${AL2023}/template.yaml is 6000001 bytes, over the 6000000-byte limit for one file in a CodeCommit commit made through the API. ` +
+      `recipes/${AL2023}/template.yaml is 500001 bytes, over the 500000-byte limit for one file in a CodeCommit commit made through the API. ` +
         'Make the file smaller (for example move large component data to S3), or publish to the S3 source instead.',
     );
     expect(codeCommit).toHaveReceivedCommandTimes(CreateCommitCommand, 0);
@@ -459,7 +459,7 @@ describe('Function: publish (CodeCommit)', () => {
       change: [
         { path: 'manifest.json' },
         { path: `recipes/${AL2023}/manifest.json` },
-        { path: `recipes/${AL2023}/template.yaml`, size: 6 },
+        { path: `recipes/${AL2023}/template.yaml`, size: '# new\n'.length + TEMPLATE_BODY.length },
       ],
       delete: [`recipes/${UBUNTU}/manifest.json`, `recipes/${UBUNTU}/template.yaml`],
       drift: [{ path: `recipes/${UBUNTU}/template.yaml`, kind: 'modified' }],

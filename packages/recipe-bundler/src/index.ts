@@ -22,11 +22,8 @@ export { PARAMETER_DEFINITIONS, type ParameterName } from './template/parameters
 export { type CheckVersionsOptions, checkVersions, VERSION_RULES } from './version-gate.js';
 export { recoverFolder, removeFolder, replaceFolder, temporaryFolders, writeAtomic } from './fs-util.js';
 export { MAX_BUNDLE_FILE_BYTES, readRecipeFolders, type SkippedFolder } from './read-bundle.js';
-export { readRetired, RETIRED_FILE, RETIRED_RULES, type RetiredList, type RetiredRecipe } from './retired.js';
+export { readRetired, RETIRED_FILE, RETIRED_RULES, type RetiredList } from './retired.js';
 export {
-  BUNDLE_FORMAT_VERSION,
-  type BundleManifest,
-  type BundleManifestEntry,
   buildBundleManifest,
   type ManifestOptions,
   manifestEntry,

@@ -19,15 +19,12 @@ import {
   readProblemFinding,
   registerRuleMeta,
 } from '@ami-bakery/recipe-schema';
+import type { RetiredRecipe } from '@ami-bakery/bundle';
 import { compareCodeUnits } from './canonical.js';
 import { SAFE_NAME } from './read-bundle.js';
 
 export const RETIRED_FILE = 'retired.yaml';
 
-export interface RetiredRecipe {
-  name: string;
-  reason: string;
-}
 
 export const RETIRED_RULES = {
   retiredList: {
