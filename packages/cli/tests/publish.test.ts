@@ -204,9 +204,7 @@ describe('Command: publish', () => {
       'manifest.json',
       '.bakery/published.json',
     ]);
-    expect(input?.commitMessage?.split('\n')[0]).toBe(
-      'bakery publish: al2023-stig 1.2.0, ubuntu-2204-cis 2.0.1 (source 4b825dc)',
-    );
+    expect(input?.commitMessage?.split('\n')[0]).toBe('bakery publish: al2023-stig 1.2.0, ubuntu-2204-cis 2.0.1 (source 4b825dc)');
     expect(JSON.parse(branch.text('.bakery/published.json') as string)).toEqual({
       complete: true,
       files: Object.fromEntries(BUNDLE_FILES.map((f) => [f, blob(f)])),

@@ -47,7 +47,8 @@ async function readBundle(bundleDir: string): Promise<Bundle> {
       problems.push({
         id: read === 'too-large' ? 'BUNDLE028' : 'BUNDLE012',
         path: entry.path,
-        message: read === 'too-large' ? `larger than ${limit} bytes; it was not read` : 'could not be read as a regular file; it was not read',
+        message:
+          read === 'too-large' ? `larger than ${limit} bytes; it was not read` : 'could not be read as a regular file; it was not read',
       });
     else files.set(entry.path, read);
   }

@@ -276,7 +276,7 @@ describe('Function: publish (S3 source)', () => {
     // Assess
     expect(refused).toBeInstanceOf(InvalidArchiveError);
     expect((refused as Error).message).toBe(
-      `s3://${BUCKET}/${KEY} is not a readable bundle zip (Zip format: no end of central directory record (not a zip file)), ` +
+      `s3://${BUCKET}/${KEY} is not a readable bundle zip (Zip format: BUNDLE026: no end-of-central-directory record: this is not a zip archive), ` +
         'so changes made there cannot be checked. Restore a previous version of the object, or pass --force to replace it.',
     );
 

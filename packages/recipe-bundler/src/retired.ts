@@ -10,6 +10,7 @@
  * The file is optional; a missing file retires nothing. Anything malformed is a finding on it.
  */
 import path from 'node:path';
+import type { RetiredRecipe } from '@ami-bakery/bundle';
 import {
   type Finding,
   hitToFinding,
@@ -19,12 +20,10 @@ import {
   readProblemFinding,
   registerRuleMeta,
 } from '@ami-bakery/recipe-schema';
-import type { RetiredRecipe } from '@ami-bakery/bundle';
 import { compareCodeUnits } from './canonical.js';
 import { SAFE_NAME } from './read-bundle.js';
 
 export const RETIRED_FILE = 'retired.yaml';
-
 
 export const RETIRED_RULES = {
   retiredList: {

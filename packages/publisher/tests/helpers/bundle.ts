@@ -18,7 +18,8 @@ interface RecipeSpec {
 }
 
 /** What every template holds after its first text: the manifest's one parameter and a recipe resource, as the deployer takes it. */
-const TEMPLATE_BODY = 'Parameters:\n  ArtifactBucketName:\n    Type: String\nResources:\n  Component:\n    Type: AWS::ImageBuilder::Component\n';
+const TEMPLATE_BODY =
+  'Parameters:\n  ArtifactBucketName:\n    Type: String\nResources:\n  Component:\n    Type: AWS::ImageBuilder::Component\n';
 
 function templateOf(recipe: RecipeSpec): string {
   const text = `${recipe.template ?? `# ${recipe.name} ${recipe.version}\n`}${TEMPLATE_BODY}`;
