@@ -2,6 +2,8 @@ export type { AwsTimeouts, ClientConfig, ClientFactory, ClientFactoryOptions, Cr
 export {
   awsTimeoutsFrom,
   call as callAws,
+  clientSettings,
+  createClient,
   createClientFactory,
   DEFAULT_AWS_TIMEOUTS,
   defaultClientFactory,
