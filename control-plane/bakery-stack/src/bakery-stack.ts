@@ -1,3 +1,4 @@
+import { DEPLOYER_PERMISSIONS, type PermissionStatement } from '@ami-bakery/deployer/permissions';
 import {
   Aws,
   BootstraplessSynthesizer,
@@ -21,15 +22,6 @@ import {
 } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
 import { controlTowerFinding } from './control-tower.js';
-import {
-  DEPLOYER_ARTIFACT_READ_ACTIONS,
-  DEPLOYER_ARTIFACT_WRITE_ACTIONS,
-  DEPLOYER_IMAGE_PIPELINE_ACTIONS,
-  DEPLOYER_KMS_ACTIONS,
-  DEPLOYER_STACK_ACTIONS,
-  DEPLOYER_STACK_WRITE_ACTIONS,
-  DEPLOYER_UNSCOPED_ACTIONS,
-} from './deployer-permissions.js';
 import { acknowledge } from './nag.js';
 import {
   accessLogBucketName,
@@ -117,6 +109,39 @@ const EVENTBRIDGE_ON = { eventBridgeConfiguration: { eventBridgeEnabled: true } 
 const DEPLOYER_LOG_RETENTION_DAYS = 365;
 /** Seconds per deployer invocation; longer deployments continue through continuation tokens. */
 const DEPLOYER_TIMEOUT_SECONDS = 900;
+
+/**
+ * The deployer's statements (`DEPLOYER_PERMISSIONS`, data with Fn::Sub placeholders) as IAM
+ * statements. Pseudo parameters and the stack parameters (`${RecipeStackPrefix}`,
+ * `${GuardRulesKey}`) resolve in Fn::Sub by themselves; `text` fills a placeholder with Fn::Sub
+ * text of its own (a name built from parameters), `tokens` with a value known only at deploy time
+ * (an imported ARN), passed as an Fn::Sub variable.
+ */
+function deployerStatements(text: Readonly<Record<string, string>>, tokens: Readonly<Record<string, string>>): iam.PolicyStatement[] {
+  const fill = (template: string): string => {
+    let filled = template;
+    for (const [name, value] of Object.entries(text)) filled = filled.replaceAll(`\${${name}}`, value);
+    if (!filled.includes('${')) return filled;
+    const used = Object.entries(tokens).filter(([name]) => filled.includes(`\${${name}}`));
+    return used.length === 0 ? Fn.sub(filled) : Fn.sub(filled, Object.fromEntries(used));
+  };
+  const conditions = (statement: PermissionStatement) =>
+    Object.fromEntries(
+      Object.entries(statement.conditions ?? {}).map(([operator, keys]) => [
+        operator,
+        Object.fromEntries(Object.entries(keys).map(([key, value]) => [key, typeof value === 'string' ? fill(value) : value.map(fill)])),
+      ]),
+    );
+  return DEPLOYER_PERMISSIONS.map(
+    (statement) =>
+      new iam.PolicyStatement({
+        sid: statement.sid,
+        actions: [...statement.actions],
+        resources: statement.resources.map(fill),
+        ...(statement.conditions ? { conditions: conditions(statement) } : {}),
+      }),
+  );
+}
 
 /**
  * The bakery account's stack, the control plane of the bakery: bucket, evidence bucket and logs,
@@ -248,7 +273,6 @@ class BakeryStack extends Stack {
     const partitionArn = (service: string, rest: string): string => sub(`${ARN}:${service}:${rest}`);
     const roleArn = (name: string): string => sub(`${ARN}:iam::\${AWS::AccountId}:role/${name}`);
     const pipelineArn = partitionArn('codepipeline', `${HERE}:${pipelineName(P)}`);
-    const recipeStacksArn = partitionArn('cloudformation', `${HERE}:stack/${RP}*/*`);
     const repositoryArn = partitionArn('codecommit', `${HERE}:\${RepositoryName}`);
     const recipeDeployRoleArn = roleArn(recipeDeployRoleName(P));
     const s3ViaService = sub('s3.${AWS::Region}.${AWS::URLSuffix}');
@@ -736,39 +760,18 @@ class BakeryStack extends Stack {
         StringEquals: { 'aws:SourceAccount': Aws.ACCOUNT_ID },
       }),
       inlinePolicies: {
+        // Exactly the deployer's own list (docs/contracts.md, "Permissions"), its placeholders
+        // filled here; the access proofs evaluate the same statements.
         Deployer: new iam.PolicyDocument({
           statements: [
-            new iam.PolicyStatement({
-              sid: 'RecipeStacksWithRecipeDeployRole',
-              actions: [...DEPLOYER_STACK_WRITE_ACTIONS],
-              resources: [recipeStacksArn],
-              conditions: { ArnEquals: { 'cloudformation:RoleArn': recipeDeployRoleArn } },
-            }),
-            new iam.PolicyStatement({ sid: 'RecipeStacks', actions: [...DEPLOYER_STACK_ACTIONS], resources: [recipeStacksArn] }),
-            new iam.PolicyStatement({
-              sid: 'PassRecipeDeployRole',
-              actions: ['iam:PassRole'],
-              resources: [recipeDeployRoleArn],
-              conditions: { StringEquals: { 'iam:PassedToService': 'cloudformation.amazonaws.com' } },
-            }),
-            new iam.PolicyStatement({ sid: 'NoResourceLevelPermissions', actions: [...DEPLOYER_UNSCOPED_ACTIONS], resources: ['*'] }),
-            new iam.PolicyStatement({
-              sid: 'ReadArtifacts',
-              actions: [...DEPLOYER_ARTIFACT_READ_ACTIONS],
-              resources: [bucket.arnForObjects('*')],
-            }),
-            new iam.PolicyStatement({
-              sid: 'WriteTemplatesAndReports',
-              actions: [...DEPLOYER_ARTIFACT_WRITE_ACTIONS],
-              resources: [bucket.arnForObjects(`${DEPLOYMENTS_PREFIX}*`), bucket.arnForObjects(`${REPORTS_PREFIX}*`)],
-            }),
-            new iam.PolicyStatement({ sid: 'ReadGuardRules', actions: ['s3:GetObject'], resources: [controlObjectArn('GuardRulesKey')] }),
-            new iam.PolicyStatement({ sid: 'KeyThroughS3', actions: [...DEPLOYER_KMS_ACTIONS], resources: [keyArn], conditions: viaS3 }),
-            new iam.PolicyStatement({
-              sid: 'StartRecipeImageBuilds',
-              actions: [...DEPLOYER_IMAGE_PIPELINE_ACTIONS],
-              resources: [ib(`image-pipeline/${RP}*`)],
-            }),
+            ...deployerStatements(
+              {
+                ArtifactBucket: artifactBucketName(P, '${AWS::AccountId}', '${AWS::Region}'),
+                RecipeDeployRoleArn: `${ARN}:iam::\${AWS::AccountId}:role/${recipeDeployRoleName(P)}`,
+                ControlBucket: controlBucketName(P, '${AWS::AccountId}', '${AWS::Region}'),
+              },
+              { ArtifactKeyArn: keyArn },
+            ),
             new iam.PolicyStatement({
               sid: 'OwnLogs',
               actions: ['logs:CreateLogStream', 'logs:PutLogEvents'],
@@ -782,12 +785,11 @@ class BakeryStack extends Stack {
     });
     acknowledge(
       deployerRole,
-      'cloudformation:ListStacks and the CodePipeline job results support no resource-level permissions. Recipe stack ids, pipeline artifact keys, template and report keys, image pipeline names are generated or named per recipe and execution; the grants stay on stacks and pipelines named with RecipeStackPrefix (the recipe deploy role required) and the deployments/ and reports/ prefixes.',
+      'DescribeStacks without a stack name (listing the recipe stacks) and the CodePipeline job results support no resource-level permissions. Recipe stack ids, template and report keys, image pipeline names are generated or named per recipe and execution; the grants stay on stacks and pipelines named with RecipeStackPrefix (change sets and deletions only with the recipe deploy role) and the deployments/ and reports/ prefixes.',
       'AwsSolutions-IAM5[Resource::*]',
       'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:cloudformation:<AWS::Region>:<AWS::AccountId>:stack/<RecipeStackPrefix>*/*]',
-      `AwsSolutions-IAM5[Resource::<${this.getLogicalId(bucket.node.defaultChild as s3.CfnBucket)}.Arn>/*]`,
-      `AwsSolutions-IAM5[Resource::<${this.getLogicalId(bucket.node.defaultChild as s3.CfnBucket)}.Arn>/${DEPLOYMENTS_PREFIX}*]`,
-      `AwsSolutions-IAM5[Resource::<${this.getLogicalId(bucket.node.defaultChild as s3.CfnBucket)}.Arn>/${REPORTS_PREFIX}*]`,
+      `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:s3:::${artifactBucketName('<NamePrefix>', '<AWS::AccountId>', '<AWS::Region>')}/${DEPLOYMENTS_PREFIX}*]`,
+      `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:s3:::${artifactBucketName('<NamePrefix>', '<AWS::AccountId>', '<AWS::Region>')}/${REPORTS_PREFIX}*]`,
       'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:imagebuilder:<AWS::Region>:<AWS::AccountId>:image-pipeline/<RecipeStackPrefix>*]',
     );
 
@@ -815,7 +817,8 @@ class BakeryStack extends Stack {
       architectures: ['arm64'],
       handler: 'index.handler',
       code: { s3Bucket: controlBucket, s3Key: param.DeployerCodeKey.valueAsString },
-      memorySize: 1024,
+      // A zip of 1,000 recipes unpacked and verified, plus the WebAssembly Guard evaluator (docs/contracts.md).
+      memorySize: 2048,
       timeout: DEPLOYER_TIMEOUT_SECONDS,
       // One at a time: a continuation of one pipeline job never overlaps another deployment.
       reservedConcurrentExecutions: 1,

@@ -27,6 +27,7 @@ interface Machine {
   tools?: Record<string, ToolRun | undefined>;
   files?: string[];
   identity?: () => Promise<CallerIdentity>;
+  inspector?: () => Promise<{ account: string; status: string }>;
 }
 
 const found = (stdout: string, code = 0): ToolRun => ({ found: true, code, stdout, stderr: '' });
@@ -47,6 +48,7 @@ function probesFor(machine: Machine) {
     fileExists: vi.fn((file: string) => (machine.files ?? []).includes(file)),
     homeDir: vi.fn(() => HOME),
     callerIdentity: vi.fn(machine.identity ?? (async () => CALLER)),
+    inspectorEc2Status: vi.fn(machine.inspector ?? (async () => ({ account: '111122223333', status: 'ENABLED' }))),
     today: vi.fn(() => machine.today ?? TODAY),
   } satisfies DoctorProbes;
 }
@@ -286,6 +288,51 @@ describe('Command: doctor', () => {
     expect(result.code).toBe(1);
   });
 
+  it.each([
+    {
+      name: 'enabled',
+      inspector: async () => ({ account: '111122223333', status: 'ENABLED' }),
+      expected: 'Inspector EC2 scanning | ok | ENABLED in account 111122223333, eu-west-1',
+    },
+    {
+      name: 'disabled',
+      inspector: async () => ({ account: '111122223333', status: 'DISABLED' }),
+      expected:
+        'Inspector EC2 scanning | not enabled | DISABLED in account 111122223333, eu-west-1 | ' +
+        'in the bakery account: aws inspector2 enable --resource-types EC2 --region eu-west-1 (README, "Prerequisite: Amazon Inspector EC2 scanning")',
+    },
+    {
+      name: 'access denied',
+      inspector: async () =>
+        Promise.reject(
+          Object.assign(new Error('not authorized to perform inspector2:BatchGetAccountStatus'), { name: 'AccessDeniedException' }),
+        ),
+      expected:
+        'Inspector EC2 scanning | unknown | inspector2:BatchGetAccountStatus in eu-west-1 failed (AccessDeniedException: not authorized to perform inspector2:BatchGetAccountStatus) | ' +
+        'in the bakery account: aws inspector2 enable --resource-types EC2 --region eu-west-1 (README, "Prerequisite: Amazon Inspector EC2 scanning")',
+    },
+  ])(
+    'with --aws reports Amazon Inspector EC2 scanning, which image scanning needs, without failing doctor: $name',
+    async ({ inspector, expected }) => {
+      // Act
+      const result = await doctor(['--aws'], { inspector }, { AWS_REGION: 'eu-west-1' });
+
+      // Assess
+      expect(result.probes.inspectorEc2Status.mock.calls).toEqual([['eu-west-1', 5_000]]);
+      expect(row(result.stdout, 'Inspector EC2 scanning')).toBe(expected);
+      expect(result.code).toBe(0);
+    },
+  );
+
+  it('without --aws does not ask Amazon Inspector', async () => {
+    // Act
+    const result = await doctor([]);
+
+    // Assess
+    expect(result.probes.inspectorEc2Status).not.toHaveBeenCalled();
+    expect(row(result.stdout, 'Inspector EC2 scanning')).toBeUndefined();
+  });
+
   it("checks the versions the workspace's root package.json pins", () => {
     // Prepare
     const root = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as {
@@ -398,7 +445,11 @@ describe('Doctor probes on the real machine', () => {
 
     // Assess
     // The error names the operation and the endpoint that did not answer.
-    await expect(call).rejects.toMatchObject({ name: 'AwsTimeoutError', action: 'sts:GetCallerIdentity', endpoint: process.env.AWS_ENDPOINT_URL_STS });
+    await expect(call).rejects.toMatchObject({
+      name: 'AwsTimeoutError',
+      action: 'sts:GetCallerIdentity',
+      endpoint: process.env.AWS_ENDPOINT_URL_STS,
+    });
     expect(bodies).toEqual(['Action=GetCallerIdentity&Version=2011-06-15']);
   });
 });

@@ -4,12 +4,13 @@
  */
 import { readdirSync } from 'node:fs';
 import path from 'node:path';
+import type { BundleRecipeEntry } from '@ami-bakery/bundle';
 import { readInputBytes } from '@ami-bakery/recipe-schema';
 import { parse } from 'yaml';
 import type { RecipeManifest } from './bundle.js';
 import { compareCodeUnits, sha256Hex } from './canonical.js';
 // write.ts imports this module too; both sides only call each other's functions, never at load time.
-import { type BundleManifestEntry, manifestEntry } from './write.js';
+import { manifestEntry } from './write.js';
 
 export const RECIPES_DIR = 'recipes';
 export const SAFE_NAME = /^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?$/;
@@ -27,7 +28,7 @@ export interface SkippedFolder {
  * its reason rather than failing: under Nx it may be another recipe's cache replay still being
  * restored. A missing `recipes/` folder reads as empty; other read errors are thrown.
  */
-export function readRecipeFolders(outDir: string): { entries: BundleManifestEntry[]; skipped: SkippedFolder[] } {
+export function readRecipeFolders(outDir: string): { entries: BundleRecipeEntry[]; skipped: SkippedFolder[] } {
   const dir = path.join(outDir, RECIPES_DIR);
   let names: string[];
   try {
@@ -39,7 +40,7 @@ export function readRecipeFolders(outDir: string): { entries: BundleManifestEntr
     if ((cause as NodeJS.ErrnoException).code === 'ENOENT') return { entries: [], skipped: [] };
     throw cause;
   }
-  const entries: BundleManifestEntry[] = [];
+  const entries: BundleRecipeEntry[] = [];
   const skipped: SkippedFolder[] = [];
   for (const name of names) {
     const folder = path.join(dir, name);
@@ -51,7 +52,7 @@ export function readRecipeFolders(outDir: string): { entries: BundleManifestEntr
 }
 
 /** The folder's manifest entry, or why it has none. */
-function readEntry(folder: string, name: string): BundleManifestEntry | string {
+function readEntry(folder: string, name: string): BundleRecipeEntry | string {
   const manifestBytes = readBundleFile(folder, 'manifest.json');
   if (typeof manifestBytes === 'string') return manifestBytes;
   const templateBytes = readBundleFile(folder, 'template.yaml');

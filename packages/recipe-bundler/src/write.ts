@@ -15,42 +15,14 @@
  */
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { type BundleManifestV2, type BundleRecipeEntry, FORMAT_VERSION, type RetiredRecipe } from '@ami-bakery/bundle';
 import type { BundleResult, RecipeManifest } from './bundle.js';
 import { compareCodeUnits, stableJson } from './canonical.js';
 import { BundleWriteError } from './errors.js';
 import { copyFolder, removeFolder, replaceFolder } from './fs-util.js';
 import { RECIPES_DIR, readRecipeFolders, SAFE_NAME, type SkippedFolder } from './read-bundle.js';
-import type { RetiredRecipe } from './retired.js';
 
-export const BUNDLE_FORMAT_VERSION = 2;
-
-export interface BundleManifestEntry {
-  name: string;
-  version: string;
-  stackName: string;
-  /** Template path relative to the bundle root. */
-  template: string;
-  contentHash: string;
-  /** `sha256:<hex>` of the template.yaml bytes. */
-  templateHash: string;
-  /** Template parameters the deployer must pass. */
-  parameters: string[];
-  /** Start the image pipeline when this version is first deployed (`schedule.buildOnVersionChange`, default true). */
-  buildOnVersionChange: boolean;
-}
-
-/** Top-level `manifest.json` (docs/contracts.md, format 2). */
-export interface BundleManifest {
-  formatVersion: 2;
-  sourceCommit: string | null;
-  /** True when the bundle lacks recipes of the workspace: publishing it would delete their stacks. */
-  partial: boolean;
-  /** Recipes retired on purpose (`recipes/retired.yaml`): their stacks may be deleted. */
-  retired: RetiredRecipe[];
-  recipes: BundleManifestEntry[];
-}
-
-export function manifestEntry(result: { manifest: RecipeManifest; parameters: string[]; templateHash: string }): BundleManifestEntry {
+export function manifestEntry(result: { manifest: RecipeManifest; parameters: string[]; templateHash: string }): BundleRecipeEntry {
   const { name, version, stackName, contentHash } = result.manifest;
   return {
     name,
@@ -71,9 +43,9 @@ export interface ManifestOptions {
   retired?: readonly RetiredRecipe[];
 }
 
-export function buildBundleManifest(entries: readonly BundleManifestEntry[], options: ManifestOptions): BundleManifest {
+export function buildBundleManifest(entries: readonly BundleRecipeEntry[], options: ManifestOptions): BundleManifestV2 {
   return {
-    formatVersion: BUNDLE_FORMAT_VERSION,
+    formatVersion: FORMAT_VERSION,
     sourceCommit: options.sourceCommit,
     partial: options.partial ?? false,
     retired: [...(options.retired ?? [])].sort((a, b) => compareCodeUnits(a.name, b.name)).map((r) => ({ name: r.name, reason: r.reason })),
@@ -107,7 +79,7 @@ export interface WriteBundleResult {
   wrote: boolean;
   /** Files written from the results, and manifest.json, relative to outDir (posix), sorted. */
   written: string[];
-  manifest: BundleManifest;
+  manifest: BundleManifestV2;
   /** Recipe folders of earlier runs that left the bundle, by recipe name. */
   dropped: string[];
   /** Folders that were incomplete and were left out, and why. */
@@ -127,7 +99,7 @@ export function writeBundle(results: readonly BundleResult[], outDir: string, op
   const workspace = options.workspaceRecipes ? new Set(options.workspaceRecipes) : undefined;
   const previous = readRecipeFolders(root);
   const dropped: string[] = [];
-  let outcome: { manifest: BundleManifest; skipped: SkippedFolder[] } | undefined;
+  let outcome: { manifest: BundleManifestV2; skipped: SkippedFolder[] } | undefined;
   try {
     replaceFolder(root, (dir) => {
       mkdirSync(path.join(dir, RECIPES_DIR));
@@ -173,7 +145,7 @@ export function writeBundle(results: readonly BundleResult[], outDir: string, op
     if (cause instanceof BundleWriteError) throw cause;
     throw new BundleWriteError(`Cannot write the bundle to ${root}: ${cause instanceof Error ? cause.message : String(cause)}`, { cause });
   }
-  const done = outcome as unknown as { manifest: BundleManifest; skipped: SkippedFolder[] };
+  const done = outcome as unknown as { manifest: BundleManifestV2; skipped: SkippedFolder[] };
   const written = bundled.flatMap((r) => [`${RECIPES_DIR}/${r.name}/manifest.json`, `${RECIPES_DIR}/${r.name}/template.yaml`]);
   return {
     wrote: true,

@@ -38,6 +38,8 @@ export interface DoctorProbes {
   homeDir(): string;
   /** STS GetCallerIdentity, only with --aws; rejects after `timeoutMs`. */
   callerIdentity(region: string, timeoutMs: number): Promise<CallerIdentity>;
+  /** Amazon Inspector's EC2 scanning state in the caller's account, only with --aws. */
+  inspectorEc2Status(region: string, timeoutMs: number): Promise<{ account: string; status: string }>;
   /** Today, for the end-of-life check. */
   today(): Date;
 }
@@ -60,6 +62,11 @@ async function stsCallerIdentity(region: string, timeoutMs: number): Promise<Cal
   return callerIdentity(region, timeoutMs);
 }
 
+async function inspectorStatus(region: string, timeoutMs: number): Promise<{ account: string; status: string }> {
+  const { inspectorEc2Status } = await import('../aws-clients.js');
+  return inspectorEc2Status(region, timeoutMs);
+}
+
 /** What doctor looks at on the real machine. */
 export const defaultProbes: DoctorProbes = {
   nodeVersion: () => process.versions.node,
@@ -67,11 +74,12 @@ export const defaultProbes: DoctorProbes = {
   fileExists: existsSync,
   homeDir: homedir,
   callerIdentity: stsCallerIdentity,
+  inspectorEc2Status: inspectorStatus,
   today: () => new Date(),
 };
 
 /** `end of life` works but is a warning: the run is still ready. */
-type Status = 'ok' | 'missing' | 'wrong version' | 'optional' | 'end of life';
+type Status = 'ok' | 'missing' | 'wrong version' | 'optional' | 'end of life' | 'not enabled' | 'unknown';
 
 interface Check {
   name: string;
@@ -208,6 +216,31 @@ async function checkAws(io: Io, probes: DoctorProbes, verify: boolean): Promise<
   }
 }
 
+/**
+ * With --aws: Image Builder refuses a pipeline with image scanning (every bakery recipe has it)
+ * unless Amazon Inspector scans EC2 in the account. Not required here: the caller is often not
+ * in the bakery account (a CI publish role), so the row informs and the deploy would fail later.
+ */
+async function checkInspector(io: Io, probes: DoctorProbes): Promise<Check> {
+  const name = 'Inspector EC2 scanning';
+  const region = io.env.BAKERY_REGION || io.env.AWS_REGION || io.env.AWS_DEFAULT_REGION || 'us-east-1';
+  const how = `in the bakery account: aws inspector2 enable --resource-types EC2 --region ${region} (README, "Prerequisite: Amazon Inspector EC2 scanning")`;
+  try {
+    const { account, status } = await probes.inspectorEc2Status(region, AWS_TIMEOUT_MS);
+    const found = `${status} in account ${account}, ${region}`;
+    return { name, status: status === 'ENABLED' ? 'ok' : 'not enabled', found, how, required: false };
+  } catch (error) {
+    const reason = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+    return {
+      name,
+      status: 'unknown',
+      found: `inspector2:BatchGetAccountStatus in ${region} failed (${reason.split('\n')[0]})`,
+      how,
+      required: false,
+    };
+  }
+}
+
 function table(checks: readonly Check[]): string {
   const rows = [
     ['Tool', 'Status', 'Found', 'How to get it'],
@@ -243,7 +276,7 @@ export function createDoctorCommand(overrides: Partial<DoctorProbes> = {}): Comm
     options: {
       aws: {
         type: 'boolean',
-        description: `Also call sts:GetCallerIdentity (${AWS_TIMEOUT_MS / 1000} s timeout) and require it to succeed.`,
+        description: `Also call sts:GetCallerIdentity (${AWS_TIMEOUT_MS / 1000} s timeout) and require it to succeed; report Amazon Inspector EC2 scanning (inspector2:BatchGetAccountStatus), which image scanning needs.`,
       },
     },
     async run(args, io) {
@@ -256,6 +289,7 @@ export function createDoctorCommand(overrides: Partial<DoctorProbes> = {}): Comm
         checkCfnLint(probes, ci),
         checkMoto(probes, ci),
         checkAws(io, probes, args.values.aws === true),
+        ...(args.values.aws === true ? [checkInspector(io, probes)] : []),
       ]);
       io.stdout.write(`${table(checks)}\n\n`);
       for (const { warning } of checks) if (warning) io.stdout.write(`${warning}\n\n`);
