@@ -66,6 +66,11 @@ export function generateScapEvidence(table: ScapEvidenceTable, options: ScapEvid
   const windows = options.platform === 'windows';
   if (windows && table.scanner === 'openscap') throw new GeneratorInputError('OpenSCAP scans Linux only; use scanner: scc on Windows.', ['scanner']);
   const work = windows ? `$env:ProgramData\\AmiBakery\\${options.baseName}` : `/var/lib/ami-bakery/evidence/${options.baseName}`;
+  // SCC: the table's patterns in order of preference; the evidence scripts take the first that
+  // matches. Where the AWS-managed SCC components save their report is documented in the EC2 Image
+  // Builder User Guide, "SCAP compliance validator component" (awsdocs/ec2-image-builder-user-guide,
+  // doc_source/toe-stig.md at 1030a941fe56): /opt/scc/SCCResults on Linux, the desktop of the
+  // account the component runs as on Windows. The shipped tables list those first.
   const results = table.scanner === 'openscap' ? [`${work}/openscap-results-arf.xml`] : (table.results ?? []);
   const config = {
     scanner: table.scanner,
