@@ -78,7 +78,7 @@ function scapEvidence(table: ScapEvidenceTable, tableFile: string, recipe: strin
   const scanner =
     table.scanner === 'scc'
       ? `AWS-managed \`${sccComponent ?? 'scap-compliance-checker'}\` (SCAP Compliance Checker) in the test phase, on the instance launched from the image`
-      : `OpenSCAP with \`${table.openscap?.profile}\` from \`${table.openscap?.datastream}\`, installed and run in the test phase (SCC runs on x86_64 only)`;
+      : `OpenSCAP with \`${table.openscap?.profile}\` from \`${table.openscap?.datastream}\`, installed and run in the test phase, for an image the AWS-managed SCC does not scan (why: [\`${tableFile}\`](${tableFile}))`;
   const lines = [
     '| | |',
     '|---|---|',

@@ -119,6 +119,8 @@ export function generateScapEvidence(table: ScapEvidenceTable, options: ScapEvid
               ...(table.scanner === 'openscap' && table.openscap
                 ? [
                     `dnf install -y ${table.openscap.packages.map(shellQuote).join(' ')}`,
+                    `test -f ${shellQuote(table.openscap.datastream)} || { echo "${table.openscap.packages.join(' ')} installed, but ${table.openscap.datastream} is missing: this release of the SCAP Security Guide has no data stream for the image." >&2; exit 1; }`,
+                    `oscap info --profile ${shellQuote(table.openscap.profile)} ${shellQuote(table.openscap.datastream)} >/dev/null || { echo "${table.openscap.datastream} has no profile ${table.openscap.profile}." >&2; exit 1; }`,
                     '# oscap exits 2 when a rule fails; the evidence step below judges the results.',
                     `oscap xccdf eval --profile ${shellQuote(table.openscap.profile)} --results-arf "$work/openscap-results-arf.xml" --report "$work/openscap-report.html" ${shellQuote(table.openscap.datastream)} || test $? -eq 2`,
                   ]
