@@ -7,6 +7,7 @@ import { spawn } from 'node:child_process';
 import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
+import { gunzipSync } from 'node:zlib';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -40,7 +41,8 @@ function fromDocument(work: string, results: string | string[]): { script: strin
   const [document] = generateScapEvidence({ ...table(), results: typeof results === 'string' ? [results] : results }, { baseName: 'amazon-linux-2023-stig-high-stig-scan', tableFile: 'compliance/stig-scan.yaml', platform: 'linux' });
   const phases = document?.data.phases as { steps: { inputs: { commands: string[] } }[] }[];
   const command = (phases[0]?.steps[0]?.inputs.commands[0] ?? '').replaceAll('{{ EvidenceBucket }}', BUCKET).replaceAll('{{ EvidencePrefix }}', PREFIX);
-  const script = /<<'AMI_BAKERY_PY'\n([\s\S]*?)\nAMI_BAKERY_PY/.exec(command)?.[1] ?? '';
+  const packed = /^printf '%s' '([A-Za-z0-9+/=]+)' \| base64 -d \| gunzip > "\$work\/evidence\.py"$/m.exec(command)?.[1] ?? '';
+  const script = gunzipSync(Buffer.from(packed, 'base64')).toString('utf8');
   const config = JSON.parse(/python3 "\$work\/evidence\.py" '(.*)'$/m.exec(command)?.[1]?.replaceAll("'\\''", "'") ?? '{}') as Record<string, unknown>;
   return { script, config: JSON.stringify({ ...config, work }) };
 }
