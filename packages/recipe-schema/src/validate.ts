@@ -2,11 +2,20 @@
  * Validation entry points: one recipe (with its local components) or one standalone AWSTOE
  * component document. Invalid input yields findings; nothing here throws for bad content.
  */
+import { existsSync } from 'node:fs';
 import path from 'node:path';
+import { CATALOG_FILE, validateCatalogOfRecipe } from './catalog.js';
 import { failedSubtrees, hitToFinding, runRules, schemaHitsToFindings, sortFindings, withoutSuperseded } from './engine.js';
 import { checkTableText, loadGeneratedComponents, tableKindOf } from './generators/index.js';
 import { type ParsedYaml, parseYaml } from './location.js';
-import { describeReadProblem, type ReadOutcome, type ReadProblem, readInputFile, readProblemFinding, readProblemRule } from './read-file.js';
+import {
+  describeReadProblem,
+  type ReadOutcome,
+  type ReadProblem,
+  readInputFile,
+  readProblemFinding,
+  readProblemRule,
+} from './read-file.js';
 import type { Platform } from './recipe-model.js';
 import type { LoadedComponent } from './rule.js';
 import { componentRules } from './rules/component/index.js';
@@ -36,7 +45,7 @@ export interface ValidateOptions {
   root?: string;
 }
 
-export type DocumentKind = 'recipe' | 'component' | 'table' | 'unknown';
+export type DocumentKind = 'recipe' | 'component' | 'table' | 'catalog' | 'unknown';
 
 /** Tell a recipe from an AWSTOE component document by content. */
 export function detectKind(data: unknown): DocumentKind {
@@ -91,7 +100,11 @@ export function validateRecipeText(
       const finding =
         read.problem.kind === 'encoding'
           ? readProblemFinding(read.problem, componentDisplay)
-          : hitToFinding(problemRule(read.problem), { path: [component.list, component.index, 'file'], message: describeProblem(read.problem, component.file) }, parsed);
+          : hitToFinding(
+              problemRule(read.problem),
+              { path: [component.list, component.index, 'file'], message: describeProblem(read.problem, component.file) },
+              parsed,
+            );
       // A link leading out is RB3009's to report; this finding stands in when RB3009 is suppressed.
       if (read.problem.kind === 'outside') refusedLinks.push(finding);
       else findings.push(finding);
@@ -109,7 +122,12 @@ export function validateRecipeText(
     findings.push(...generated.findings);
   }
   findings.push(
-    ...runRules(recipeRules, { data: parsed.data, recipeDir, components: components.map((c) => c.component) }, parsed, failedSubtrees(recipeSchemaHits)),
+    ...runRules(
+      recipeRules,
+      { data: parsed.data, recipeDir, components: components.map((c) => c.component) },
+      parsed,
+      failedSubtrees(recipeSchemaHits),
+    ),
   );
   const result = applySuppressions(findings, parsed);
   for (const refused of refusedLinks) {
@@ -118,6 +136,10 @@ export function validateRecipeText(
     );
     if (!reported) result.push(refused);
   }
+  // catalog.yaml next to recipe.yaml: the deployer applies it as it is, so nothing there is suppressible.
+  const catalog = validateCatalogOfRecipe(recipeDir, parsed.data, (absolute) => displayPath(cwd, absolute));
+  for (const [file, catalogText] of catalog.sources) sources.set(file, catalogText);
+  result.push(...catalog.findings);
   return { findings: sortFindings(result), sources, data: parsed.data };
 }
 
@@ -142,8 +164,23 @@ export function validateFile(file: string, options: ValidateOptions = {}): Valid
   const isRecipe = path.basename(absolute) === 'recipe.yaml';
   // A recipe.yaml stays in its recipe folder; any other file in the workspace (options.root).
   const read = readInputFile(absolute, { root: isRecipe ? path.dirname(absolute) : (options.root ?? path.dirname(absolute)) });
-  if (!read.ok) return { kind: 'unknown', findings: [problemFinding(read.problem, display, isRecipe ? 'the recipe folder' : 'the workspace')], sources: new Map() };
+  if (!read.ok)
+    return {
+      kind: 'unknown',
+      findings: [problemFinding(read.problem, display, isRecipe ? 'the recipe folder' : 'the workspace')],
+      sources: new Map(),
+    };
   const text = read.text;
+  const recipeBeside = path.join(path.dirname(absolute), 'recipe.yaml');
+  if (path.basename(absolute) === CATALOG_FILE && existsSync(recipeBeside)) {
+    // A recipe's catalog: checked with the channels and threshold of the recipe beside it.
+    const recipeRead = readInputFile(recipeBeside, { root: path.dirname(absolute) });
+    const recipe = recipeRead.ok ? parseYaml(recipeRead.text, displayPath(cwd, recipeBeside)) : undefined;
+    const catalog = validateCatalogOfRecipe(path.dirname(absolute), recipe?.ok ? recipe.parsed.data : undefined, (a) =>
+      displayPath(cwd, a),
+    );
+    return { kind: 'catalog', findings: sortFindings(catalog.findings), sources: catalog.sources, data: catalog.data };
+  }
   const { parsed, findings, ok } = parseYaml(text, display);
   const sources = new Map([[display, text]]);
   if (!ok) return { kind: 'unknown', findings: sortFindings(findings), sources };
