@@ -8,14 +8,7 @@ import { CATALOG_FILE, validateCatalogOfRecipe } from './catalog.js';
 import { failedSubtrees, hitToFinding, runRules, schemaHitsToFindings, sortFindings, withoutSuperseded } from './engine.js';
 import { checkTableText, loadGeneratedComponents, tableKindOf } from './generators/index.js';
 import { type ParsedYaml, parseYaml } from './location.js';
-import {
-  describeReadProblem,
-  type ReadOutcome,
-  type ReadProblem,
-  readInputFile,
-  readProblemFinding,
-  readProblemRule,
-} from './read-file.js';
+import { describeReadProblem, type ReadOutcome, type ReadProblem, readInputFile, readProblemFinding, readProblemRule } from './read-file.js';
 import type { Platform } from './recipe-model.js';
 import type { LoadedComponent } from './rule.js';
 import { componentRules } from './rules/component/index.js';
@@ -100,11 +93,7 @@ export function validateRecipeText(
       const finding =
         read.problem.kind === 'encoding'
           ? readProblemFinding(read.problem, componentDisplay)
-          : hitToFinding(
-              problemRule(read.problem),
-              { path: [component.list, component.index, 'file'], message: describeProblem(read.problem, component.file) },
-              parsed,
-            );
+          : hitToFinding(problemRule(read.problem), { path: [component.list, component.index, 'file'], message: describeProblem(read.problem, component.file) }, parsed);
       // A link leading out is RB3009's to report; this finding stands in when RB3009 is suppressed.
       if (read.problem.kind === 'outside') refusedLinks.push(finding);
       else findings.push(finding);
@@ -122,12 +111,7 @@ export function validateRecipeText(
     findings.push(...generated.findings);
   }
   findings.push(
-    ...runRules(
-      recipeRules,
-      { data: parsed.data, recipeDir, components: components.map((c) => c.component) },
-      parsed,
-      failedSubtrees(recipeSchemaHits),
-    ),
+    ...runRules(recipeRules, { data: parsed.data, recipeDir, components: components.map((c) => c.component) }, parsed, failedSubtrees(recipeSchemaHits)),
   );
   const result = applySuppressions(findings, parsed);
   for (const refused of refusedLinks) {
@@ -164,21 +148,14 @@ export function validateFile(file: string, options: ValidateOptions = {}): Valid
   const isRecipe = path.basename(absolute) === 'recipe.yaml';
   // A recipe.yaml stays in its recipe folder; any other file in the workspace (options.root).
   const read = readInputFile(absolute, { root: isRecipe ? path.dirname(absolute) : (options.root ?? path.dirname(absolute)) });
-  if (!read.ok)
-    return {
-      kind: 'unknown',
-      findings: [problemFinding(read.problem, display, isRecipe ? 'the recipe folder' : 'the workspace')],
-      sources: new Map(),
-    };
+  if (!read.ok) return { kind: 'unknown', findings: [problemFinding(read.problem, display, isRecipe ? 'the recipe folder' : 'the workspace')], sources: new Map() };
   const text = read.text;
   const recipeBeside = path.join(path.dirname(absolute), 'recipe.yaml');
   if (path.basename(absolute) === CATALOG_FILE && existsSync(recipeBeside)) {
     // A recipe's catalog: checked with the channels and threshold of the recipe beside it.
     const recipeRead = readInputFile(recipeBeside, { root: path.dirname(absolute) });
     const recipe = recipeRead.ok ? parseYaml(recipeRead.text, displayPath(cwd, recipeBeside)) : undefined;
-    const catalog = validateCatalogOfRecipe(path.dirname(absolute), recipe?.ok ? recipe.parsed.data : undefined, (a) =>
-      displayPath(cwd, a),
-    );
+    const catalog = validateCatalogOfRecipe(path.dirname(absolute), recipe?.ok ? recipe.parsed.data : undefined, (a) => displayPath(cwd, a));
     return { kind: 'catalog', findings: sortFindings(catalog.findings), sources: catalog.sources, data: catalog.data };
   }
   const { parsed, findings, ok } = parseYaml(text, display);

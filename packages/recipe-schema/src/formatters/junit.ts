@@ -44,8 +44,7 @@ function testcase(finding: Finding): string {
   const { line, column } = finding.range.start;
   const open = `    <testcase classname="${attr(finding.file)}" name="${attr(`${finding.ruleId} ${finding.slug} at ${line}:${column}`)}"`;
   const detail = `${finding.file}:${line}:${column} ${finding.severity} ${finding.message} (${finding.ruleId})`;
-  if (finding.suppressed)
-    return `${open}>\n      <skipped message="${attr(`suppressed: ${finding.suppressed.reason}`)}"/>\n    </testcase>`;
+  if (finding.suppressed) return `${open}>\n      <skipped message="${attr(`suppressed: ${finding.suppressed.reason}`)}"/>\n    </testcase>`;
   if (isFailure(finding)) {
     return `${open}>\n      <failure type="${attr(finding.ruleId)}" message="${attr(finding.message)}">${text(detail)}</failure>\n    </testcase>`;
   }
@@ -55,10 +54,7 @@ function testcase(finding: Finding): string {
 /** Characters XML 1.0 cannot carry at all (most C0 controls, lone surrogates, U+FFFE/U+FFFF) become U+FFFD. */
 function xmlSafe(value: string): string {
   // biome-ignore lint/suspicious/noControlCharactersInRegex: these are exactly the characters XML forbids
-  return value.replace(
-    /[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g,
-    '\ufffd',
-  );
+  return value.replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g, '\ufffd');
 }
 
 function text(value: string): string {

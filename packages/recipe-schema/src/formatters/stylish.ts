@@ -7,15 +7,7 @@ import type { Finding, Severity } from '../types.js';
 import { filesOf, ordered, plural } from './shared.js';
 import type { FormatOptions, Formatter } from './types.js';
 
-const ANSI = {
-  reset: '\u001b[0m',
-  bold: '\u001b[1m',
-  dim: '\u001b[2m',
-  red: '\u001b[31m',
-  yellow: '\u001b[33m',
-  cyan: '\u001b[36m',
-  gray: '\u001b[90m',
-};
+const ANSI = { reset: '\u001b[0m', bold: '\u001b[1m', dim: '\u001b[2m', red: '\u001b[31m', yellow: '\u001b[33m', cyan: '\u001b[36m', gray: '\u001b[90m' };
 const SEVERITY_COLOUR: Record<Severity, string> = { error: ANSI.red, warning: ANSI.yellow, info: ANSI.cyan };
 
 /** Longest source excerpt shown; a 1 MB line must not flood the terminal. */
@@ -38,10 +30,7 @@ export const stylish: Formatter = (findings, options = {}) => {
       const where = position(finding).padEnd(positionWidth);
       const severity = finding.severity.padEnd(severityWidth);
       const full = finding.suppressed ? `[suppressed: ${finding.suppressed.reason}] ${finding.message}` : finding.message;
-      const message =
-        full.length > MAX_MESSAGE
-          ? `${full.slice(0, MAX_MESSAGE)}… (${full.length - MAX_MESSAGE} more characters; --format json has the whole message)`
-          : full;
+      const message = full.length > MAX_MESSAGE ? `${full.slice(0, MAX_MESSAGE)}… (${full.length - MAX_MESSAGE} more characters; --format json has the whole message)` : full;
       const line = finding.suppressed
         ? paint(ANSI.dim, `  ${where}  ${severity}  ${clean(message)}  ${finding.ruleId}`)
         : `  ${paint(ANSI.gray, where)}  ${paint(SEVERITY_COLOUR[finding.severity], severity)}  ${clean(message)}  ${paint(ANSI.gray, finding.ruleId)}`;

@@ -11,9 +11,9 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import {
+  GeneratorInputError,
   GENERATORS,
   type GeneratedDocument,
-  GeneratorInputError,
   isGeneratorKind,
   type Origin,
   readTableFast,
@@ -141,12 +141,7 @@ function loadOne(entry: Entry, options: LoadGeneratedOptions): GeneratedComponen
   const read = readInputFile(absolutePath, { root: options.recipeDir });
   if (!read.ok) {
     const { problem } = read;
-    if (problem.kind === 'missing')
-      onRecipe(
-        componentFileExists,
-        at,
-        `There is no file '${entry.table}' in the recipe folder; create the ${entry.kind} table there or fix the path (it is relative to the folder of recipe.yaml).`,
-      );
+    if (problem.kind === 'missing') onRecipe(componentFileExists, at, `There is no file '${entry.table}' in the recipe folder; create the ${entry.kind} table there or fix the path (it is relative to the folder of recipe.yaml).`);
     else if (problem.kind === 'encoding') result.findings.push(readProblemFinding(problem, display));
     else onRecipe(readProblemRule(problem) ?? ENGINE_RULES.unreadable, at, describeReadProblem(problem, `'${entry.table}'`));
     return result;
@@ -163,21 +158,9 @@ function loadOne(entry: Entry, options: LoadGeneratedOptions): GeneratedComponen
   }
 
   // Validation and the bundler load the same table in one run: parse, check and generate it once.
-  const key = [
-    entry.kind,
-    display,
-    baseName,
-    relPath,
-    options.platform ?? '',
-    entry.list,
-    entry.index,
-    options.recipe.file,
-    options.recipe.text,
-    result.bytes.toString('utf8'),
-  ].join('\0');
+  const key = [entry.kind, display, baseName, relPath, options.platform ?? '', entry.list, entry.index, options.recipe.file, options.recipe.text, result.bytes.toString('utf8')].join('\0');
   const cached = generatedCache.get(key);
-  if (cached)
-    return { ...result, tableData: cached.tableData, documents: [...cached.documents], findings: [...result.findings, ...cached.findings] };
+  if (cached) return { ...result, tableData: cached.tableData, documents: [...cached.documents], findings: [...result.findings, ...cached.findings] };
   const before = result.findings.length;
   const done = checkAndGenerate(entry, options, result, baseName, relPath, display);
   generatedCache.set(key, { tableData: done.tableData, documents: [...done.documents], findings: done.findings.slice(before) });
@@ -187,14 +170,7 @@ function loadOne(entry: Entry, options: LoadGeneratedOptions): GeneratedComponen
 
 const generatedCache = new Map<string, { tableData: unknown; documents: GeneratedDocument[]; findings: Finding[] }>();
 
-function checkAndGenerate(
-  entry: Entry,
-  options: LoadGeneratedOptions,
-  result: GeneratedComponent,
-  baseName: string,
-  relPath: string,
-  display: string,
-): GeneratedComponent {
+function checkAndGenerate(entry: Entry, options: LoadGeneratedOptions, result: GeneratedComponent, baseName: string, relPath: string, display: string): GeneratedComponent {
   const generator = GENERATORS[entry.kind];
   const text = (result.bytes as Buffer).toString('utf8');
   // Tables in the usual shape are read without the full YAML parser; it runs (and locates every
@@ -226,28 +202,18 @@ function checkAndGenerate(
   }
 
   try {
-    result.documents = generator.generate(data, {
-      baseName,
-      tableFile: relPath,
-      ...(options.platform ? { platform: options.platform } : {}),
-    });
+    result.documents = generator.generate(data, { baseName, tableFile: relPath, ...(options.platform ? { platform: options.platform } : {}) });
   } catch (cause) {
     if (!(cause instanceof GeneratorInputError)) throw cause;
     result.findings.push(hitToFinding(GENERATOR_RULES.controlsTable, { path: cause.path, message: cause.message }, table()));
     return result;
   }
-  for (const document of result.documents)
-    result.findings.push(...checkDocument(document, table, options, [entry.list, entry.index, 'generate']));
+  for (const document of result.documents) result.findings.push(...checkDocument(document, table, options, [entry.list, entry.index, 'generate']));
   return result;
 }
 
 /** The component schema and rules on a generated document, located back in the table or on the recipe entry. */
-function checkDocument(
-  document: GeneratedDocument,
-  table: () => ParsedYaml,
-  options: LoadGeneratedOptions,
-  entryPath: JsonPath,
-): Finding[] {
+function checkDocument(document: GeneratedDocument, table: () => ParsedYaml, options: LoadGeneratedOptions, entryPath: JsonPath): Finding[] {
   const locate = (rule: RuleMeta, hit: RuleHit): Finding => {
     const origin = originOf(document.origins, hit.path);
     const where = `${document.name} ${hit.path.join('.')}`;

@@ -78,19 +78,10 @@ function toHit(error: ErrorObject): SchemaHit {
       const allowed = Object.keys(schema?.properties ?? {});
       const suggestion = closest(property, allowed);
       const hint = suggestion ? ` Did you mean '${suggestion}'?` : allowed.length > 0 ? ` Allowed: ${allowed.join(', ')}.` : '';
-      return {
-        rule,
-        path: [...path, property],
-        at: 'key',
-        message: `Unknown property '${property}' in ${where}; remove it or fix its spelling.${hint}${fix}`,
-      };
+      return { rule, path: [...path, property], at: 'key', message: `Unknown property '${property}' in ${where}; remove it or fix its spelling.${hint}${fix}` };
     }
     case 'enum':
-      return {
-        rule,
-        path,
-        message: `${where} is ${JSON.stringify(error.data)}; use one of: ${(params.allowedValues as unknown[]).map((v) => JSON.stringify(v)).join(', ')}.${fix}`,
-      };
+      return { rule, path, message: `${where} is ${JSON.stringify(error.data)}; use one of: ${(params.allowedValues as unknown[]).map((v) => JSON.stringify(v)).join(', ')}.${fix}` };
     case 'const':
       return { rule, path, message: `${where} must be ${JSON.stringify(params.allowedValue)}.${fix}` };
     case 'pattern':

@@ -47,7 +47,6 @@ export const ENGINE_RULES = {
     id: 'RB0023',
     slug: 'recipe-name-unique',
     severity: 'error',
-    description:
-      'Every recipe folder of the workspace has its own `name`: the bundle folder, the stack and the Image Builder resources are named after it.',
+    description: 'Every recipe folder of the workspace has its own `name`: the bundle folder, the stack and the Image Builder resources are named after it.',
   },
 } as const satisfies Record<string, RuleMeta>;
