@@ -31,6 +31,8 @@ interface BundleRecipe {
   readonly templateHash: string;
   readonly parameters: readonly string[];
   readonly buildOnVersionChange: boolean;
+  /** `sha256:<hex>` of recipes/<name>/catalog.json, when the recipe has an image catalog. */
+  readonly catalogHash?: string;
 }
 
 interface BundleManifest {
@@ -145,6 +147,8 @@ function parseManifest(
     if (!Array.isArray(entry.parameters) || !entry.parameters.every((p: unknown) => typeof p === 'string' && PARAMETER.test(p)))
       wrong.push('parameters (names)');
     if (typeof entry.buildOnVersionChange !== 'boolean') wrong.push('buildOnVersionChange (true or false)');
+    if (entry.catalogHash !== undefined && (typeof entry.catalogHash !== 'string' || !HASH.test(entry.catalogHash)))
+      wrong.push('catalogHash (sha256:<hex>)');
     if (wrong.length > 0) {
       problem('recipe-entry-invalid', `The entry of ${name} has a missing or wrong ${wrong.join(', ')}.`, name);
       return;
@@ -221,6 +225,20 @@ function verifyBundle(files: ReadonlyMap<string, Uint8Array>): BundleProblem[] {
         }
       }
     }
+    if (recipe.catalogHash !== undefined) {
+      // The image catalog travels next to the template, hashed in the entry (docs/contracts.md, "Image catalog").
+      const catalogPath = `${folder}catalog.json`;
+      expected.add(catalogPath);
+      const catalog = files.get(catalogPath);
+      if (catalog === undefined)
+        problem('catalog-missing', catalogPath, `${catalogPath} is missing: manifest.json gives ${name} a catalogHash.`);
+      else if (sha256(catalog) !== recipe.catalogHash)
+        problem(
+          'catalog-hash-mismatch',
+          catalogPath,
+          `${catalogPath} does not match its catalogHash in manifest.json (it changed after bundling).`,
+        );
+    }
     const template = files.get(templatePath);
     if (template === undefined) problem('template-missing', templatePath, `${templatePath} is missing.`);
     else if (template.byteLength === 0) problem('template-empty', templatePath, `${templatePath} is empty.`);
@@ -249,7 +267,7 @@ function verifyBundle(files: ReadonlyMap<string, Uint8Array>): BundleProblem[] {
     problems.push({
       id: 'extra-file',
       path,
-      message: `${path} is not part of the bundle format (manifest.json, recipes/<name>/{manifest.json,template.yaml}).`,
+      message: `${path} is not part of the bundle format (manifest.json, recipes/<name>/{manifest.json,template.yaml,catalog.json}).`,
     });
   }
   return problems;

@@ -3,8 +3,10 @@
  * first; with error findings the result carries them and no template.
  */
 import path from 'node:path';
+import type { CatalogState } from '@ami-bakery/bundle';
 import { type Architecture, displayPath, type Finding, type GeneratedComponent, loadGeneratedComponents, parseYaml, type Platform, readInputFile, validateRecipeText, validateRecipeFile } from '@ami-bakery/recipe-schema';
 import { canonicalJson, compareCodeUnits, sha256Hex } from './canonical.js';
+import { recipeCatalog, withoutCatalogSettings } from './catalog.js';
 import { canonicalYaml } from './canonical-yaml.js';
 import { type GitRunner, readSourceCommit, runGit } from './git.js';
 import { checkPreconditions } from './preconditions.js';
@@ -65,6 +67,10 @@ export interface BundleResult {
   parameters: string[];
   links: SourceLink[];
   findings: Finding[];
+  /** The recipe's image catalog (catalog.yaml and the catalog settings); undefined: none, no catalog.json. */
+  catalog?: CatalogState | undefined;
+  /** Exactly what recipes/<name>/catalog.json holds, when there is a catalog. */
+  catalogText?: string | undefined;
 }
 
 export interface BundleOptions {
@@ -102,6 +108,8 @@ export function bundleRecipe(recipeDir: string, options: BundleOptions = {}): Bu
   // Validation reported the generators' findings already; here only the documents matter.
   const platform = record.platform === 'windows' || record.platform === 'linux' ? record.platform : undefined;
   const generated = loadGeneratedComponents({ recipeDir: dir, cwd, recipe: parsed, platform });
+  const catalog = recipeCatalog(dir, record, (absolute) => displayPath(cwd, absolute));
+  findings.push(...catalog.findings);
   if (hasErrors(findings)) return failed(name, version, prefix, findings);
 
   const reader = new RecipeReader(record, display);
@@ -118,7 +126,7 @@ export function bundleRecipe(recipeDir: string, options: BundleOptions = {}): Bu
     platform: record.platform as Platform,
     architecture: record.architecture as Architecture,
     stackName,
-    contentHash: contentHash(record, new Map([...loaded.documents, ...tables.documents])),
+    contentHash: contentHash(withoutCatalogSettings(record), new Map([...loaded.documents, ...tables.documents])),
     sourceCommit: options.sourceCommit !== undefined ? options.sourceCommit : readSourceCommit(dir, options.git ?? runGit),
     inputs,
     components: manifestComponents(record, built.localComponents, stackName),
@@ -135,6 +143,7 @@ export function bundleRecipe(recipeDir: string, options: BundleOptions = {}): Bu
     parameters: built.parameters,
     links,
     findings,
+    ...(catalog.state ? { catalog: catalog.state, catalogText: catalog.text } : {}),
   };
 }
 

@@ -9,6 +9,7 @@ export {
   type ManifestInput,
   type RecipeManifest,
 } from './bundle.js';
+export { CATALOG_BUNDLE_RULE, CATALOG_FILE, CATALOG_JSON, type RecipeCatalog, recipeCatalog, withoutCatalogSettings } from './catalog.js';
 export { type BumpOptions, type BumpResult, bumpRecipe, type VersionChange } from './bump.js';
 export { canonicalJson, sha256Hex, stableJson } from './canonical.js';
 export { canonicalYaml } from './canonical-yaml.js';
