@@ -96,10 +96,14 @@ function endpointOf(client: object | undefined, service: string, region: string 
   return `https://${service}.${region ?? '<region>'}.amazonaws.com`;
 }
 
-/** SDK clients with connect and request timeouts, bounded retries with backoff, and endpoint recording. */
-function createClientFactory(options: ClientFactoryOptions = {}): ClientFactory {
+/**
+ * The configuration every SDK client of the bakery gets: region and credentials, connect and
+ * request timeouts, bounded retries in the standard mode, one endpoint when given. Pass the client
+ * to `recordEndpoints` afterwards, so a timeout names where it was sent.
+ */
+function sdkClientConfig(options: ClientFactoryOptions, config: ClientConfig) {
   const timeouts = options.timeouts ?? DEFAULT_AWS_TIMEOUTS;
-  const common = (config: ClientConfig) => ({
+  return {
     ...(options.credentials ? { credentials: options.credentials } : {}),
     ...config,
     maxAttempts: timeouts.maxAttempts,
@@ -111,7 +115,12 @@ function createClientFactory(options: ClientFactoryOptions = {}): ClientFactory 
       throwOnRequestTimeout: true,
     },
     ...(options.endpoint ? { endpoint: options.endpoint } : {}),
-  });
+  };
+}
+
+/** SDK clients with connect and request timeouts, bounded retries with backoff, and endpoint recording. */
+function createClientFactory(options: ClientFactoryOptions = {}): ClientFactory {
+  const common = (config: ClientConfig) => sdkClientConfig(options, config);
   return {
     codeCommit: (config) => recordEndpoints(new CodeCommitClient(common(config))),
     s3: (config) => recordEndpoints(new S3Client({ ...common(config), ...(options.endpoint ? { forcePathStyle: true } : {}) })),
@@ -268,6 +277,8 @@ export {
   describeIdentity,
   endpointOf,
   errorName,
+  recordEndpoints,
   SESSION_NAME,
+  sdkClientConfig,
   TIMEOUT_VARIABLES,
 };
