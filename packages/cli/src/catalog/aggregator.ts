@@ -26,7 +26,8 @@ class AggregatorError extends Error {
   }
 }
 
-const HOW = 'see README "Rolling images out and back" for the one-time set-up (an organization aggregator in the management or a delegated administrator account)';
+const HOW =
+  'see README "Rolling images out and back" for the one-time set-up (an organization aggregator in the management or a delegated administrator account)';
 
 function describe(a: ConfigurationAggregator, region: string): Aggregator {
   const org = a.OrganizationAggregationSource;
@@ -68,7 +69,9 @@ async function findAggregator(clients: CatalogClients, region: string, name: str
     const named = aggregators.find((a) => a.name === name);
     if (!named) throw new AggregatorError(`there is no Config aggregator named ${name} in ${region}; ${HOW}`);
     if (!named.organization)
-      throw new AggregatorError(`Config aggregator ${name} aggregates a list of accounts, not the Organization: instances in other accounts would be missed; ${HOW}`);
+      throw new AggregatorError(
+        `Config aggregator ${name} aggregates a list of accounts, not the Organization: instances in other accounts would be missed; ${HOW}`,
+      );
     return named;
   }
   const organization = aggregators.filter((a) => a.organization);
@@ -77,7 +80,9 @@ async function findAggregator(clients: CatalogClients, region: string, name: str
       `no Config organization aggregator in ${region}${aggregators.length > 0 ? ` (only account aggregators: ${aggregators.map((a) => a.name).join(', ')})` : ''}; ${HOW}`,
     );
   if (organization.length > 1)
-    throw new AggregatorError(`${organization.length} organization aggregators in ${region} (${organization.map((a) => a.name).join(', ')}); name one with --aggregator`);
+    throw new AggregatorError(
+      `${organization.length} organization aggregators in ${region} (${organization.map((a) => a.name).join(', ')}); name one with --aggregator`,
+    );
   return organization[0] as Aggregator;
 }
 

@@ -5,12 +5,13 @@
  * Every call goes through `callAws`, so a failure names the IAM action, the resource and (for a
  * timeout) the endpoint.
  */
+
+import { type AwsTimeouts, awsTimeoutsFrom, type Credentials, callAws, recordEndpoints, sdkClientConfig } from '@ami-bakery/publisher';
 import { ConfigServiceClient } from '@aws-sdk/client-config-service';
 import { EC2Client } from '@aws-sdk/client-ec2';
 import { ImagebuilderClient } from '@aws-sdk/client-imagebuilder';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SSMClient } from '@aws-sdk/client-ssm';
-import { type AwsTimeouts, awsTimeoutsFrom, callAws, recordEndpoints, sdkClientConfig } from '@ami-bakery/publisher';
 
 type Env = Readonly<Record<string, string | undefined>>;
 
@@ -33,10 +34,13 @@ function endpointFrom(env: Env): string | undefined {
   return value === undefined || value.trim() === '' ? undefined : value.trim();
 }
 
-/** The clients from the command's environment (timeouts, endpoint), cached per service and region. */
-function catalogClients(env: Env, timeouts: AwsTimeouts = awsTimeoutsFrom(env)): CatalogClients {
+/**
+ * The clients from the command's environment (timeouts, endpoint), cached per service and region.
+ * `credentials`: for tests; default the SDK's chain.
+ */
+function catalogClients(env: Env, timeouts: AwsTimeouts = awsTimeoutsFrom(env), credentials?: Credentials): CatalogClients {
   const endpoint = endpointFrom(env);
-  const options = { timeouts, ...(endpoint ? { endpoint } : {}) };
+  const options = { timeouts, ...(endpoint ? { endpoint } : {}), ...(credentials ? { credentials } : {}) };
   const made = new Map<string, { destroy(): void }>();
   function cached<C extends { destroy(): void; middlewareStack: unknown }>(key: string, create: () => C): C {
     const existing = made.get(key);
@@ -51,7 +55,10 @@ function catalogClients(env: Env, timeouts: AwsTimeouts = awsTimeoutsFrom(env)):
     ssm: (region) => cached(`ssm ${region}`, () => new SSMClient(sdkClientConfig(options, { region }))),
     config: (region) => cached(`config ${region}`, () => new ConfigServiceClient(sdkClientConfig(options, { region }))),
     s3: (region) =>
-      cached(`s3 ${region}`, () => new S3Client({ ...sdkClientConfig(options, { region }), ...(endpoint ? { forcePathStyle: true } : {}) })),
+      cached(
+        `s3 ${region}`,
+        () => new S3Client({ ...sdkClientConfig(options, { region }), ...(endpoint ? { forcePathStyle: true } : {}) }),
+      ),
     destroy: () => {
       for (const client of made.values()) client.destroy();
       made.clear();

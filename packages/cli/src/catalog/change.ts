@@ -60,7 +60,8 @@ function buildList(builds: readonly ImageBuild[]): string {
 /** The build `given` names: the exact build, or the newest AVAILABLE build of a version. */
 function resolveBuild(recipe: string, given: string, builds: readonly ImageBuild[]): ImageBuild {
   const parsed = parseImageArgument(given);
-  if (!parsed) throw new CatalogRefusal('CATALOG001', `'${given}' is neither an image build version (1.2.0/3) nor a recipe version (1.2.0)`);
+  if (!parsed)
+    throw new CatalogRefusal('CATALOG001', `'${given}' is neither an image build version (1.2.0/3) nor a recipe version (1.2.0)`);
   if ('image' in parsed) {
     const build = builds.find((b) => b.image === parsed.image);
     if (!build)
@@ -124,7 +125,12 @@ async function promote(input: PromoteInput): Promise<PromoteResult> {
   if (Object.keys(build.amis).length === 0)
     throw new CatalogRefusal('CATALOG006', `${build.image} has no AMI in the bakery account: Image Builder lists none`);
   const score = await scoreOf(recipe, build.image, input);
-  const entry: ChannelEntry = { image: build.image, amis: build.amis, ...(score !== undefined ? { score } : {}), promotedAt: utc(input.now) };
+  const entry: ChannelEntry = {
+    image: build.image,
+    amis: build.amis,
+    ...(score !== undefined ? { score } : {}),
+    promotedAt: utc(input.now),
+  };
   const from = input.file.channels[channel];
   const unchanged = from?.image === build.image && sameAmis(from.amis, build.amis);
   return { file: { ...input.file, channels: { ...input.file.channels, [channel]: entry } }, entry, from, unchanged };
@@ -141,7 +147,10 @@ async function scoreOf(recipe: string, image: string, input: Pick<PromoteInput, 
       `${image} has no evidence summary, and ${recipe}'s images need a score of ${threshold.score} (${threshold.from}); check --evidence-bucket`,
     );
   if (!summary.passed)
-    throw new CatalogRefusal('CATALOG004', `${image}'s evidence failed its own check (score ${summary.score}, threshold ${summary.threshold})`);
+    throw new CatalogRefusal(
+      'CATALOG004',
+      `${image}'s evidence failed its own check (score ${summary.score}, threshold ${summary.threshold})`,
+    );
   if (summary.score < threshold.score)
     throw new CatalogRefusal('CATALOG004', `${image} scored ${summary.score}, below ${threshold.score} (${threshold.from})`);
   return summary.score;
@@ -194,7 +203,13 @@ async function revoke(input: RevokeInput): Promise<RevokeResult> {
   if (Object.keys(amis).length === 0)
     throw new CatalogRefusal('CATALOG006', `${build.image} has no AMI left to revoke (Image Builder lists none)`);
   const before = input.file.revoked.find((r) => r.image === build.image);
-  const revoked: RevokedImage = { image: build.image, amis, reason: input.reason, disable: input.disable, revokedAt: before?.revokedAt ?? utc(input.now) };
+  const revoked: RevokedImage = {
+    image: build.image,
+    amis,
+    reason: input.reason,
+    disable: input.disable,
+    revokedAt: before?.revokedAt ?? utc(input.now),
+  };
   const revokedImages = new Set([...input.file.revoked.map((r) => r.image), build.image]);
   const channels: Record<string, ChannelEntry> = { ...input.file.channels };
   const fallbacks: Fallback[] = [];
@@ -244,15 +259,25 @@ async function fallbackFor(channel: string, image: string, revoked: ReadonlySet<
     if (!entry || entry.image === image || revoked.has(entry.image)) continue;
     const build = available.get(entry.image);
     if (!build) continue;
-    return { channel, to: { ...entry, amis: Object.keys(build.amis).length > 0 ? build.amis : entry.amis, promotedAt: utc(input.now) }, how: 'previous' };
+    return {
+      channel,
+      to: { ...entry, amis: Object.keys(build.amis).length > 0 ? build.amis : entry.amis, promotedAt: utc(input.now) },
+      how: 'previous',
+    };
   }
   const older = input.builds
-    .filter((b) => b.state === 'AVAILABLE' && !revoked.has(b.image) && compareImageVersions(b.image, image) < 0 && Object.keys(b.amis).length > 0)
+    .filter(
+      (b) => b.state === 'AVAILABLE' && !revoked.has(b.image) && compareImageVersions(b.image, image) < 0 && Object.keys(b.amis).length > 0,
+    )
     .sort((a, b) => compareImageVersions(b.image, a.image));
   for (const build of older) {
     try {
       const score = await scoreOf(input.recipe, build.image, input);
-      return { channel, to: { image: build.image, amis: build.amis, ...(score !== undefined ? { score } : {}), promotedAt: utc(input.now) }, how: 'older-build' };
+      return {
+        channel,
+        to: { image: build.image, amis: build.amis, ...(score !== undefined ? { score } : {}), promotedAt: utc(input.now) },
+        how: 'older-build',
+      };
     } catch (error) {
       if (!(error instanceof CatalogRefusal)) throw error;
     }
@@ -284,9 +309,9 @@ function unrevoke(recipe: string, given: string, file: CatalogFile): UnrevokeRes
 export {
   CatalogRefusal,
   type Fallback,
-  parseImageArgument,
   type PromoteInput,
   type PromoteResult,
+  parseImageArgument,
   promote,
   REFUSALS,
   type RefusalId,

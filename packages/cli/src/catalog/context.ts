@@ -9,10 +9,10 @@ import {
   type CatalogState,
   catalogSettingsOf,
   catalogStateOf,
+  catalogStylishLines,
   defaultCatalogState,
   observedCatalogOf,
   planCatalog,
-  catalogStylishLines,
 } from '@ami-bakery/bundle';
 import { DEFAULT_STACK_PREFIX } from '@ami-bakery/recipe-bundler';
 import { displayPath, type PromotionThreshold, parseYaml, promotionThreshold, readInputFile } from '@ami-bakery/recipe-schema';
@@ -71,7 +71,8 @@ function recipeContext(given: string, io: Io): RecipeContext {
   if (!parsed.ok) throw new UsageError(`${displayPath(io.cwd, file)} is not YAML; run bakery validate`);
   const recipe = parsed.parsed.data;
   const name = (recipe as { name?: unknown } | null)?.name;
-  if (typeof name !== 'string' || !RECIPE_NAME.test(name)) throw new UsageError(`${displayPath(io.cwd, file)} has no valid name; run bakery validate`);
+  if (typeof name !== 'string' || !RECIPE_NAME.test(name))
+    throw new UsageError(`${displayPath(io.cwd, file)} has no valid name; run bakery validate`);
   return {
     dir,
     name,
@@ -113,17 +114,21 @@ function clientsOf(deps: CatalogCommandDeps, io: Io): CatalogClients {
  */
 function changeLines(recipe: string, before: CatalogFile, after: CatalogFile, settings: RecipeContext): string[] {
   const state = (file: CatalogFile): CatalogState => catalogStateOf(file, catalogSettingsOf(settings.recipe));
-  const plan = planCatalog(new Map([[recipe, state(after)]]), new Map([[recipe, observedCatalogOf(state(before) ?? defaultCatalogState())]]), {
-    planCandidate: false,
-  });
+  const plan = planCatalog(
+    new Map([[recipe, state(after)]]),
+    new Map([[recipe, observedCatalogOf(state(before) ?? defaultCatalogState())]]),
+    {
+      planCandidate: false,
+    },
+  );
   return catalogStylishLines(plan);
 }
 
 export {
   type CatalogCommandDeps,
+  COMMON_OPTIONS,
   changeLines,
   clientsOf,
-  COMMON_OPTIONS,
   EVIDENCE_OPTION,
   evidenceBucketOf,
   type RecipeContext,

@@ -42,17 +42,21 @@ function readCatalog(recipeDir: string, declaredChannels: readonly string[], dis
   try {
     bytes = readFileSync(absolute);
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw new CatalogChangeError(`cannot read ${display}: ${(error as Error).message}`);
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT')
+      throw new CatalogChangeError(`cannot read ${display}: ${(error as Error).message}`);
   }
   if (bytes === undefined) return { absolute, bytes, file: { channels: {}, revoked: [] } };
   let data: unknown;
   try {
     data = parse(bytes.toString('utf8'));
   } catch (error) {
-    throw new CatalogChangeError(`${display} is not YAML (${(error as Error).message.split('\n')[0]}); run bakery validate and fix it first`);
+    throw new CatalogChangeError(
+      `${display} is not YAML (${(error as Error).message.split('\n')[0]}); run bakery validate and fix it first`,
+    );
   }
   const checked = checkCatalogFile(data, declaredChannels);
-  if (!checked.file) throw new CatalogChangeError(`${display} is not a valid catalog; run bakery validate and fix it first:\n${issuesText(checked.issues)}`);
+  if (!checked.file)
+    throw new CatalogChangeError(`${display} is not a valid catalog; run bakery validate and fix it first:\n${issuesText(checked.issues)}`);
   return { absolute, bytes, file: checked.file };
 }
 
@@ -175,4 +179,14 @@ async function catalogHistory(absolute: string, limit = 50): Promise<string[]> {
   return texts;
 }
 
-export { CATALOG_FILE, CatalogChangeError, catalogHistory, ensureCommitted, type ReadCatalog, readCatalog, renderCatalog, workTreeOf, writeAndCommit };
+export {
+  CATALOG_FILE,
+  CatalogChangeError,
+  catalogHistory,
+  ensureCommitted,
+  type ReadCatalog,
+  readCatalog,
+  renderCatalog,
+  workTreeOf,
+  writeAndCommit,
+};

@@ -4,10 +4,7 @@
  * tag) and the channel parameters (SSM). Each reader makes the fewest calls it can and names the
  * call in any failure (`call`).
  */
-import { DescribeImagesCommand, type Image } from '@aws-sdk/client-ec2';
-import { ListImageBuildVersionsCommand, ListImagesCommand } from '@aws-sdk/client-imagebuilder';
-import { GetObjectCommand } from '@aws-sdk/client-s3';
-import { GetParametersCommand } from '@aws-sdk/client-ssm';
+
 import {
   type AmiMap,
   channelParameterName,
@@ -17,6 +14,10 @@ import {
   REVOKED_REASON_TAG,
 } from '@ami-bakery/bundle';
 import { type ComplianceSummary, parseSummary } from '@ami-bakery/hardening';
+import { DescribeImagesCommand, type Image } from '@aws-sdk/client-ec2';
+import { ListImageBuildVersionsCommand, ListImagesCommand } from '@aws-sdk/client-imagebuilder';
+import { GetObjectCommand } from '@aws-sdk/client-s3';
+import { GetParametersCommand } from '@aws-sdk/client-ssm';
 import { type CatalogClients, call } from './aws.js';
 
 /** One build of a recipe's image, as Image Builder lists it. */
@@ -125,10 +126,13 @@ async function readEvidenceSummary(
   const key = evidenceKey(recipe, image);
   let text: string;
   try {
-    const object = await call('s3:GetObject', `s3://${bucket}/${key}`, client, () => client.send(new GetObjectCommand({ Bucket: bucket, Key: key })), [
-      'NoSuchKey',
-      'NotFound',
-    ]);
+    const object = await call(
+      's3:GetObject',
+      `s3://${bucket}/${key}`,
+      client,
+      () => client.send(new GetObjectCommand({ Bucket: bucket, Key: key })),
+      ['NoSuchKey', 'NotFound'],
+    );
     text = (await object.Body?.transformToString('utf-8')) ?? '';
   } catch (error) {
     const name = (error as { name?: string }).name;
@@ -186,7 +190,12 @@ function isDeprecated(state: AmiState | undefined, now: Date): boolean {
 }
 
 /** The values of the channel parameters of `recipe` in `region`: channel -> AMI id (missing ones absent). */
-async function readChannels(clients: CatalogClients, region: string, recipe: string, channels: readonly string[]): Promise<Record<string, string>> {
+async function readChannels(
+  clients: CatalogClients,
+  region: string,
+  recipe: string,
+  channels: readonly string[],
+): Promise<Record<string, string>> {
   const client = clients.ssm(region);
   const out: Record<string, string> = {};
   for (let i = 0; i < channels.length; i += 10) {

@@ -2,9 +2,7 @@
 function table(header: readonly string[], rows: readonly (readonly string[])[], indent = ''): string[] {
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
   const line = (cells: readonly string[]) =>
-    `${indent}${cells
-      .map((c, i) => (i === cells.length - 1 ? c : c.padEnd(widths[i] as number)))
-      .join('  ')}`.trimEnd();
+    `${indent}${cells.map((c, i) => (i === cells.length - 1 ? c : c.padEnd(widths[i] as number))).join('  ')}`.trimEnd();
   return [line(header), ...rows.map(line)];
 }
 

@@ -7,8 +7,8 @@ import { CANDIDATE_CHANNEL, type CatalogFile } from '@ami-bakery/bundle';
 import type { CatalogClients } from '../catalog/aws.js';
 import {
   type CatalogCommandDeps,
-  clientsOf,
   COMMON_OPTIONS,
+  clientsOf,
   EVIDENCE_OPTION,
   evidenceBucketOf,
   type RecipeContext,
@@ -18,7 +18,16 @@ import {
   stackPrefixOf,
 } from '../catalog/context.js';
 import { readCatalog } from '../catalog/file.js';
-import { type AmiState, describeAmis, type ImageBuild, imageNameOf, isDeprecated, listImageBuilds, readChannels, readEvidenceSummary } from '../catalog/observe.js';
+import {
+  type AmiState,
+  describeAmis,
+  type ImageBuild,
+  imageNameOf,
+  isDeprecated,
+  listImageBuilds,
+  readChannels,
+  readEvidenceSummary,
+} from '../catalog/observe.js';
 import { age, table } from '../catalog/table.js';
 import { type Command, defineCommand } from '../command.js';
 
@@ -64,7 +73,10 @@ async function recipeImages(
   for (const build of builds) {
     const ami = build.amis[region];
     const state = ami ? amiStates.get(ami) : undefined;
-    const summary = options.bucket && build.state === 'AVAILABLE' ? await readEvidenceSummary(clients, region, options.bucket, ctx.name, build.image) : undefined;
+    const summary =
+      options.bucket && build.state === 'AVAILABLE'
+        ? await readEvidenceSummary(clients, region, options.bucket, ctx.name, build.image)
+        : undefined;
     const revoked = file.revoked.find((r) => r.image === build.image);
     images.push({
       image: build.image,

@@ -4,14 +4,13 @@
  * revoked, and reach the recipe's promotion threshold with its evidence; the change is printed
  * before it is written. The deployer applies it once the commit is merged and published.
  */
-import { type Command, defineCommand } from '../command.js';
-import { UsageError } from '../errors.js';
+
 import { promote } from '../catalog/change.js';
 import {
   type CatalogCommandDeps,
+  COMMON_OPTIONS,
   changeLines,
   clientsOf,
-  COMMON_OPTIONS,
   EVIDENCE_OPTION,
   evidenceBucketOf,
   recipeContext,
@@ -21,6 +20,8 @@ import {
 } from '../catalog/context.js';
 import { ensureCommitted, readCatalog, renderCatalog, workTreeOf, writeAndCommit } from '../catalog/file.js';
 import { imageNameOf, listImageBuilds, readEvidenceSummary } from '../catalog/observe.js';
+import { type Command, defineCommand } from '../command.js';
+import { UsageError } from '../errors.js';
 
 export function createPromoteCommand(deps: CatalogCommandDeps = {}): Command {
   return defineCommand({

@@ -9,9 +9,9 @@ import { parse } from 'yaml';
 import { type Fallback, revoke } from '../catalog/change.js';
 import {
   type CatalogCommandDeps,
+  COMMON_OPTIONS,
   changeLines,
   clientsOf,
-  COMMON_OPTIONS,
   EVIDENCE_OPTION,
   evidenceBucketOf,
   recipeContext,
@@ -63,7 +63,11 @@ export function createRevokeCommand(deps: CatalogCommandDeps = {}): Command {
       'launch it, not even by id), and moves the channel parameters. bakery unrevoke undoes it.',
     ].join('\n'),
     options: {
-      reason: { type: 'string', valueName: 'TEXT', description: `Why (one line, at most ${MAX_REASON_LENGTH} characters; it becomes an AMI tag).` },
+      reason: {
+        type: 'string',
+        valueName: 'TEXT',
+        description: `Why (one line, at most ${MAX_REASON_LENGTH} characters; it becomes an AMI tag).`,
+      },
       disable: { type: 'boolean', description: 'Also disable the AMIs, not only deprecate them.' },
       ...COMMON_OPTIONS,
       ...EVIDENCE_OPTION,

@@ -4,12 +4,13 @@
  * Config organization aggregator (advanced queries). Anything on a revoked or deprecated image is
  * flagged. Table or JSON; exit 1 when something runs on a revoked image.
  */
-import type { CatalogClients } from '../catalog/aws.js';
+
 import { type Aggregator, AggregatorError, findAggregator, selectAll } from '../catalog/aggregator.js';
+import type { CatalogClients } from '../catalog/aws.js';
 import {
   type CatalogCommandDeps,
-  clientsOf,
   COMMON_OPTIONS,
+  clientsOf,
   type RecipeContext,
   recipesOf,
   regionOf,
@@ -55,7 +56,13 @@ function quoteList(values: readonly string[]): string {
   return values.map((v) => `'${v}'`).join(', ');
 }
 
-async function knownAmis(recipes: readonly RecipeContext[], clients: CatalogClients, region: string, prefix: string, now: Date): Promise<Map<string, KnownAmi>> {
+async function knownAmis(
+  recipes: readonly RecipeContext[],
+  clients: CatalogClients,
+  region: string,
+  prefix: string,
+  now: Date,
+): Promise<Map<string, KnownAmi>> {
   const byAmi = new Map<string, Omit<KnownAmi, 'deprecated' | 'deprecationTime'>>();
   for (const ctx of recipes) {
     const file = readCatalog(ctx.dir, ctx.declaredChannels, ctx.catalogDisplay).file;
@@ -101,13 +108,25 @@ async function usageRows(clients: CatalogClients, aggregator: Aggregator, amis: 
     }
     for (const item of templates) {
       const configuration = record(item.configuration);
-      const row = toRow(item, text(record(configuration.LaunchTemplateData).ImageId), 'AWS::EC2::LaunchTemplate', null, amis, text(configuration.LaunchTemplateName));
+      const row = toRow(
+        item,
+        text(record(configuration.LaunchTemplateData).ImageId),
+        'AWS::EC2::LaunchTemplate',
+        null,
+        amis,
+        text(configuration.LaunchTemplateName),
+      );
       if (row) rows.push(row);
     }
   }
   return rows.sort(
     (a, b) =>
-      cmp(a.recipe, b.recipe) || cmp(b.image, a.image) || cmp(a.accountId, b.accountId) || cmp(a.region, b.region) || cmp(a.resourceType, b.resourceType) || cmp(a.resourceId, b.resourceId),
+      cmp(a.recipe, b.recipe) ||
+      cmp(b.image, a.image) ||
+      cmp(a.accountId, b.accountId) ||
+      cmp(a.region, b.region) ||
+      cmp(a.resourceType, b.resourceType) ||
+      cmp(a.resourceId, b.resourceId),
   );
 }
 
@@ -202,7 +221,11 @@ export function createUsageCommand(deps: CatalogCommandDeps = {}): Command {
     ].join('\n'),
     options: {
       ...COMMON_OPTIONS,
-      aggregator: { type: 'string', valueName: 'NAME', description: 'Config aggregator (default BAKERY_CONFIG_AGGREGATOR, else the only one).' },
+      aggregator: {
+        type: 'string',
+        valueName: 'NAME',
+        description: 'Config aggregator (default BAKERY_CONFIG_AGGREGATOR, else the only one).',
+      },
       'aggregator-region': {
         type: 'string',
         valueName: 'REGION',
@@ -215,7 +238,8 @@ export function createUsageCommand(deps: CatalogCommandDeps = {}): Command {
       const region = regionOf(args.values, io);
       const prefix = stackPrefixOf(args.values, io);
       const aggregatorRegion = args.values['aggregator-region'] ?? io.env.BAKERY_CONFIG_AGGREGATOR_REGION ?? region;
-      if (!/^[a-z]{2,4}(?:-[a-z]+){1,3}-[0-9]{1,2}$/.test(aggregatorRegion)) throw new UsageError(`--aggregator-region must be a region code, not '${aggregatorRegion}'`);
+      if (!/^[a-z]{2,4}(?:-[a-z]+){1,3}-[0-9]{1,2}$/.test(aggregatorRegion))
+        throw new UsageError(`--aggregator-region must be a region code, not '${aggregatorRegion}'`);
       const name = args.values.aggregator ?? io.env.BAKERY_CONFIG_AGGREGATOR;
       const now = (deps.now ?? (() => new Date()))();
       return runReporting('usage', io, async () => {
@@ -232,7 +256,11 @@ export function createUsageCommand(deps: CatalogCommandDeps = {}): Command {
           const amis = await knownAmis(recipes, clients, region, prefix, now);
           const rows = amis.size > 0 ? await usageRows(clients, aggregator, amis) : [];
           if (args.values.json) {
-            const body = { aggregator: { name: aggregator.name, region: aggregator.region, regions: aggregator.regions }, resources: rows, summary: summary(rows, aggregator) };
+            const body = {
+              aggregator: { name: aggregator.name, region: aggregator.region, regions: aggregator.regions },
+              resources: rows,
+              summary: summary(rows, aggregator),
+            };
             io.stdout.write(`${JSON.stringify(body, null, 2)}\n`);
           } else io.stdout.write(render(rows, aggregator));
           return rows.some((r) => r.revoked) ? 1 : 0;
