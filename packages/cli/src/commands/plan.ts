@@ -5,14 +5,14 @@ import {
   type CatalogState,
   defaultCatalogState,
   deployedStateOf,
-  observedCatalogOf,
-  planCatalog,
   diffTemplates,
   formatPlan,
   isSourceArtifactExtra,
   loadBundle,
+  observedCatalogOf,
   PLAN_FORMATS,
   type PlanFormat,
+  planCatalog,
   planDocument,
   planRecipes,
   RECIPE_PARAMETERS,
@@ -160,7 +160,9 @@ export default defineCommand({
     // The catalog: the head's catalogs against what the base's would have left applied (no candidate offline).
     const observed = new Map([...baseCatalogs].map(([name, state]) => [name, observedCatalogOf(state)]));
     const catalog = planCatalog(catalogsOf(head.recipes), observed, { planCandidate: false });
-    io.stdout.write(formatPlan(planDocument({ kind: 'plan', plan, subject, stackPrefix, prune, partial: false, resources, catalog }), format));
+    io.stdout.write(
+      formatPlan(planDocument({ kind: 'plan', plan, subject, stackPrefix, prune, partial: false, resources, catalog }), format),
+    );
     return plan.refusals.length > 0 ? 1 : 0;
   },
 });
