@@ -33,8 +33,6 @@ import {
 const moto = findOnPath('moto_server');
 if (process.env.CI === 'true' && !moto) throw new Error('moto_server is needed for the catalog command tests');
 
-const ORG = 'o-a1b2c3d4e5';
-
 describe.skipIf(!moto)('Catalog: usage and plan', () => {
   let server: MotoServer;
   let amis: Amis;
