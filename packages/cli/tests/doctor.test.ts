@@ -4,6 +4,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import {
+  type AggregatorFound,
   type CallerIdentity,
   createDoctorCommand,
   type DoctorProbes,
@@ -28,6 +29,7 @@ interface Machine {
   files?: string[];
   identity?: () => Promise<CallerIdentity>;
   inspector?: () => Promise<{ account: string; status: string }>;
+  aggregator?: () => Promise<AggregatorFound>;
 }
 
 const found = (stdout: string, code = 0): ToolRun => ({ found: true, code, stdout, stderr: '' });
@@ -49,6 +51,7 @@ function probesFor(machine: Machine) {
     homeDir: vi.fn(() => HOME),
     callerIdentity: vi.fn(machine.identity ?? (async () => CALLER)),
     inspectorEc2Status: vi.fn(machine.inspector ?? (async () => ({ account: '111122223333', status: 'ENABLED' }))),
+    configAggregator: vi.fn(machine.aggregator ?? (async () => ({ name: 'org-all', region: 'us-east-1', regions: 'all' as const }))),
     today: vi.fn(() => machine.today ?? TODAY),
   } satisfies DoctorProbes;
 }
@@ -323,6 +326,29 @@ describe('Command: doctor', () => {
       expect(result.code).toBe(0);
     },
   );
+
+  it.each([
+    {
+      name: 'an organization aggregator over all regions',
+      aggregator: async () => ({ name: 'org-all', region: 'eu-west-1', regions: 'all' as const }),
+      expected: 'Config aggregator | ok | org-all in eu-west-1 (organization, all regions)',
+    },
+    {
+      name: 'none',
+      aggregator: async () =>
+        Promise.reject(new Error('No AWS Config organization aggregator in eu-west-1; see README "Rolling images out and back"')),
+      expected:
+        'Config aggregator | optional | No AWS Config organization aggregator in eu-west-1 | only bakery usage needs it: an AWS Config organization aggregator in the management or a delegated administrator account (README "Rolling images out and back"); BAKERY_CONFIG_AGGREGATOR names it, BAKERY_CONFIG_AGGREGATOR_REGION gives its region',
+    },
+  ])('with --aws looks for the Config aggregator bakery usage needs, without failing doctor: $name', async ({ aggregator, expected }) => {
+    // Act
+    const result = await doctor(['--aws'], { aggregator }, { AWS_REGION: 'eu-west-1', BAKERY_CONFIG_AGGREGATOR: 'org-all' });
+
+    // Assess
+    expect(result.probes.configAggregator.mock.calls).toEqual([['eu-west-1', 5_000, 'org-all']]);
+    expect(row(result.stdout, 'Config aggregator')).toBe(expected);
+    expect(result.code).toBe(0);
+  });
 
   it('without --aws does not ask Amazon Inspector', async () => {
     // Act

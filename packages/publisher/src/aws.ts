@@ -129,6 +129,11 @@ function createClient<C extends { middlewareStack: unknown }>(
   return recordEndpoints(new Client(clientSettings(config, options)));
 }
 
+/** `clientSettings` with the options first, for clients built one by one (`new EC2Client(sdkClientConfig(options, { region }))`). */
+function sdkClientConfig(options: ClientFactoryOptions, config: ClientConfig) {
+  return clientSettings(config, options);
+}
+
 /** SDK clients with connect and request timeouts, bounded retries with backoff, and endpoint recording. */
 function createClientFactory(options: ClientFactoryOptions = {}): ClientFactory {
   const common = (config: ClientConfig) => clientSettings(config, options);
@@ -290,6 +295,8 @@ export {
   describeIdentity,
   endpointOf,
   errorName,
+  recordEndpoints,
   SESSION_NAME,
+  sdkClientConfig,
   TIMEOUT_VARIABLES,
 };

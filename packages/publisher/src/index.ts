@@ -7,7 +7,9 @@ export {
   createClientFactory,
   DEFAULT_AWS_TIMEOUTS,
   defaultClientFactory,
+  recordEndpoints,
   SESSION_NAME,
+  sdkClientConfig,
   TIMEOUT_VARIABLES,
 } from './aws.js';
 export type { Bundle } from './bundle.js';

@@ -12,6 +12,7 @@ export {
 } from './bundle.js';
 export { canonicalJson, sha256Hex, stableJson } from './canonical.js';
 export { canonicalYaml } from './canonical-yaml.js';
+export { CATALOG_BUNDLE_RULE, CATALOG_FILE, CATALOG_JSON, type RecipeCatalog, recipeCatalog, withoutCatalogSettings } from './catalog.js';
 export { type ComponentComparison, compareWithBase, type RecipeComparison, type VersionMove } from './compare.js';
 export { BumpError, BundleWriteError, ConcurrentEditError, InvalidArgumentError, RecipeBundlerError } from './errors.js';
 export { recoverFolder, removeFolder, replaceFolder, temporaryFolders, writeAtomic } from './fs-util.js';

@@ -2,13 +2,14 @@
  * Reads back the recipe folders of a bundle (`recipes/<name>/{manifest.json,template.yaml}`):
  * the top-level manifest is always derived from what is complete on disk, by every writer.
  */
-import { readdirSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import type { BundleRecipeEntry } from '@ami-bakery/bundle';
 import { readInputBytes } from '@ami-bakery/recipe-schema';
 import { parse } from 'yaml';
 import type { RecipeManifest } from './bundle.js';
 import { compareCodeUnits, sha256Hex } from './canonical.js';
+import { CATALOG_JSON } from './catalog.js';
 // write.ts imports this module too; both sides only call each other's functions, never at load time.
 import { manifestEntry } from './write.js';
 
@@ -75,10 +76,14 @@ function readEntry(folder: string, name: string): BundleRecipeEntry | string {
   }
   const parameters = (template as { Parameters?: unknown } | null)?.Parameters;
   const parameterNames = typeof parameters === 'object' && parameters !== null ? Object.keys(parameters).sort(compareCodeUnits) : [];
+  // catalog.json is optional: present, it is hashed into the entry exactly as written.
+  const catalogBytes = existsSync(path.join(folder, CATALOG_JSON)) ? readBundleFile(folder, CATALOG_JSON) : undefined;
+  if (typeof catalogBytes === 'string') return catalogBytes;
   return manifestEntry({
     manifest: manifest as RecipeManifest,
     parameters: parameterNames,
     templateHash: `sha256:${sha256Hex(templateBytes)}`,
+    ...(catalogBytes !== undefined ? { catalogHash: `sha256:${sha256Hex(catalogBytes)}` } : {}),
   });
 }
 

@@ -18,11 +18,17 @@ import path from 'node:path';
 import { type BundleManifestV2, type BundleRecipeEntry, FORMAT_VERSION, type RetiredRecipe } from '@ami-bakery/bundle';
 import type { BundleResult, RecipeManifest } from './bundle.js';
 import { compareCodeUnits, stableJson } from './canonical.js';
+import { CATALOG_JSON } from './catalog.js';
 import { BundleWriteError } from './errors.js';
 import { copyFolder, removeFolder, replaceFolder } from './fs-util.js';
 import { RECIPES_DIR, readRecipeFolders, SAFE_NAME, type SkippedFolder } from './read-bundle.js';
 
-export function manifestEntry(result: { manifest: RecipeManifest; parameters: string[]; templateHash: string }): BundleRecipeEntry {
+export function manifestEntry(result: {
+  manifest: RecipeManifest;
+  parameters: string[];
+  templateHash: string;
+  catalogHash?: string | undefined;
+}): BundleRecipeEntry {
   const { name, version, stackName, contentHash } = result.manifest;
   return {
     name,
@@ -34,6 +40,7 @@ export function manifestEntry(result: { manifest: RecipeManifest; parameters: st
     parameters: [...result.parameters],
     // Read defensively: a folder written before the setting existed builds on a version change.
     buildOnVersionChange: result.manifest.buildOnVersionChange !== false,
+    ...(result.catalogHash !== undefined ? { catalogHash: result.catalogHash } : {}),
   };
 }
 
@@ -146,7 +153,11 @@ export function writeBundle(results: readonly BundleResult[], outDir: string, op
     throw new BundleWriteError(`Cannot write the bundle to ${root}: ${cause instanceof Error ? cause.message : String(cause)}`, { cause });
   }
   const done = outcome as unknown as { manifest: BundleManifestV2; skipped: SkippedFolder[] };
-  const written = bundled.flatMap((r) => [`${RECIPES_DIR}/${r.name}/manifest.json`, `${RECIPES_DIR}/${r.name}/template.yaml`]);
+  const written = bundled.flatMap((r) => [
+    ...(r.catalogText !== undefined ? [`${RECIPES_DIR}/${r.name}/${CATALOG_JSON}`] : []),
+    `${RECIPES_DIR}/${r.name}/manifest.json`,
+    `${RECIPES_DIR}/${r.name}/template.yaml`,
+  ]);
   return {
     wrote: true,
     written: [...written, 'manifest.json'].sort(compareCodeUnits),
@@ -197,4 +208,6 @@ function writeRecipeFiles(result: Bundled, dir: string): void {
   mkdirSync(dir, { recursive: true });
   writeFileSync(path.join(dir, 'template.yaml'), result.templateText);
   writeFileSync(path.join(dir, 'manifest.json'), stableJson(result.manifest));
+  // The catalog travels next to the template; the index step reads its hash back (read-bundle.ts).
+  if (result.catalogText !== undefined) writeFileSync(path.join(dir, CATALOG_JSON), result.catalogText);
 }
