@@ -150,14 +150,12 @@ async function enableAmi(clients: CatalogClients, region: string, ami: string): 
 
 async function tagAmi(clients: CatalogClients, region: string, ami: string, tags: Readonly<Record<string, string>>): Promise<void> {
   await call('ec2:CreateTags', ec2Where(clients, region, ami), () =>
-    clients
-      .ec2(region)
-      .send(
-        new CreateTagsCommand({
-          Resources: [ami],
-          Tags: Object.entries(tags).map(([Key, Value]) => ({ Key, Value: Value.slice(0, 256) })),
-        }),
-      ),
+    clients.ec2(region).send(
+      new CreateTagsCommand({
+        Resources: [ami],
+        Tags: Object.entries(tags).map(([Key, Value]) => ({ Key, Value: Value.slice(0, 256) })),
+      }),
+    ),
   );
 }
 
