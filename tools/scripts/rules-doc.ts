@@ -34,6 +34,7 @@ const AREAS: Record<string, string> = {
   '4': 'Versions',
   '5': 'CloudFormation template checks',
   '6': 'Security invariants (never suppressible)',
+  '7': 'Image catalog (catalog.yaml, never suppressible)',
 };
 
 export function renderRulesDoc(rules: readonly RuleMeta[]): string {

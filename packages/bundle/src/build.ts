@@ -4,6 +4,7 @@
  * writer may use them so both sides share one definition.
  */
 import jsyaml from 'js-yaml';
+import { type CatalogState, catalogHash, catalogJson, catalogPath } from './catalog.js';
 import { compareCodeUnits, sortKeys, templateHash } from './hash.js';
 import { type BundleManifestV2, type BundleRecipeEntry, FORMAT_VERSION, isObject, type RetiredRecipe } from './manifest.js';
 import { isRecipeName, MANIFEST_PATH, quote, recipeManifestPath, templatePath } from './names.js';
@@ -18,6 +19,8 @@ interface BundledRecipe {
   readonly buildOnVersionChange: boolean;
   /** The per-recipe manifest the bundler wrote; `templateHash` and `buildOnVersionChange` are added. */
   readonly recipeManifest: Readonly<Record<string, unknown>>;
+  /** The recipe's catalog: written as recipes/<name>/catalog.json and hashed in the entry. Absent: no catalog. */
+  readonly catalog?: CatalogState;
 }
 
 function manifestEntryOf(recipe: BundledRecipe): BundleRecipeEntry {
@@ -30,6 +33,7 @@ function manifestEntryOf(recipe: BundledRecipe): BundleRecipeEntry {
     templateHash: templateHash(recipe.templateText),
     parameters: [...recipe.parameters].sort(compareCodeUnits),
     buildOnVersionChange: recipe.buildOnVersionChange,
+    ...(recipe.catalog ? { catalogHash: catalogHash(catalogJson(recipe.catalog)) } : {}),
   };
 }
 
@@ -51,7 +55,7 @@ function stableJson(value: unknown): string {
   return `${JSON.stringify(sortKeys(value), null, 2)}\n`;
 }
 
-/** The bundle's files: manifest.json and each recipe's template.yaml and manifest.json. */
+/** The bundle's files: manifest.json and each recipe's template.yaml, manifest.json and (when it has one) catalog.json. */
 function bundleFiles(
   recipes: readonly BundledRecipe[],
   context: { sourceCommit: string | null; partial: boolean; retired: readonly RetiredRecipe[] },
@@ -69,6 +73,7 @@ function bundleFiles(
         stableJson({ ...recipe.recipeManifest, templateHash: entry.templateHash, buildOnVersionChange: entry.buildOnVersionChange }),
       ),
     );
+    if (recipe.catalog) files.set(catalogPath(recipe.name), encoder.encode(catalogJson(recipe.catalog)));
   }
   return files;
 }

@@ -14,8 +14,10 @@ const LIMITS = {
   maxRecipeManifestBytes: 1_000_000,
   /** Bytes of every file together (uncompressed). */
   maxBundleBytes: 256 * 1024 * 1024,
-  /** Files in the bundle (two per recipe, the manifest and a few extras). */
-  maxFiles: 4_200,
+  /** Files in the bundle (two or three per recipe, the manifest and a few extras). */
+  maxFiles: 6_200,
+  /** Bytes of one recipes/<name>/catalog.json. */
+  maxCatalogBytes: 1_000_000,
   /** Resources, parameters and outputs of one template (CloudFormation's quotas). */
   maxResources: 500,
   maxParameters: 200,

@@ -39,6 +39,11 @@ interface BundleRecipeEntry {
   readonly parameters: readonly string[];
   /** Start an image build when the version changes (recipe `schedule.buildOnVersionChange`, default true). */
   readonly buildOnVersionChange: boolean;
+  /**
+   * `sha256:<hex>` of `recipes/<name>/catalog.json`; absent when the recipe has no catalog (no
+   * catalog.yaml and no catalog settings). Never part of the content or template hash.
+   */
+  readonly catalogHash?: string;
 }
 
 /** A recipe taken out on purpose (`recipes/retired.yaml`): its stack may be deleted. */
@@ -69,7 +74,17 @@ interface RecipeManifestV2 {
 }
 
 const TOP_KEYS = ['formatVersion', 'partial', 'recipes', 'retired', 'sourceCommit'];
-const ENTRY_KEYS = ['buildOnVersionChange', 'contentHash', 'name', 'parameters', 'stackName', 'template', 'templateHash', 'version'];
+const ENTRY_KEYS = [
+  'buildOnVersionChange',
+  'catalogHash',
+  'contentHash',
+  'name',
+  'parameters',
+  'stackName',
+  'template',
+  'templateHash',
+  'version',
+];
 const RETIRED_KEYS = ['name', 'reason'];
 
 type Json = Record<string, unknown>;
@@ -253,6 +268,8 @@ function parseEntry(item: unknown, index: number, problems: BundleProblem[], pat
     if (typeof item[key] !== 'string' || !HASH.test(item[key] as string))
       problems.push(problem('BUNDLE004', `${key} ${quote(item[key])} is not sha256:<64 hex digits>`, at));
   }
+  if (item.catalogHash !== undefined && (typeof item.catalogHash !== 'string' || !HASH.test(item.catalogHash)))
+    problems.push(problem('BUNDLE004', `catalogHash ${quote(item.catalogHash)} is not sha256:<64 hex digits>`, at));
   if (typeof item.buildOnVersionChange !== 'boolean')
     problems.push(problem('BUNDLE004', `buildOnVersionChange must be true or false, not ${quote(item.buildOnVersionChange)}`, at));
   const parameters = item.parameters;
@@ -277,6 +294,7 @@ function parseEntry(item: unknown, index: number, problems: BundleProblem[], pat
     templateHash: item.templateHash as string,
     parameters: [...(parameters as string[])],
     buildOnVersionChange: item.buildOnVersionChange as boolean,
+    ...(typeof item.catalogHash === 'string' ? { catalogHash: item.catalogHash } : {}),
   };
 }
 

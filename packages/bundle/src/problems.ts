@@ -42,6 +42,8 @@ const PROBLEMS = {
   BUNDLE026: 'archive',
   BUNDLE027: 'stack-name',
   BUNDLE028: 'file-too-large',
+  BUNDLE029: 'catalog-hash',
+  BUNDLE030: 'catalog-invalid',
 } as const;
 
 type ProblemId = keyof typeof PROBLEMS;

@@ -3,6 +3,7 @@
  * source zip): the manifest, every recipe's folder, hashes, templates and sizes. Every problem is
  * reported at once; hostile input never makes it throw.
  */
+import { type CatalogState, catalogHash, catalogPath, catalogPathText, parseCatalog } from './catalog.js';
 import { templateHash } from './hash.js';
 import { LIMITS, type Limits } from './limits.js';
 import { type BundleManifestV2, type BundleRecipeEntry, checkRecipeManifest, isObject, parseManifest } from './manifest.js';
@@ -30,6 +31,8 @@ interface LoadedRecipe {
   readonly templateBytes: Uint8Array;
   readonly templateText: string;
   readonly template: Template;
+  /** The recipe's catalog (catalog.json); undefined when the entry has no catalogHash. */
+  readonly catalog: CatalogState | undefined;
 }
 
 interface LoadedBundle {
@@ -134,8 +137,13 @@ function collect(
 
   // Names the manifest claims, valid entry or not: their folders are not "extra" files on top of the entry's problems.
   const claimed = new Set<string>();
+  const withCatalog = new Set<string>();
   if (isObject(raw) && Array.isArray(raw.recipes)) {
-    for (const item of raw.recipes.slice(0, limits.maxRecipes)) if (isObject(item) && isRecipeName(item.name)) claimed.add(item.name);
+    for (const item of raw.recipes.slice(0, limits.maxRecipes)) {
+      if (!isObject(item) || !isRecipeName(item.name)) continue;
+      claimed.add(item.name);
+      if (item.catalogHash !== undefined) withCatalog.add(item.name);
+    }
   }
   for (const path of files.keys()) {
     if (path === MANIFEST_PATH || options.allowExtra?.(path)) continue;
@@ -143,12 +151,27 @@ function collect(
     const name = parts[1];
     const inRecipe = parts[0] === RECIPES_DIR && parts.length === 3 && name !== undefined && claimed.has(name);
     if (inRecipe && (parts[2] === 'template.yaml' || parts[2] === 'manifest.json')) continue;
+    if (inRecipe && parts[2] === 'catalog.json') {
+      if (withCatalog.has(name)) continue;
+      problems.push(
+        problem('BUNDLE011', `manifest.json gives ${name} no catalogHash, so its catalog.json is not part of the bundle; bundle again`, {
+          path,
+          recipe: name,
+        }),
+      );
+      continue;
+    }
     const recipe = parts[0] === RECIPES_DIR && name !== undefined && isRecipeName(name) ? name : undefined;
     const why =
       recipe !== undefined && !claimed.has(recipe)
         ? `recipes/${recipe}/ is not a recipe of manifest.json`
         : 'the bundle format has no such file';
-    problems.push(problem('BUNDLE011', `${why}; remove it (a recipe folder holds only template.yaml and manifest.json)`, { path, recipe }));
+    problems.push(
+      problem('BUNDLE011', `${why}; remove it (a recipe folder holds only template.yaml, manifest.json and catalog.json)`, {
+        path,
+        recipe,
+      }),
+    );
   }
 
   const recipes: LoadedRecipe[] = [];
@@ -216,6 +239,8 @@ function checkRecipe(
     else problems.push(...checkRecipeManifest(data, entry, manifestPath));
   }
 
+  const catalog = checkCatalog(entry, files, limits, problems);
+
   const path = templatePath(recipe);
   const bytes = files.get(path);
   if (bytes === undefined) {
@@ -267,7 +292,54 @@ function checkRecipe(
   }
   const template = checkTemplateShape(parsed.value, entry, limits, allowedTypes, path, problems);
   if (!template || problems.length > before) return undefined;
-  return { entry, templateBytes: bytes, templateText: text, template };
+  return { entry, templateBytes: bytes, templateText: text, template, catalog };
+}
+
+/** The recipe's catalog.json when the entry names one: present, of the hash given, and a valid catalog. */
+function checkCatalog(
+  entry: BundleRecipeEntry,
+  files: ReadonlyMap<string, Uint8Array>,
+  limits: Limits,
+  problems: BundleProblem[],
+): CatalogState | undefined {
+  if (entry.catalogHash === undefined) return undefined;
+  const recipe = entry.name;
+  const path = catalogPath(recipe);
+  const bytes = files.get(path);
+  if (bytes === undefined) {
+    problems.push(problem('BUNDLE010', 'the catalog is missing (manifest.json gives a catalogHash)', { recipe, path }));
+    return undefined;
+  }
+  if (bytes.byteLength > limits.maxCatalogBytes) {
+    problems.push(
+      problem('BUNDLE028', `the catalog has ${bytes.byteLength} bytes; at most ${limits.maxCatalogBytes} are read`, { recipe, path }),
+    );
+    return undefined;
+  }
+  const actual = catalogHash(bytes);
+  if (actual !== entry.catalogHash) {
+    problems.push(
+      problem('BUNDLE029', `the catalog's sha256 is ${actual}, manifest.json says ${entry.catalogHash}: the file changed after bundling`, {
+        recipe,
+        path,
+      }),
+    );
+  }
+  const text = decode(bytes);
+  let data: unknown;
+  try {
+    data = text === undefined ? undefined : JSON.parse(text);
+  } catch {
+    data = undefined;
+  }
+  if (data === undefined) {
+    problems.push(problem('BUNDLE030', 'the catalog is not UTF-8 JSON', { recipe, path }));
+    return undefined;
+  }
+  const parsed = parseCatalog(data);
+  for (const issue of parsed.issues)
+    problems.push(problem('BUNDLE030', `${catalogPathText(issue.path)}: ${issue.message}`, { recipe, path }));
+  return parsed.state;
 }
 
 function checkTemplateShape(

@@ -103,7 +103,11 @@ export async function buildBundle({ outDir = DIST, precompile = true, log = (lin
         const validators = path.join(scratch, 'validators.mjs');
         writeFileSync(validators, await precompiledValidators(esbuild, scratch));
         inject.push(validators);
-        extraInputs.push(path.join(SCHEMA_DIR, 'schemas/recipe.schema.json'), path.join(SCHEMA_DIR, 'schemas/component.schema.json'));
+        extraInputs.push(
+          path.join(SCHEMA_DIR, 'schemas/recipe.schema.json'),
+          path.join(SCHEMA_DIR, 'schemas/component.schema.json'),
+          path.join(SCHEMA_DIR, 'schemas/catalog.schema.json'),
+        );
       } catch (error) {
         log(
           `bakery: building without precompiled schema validators (${error instanceof Error ? error.message.split('\n')[0] : error}); start-up is slower.`,

@@ -1,3 +1,4 @@
+export { CATALOG_FILE, type CatalogValidation, declaredChannels, promotionThreshold, validateCatalogOfRecipe } from './catalog.js';
 export { hitToFinding, runRules, schemaHitsToFindings, sortFindings } from './engine.js';
 export { DuplicateRuleError, InputNotFoundError, RecipeSchemaError, SchemaCompilationError } from './errors.js';
 export * from './formatters/index.js';
@@ -17,8 +18,18 @@ export {
   readProblemRule,
 } from './read-file.js';
 export type * from './recipe-model.js';
-export type { ComponentRule, ComponentRuleContext, LoadedComponent, RecipeRule, RecipeRuleContext, Rule } from './rule.js';
-export { allRules, componentRules, ENGINE_RULES, recipeRules, registerRuleMeta } from './rules/index.js';
+export type {
+  CatalogRule,
+  CatalogRuleContext,
+  ComponentRule,
+  ComponentRuleContext,
+  LoadedComponent,
+  PromotionThreshold,
+  RecipeRule,
+  RecipeRuleContext,
+  Rule,
+} from './rule.js';
+export { allRules, catalogRules, componentRules, ENGINE_RULES, recipeRules, registerRuleMeta } from './rules/index.js';
 export {
   checkSchema,
   closest,

@@ -139,6 +139,16 @@ export interface Lifecycle {
   deleteAfterDays?: number;
   /** Delete the AMIs' snapshots with them; default true. */
   deleteSnapshots?: boolean;
+  /** EC2 deprecation time this many days after a newer image superseded an image; default none. */
+  deprecateSupersededAfterDays?: number;
+}
+
+/** The recipe's image catalog settings; where channels point is in catalog.yaml. */
+export interface CatalogSettings {
+  /** Channels besides stable (candidate is reserved). */
+  channels?: string[];
+  /** Lowest evidence score an image needs to be promoted; default the scan's threshold. */
+  minimumScore?: number;
 }
 
 /** Silences one rule for this recipe (and its components); the reason is mandatory. */
@@ -166,6 +176,7 @@ export interface Recipe {
   testing?: Testing;
   scanning?: Scanning;
   lifecycle?: Lifecycle;
+  catalog?: CatalogSettings;
   tags?: Record<string, string>;
   suppressions?: Suppression[];
 }

@@ -47,4 +47,27 @@ export interface RecipeRule extends RuleMeta {
   check(ctx: RecipeRuleContext): RuleHit[];
 }
 
-export type Rule = ComponentRule | RecipeRule;
+/** The compliance score an image needs to be promoted, and where that number comes from (for messages). */
+export interface PromotionThreshold {
+  score: number;
+  /** e.g. `catalog.minimumScore in recipe.yaml`, `minimumScore of compliance/stig-scan.yaml`. */
+  from: string;
+}
+
+/** What a catalog rule sees: catalog.yaml (any shape) and the recipe it belongs to. */
+export interface CatalogRuleContext {
+  data: unknown;
+  /** The parsed recipe.yaml (any shape), or undefined when it does not parse. */
+  recipe: unknown;
+  /** Channels the recipe declares, `stable` among them (candidate never). */
+  declaredChannels: readonly string[];
+  /** Undefined when the recipe has no compliance scan and sets no catalog.minimumScore. */
+  threshold: PromotionThreshold | undefined;
+}
+
+export interface CatalogRule extends RuleMeta {
+  appliesTo: 'catalog';
+  check(ctx: CatalogRuleContext): RuleHit[];
+}
+
+export type Rule = ComponentRule | RecipeRule | CatalogRule;

@@ -11,11 +11,12 @@ import { Ajv, type ErrorObject, type Options, type ValidateFunction } from 'ajv'
 import { SchemaCompilationError } from './errors.js';
 import type { JsonPath, RuleHit, RuleMeta } from './types.js';
 
-export type SchemaName = 'recipe' | 'component';
+export type SchemaName = 'recipe' | 'component' | 'catalog';
 
 export const SCHEMA_FILES: Record<SchemaName, URL> = {
   recipe: new URL('../schemas/recipe.schema.json', import.meta.url),
   component: new URL('../schemas/component.schema.json', import.meta.url),
+  catalog: new URL('../schemas/catalog.schema.json', import.meta.url),
 };
 
 /** Absolute path of a bundled schema (for `# yaml-language-server: $schema=` lines and editor settings). */

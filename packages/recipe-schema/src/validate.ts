@@ -2,7 +2,9 @@
  * Validation entry points: one recipe (with its local components) or one standalone AWSTOE
  * component document. Invalid input yields findings; nothing here throws for bad content.
  */
+import { existsSync } from 'node:fs';
 import path from 'node:path';
+import { CATALOG_FILE, validateCatalogOfRecipe } from './catalog.js';
 import { failedSubtrees, hitToFinding, runRules, schemaHitsToFindings, sortFindings, withoutSuperseded } from './engine.js';
 import { checkTableText, loadGeneratedComponents, tableKindOf } from './generators/index.js';
 import { type ParsedYaml, parseYaml } from './location.js';
@@ -36,7 +38,7 @@ export interface ValidateOptions {
   root?: string;
 }
 
-export type DocumentKind = 'recipe' | 'component' | 'table' | 'unknown';
+export type DocumentKind = 'recipe' | 'component' | 'table' | 'catalog' | 'unknown';
 
 /** Tell a recipe from an AWSTOE component document by content. */
 export function detectKind(data: unknown): DocumentKind {
@@ -118,6 +120,10 @@ export function validateRecipeText(
     );
     if (!reported) result.push(refused);
   }
+  // catalog.yaml next to recipe.yaml: the deployer applies it as it is, so nothing there is suppressible.
+  const catalog = validateCatalogOfRecipe(recipeDir, parsed.data, (absolute) => displayPath(cwd, absolute));
+  for (const [file, catalogText] of catalog.sources) sources.set(file, catalogText);
+  result.push(...catalog.findings);
   return { findings: sortFindings(result), sources, data: parsed.data };
 }
 
@@ -144,6 +150,14 @@ export function validateFile(file: string, options: ValidateOptions = {}): Valid
   const read = readInputFile(absolute, { root: isRecipe ? path.dirname(absolute) : (options.root ?? path.dirname(absolute)) });
   if (!read.ok) return { kind: 'unknown', findings: [problemFinding(read.problem, display, isRecipe ? 'the recipe folder' : 'the workspace')], sources: new Map() };
   const text = read.text;
+  const recipeBeside = path.join(path.dirname(absolute), 'recipe.yaml');
+  if (path.basename(absolute) === CATALOG_FILE && existsSync(recipeBeside)) {
+    // A recipe's catalog: checked with the channels and threshold of the recipe beside it.
+    const recipeRead = readInputFile(recipeBeside, { root: path.dirname(absolute) });
+    const recipe = recipeRead.ok ? parseYaml(recipeRead.text, displayPath(cwd, recipeBeside)) : undefined;
+    const catalog = validateCatalogOfRecipe(path.dirname(absolute), recipe?.ok ? recipe.parsed.data : undefined, (a) => displayPath(cwd, a));
+    return { kind: 'catalog', findings: sortFindings(catalog.findings), sources: catalog.sources, data: catalog.data };
+  }
   const { parsed, findings, ok } = parseYaml(text, display);
   const sources = new Map([[display, text]]);
   if (!ok) return { kind: 'unknown', findings: sortFindings(findings), sources };

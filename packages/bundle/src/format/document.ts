@@ -2,6 +2,7 @@
  * The one model every plan format renders: the recipe plan, each recipe's resource changes and,
  * for a deployment report, what happened to each recipe. Built once, rendered by pure functions.
  */
+import type { CatalogPlan } from '../catalog-plan.js';
 import type { ResourceChange } from '../diff.js';
 import type { PlanRefusal, RecipeAction, RecipePlan, RecipePlanItem } from '../plan.js';
 
@@ -33,6 +34,8 @@ interface PlanDocument {
   readonly refusals: readonly PlanRefusal[];
   readonly counts: RecipePlan['counts'] & { readonly replacements: number; readonly failed: number };
   readonly recipes: readonly PlanDocumentRecipe[];
+  /** The image catalog's actions (channels, revocations); absent when not planned. */
+  readonly catalog?: CatalogPlan;
 }
 
 interface DocumentInput {
@@ -44,6 +47,8 @@ interface DocumentInput {
   partial: boolean;
   resources?: ReadonlyMap<string, { changes: readonly ResourceChange[]; from: 'templates' | 'change-set' }>;
   outcomes?: ReadonlyMap<string, RecipeOutcome>;
+  /** The catalog plan (`planCatalog`), shown after the recipes. */
+  catalog?: CatalogPlan;
 }
 
 function planDocument(input: DocumentInput): PlanDocument {
@@ -69,6 +74,7 @@ function planDocument(input: DocumentInput): PlanDocument {
     refusals: input.plan.refusals,
     counts: { ...input.plan.counts, replacements, failed },
     recipes,
+    ...(input.catalog ? { catalog: input.catalog } : {}),
   };
 }
 

@@ -1,4 +1,5 @@
 /** The plan as GitHub-flavoured Markdown: a pull request's job summary, the deployment report. */
+import { catalogMarkdownLines } from '../catalog-format.js';
 import {
   listsResources,
   type PlanDocument,
@@ -78,6 +79,7 @@ function formatPlanMarkdown(doc: PlanDocument): string {
     lines.push('\\* create-only property: changing it replaces the resource.');
     lines.push('');
   }
+  if (doc.catalog) lines.push(...catalogMarkdownLines(doc.catalog));
   return `${lines.join('\n').trimEnd()}\n`;
 }
 

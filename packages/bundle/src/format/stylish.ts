@@ -1,4 +1,5 @@
 /** The plan for a terminal: one block per recipe that changes, its resources beneath, a summary line. */
+import { catalogStylishLines } from '../catalog-format.js';
 import {
   listsResources,
   type PlanDocument,
@@ -55,6 +56,8 @@ function formatPlanStylish(doc: PlanDocument): string {
   if (doc.recipes.some((r) => r.resources?.some((c) => c.properties.some((p) => p.createOnly)))) {
     lines.push('* create-only property: changing it replaces the resource');
   }
+  const catalog = doc.catalog ? catalogStylishLines(doc.catalog) : [];
+  if (catalog.length > 0) lines.push('', ...catalog);
   return `${lines.join('\n')}\n`;
 }
 

@@ -2,6 +2,7 @@
 import { DuplicateRuleError } from '../errors.js';
 import { SCHEMA_RULES } from '../schema-validator.js';
 import type { RuleMeta } from '../types.js';
+import { catalogRules } from './catalog/index.js';
 import { componentRules } from './component/index.js';
 import { RULE_DOCS } from './docs.js';
 import { ENGINE_RULES } from './meta.js';
@@ -21,6 +22,7 @@ export function allRules(): RuleMeta[] {
     ...Object.values(SCHEMA_RULES),
     ...componentRules,
     ...recipeRules,
+    ...catalogRules,
     ...externalRules,
   ];
   const seen = new Set<string>();
@@ -47,4 +49,4 @@ function withDocs(id: string, example: string | undefined, fix: string | undefin
   return { ...(chosenExample !== undefined ? { example: chosenExample } : {}), ...(chosenFix !== undefined ? { fix: chosenFix } : {}) };
 }
 
-export { componentRules, ENGINE_RULES, RULE_DOCS, recipeRules };
+export { catalogRules, componentRules, ENGINE_RULES, RULE_DOCS, recipeRules };

@@ -536,6 +536,7 @@ describe('recipe schema: mirrors src/recipe-model.ts', () => {
     ['Testing', '/properties/testing'],
     ['Scanning', '/properties/scanning'],
     ['Lifecycle', '/properties/lifecycle'],
+    ['CatalogSettings', '/properties/catalog'],
     ['Suppression', '/properties/suppressions/items'],
   ])('%s matches #%s', (interfaceName, pointer) => {
     // Prepare
