@@ -4,13 +4,20 @@
  * every invocation advances the recipes within its time budget and either ends the action or
  * hands CodePipeline a continuation token to be called again (the action may run 24 hours).
  */
-import { type BundleProblem, formatProblems, type LoadedRecipe, type PlanRefusal, planRecipes, recipeStackTags } from '@ami-bakery/bundle';
+import {
+  type BundleProblem,
+  formatProblems,
+  type LoadedRecipe,
+  type PlanRefusal,
+  planCatalog,
+  planRecipes,
+  recipeStackTags,
+} from '@ami-bakery/bundle';
 import type { Clients } from './aws.js';
 import { desiredCatalogs } from './catalog/bundle.js';
 import type { CatalogClients } from './catalog/clients.js';
 import type { CatalogPlanner } from './catalog/model.js';
 import { organizationArn } from './catalog/names.js';
-import { planCatalogActions } from './catalog/plan.js';
 import { catalogCounts, catalogFailures, isCatalogStepDone, newCatalogStepState, runCatalogStep } from './catalog/step.js';
 import type { TemplateCheck, TemplateCheckInput, TemplateFinding } from './checks.js';
 import type { DeployerConfig } from './env.js';
@@ -167,7 +174,7 @@ async function start(job: PipelineJob, deps: DeployDeps): Promise<JobOutcome> {
     tasks,
     resources: {},
     invocations: 0,
-    ...(catalog ? { catalog: newCatalogStepState(catalog.desired, catalog.settings) } : {}),
+    ...(catalog ? { catalog: newCatalogStepState(catalog.desired, catalog.settings, catalog.regions) } : {}),
   };
   return advance(state, [...findings], deps);
 }
@@ -217,7 +224,8 @@ async function advance(state: DeploymentState, findings: TemplateFinding[], deps
     const done = await runCatalogStep(state.catalog, {
       clients: deps.catalog.clients,
       scope: catalogScope(config),
-      planner: deps.catalog.planner ?? ((desired, observed) => planCatalogActions(desired, observed, now())),
+      planner: deps.catalog.planner ?? ((desired, observed) => planCatalog(desired, observed)),
+      concurrency: Math.min(config.maxConcurrency, 8),
       now,
       writeText: (key, body) => putText(clients, config, key, body, 'application/json'),
       remainingMs: () => deps.remainingMs() - margin,

@@ -59,10 +59,16 @@ const cell = (text: string) => text.replace(/\|/g, '\\|').replace(/\n/g, ' ');
 
 function actionWhat(r: RecipeCatalogReport['actions'][number]): string {
   const a = r.action;
-  if (a.action === 'set-channel')
-    return `${a.reason === 'fallback' ? 'fall back' : a.ami ? 'promote' : 'remove'} \`${a.channel}\` in ${a.region}: ${a.from ?? '(none)'} -> ${a.ami ?? '(none)'}${a.image ? ` (${a.image})` : ''}`;
-  if (a.action === 'revoke') return `revoke ${a.image}${a.disable ? ' and disable' : ''}: ${a.reason}`;
-  return `unrevoke ${a.image}`;
+  switch (a.kind) {
+    case 'set-channel':
+      return `${a.why === 'fallback' ? 'fall back' : 'promote'} \`${a.channel}\` in ${a.region}: ${a.from ?? '(none)'} -> ${a.ami} (${a.image})`;
+    case 'clear-channel':
+      return `remove \`${a.channel}\` in ${a.region} (${a.why}): was ${a.from}`;
+    case 'revoke':
+      return `revoke ${a.image}${a.disable ? ' and disable' : ''}: ${a.reason}`;
+    default:
+      return `unrevoke ${a.image}`;
+  }
 }
 
 function formatCatalogMarkdown(catalog: CatalogReport): string {
@@ -71,8 +77,9 @@ function formatCatalogMarkdown(catalog: CatalogReport): string {
   for (const p of catalog.problems) lines.push(`- ${cell(p)}`);
   if (catalog.problems.length > 0) lines.push('');
   const recipes = Object.entries(catalog.recipes).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-  if (recipes.length === 0) {
-    lines.push('No recipe carries a catalog.', '');
+  const busy = recipes.filter(([, r]) => r.actions.length > 0 || r.superseded.length > 0 || r.problem || r.notes.length > 0);
+  if (busy.length === 0) {
+    lines.push(`Nothing to change for ${recipes.length} ${recipes.length === 1 ? 'recipe' : 'recipes'}.`, '');
     return lines.join('\n');
   }
   lines.push('| recipe | change | result |', '| --- | --- | --- |');
@@ -86,6 +93,7 @@ function formatCatalogMarkdown(catalog: CatalogReport): string {
     if (report.actions.length === 0 && report.superseded.length === 0 && !report.problem)
       lines.push(`| \`${recipe}\` | nothing to change | unchanged |`);
     for (const f of report.eventFailures) lines.push(`| \`${recipe}\` | event | not published: ${cell(f)} |`);
+    for (const n of report.notes) lines.push(`| \`${recipe}\` | note | ${cell(n)} |`);
   }
   lines.push('');
   return lines.join('\n');

@@ -14,7 +14,15 @@ import { messageOf } from '../util.js';
 import { type CatalogScope, type ChannelSharing, deleteChannel, writeChannel } from './channels.js';
 import type { CatalogClients } from './clients.js';
 import { type AmiRecord, clearDeprecation, deprecateAmi, deprecationTimeFor, disableAmi, enableAmi, tagAmi, untagAmi } from './images.js';
-import type { ActionResult, CatalogAction, ObservedCatalog, RevokeAction, SetChannelAction, UnrevokeAction } from './model.js';
+import type {
+  ActionResult,
+  CatalogAction,
+  CatalogSnapshot,
+  ClearChannelAction,
+  RevokeAction,
+  SetChannelAction,
+  UnrevokeAction,
+} from './model.js';
 import {
   CANDIDATE_CHANNEL,
   CATALOG_TAGS,
@@ -34,19 +42,21 @@ interface ApplyContext {
   readonly now: () => Date;
 }
 
-async function applyAction(ctx: ApplyContext, action: CatalogAction, observed: ObservedCatalog | undefined): Promise<ActionResult> {
+async function applyAction(ctx: ApplyContext, action: CatalogAction, observed: CatalogSnapshot | undefined): Promise<ActionResult> {
   if (!observed || observed.recipe !== action.recipe)
     return { action, outcome: 'refused', message: `nothing was observed for recipe ${action.recipe}` };
   try {
-    switch (action.action) {
+    switch (action.kind) {
       case 'set-channel':
         return await setChannel(ctx, action, observed);
+      case 'clear-channel':
+        return await clearChannel(ctx, action);
       case 'revoke':
         return await revoke(ctx, action, observed);
       case 'unrevoke':
         return await unrevoke(ctx, action, observed);
       default:
-        return { action, outcome: 'refused', message: `unknown catalog action ${JSON.stringify((action as { action?: unknown }).action)}` };
+        return { action, outcome: 'refused', message: `unknown catalog action ${JSON.stringify((action as { kind?: unknown }).kind)}` };
     }
   } catch (error) {
     return { action, outcome: 'failed', message: messageOf(error) };
@@ -54,7 +64,7 @@ async function applyAction(ctx: ApplyContext, action: CatalogAction, observed: O
 }
 
 /** Why the channel may not point at `ami` in `region`, or undefined when it may. */
-function channelTargetProblem(action: SetChannelAction, observed: ObservedCatalog): string | undefined {
+function channelTargetProblem(action: SetChannelAction, observed: CatalogSnapshot): string | undefined {
   const { ami, image, region } = action;
   if (!isAmiId(ami)) return `${String(ami)} is not an AMI id`;
   if (!isImageBuildVersion(image)) return `no image build version is named for ${ami}`;
@@ -70,31 +80,41 @@ function channelTargetProblem(action: SetChannelAction, observed: ObservedCatalo
   return undefined;
 }
 
-async function setChannel(ctx: ApplyContext, action: SetChannelAction, observed: ObservedCatalog): Promise<ActionResult> {
-  const { recipe, channel, region, ami } = action;
+function refuseChannel(action: SetChannelAction | ClearChannelAction): string | undefined {
+  const { recipe, channel, region } = action;
   if (!isRecipeName(recipe) || !isChannelName(channel) || channel === DISTRIBUTION_PARAMETER || !isRegion(region))
-    return { action, outcome: 'refused', message: `not a channel the catalog manages: ${recipe}/${channel} in ${region}` };
-  if (ami === null) {
-    await deleteChannel(ctx.clients, region, recipe, channel);
-    return { action, outcome: 'applied', message: `removed channel ${channel} in ${region}` };
-  }
+    return `not a channel the catalog manages: ${recipe}/${channel} in ${region}`;
+  return undefined;
+}
+
+async function setChannel(ctx: ApplyContext, action: SetChannelAction, observed: CatalogSnapshot): Promise<ActionResult> {
+  const { recipe, channel, region, ami } = action;
+  const wrong = refuseChannel(action);
+  if (wrong) return { action, outcome: 'refused', message: wrong };
   const problem = channelTargetProblem(action, observed);
   if (problem) return { action, outcome: 'refused', message: `channel ${channel} not set in ${region}: ${problem}` };
   if (observed.channels[channel]?.[region] === ami)
     return { action, outcome: 'unchanged', message: `${channel} already holds ${ami} in ${region}` };
   await writeChannel(ctx.clients, ctx.scope, ctx.sharing, region, recipe, channel, ami);
   // An image in a channel is not superseded: a deprecation time it got as one goes.
-  const ec2 = observed.images[action.image as string]?.ec2[region];
+  const ec2 = observed.images[action.image]?.ec2[region];
   let extra = '';
   if (ec2?.deprecationTime && channel !== CANDIDATE_CHANNEL) {
     await clearDeprecation(ctx.clients, region, ami);
     extra = ` (its deprecation time ${ec2.deprecationTime} removed)`;
   }
-  return { action, outcome: 'applied', message: `${channel} -> ${ami} in ${region}${extra}` };
+  return { action, outcome: 'applied', message: `${channel} -> ${ami} (${action.image}) in ${region}${extra}` };
+}
+
+async function clearChannel(ctx: ApplyContext, action: ClearChannelAction): Promise<ActionResult> {
+  const wrong = refuseChannel(action);
+  if (wrong) return { action, outcome: 'refused', message: wrong };
+  await deleteChannel(ctx.clients, action.region, action.recipe, action.channel);
+  return { action, outcome: 'applied', message: `channel ${action.channel} removed in ${action.region} (${action.why})` };
 }
 
 /** The AMIs of `image` per region: the action's, Image Builder's outputs, and any AMI tagged with the image's build version. */
-function imageAmis(action: RevokeAction | UnrevokeAction, observed: ObservedCatalog): Map<string, AmiRecord | string> {
+function imageAmis(action: RevokeAction | UnrevokeAction, observed: CatalogSnapshot): Map<string, AmiRecord | string> {
   const found = observed.images[action.image];
   const result = new Map<string, AmiRecord | string>();
   const regions = new Set([...Object.keys(action.amis), ...Object.keys(found?.amis ?? {})]);
@@ -114,7 +134,7 @@ function belongs(record: AmiRecord, image: string, output: string | undefined): 
   return record.image === image || record.ami === output;
 }
 
-async function revoke(ctx: ApplyContext, action: RevokeAction, observed: ObservedCatalog): Promise<ActionResult> {
+async function revoke(ctx: ApplyContext, action: RevokeAction, observed: CatalogSnapshot): Promise<ActionResult> {
   if (!isImageBuildVersion(action.image) || action.reason.trim() === '')
     return { action, outcome: 'refused', message: 'a revocation needs an image build version and a reason' };
   const now = ctx.now();
@@ -148,6 +168,9 @@ async function revoke(ctx: ApplyContext, action: RevokeAction, observed: Observe
       if (action.disable && record.state !== 'disabled') {
         await disableAmi(ctx.clients, region, record.ami);
         did.push('disabled');
+      } else if (!action.disable && record.state === 'disabled' && action.enable.includes(region)) {
+        await enableAmi(ctx.clients, region, record.ami);
+        did.push('enabled (revoked now without disabling)');
       }
       regions[region] = did.length > 0 ? `${record.ami} ${did.join(', ')}` : `${record.ami} already revoked`;
       if (did.length > 0) applied += 1;
@@ -159,7 +182,7 @@ async function revoke(ctx: ApplyContext, action: RevokeAction, observed: Observe
   return summarize(action, regions, applied, failed, 'revoked');
 }
 
-async function unrevoke(ctx: ApplyContext, action: UnrevokeAction, observed: ObservedCatalog): Promise<ActionResult> {
+async function unrevoke(ctx: ApplyContext, action: UnrevokeAction, observed: CatalogSnapshot): Promise<ActionResult> {
   const now = ctx.now();
   const regions: Record<string, string> = {};
   let applied = 0;

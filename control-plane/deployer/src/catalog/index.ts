@@ -1,5 +1,5 @@
 export { type ApplyContext, applyAction, channelTargetProblem } from './apply.js';
-export { catalogOf, desiredCatalogs } from './bundle.js';
+export { desiredCatalogs, distributionRegions } from './bundle.js';
 export { type CatalogScope, ChannelSharing, deleteChannel, readRecipeParameters, writeChannel } from './channels.js';
 export { type CatalogClientOptions, type CatalogClients, createCatalogClients, regionalEndpoint } from './clients.js';
 export { type CatalogEvent, type CatalogEventDetail, imageDetail, publishEvents } from './events.js';
@@ -19,22 +19,22 @@ export {
 export type {
   ActionOutcome,
   ActionResult,
-  AmiMap,
   CatalogAction,
+  CatalogNote,
   CatalogPlanner,
+  CatalogSnapshot,
   CatalogState,
-  ChannelEntry,
+  ClearChannelAction,
   ObservedCatalog,
-  ObservedImage,
   RevokeAction,
-  RevokedImage,
   SetChannelAction,
+  SnapshotImage,
   SupersededResult,
   UnrevokeAction,
 } from './model.js';
 export * from './names.js';
-export { namedImages, type ObserveScope, observeCatalog } from './observe.js';
-export { planCatalogActions, planRecipeCatalog } from './plan.js';
+export { namedImages, type ObserveScope, observeCatalog, withEc2 } from './observe.js';
+export { plannerView } from './plan.js';
 export { type RecipeCatalogSettings, readSettings, SETTINGS_PREFIX, settingsKey, settingsText } from './settings.js';
 export {
   type CatalogStepDeps,

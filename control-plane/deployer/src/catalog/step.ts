@@ -1,26 +1,29 @@
 /**
- * The deployer's catalog step, after the stack steps of a deployment: for every recipe whose
- * bundle carries a catalog, observe its channels and images in AWS, plan, apply (revocations
+ * The deployer's catalog step, after the stack steps of a deployment: for every recipe of the
+ * bundle (its catalog.json, or the default catalog), observe its channels and images in AWS, plan, apply (revocations
  * first, then channels), give superseded AMIs their deprecation time, and publish the events.
  * It also stores every recipe's catalog settings for the image-events function. A recipe's
  * failure is recorded and the next recipe goes on; the step stops between recipes when the
  * invocation's time runs out and goes on in the next one.
  */
-import { messageOf } from '../util.js';
+import { mapLimit, messageOf } from '../util.js';
 import { type ApplyContext, applyAction } from './apply.js';
 import { type CatalogScope, ChannelSharing } from './channels.js';
 import type { CatalogClients } from './clients.js';
 import { type CatalogEvent, imageDetail, publishEvents } from './events.js';
 import { getImage } from './images.js';
-import type { ActionResult, CatalogAction, CatalogPlanner, CatalogState, ObservedCatalog, SupersededResult } from './model.js';
+import type { ActionResult, CatalogAction, CatalogNote, CatalogPlanner, CatalogSnapshot, CatalogState, SupersededResult } from './model.js';
 import { DETAIL_TYPES, imageArn, isImageBuildVersion } from './names.js';
-import { type ObserveScope, observeCatalog } from './observe.js';
+import { type ObserveScope, observeCatalog, withEc2 } from './observe.js';
+import { plannerView } from './plan.js';
 import { type RecipeCatalogSettings, settingsKey, settingsText } from './settings.js';
 import { deprecateSuperseded, supersededAmis } from './superseded.js';
 
 /** What the step did for one recipe. */
 interface RecipeCatalogReport {
   readonly actions: ActionResult[];
+  /** What the planner wants a person to know (an AMI that no longer exists, a channel entry missing a region). */
+  readonly notes: string[];
   readonly superseded: SupersededResult[];
   /** Events published, and the ones that were not. */
   readonly events: number;
@@ -32,8 +35,10 @@ interface RecipeCatalogReport {
 /** Kept in the deployment state between invocations. */
 interface CatalogStepState {
   readonly v: 1;
-  /** Recipes whose bundle carries a catalog: their desired state. */
+  /** Every recipe of the bundle: its desired catalog (the default one when the bundle carries none). */
   readonly desired: Record<string, CatalogState>;
+  /** Recipe -> the regions its template distributes to. */
+  readonly regions: Record<string, string[]>;
   /** Every recipe of the bundle: its settings record is written. */
   readonly settings: Record<string, RecipeCatalogSettings>;
   settingsWritten: boolean;
@@ -52,6 +57,8 @@ interface CatalogStepDeps {
   readonly writeText: (key: string, body: string) => Promise<void>;
   /** Milliseconds left before the step must stop. */
   readonly remainingMs: () => number;
+  /** Recipes observed and applied at once (default 4). */
+  readonly concurrency?: number;
   /** Deployment and commit, for the events. */
   readonly execution: string;
   readonly sourceCommit: string | null;
@@ -60,10 +67,12 @@ interface CatalogStepDeps {
 function newCatalogStepState(
   desired: ReadonlyMap<string, CatalogState>,
   settings: ReadonlyMap<string, RecipeCatalogSettings>,
+  regions: ReadonlyMap<string, readonly string[]> = new Map(),
 ): CatalogStepState {
   return {
     v: 1,
     desired: Object.fromEntries([...desired].sort(([a], [b]) => (a < b ? -1 : 1))),
+    regions: Object.fromEntries([...regions].map(([r, list]) => [r, [...list].sort()])),
     settings: Object.fromEntries([...settings].sort(([a], [b]) => (a < b ? -1 : 1))),
     settingsWritten: false,
     done: [],
@@ -89,40 +98,62 @@ async function runCatalogStep(state: CatalogStepState, deps: CatalogStepDeps): P
     state.settingsWritten = true;
   }
   const sharing = new ChannelSharing(deps.clients, deps.scope);
-  for (const recipe of Object.keys(state.desired).sort()) {
-    if (state.done.includes(recipe)) continue;
-    if (deps.remainingMs() <= 0) return false;
-    state.recipes[recipe] = await runRecipe(recipe, state.desired[recipe] as CatalogState, deps, sharing);
+  const pending = Object.keys(state.desired)
+    .sort()
+    .filter((r) => !state.done.includes(r));
+  let stopped = false;
+  await mapLimit(pending, deps.concurrency ?? 4, async (recipe) => {
+    if (stopped || deps.remainingMs() <= 0) {
+      stopped = true;
+      return;
+    }
+    state.recipes[recipe] = await runRecipe(recipe, state, deps, sharing);
     state.done.push(recipe);
-  }
-  return true;
+  });
+  state.done.sort();
+  return !stopped;
 }
 
 async function runRecipe(
   recipe: string,
-  desired: CatalogState,
+  state: CatalogStepState,
   deps: CatalogStepDeps,
   sharing: ChannelSharing,
 ): Promise<RecipeCatalogReport> {
-  let observed: ObservedCatalog;
-  let actions: CatalogAction[];
+  const desired = state.desired[recipe] as CatalogState;
+  const regions = state.regions[recipe] ?? [];
+  const observe = async () => observeCatalog(deps.clients, deps.scope, recipe, desired, regions);
+  let snapshot: CatalogSnapshot;
+  let actions: readonly CatalogAction[];
+  let notes: readonly CatalogNote[];
   try {
-    observed = await observeCatalog(deps.clients, deps.scope, recipe, desired);
-    actions = deps.planner(new Map([[recipe, desired]]), new Map([[recipe, observed]]));
-    observed = await withFallbackImages(deps, recipe, observed, actions);
+    snapshot = await observe();
+    const plan = deps.planner(new Map([[recipe, desired]]), new Map([[recipe, plannerView(snapshot, deps.now())]]));
+    actions = plan.actions;
+    notes = plan.notes;
+    snapshot = await withPlannedImages(deps, recipe, snapshot, actions);
   } catch (error) {
-    return { actions: [], superseded: [], events: 0, eventFailures: [], problem: `not observed, nothing applied: ${messageOf(error)}` };
+    return {
+      actions: [],
+      notes: [],
+      superseded: [],
+      events: 0,
+      eventFailures: [],
+      problem: `not observed, nothing applied: ${messageOf(error)}`,
+    };
   }
   const ctx: ApplyContext = { clients: deps.clients, scope: deps.scope, sharing, now: deps.now };
   const results: ActionResult[] = [];
-  const revocations = actions.filter((a) => a.action !== 'set-channel');
-  for (const action of revocations) results.push(await applyAction(ctx, action, observed));
+  const base = { notes: notes.map((n) => n.message) };
+  for (const action of actions.filter((a) => a.kind === 'revoke' || a.kind === 'unrevoke'))
+    results.push(await applyAction(ctx, action, snapshot));
   // An image unrevoked now may be promoted in the same commit: look again before the channels.
-  if (results.some((r) => r.action.action === 'unrevoke' && r.outcome === 'applied')) {
+  if (results.some((r) => r.action.kind === 'unrevoke' && r.outcome === 'applied')) {
     try {
-      observed = await withFallbackImages(deps, recipe, await observeCatalog(deps.clients, deps.scope, recipe, desired), actions);
+      snapshot = await withPlannedImages(deps, recipe, await observe(), actions);
     } catch (error) {
       return {
+        ...base,
         actions: results,
         superseded: [],
         events: 0,
@@ -131,52 +162,44 @@ async function runRecipe(
       };
     }
   }
-  for (const action of actions.filter((a) => a.action === 'set-channel')) results.push(await applyAction(ctx, action, observed));
+  for (const action of actions.filter((a) => a.kind === 'set-channel' || a.kind === 'clear-channel'))
+    results.push(await applyAction(ctx, action, snapshot));
 
   const superseded: SupersededResult[] = [];
   if (desired.deprecateSupersededAfterDays !== null) {
     const now = deps.now();
-    for (const region of observed.regions) {
-      const inChannels = new Set(Object.values(observed.channels).flatMap((values) => (values[region] ? [values[region]] : [])));
+    for (const region of snapshot.regions) {
+      const inChannels = new Set(Object.values(snapshot.channels).flatMap((values) => (values[region] ? [values[region]] : [])));
       for (const r of results)
-        if (r.action.action === 'set-channel' && r.action.region === region && r.outcome === 'applied' && r.action.ami)
-          inChannels.add(r.action.ami);
-      const due = supersededAmis(observed.amis[region] ?? [], inChannels, desired.deprecateSupersededAfterDays, now);
+        if (r.action.kind === 'set-channel' && r.action.region === region && r.outcome === 'applied') inChannels.add(r.action.ami);
+      const due = supersededAmis(snapshot.amis[region] ?? [], inChannels, desired.deprecateSupersededAfterDays, now);
       superseded.push(...(await deprecateSuperseded(deps.clients, recipe, due)));
     }
   }
   const events = catalogEvents(recipe, desired, results, deps);
   const eventFailures = events.length > 0 ? await publishEvents(deps.clients, events) : [];
-  return { actions: results, superseded, events: events.length - eventFailures.length, eventFailures };
+  return { ...base, actions: results, superseded, events: events.length - eventFailures.length, eventFailures };
 }
 
-/** Images the plan points channels at that the observation did not look up (a fallback to an older build). */
-async function withFallbackImages(
+/** Images the plan points channels at that the observation did not look up. */
+async function withPlannedImages(
   deps: CatalogStepDeps,
   recipe: string,
-  observed: ObservedCatalog,
+  snapshot: CatalogSnapshot,
   actions: readonly CatalogAction[],
-): Promise<ObservedCatalog> {
+): Promise<CatalogSnapshot> {
   const missing = [
     ...new Set(
-      actions.flatMap((a) =>
-        a.action === 'set-channel' && a.image && isImageBuildVersion(a.image) && !observed.images[a.image] ? [a.image] : [],
-      ),
+      actions.flatMap((a) => (a.kind === 'set-channel' && isImageBuildVersion(a.image) && !snapshot.images[a.image] ? [a.image] : [])),
     ),
   ].sort();
-  if (missing.length === 0) return observed;
-  const images = { ...observed.images };
+  if (missing.length === 0) return snapshot;
+  const images = { ...snapshot.images };
   for (const image of missing) {
     const arn = imageArn(deps.scope.partition, deps.clients.home, deps.scope.account, `${deps.scope.stackPrefix}${recipe}`, image);
-    const record = await getImage(deps.clients, deps.scope.account, arn);
-    const ec2: Record<string, (typeof observed.amis)[string][number]> = {};
-    for (const [region, list] of Object.entries(observed.amis)) {
-      const hit = list.find((r) => r.ami === record.amis[region]) ?? list.find((r) => r.image === image);
-      if (hit) ec2[region] = hit;
-    }
-    images[image] = { ...record, ec2 };
+    images[image] = withEc2(await getImage(deps.clients, deps.scope.account, arn), snapshot.amis);
   }
-  return { ...observed, images };
+  return { ...snapshot, images };
 }
 
 /** Promoted (one per channel and image), Revoked and Unrevoked events for what was applied. */
@@ -190,20 +213,20 @@ function catalogEvents(recipe: string, desired: CatalogState, results: readonly 
   for (const r of results) {
     const a = r.action;
     if (r.outcome !== 'applied') continue;
-    if (a.action === 'set-channel' && a.ami && a.image) {
+    if (a.kind === 'set-channel') {
       const key = `${a.channel}\u0000${a.image}`;
       const p = promotions.get(key) ?? { channel: a.channel, image: a.image, amis: {}, previous: {}, fallback: false };
       p.amis[a.region] = a.ami;
       if (a.from) p.previous[a.region] = a.from;
-      p.fallback ||= a.reason === 'fallback';
+      p.fallback ||= a.why === 'fallback';
       promotions.set(key, p);
-    } else if (a.action === 'revoke' || a.action === 'unrevoke') {
-      const type = a.action === 'revoke' ? DETAIL_TYPES.revoked : DETAIL_TYPES.unrevoked;
+    } else if (a.kind === 'revoke' || a.kind === 'unrevoke') {
+      const type = a.kind === 'revoke' ? DETAIL_TYPES.revoked : DETAIL_TYPES.unrevoked;
       events.push({
         detailType: type,
         detail: {
-          ...imageDetail(recipe, a.image, a.amis),
-          ...(a.action === 'revoke' ? { reason: a.reason, disabled: a.disable } : {}),
+          ...imageDetail(recipe, a.image, amisOf(r, a.amis)),
+          ...(a.kind === 'revoke' ? { reason: a.reason, disabled: a.disable } : { reason: a.reason }),
           ...context,
         },
         resources: [arnOf(deps, recipe, a.image)],
@@ -226,6 +249,16 @@ function catalogEvents(recipe: string, desired: CatalogState, results: readonly 
     });
   }
   return events;
+}
+
+/** The AMIs an applied revoke or unrevoke acted on: every region that reported its AMI, else the action's. */
+function amisOf(result: ActionResult, fallback: Readonly<Record<string, string>>): Record<string, string> {
+  const amis: Record<string, string> = {};
+  for (const [region, text] of Object.entries(result.regions ?? {})) {
+    const ami = /^(ami-[0-9a-f]+) /.exec(text)?.[1];
+    if (ami) amis[region] = ami;
+  }
+  return Object.keys(amis).length > 0 ? amis : { ...fallback };
 }
 
 function arnOf(deps: CatalogStepDeps, recipe: string, image: string): string {

@@ -1,6 +1,6 @@
 /** Catalog states, AMI records and observations built by hand for the catalog tests. */
 import type { AmiRecord } from '../../src/catalog/images.js';
-import type { CatalogState, ObservedCatalog, ObservedImage } from '../../src/catalog/model.js';
+import type { CatalogSnapshot, CatalogState, SnapshotImage } from '../../src/catalog/model.js';
 import { CATALOG_TAGS } from '../../src/catalog/names.js';
 
 const ACCOUNT = '111122223333';
@@ -47,16 +47,16 @@ function amisOf(recipe: string, image: string, regions: readonly string[] = [HOM
   return Object.fromEntries(regions.map((r) => [r, ami(recipe, image, r)]));
 }
 
-/** An observation: the given AMIs, channel values, and Image Builder records (AVAILABLE, outputs from the AMIs, unless given). */
-function observation(
+/** A snapshot: the given AMIs, channel values, and Image Builder records (AVAILABLE, outputs from the AMIs, unless given). */
+function snapshot(
   recipe: string,
   records: readonly AmiRecord[],
   channels: Record<string, Record<string, string>> = {},
   statuses: Record<string, string> = {},
-): ObservedCatalog {
+): CatalogSnapshot {
   const amis: Record<string, AmiRecord[]> = {};
   for (const r of records) amis[r.region] = [...(amis[r.region] ?? []), r];
-  const images: Record<string, ObservedImage> = {};
+  const images: Record<string, SnapshotImage> = {};
   for (const r of records) {
     if (!r.image) continue;
     const prev = images[r.image];
@@ -72,4 +72,4 @@ function observation(
   return { recipe, regions, channels, images, amis };
 }
 
-export { ACCOUNT, ami, amiRecord, amisOf, catalogState, HOME, OTHER, observation, PREFIX };
+export { ACCOUNT, ami, amiRecord, amisOf, catalogState, HOME, OTHER, PREFIX, snapshot };

@@ -1,147 +1,86 @@
+import { planCatalog } from '@ami-bakery/bundle';
 import { describe, expect, it } from 'vitest';
 import { CATALOG_TAGS } from '../../src/catalog/names.js';
-import { planRecipeCatalog } from '../../src/catalog/plan.js';
+import { plannerView } from '../../src/catalog/plan.js';
 import { supersededAmis } from '../../src/catalog/superseded.js';
-import { ami, amiRecord, amisOf, catalogState, HOME, OTHER, observation } from './fixtures.js';
+import { ami, amiRecord, amisOf, catalogState, HOME, OTHER, snapshot } from './fixtures.js';
 
 const NOW = new Date('2026-12-02T12:00:00.000Z');
 const R = 'al2023';
 const revokedTags = (reason: string) => ({ [CATALOG_TAGS.revokedReason]: reason, [CATALOG_TAGS.revokedAt]: '2026-12-01T00:00:00.000Z' });
 
-describe('Function: planRecipeCatalog', () => {
+describe('Function: plannerView', () => {
   it.each([
     {
-      name: 'a promotion sets the channel in every region the entry names',
-      desired: catalogState({ channels: { stable: { image: '1.2.0/3', amis: amisOf(R, '1.2.0/3'), promotedAt: '2026-12-02T10:00:00Z' } } }),
-      observed: observation(R, [amiRecord(R, '1.1.0/2', HOME), amiRecord(R, '1.2.0/3', HOME), amiRecord(R, '1.2.0/3', OTHER)], {
-        stable: { [HOME]: ami(R, '1.1.0/2', HOME) },
-      }),
-      expected: [
-        {
-          action: 'set-channel',
-          channel: 'stable',
-          region: HOME,
-          ami: ami(R, '1.2.0/3', HOME),
-          from: ami(R, '1.1.0/2', HOME),
-          image: '1.2.0/3',
-          reason: 'promote',
-        },
-        {
-          action: 'set-channel',
-          channel: 'stable',
-          region: OTHER,
-          ami: ami(R, '1.2.0/3', OTHER),
-          from: null,
-          image: '1.2.0/3',
-          reason: 'promote',
-        },
-      ],
+      name: 'no deprecation time',
+      deprecationTime: undefined,
+      state: 'available',
+      tags: {},
+      expected: { deprecated: false, disabled: false, revokedReason: null },
     },
     {
-      name: 'a channel already pointing at the entry plans nothing',
-      desired: catalogState({
-        channels: { stable: { image: '1.2.0/3', amis: amisOf(R, '1.2.0/3', [HOME]), promotedAt: '2026-12-02T10:00:00Z' } },
-      }),
-      observed: observation(R, [amiRecord(R, '1.2.0/3', HOME)], { stable: { [HOME]: ami(R, '1.2.0/3', HOME) } }),
-      expected: [],
+      name: 'a deprecation time already past',
+      deprecationTime: '2026-12-01T00:00:00.000Z',
+      state: 'available',
+      tags: {},
+      expected: { deprecated: true, disabled: false, revokedReason: null },
     },
     {
-      name: 'a channel parameter without an entry is removed, candidate is left to the builds',
-      desired: catalogState(),
-      observed: observation(R, [amiRecord(R, '1.2.0/3', HOME)], {
-        beta: { [HOME]: ami(R, '1.2.0/3', HOME) },
-        candidate: { [HOME]: ami(R, '1.2.0/3', HOME) },
-      }),
-      expected: [
-        { action: 'set-channel', channel: 'beta', region: HOME, ami: null, from: ami(R, '1.2.0/3', HOME), image: null, reason: 'remove' },
-      ],
+      name: 'a revocation deprecating at the next minute (EC2 takes no past time)',
+      deprecationTime: '2026-12-02T12:01:00.000Z',
+      state: 'disabled',
+      tags: revokedTags('bad'),
+      expected: { deprecated: true, disabled: true, revokedReason: 'bad' },
     },
     {
-      name: 'a revocation deprecates and tags the image, and candidate falls back to the newest good image',
-      desired: catalogState({
-        channels: { stable: { image: '1.1.0/2', amis: amisOf(R, '1.1.0/2', [HOME]), promotedAt: '2026-12-02T10:00:00Z' } },
-        revoked: [
-          {
-            image: '1.2.0/3',
-            amis: amisOf(R, '1.2.0/3', [HOME]),
-            reason: 'CVE-2026-1234 in openssl',
-            disable: true,
-            revokedAt: '2026-12-02T11:00:00Z',
-          },
-        ],
-      }),
-      observed: observation(R, [amiRecord(R, '1.0.0/1', HOME), amiRecord(R, '1.1.0/2', HOME), amiRecord(R, '1.2.0/3', HOME)], {
-        stable: { [HOME]: ami(R, '1.2.0/3', HOME) },
-        candidate: { [HOME]: ami(R, '1.2.0/3', HOME) },
-      }),
-      expected: [
-        { action: 'revoke', image: '1.2.0/3', amis: amisOf(R, '1.2.0/3', [HOME]), disable: true, reason: 'CVE-2026-1234 in openssl' },
-        {
-          action: 'set-channel',
-          channel: 'stable',
-          region: HOME,
-          ami: ami(R, '1.1.0/2', HOME),
-          from: ami(R, '1.2.0/3', HOME),
-          image: '1.1.0/2',
-          reason: 'promote',
-        },
-        {
-          action: 'set-channel',
-          channel: 'candidate',
-          region: HOME,
-          ami: ami(R, '1.1.0/2', HOME),
-          from: ami(R, '1.2.0/3', HOME),
-          image: '1.1.0/2',
-          reason: 'fallback',
-        },
-      ],
+      name: 'a superseded image deprecating in a month',
+      deprecationTime: '2027-01-02T00:00:00.000Z',
+      state: 'available',
+      tags: {},
+      expected: { deprecated: false, disabled: false, revokedReason: null },
     },
-    {
-      name: 'a revocation already applied everywhere plans nothing',
-      desired: catalogState({
-        revoked: [
-          { image: '1.2.0/3', amis: amisOf(R, '1.2.0/3', [HOME]), reason: 'bad', disable: false, revokedAt: '2026-12-02T11:00:00Z' },
-        ],
-      }),
-      observed: observation(R, [amiRecord(R, '1.2.0/3', HOME, { deprecationTime: '2026-12-02T11:02:00.000Z', tags: revokedTags('bad') })]),
-      expected: [],
-    },
-    {
-      name: 'candidate on a revoked image with no good image left is removed',
-      desired: catalogState({
-        revoked: [
-          { image: '1.0.0/1', amis: amisOf(R, '1.0.0/1', [HOME]), reason: 'bad', disable: false, revokedAt: '2026-12-02T11:00:00Z' },
-        ],
-      }),
-      observed: observation(R, [amiRecord(R, '1.0.0/1', HOME, { deprecationTime: '2026-12-02T11:02:00.000Z', tags: revokedTags('bad') })], {
-        candidate: { [HOME]: ami(R, '1.0.0/1', HOME) },
-      }),
-      expected: [
-        {
-          action: 'set-channel',
-          channel: 'candidate',
-          region: HOME,
-          ami: null,
-          from: ami(R, '1.0.0/1', HOME),
-          image: null,
-          reason: 'remove',
-        },
-      ],
-    },
-    {
-      name: 'a revocation that left the catalog is undone',
-      desired: catalogState(),
-      observed: observation(R, [
-        amiRecord(R, '1.2.0/3', HOME, { deprecationTime: '2026-12-02T11:02:00.000Z', tags: revokedTags('bad') }),
-        amiRecord(R, '1.2.0/3', OTHER, { state: 'disabled', deprecationTime: '2026-12-02T11:02:00.000Z', tags: revokedTags('bad') }),
-      ]),
-      expected: [{ action: 'unrevoke', image: '1.2.0/3', amis: amisOf(R, '1.2.0/3') }],
-    },
-  ])('$name', ({ desired, observed, expected }) => {
+  ])('shows the planner $name as it is', ({ deprecationTime, state, tags, expected }) => {
+    // Prepare
+    const record = amiRecord(R, '1.2.0/3', HOME, { state, tags, ...(deprecationTime ? { deprecationTime } : {}) });
     // Act
-    const actions = planRecipeCatalog(R, desired, observed, NOW);
+    const view = plannerView(snapshot(R, [record], { stable: { [HOME]: record.ami } }, { '1.2.0/3': 'AVAILABLE' }), NOW);
     // Assess
-    expect(actions).toEqual(expected.map((a) => ({ recipe: R, ...a })));
+    expect(view).toEqual({
+      channels: { stable: { [HOME]: record.ami } },
+      images: [{ image: '1.2.0/3', state: 'AVAILABLE', amis: { [HOME]: { ami: record.ami, ...expected } } }],
+    });
+  });
+
+  it('lets planCatalog plan nothing for a revocation the deployer applied a moment ago', () => {
+    // Prepare
+    const desired = catalogState({
+      revoked: [{ image: '1.2.0/3', amis: amisOf(R, '1.2.0/3'), reason: 'bad', disable: true, revokedAt: '2026-12-02T11:59:00Z' }],
+    });
+    const records = [HOME, OTHER].map((region) =>
+      amiRecord(R, '1.2.0/3', region, { state: 'disabled', deprecationTime: '2026-12-02T12:01:00.000Z', tags: revokedTags('bad') }),
+    );
+    // Act
+    const plan = planCatalog(new Map([[R, desired]]), new Map([[R, plannerView(snapshot(R, records), NOW)]]));
+    // Assess
+    expect(plan.actions).toEqual([]);
+  });
+
+  it('lets planCatalog fall candidate back to the newest good image it observed', () => {
+    // Prepare
+    const desired = catalogState({
+      revoked: [{ image: '1.2.0/3', amis: amisOf(R, '1.2.0/3', [HOME]), reason: 'bad', disable: false, revokedAt: '2026-12-02T11:59:00Z' }],
+    });
+    const records = [amiRecord(R, '1.0.0/1', HOME), amiRecord(R, '1.1.0/2', HOME), amiRecord(R, '1.2.0/3', HOME)];
+    // Act
+    const plan = planCatalog(
+      new Map([[R, desired]]),
+      new Map([[R, plannerView(snapshot(R, records, { candidate: { [HOME]: ami(R, '1.2.0/3', HOME) } }), NOW)]]),
+    );
+    // Assess
+    expect(plan.actions.map((a) => (a.kind === 'set-channel' ? [a.kind, a.channel, a.ami, a.image, a.why] : [a.kind]))).toEqual([
+      ['revoke'],
+      ['set-channel', 'candidate', ami(R, '1.1.0/2', HOME), '1.1.0/2', 'fallback'],
+    ]);
   });
 });
 

@@ -1,7 +1,7 @@
+import { planCatalog } from '@ami-bakery/bundle';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CatalogState } from '../../src/catalog/model.js';
 import { CATALOG_TAGS, channelParameterArn, DETAIL_TYPES } from '../../src/catalog/names.js';
-import { planCatalogActions } from '../../src/catalog/plan.js';
 import { type CatalogStepState, catalogFailures, newCatalogStepState, runCatalogStep } from '../../src/catalog/step.js';
 import { ACCOUNT, catalogState, HOME, OTHER } from './fixtures.js';
 import { CatalogAws, SCOPE } from './harness.js';
@@ -45,7 +45,7 @@ describe.skipIf(!CatalogAws.available())('Catalog step against moto: promote, re
     const done = await runCatalogStep(state, {
       clients: aws.clients,
       scope: SCOPE,
-      planner: (d, o) => planCatalogActions(d, o, NOW),
+      planner: (d, o) => planCatalog(d, o),
       now: () => NOW,
       writeText: async (key, body) => {
         written.set(key, body);
@@ -189,7 +189,7 @@ describe.skipIf(!CatalogAws.available())('Catalog step against moto: promote, re
     const promoted = aws.eventsOf(DETAIL_TYPES.promoted).filter((d) => d.recipe === recipe && d.image === '1.1.0/2');
     expect(promoted.map((d) => [d.channel, d.fallback, d.score, d.previous])).toEqual([
       ['candidate', true, undefined, { [HOME]: bad[HOME], [OTHER]: bad[OTHER] }],
-      ['stable', false, 97, { [HOME]: bad[HOME], [OTHER]: bad[OTHER] }],
+      ['stable', true, 97, { [HOME]: bad[HOME], [OTHER]: bad[OTHER] }],
     ]);
 
     // Act again: the same commit deployed twice changes nothing more
@@ -221,7 +221,7 @@ describe.skipIf(!CatalogAws.available())('Catalog step against moto: promote, re
     );
     // Assess
     expect(catalogFailures(state)).toEqual([]);
-    expect(state.recipes[recipe]?.actions.map((r) => [r.action.action, r.outcome])).toEqual([
+    expect(state.recipes[recipe]?.actions.map((r) => [r.action.kind, r.outcome])).toEqual([
       ['unrevoke', 'applied'],
       ['set-channel', 'applied'],
       ['set-channel', 'applied'],
@@ -239,6 +239,7 @@ describe.skipIf(!CatalogAws.available())('Catalog step against moto: promote, re
         recipe,
         version: '2.0.0',
         image: '2.0.0/1',
+        reason: 'false alarm',
         amis: { [HOME]: amis[HOME], [OTHER]: amis[OTHER] },
         execution: 'job-1',
         sourceCommit: 'c0ffee',
