@@ -282,6 +282,8 @@ interface PermissionValues {
   namePrefix: string;
   organizationId: string;
   managementAccountId: string;
+  /** Only the image-events function's list names it. */
+  evidenceBucket?: string;
 }
 
 /** The statements with every placeholder filled: for tests, proofs and documentation. */
@@ -303,7 +305,8 @@ function renderPermissions(
       .replaceAll('${GuardRulesKey}', values.guardRulesKey)
       .replaceAll('${NamePrefix}', values.namePrefix)
       .replaceAll('${OrganizationId}', values.organizationId)
-      .replaceAll('${ManagementAccountId}', values.managementAccountId);
+      .replaceAll('${ManagementAccountId}', values.managementAccountId)
+      .replaceAll('${EvidenceBucket}', values.evidenceBucket ?? '${EvidenceBucket}');
   const fillValue = (v: string | readonly string[]) => (typeof v === 'string' ? fill(v) : v.map(fill));
   return statements.map((s) => ({
     ...s,

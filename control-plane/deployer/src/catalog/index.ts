@@ -1,3 +1,6 @@
+export { call } from '../aws.js';
+export { AwsCallError } from '../errors.js';
+export { type Log, messageOf, silentLog } from '../util.js';
 export { type ApplyContext, applyAction, channelTargetProblem } from './apply.js';
 export { desiredCatalogs, distributionRegions } from './bundle.js';
 export { type CatalogScope, ChannelSharing, deleteChannel, readRecipeParameters, writeChannel } from './channels.js';
