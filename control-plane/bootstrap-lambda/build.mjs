@@ -1,6 +1,7 @@
 // Builds the Lambda asset in dist/: the bundled handler, the bakery stack template it deploys, the
 // seed bundle it commits, and the control-plane code it uploads to the bakery account before
-// deploying: the deployer (deployer/index.mjs) and the Guard rules (guard-rules/*.guard).
+// deploying: the deployer (deployer/index.mjs), the image-events function (image-events/index.mjs)
+// and the Guard rules (guard-rules/*.guard).
 // `--code-only` skips the inputs (tests and the benchmark).
 import { cpSync, existsSync, mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
 import path from 'node:path';
@@ -13,6 +14,7 @@ const codeOnly = process.argv.includes('--code-only');
 const templateSrc = path.resolve(here, process.env.BAKERY_STACK_TEMPLATE ?? '../bakery-stack/cdk.out/BakeryStack.template.json');
 const seedSrc = path.resolve(here, process.env.SEED_BUNDLE ?? '../../dist/bundle');
 const deployerSrc = path.resolve(here, process.env.DEPLOYER_CODE ?? '../deployer/dist/index.mjs');
+const imageEventsSrc = path.resolve(here, process.env.IMAGE_EVENTS_CODE ?? '../image-events/dist/index.mjs');
 const rulesSrc = path.resolve(here, process.env.GUARD_RULES ?? '../../packages/invariants/rules');
 const guardFiles = () =>
   existsSync(rulesSrc)
@@ -36,6 +38,11 @@ if (!codeOnly) {
   if (!existsSync(deployerSrc)) {
     problems.push(
       `Missing the deployer ${deployerSrc}.\n  Produce it with: pnpm --filter @ami-bakery/deployer build  (or set DEPLOYER_CODE to the file)`,
+    );
+  }
+  if (!existsSync(imageEventsSrc)) {
+    problems.push(
+      `Missing the image-events function ${imageEventsSrc}.\n  Produce it with: pnpm --filter @ami-bakery/image-events build  (or set IMAGE_EVENTS_CODE to the file)`,
     );
   }
   if (guardFiles().length === 0) {
@@ -76,11 +83,13 @@ if (!codeOnly) {
   cpSync(seedSrc, path.join(dist, 'seed'), { recursive: true, filter: (src) => !path.relative(seedSrc, src).startsWith('bakery') });
   mkdirSync(path.join(dist, 'deployer'), { recursive: true });
   cpSync(deployerSrc, path.join(dist, 'deployer', 'index.mjs'));
+  mkdirSync(path.join(dist, 'image-events'), { recursive: true });
+  cpSync(imageEventsSrc, path.join(dist, 'image-events', 'index.mjs'));
   mkdirSync(path.join(dist, 'guard-rules'), { recursive: true });
   for (const name of guardFiles()) cpSync(path.join(rulesSrc, name), path.join(dist, 'guard-rules', name));
 }
 
 const size = statSync(path.join(dist, 'index.mjs')).size;
 console.log(
-  `bootstrap-lambda: dist/index.mjs ${(size / 1024).toFixed(1)} KiB${codeOnly ? ' (code only)' : ', with bakery-stack.template.json, seed/, deployer/ and guard-rules/'}`,
+  `bootstrap-lambda: dist/index.mjs ${(size / 1024).toFixed(1)} KiB${codeOnly ? ' (code only)' : ', with bakery-stack.template.json, seed/, deployer/, image-events/ and guard-rules/'}`,
 );

@@ -33,6 +33,7 @@ const DEPLOYMENTS_PREFIX = 'deployments/';
 const REPORTS_PREFIX = 'reports/';
 /** Control-bucket prefixes the bootstrap Lambda writes (content-hash keys, never overwritten). */
 const DEPLOYER_CODE_PREFIX = 'deployer/';
+const IMAGE_EVENTS_CODE_PREFIX = 'image-events/';
 const GUARD_RULES_PREFIX = 'guard-rules/';
 /**
  * CloudFormation export names of the access StackSet, imported by the bakery stack: the key that
@@ -63,6 +64,20 @@ function deployerRoleName(namePrefix: string): string {
 }
 function deployerFunctionName(namePrefix: string): string {
   return `${namePrefix}-deployer`;
+}
+/** The function that reacts to Image Builder's image state changes (candidate channel, superseded images, events). */
+function imageEventsFunctionName(namePrefix: string): string {
+  return `${namePrefix}-image-events`;
+}
+function imageEventsRoleName(namePrefix: string): string {
+  return `${namePrefix}-image-events`;
+}
+/** EventBridge rules: Image Builder state changes to the function; the catalog events to the notification topic. */
+function imageEventsRuleName(namePrefix: string): string {
+  return `${namePrefix}-image-state`;
+}
+function catalogNotificationRuleName(namePrefix: string): string {
+  return `${namePrefix}-catalog-notify`;
 }
 /** Role the CloudFormation Guard hook assumes to read its rules. */
 function guardHookRoleName(namePrefix: string): string {
@@ -134,6 +149,7 @@ export {
   bakeryKeyAlias,
   bakeryStackRoleName,
   buildBoundaryName,
+  catalogNotificationRuleName,
   codeCommitRuleName,
   controlBucketName,
   DEPLOYER_CODE_PREFIX,
@@ -145,6 +161,10 @@ export {
   GUARD_RULES_PREFIX,
   guardHookAlias,
   guardHookRoleName,
+  IMAGE_EVENTS_CODE_PREFIX,
+  imageEventsFunctionName,
+  imageEventsRoleName,
+  imageEventsRuleName,
   legacyPermissionsBoundaryName,
   lifecycleBoundaryName,
   NAME_PREFIX_TAG,

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { controlBucketName, DEPLOYER_CODE_PREFIX, GUARD_RULES_PREFIX } from '@ami-bakery/bakery-stack/names';
+import { controlBucketName, DEPLOYER_CODE_PREFIX, GUARD_RULES_PREFIX, IMAGE_EVENTS_CODE_PREFIX } from '@ami-bakery/bakery-stack/names';
 import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { call, httpStatus, sdkErrorName } from './aws.js';
 import { PackageError } from './errors.js';
@@ -11,20 +11,21 @@ import { deterministicZip } from './zip.js';
 
 /** One object the bootstrap uploads to the control bucket before it deploys the bakery stack. */
 interface ShippedObject {
-  /** `deployer/<sha256>.zip` or `guard-rules/<sha256>.zip`: the content decides the key. */
+  /** `deployer/<sha256>.zip`, `image-events/<sha256>.zip` or `guard-rules/<sha256>.zip`: the content decides the key. */
   key: string;
   body: Buffer;
   /** What it is, for messages. */
   what: string;
 }
 
-/** The control-plane code the package carries: the deployer and the Guard rules, zipped. */
+/** The control-plane code the package carries: the deployer, the image-events function and the Guard rules, zipped. */
 interface Shipped {
   deployer: ShippedObject;
+  imageEvents: ShippedObject;
   guardRules: ShippedObject;
 }
 
-/** Where the package keeps them (next to the handler): `deployer/index.mjs`, `guard-rules/*.guard`. */
+/** Where the package keeps them (next to the handler): `deployer/index.mjs`, `image-events/index.mjs`, `guard-rules/*.guard`. */
 const DEPLOYER_ENTRY = 'index.mjs';
 
 function contentKey(prefix: string, body: Buffer): string {
@@ -46,6 +47,15 @@ async function loadShipped(dir: string): Promise<Shipped> {
       { cause: error },
     );
   }
+  let imageEventsCode: Buffer;
+  try {
+    imageEventsCode = await readFile(join(dir, 'image-events', DEPLOYER_ENTRY));
+  } catch (error) {
+    throw new PackageError(
+      `The image-events function is missing from the Lambda package (${join(dir, 'image-events', DEPLOYER_ENTRY)}): build it with "pnpm --filter @ami-bakery/image-events build", then rebuild the package with "pnpm --filter @ami-bakery/bootstrap-lambda build"`,
+      { cause: error },
+    );
+  }
   const rulesDir = join(dir, 'guard-rules');
   const ruleFiles = await readdir(rulesDir).then(
     (names) => names.filter((name) => name.endsWith('.guard')).sort(),
@@ -57,11 +67,13 @@ async function loadShipped(dir: string): Promise<Shipped> {
     );
   }
   const deployerZip = deterministicZip([{ path: DEPLOYER_ENTRY, content: deployerCode }]);
+  const imageEventsZip = deterministicZip([{ path: DEPLOYER_ENTRY, content: imageEventsCode }]);
   const rulesZip = deterministicZip(
     await Promise.all(ruleFiles.map(async (name) => ({ path: name, content: await readFile(join(rulesDir, name)) }))),
   );
   return {
     deployer: { key: contentKey(DEPLOYER_CODE_PREFIX, deployerZip), body: deployerZip, what: 'deployer code' },
+    imageEvents: { key: contentKey(IMAGE_EVENTS_CODE_PREFIX, imageEventsZip), body: imageEventsZip, what: 'image-events code' },
     guardRules: { key: contentKey(GUARD_RULES_PREFIX, rulesZip), body: rulesZip, what: `Guard rules (${ruleFiles.join(', ')})` },
   };
 }
@@ -81,7 +93,7 @@ async function uploadShipped(
 ): Promise<string> {
   const bucket = controlBucketName(namePrefix, account, region);
   const uploaded: string[] = [];
-  for (const object of [shipped.deployer, shipped.guardRules]) {
+  for (const object of [shipped.deployer, shipped.imageEvents, shipped.guardRules]) {
     const where = `${session.where} (s3://${bucket}/${object.key})`;
     try {
       // If-None-Match: the key is the content hash, so an object already there is exactly this one.
@@ -105,7 +117,7 @@ async function uploadShipped(
   }
   return uploaded.length > 0
     ? `uploaded ${uploaded.join(' and ')} to s3://${bucket}`
-    : `the deployer code and Guard rules were already in s3://${bucket}`;
+    : `the deployer code, image-events code and Guard rules were already in s3://${bucket}`;
 }
 
 export { loadShipped, type Shipped, type ShippedObject, uploadShipped };

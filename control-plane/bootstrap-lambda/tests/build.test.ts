@@ -21,6 +21,7 @@ describe('build.mjs', () => {
       BAKERY_STACK_TEMPLATE: fixture('missing/BakeryStack.template.json'),
       SEED_BUNDLE: fixture('missing-bundle'),
       DEPLOYER_CODE: fixture('missing/index.mjs'),
+      IMAGE_EVENTS_CODE: fixture('missing/image-events.mjs'),
       GUARD_RULES: fixture('missing-rules'),
     });
 
@@ -31,6 +32,7 @@ describe('build.mjs', () => {
     expect(result.stderr).toContain('Missing the seed bundle');
     expect(result.stderr).toContain('pnpm bakery bundle');
     expect(result.stderr).toContain('pnpm --filter @ami-bakery/deployer build');
+    expect(result.stderr).toContain('pnpm --filter @ami-bakery/image-events build');
     expect(result.stderr).toContain('packages/invariants/rules');
     expect(result.stderr).toContain('node build.mjs --code-only');
   });
@@ -41,6 +43,7 @@ describe('build.mjs', () => {
       BAKERY_STACK_TEMPLATE: TEMPLATE_PATH,
       SEED_BUNDLE: SEED_DIR,
       DEPLOYER_CODE: `${SHIPPED_DIR}/deployer/index.mjs`,
+      IMAGE_EVENTS_CODE: `${SHIPPED_DIR}/image-events/index.mjs`,
       GUARD_RULES: `${SHIPPED_DIR}/guard-rules`,
     });
     const run = await execa(
@@ -64,6 +67,9 @@ describe('build.mjs', () => {
     expect(existsSync(join(DIST, 'seed', 'recipes', 'al2023-stig', 'template.yaml'))).toBe(true);
     expect(existsSync(join(DIST, 'index.mjs.map'))).toBe(true);
     expect(readFileSync(join(DIST, 'deployer', 'index.mjs'), 'utf8')).toBe(readFileSync(`${SHIPPED_DIR}/deployer/index.mjs`, 'utf8'));
+    expect(readFileSync(join(DIST, 'image-events', 'index.mjs'), 'utf8')).toBe(
+      readFileSync(`${SHIPPED_DIR}/image-events/index.mjs`, 'utf8'),
+    );
     expect(existsSync(join(DIST, 'guard-rules', 'no-public-ami.guard'))).toBe(true);
     const code = readFileSync(join(DIST, 'index.mjs'), 'utf8');
     expect(code).not.toContain('sourceMappingURL');

@@ -201,7 +201,6 @@ function tempDir(prefix: string): string {
 }
 
 export {
-  tempDir,
   ACCOUNT,
   arn,
   awsError,
@@ -225,5 +224,6 @@ export {
   serviceToken,
   stack,
   TEMPLATE_PATH,
+  tempDir,
   testDeps,
 };

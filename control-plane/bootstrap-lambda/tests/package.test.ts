@@ -261,13 +261,15 @@ describe('deterministicZip', () => {
 });
 
 describe('shipped control-plane code', () => {
-  it('zips the deployer and the Guard rules under content-hash keys, the same for the same files', async () => {
+  it('zips the deployer, the image-events function and the Guard rules under content-hash keys, the same for the same files', async () => {
     // Act
     const one = await loadShipped(SHIPPED_DIR);
     const two = await loadShipped(SHIPPED_DIR);
 
     // Assess
     expect(one.deployer.key).toMatch(/^deployer\/[0-9a-f]{64}\.zip$/);
+    expect(one.imageEvents.key).toMatch(/^image-events\/[0-9a-f]{64}\.zip$/);
+    expect(two.imageEvents.key).toBe(one.imageEvents.key);
     expect(one.guardRules.key).toMatch(/^guard-rules\/[0-9a-f]{64}\.zip$/);
     expect(two.deployer.key).toBe(one.deployer.key);
     expect(two.guardRules.body.equals(one.guardRules.body)).toBe(true);
@@ -276,6 +278,7 @@ describe('shipped control-plane code', () => {
 
   it.each([
     { name: 'the deployer', remove: 'deployer', message: 'The deployer is missing from the Lambda package' },
+    { name: 'the image-events function', remove: 'image-events', message: 'The image-events function is missing from the Lambda package' },
     { name: 'the Guard rules', remove: 'guard-rules', message: 'The Guard rules are missing from the Lambda package' },
   ])('refuses a package without $name, naming the build command', async ({ remove, message }) => {
     // Prepare
