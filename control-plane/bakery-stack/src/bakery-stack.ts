@@ -20,6 +20,7 @@ import {
   aws_s3 as s3,
 } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
+import { addImageEvents, CATALOG_REASON, CATALOG_WILDCARDS, deployerCatalogGrants } from './catalog.js';
 import { controlTowerFinding } from './control-tower.js';
 import {
   DEPLOYER_ARTIFACT_READ_ACTIONS,
@@ -38,6 +39,7 @@ import {
   BAKERY_DEFAULTS,
   BUILD_LOG_PREFIX,
   buildBoundaryName,
+  CATALOG_SETTINGS_PREFIX,
   codeCommitRuleName,
   controlBucketName,
   DEPLOYMENTS_PREFIX,
@@ -89,6 +91,8 @@ const PARAMETER_NAMES = [
   'EvidenceLockDays',
   'DeployerCodeKey',
   'GuardRulesKey',
+  'ImageEventsCodeKey',
+  'NotificationEmail',
 ] as const;
 
 /** Keys of the deployer's RECIPE_PARAMETERS: every recipe template parameter the bakery can fill. */
@@ -234,6 +238,17 @@ class BakeryStack extends Stack {
         allowedPattern: '^guard-rules/[0-9a-f]{64}\\.zip$',
         constraintDescription: 'guard-rules/<sha256>.zip, uploaded to the control bucket by the bootstrap Lambda',
         description: 'Key of the Guard rules in the control bucket (content hash; set by the bootstrap Lambda)',
+      }),
+      ImageEventsCodeKey: new CfnParameter(this, 'ImageEventsCodeKey', {
+        type: 'String',
+        allowedPattern: '^image-events/[0-9a-f]{64}\\.zip$',
+        description: 'Key of the image-events code in the control bucket (set by the bootstrap Lambda)',
+      }),
+      NotificationEmail: new CfnParameter(this, 'NotificationEmail', {
+        type: 'String',
+        default: '',
+        allowedPattern: '^$|^[^@\\s]+@[^@\\s]+\\.[^@\\s]+$',
+        description: 'E-mail address for the image catalog events; empty: none',
       }),
     } satisfies Record<(typeof PARAMETER_NAMES)[number], CfnParameter>;
 
@@ -665,16 +680,11 @@ class BakeryStack extends Stack {
           resources: [sub(`${ARN}:iam::\${AWS::AccountId}:role/aws-service-role/imagebuilder.amazonaws.com/AWSServiceRoleForImageBuilder`)],
         }),
         new iam.PolicyStatement({
+          // The distribution configuration handler reads the parameters the distribution will write.
+          // Read only: a recipe stack holds no SSM parameter (RB6008), and channel parameters under
+          // the same path are the deployer's (docs/contracts.md, "Image catalog").
           sid: 'RecipeSsmParameters',
-          actions: [
-            'ssm:AddTagsToResource',
-            'ssm:DeleteParameter',
-            'ssm:GetParameter',
-            'ssm:GetParameters',
-            'ssm:ListTagsForResource',
-            'ssm:PutParameter',
-            'ssm:RemoveTagsFromResource',
-          ],
+          actions: ['ssm:GetParameter', 'ssm:GetParameters'],
           resources: [partitionArn('ssm', `${HERE}:parameter/${SSM_PARAMETER_PATH}/*`)],
         }),
         new iam.PolicyStatement({
@@ -729,6 +739,7 @@ class BakeryStack extends Stack {
       'The deployer logs stack names, change-set summaries and failure reasons, no secrets; CloudWatch Logs encrypts them at rest with its own key, and the bakery key admits data use through S3 only.',
       controlTowerFinding('cloudwatch_log_group_encrypted_check'),
     );
+    const catalogValues = { ArtifactBucket: bucket.bucketName, EvidenceBucket: evidence.bucketName, ArtifactKeyArn: keyArn };
     const deployerRole = new iam.Role(this, 'DeployerRole', {
       roleName: sub(deployerRoleName(P)),
       description: 'AMI Bakery: the deployer Lambda; deploys recipe stacks only through change sets with the recipe deploy role',
@@ -760,7 +771,11 @@ class BakeryStack extends Stack {
             new iam.PolicyStatement({
               sid: 'WriteTemplatesAndReports',
               actions: [...DEPLOYER_ARTIFACT_WRITE_ACTIONS],
-              resources: [bucket.arnForObjects(`${DEPLOYMENTS_PREFIX}*`), bucket.arnForObjects(`${REPORTS_PREFIX}*`)],
+              resources: [
+                bucket.arnForObjects(`${DEPLOYMENTS_PREFIX}*`),
+                bucket.arnForObjects(`${REPORTS_PREFIX}*`),
+                bucket.arnForObjects(`${CATALOG_SETTINGS_PREFIX}*`),
+              ],
             }),
             new iam.PolicyStatement({ sid: 'ReadGuardRules', actions: ['s3:GetObject'], resources: [controlObjectArn('GuardRulesKey')] }),
             new iam.PolicyStatement({ sid: 'KeyThroughS3', actions: [...DEPLOYER_KMS_ACTIONS], resources: [keyArn], conditions: viaS3 }),
@@ -776,6 +791,7 @@ class BakeryStack extends Stack {
               // further ":log-stream:*" would match no stream at all.
               resources: [deployerLogGroup.attrArn],
             }),
+            ...deployerCatalogGrants(catalogValues),
           ],
         }),
       },
@@ -789,6 +805,14 @@ class BakeryStack extends Stack {
       `AwsSolutions-IAM5[Resource::<${this.getLogicalId(bucket.node.defaultChild as s3.CfnBucket)}.Arn>/${DEPLOYMENTS_PREFIX}*]`,
       `AwsSolutions-IAM5[Resource::<${this.getLogicalId(bucket.node.defaultChild as s3.CfnBucket)}.Arn>/${REPORTS_PREFIX}*]`,
       'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:imagebuilder:<AWS::Region>:<AWS::AccountId>:image-pipeline/<RecipeStackPrefix>*]',
+    );
+    acknowledge(
+      deployerRole,
+      `${CATALOG_REASON} Catalog settings for the image-events function go under catalog/ of the artifact bucket.`,
+      ...CATALOG_WILDCARDS,
+      'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:ssm:*:<AWS::AccountId>:parameter/ami-bakery/*/*]',
+      'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:ssm:*:<AWS::AccountId>:parameter/ami-bakery/*/latest]',
+      `AwsSolutions-IAM5[Resource::<${this.getLogicalId(bucket.node.defaultChild as s3.CfnBucket)}.Arn>/${CATALOG_SETTINGS_PREFIX}*]`,
     );
 
     const recipeParameterValues: Record<RecipeParameter, string> = {
@@ -839,6 +863,20 @@ class BakeryStack extends Stack {
       'The deployer talks only to AWS APIs (CloudFormation, S3, Image Builder, CodePipeline) and to no network resource; a VPC would add interface endpoints or a NAT gateway for nothing it could protect.',
       controlTowerFinding('lambda_inside_vpc_check'),
     );
+
+    // ----- Image catalog: Image Builder's state changes, the candidate channel, the events -----
+    addImageEvents(this, {
+      namePrefix: param.NamePrefix,
+      recipeStackPrefix: param.RecipeStackPrefix,
+      organizationId: param.OrganizationId,
+      managementAccountId: param.ManagementAccountId,
+      codeKey: param.ImageEventsCodeKey,
+      notificationEmail: param.NotificationEmail,
+      controlBucket,
+      values: catalogValues,
+      artifactBucketName: bucket.bucketName,
+      evidenceBucketName: evidence.bucketName,
+    });
 
     // ----- Pipeline role -----
     const pipelineRole = new iam.Role(this, 'PipelineRole', {

@@ -31,6 +31,8 @@ const EVIDENCE_PREFIX = 'evidence/';
 /** Artifact-bucket prefixes the deployer writes: change-set templates and deployment reports. */
 const DEPLOYMENTS_PREFIX = 'deployments/';
 const REPORTS_PREFIX = 'reports/';
+/** Artifact-bucket prefix of each recipe's catalog settings (deployer writes, image-events function reads). */
+const CATALOG_SETTINGS_PREFIX = 'catalog/';
 /** Control-bucket prefixes the bootstrap Lambda writes (content-hash keys, never overwritten). */
 const DEPLOYER_CODE_PREFIX = 'deployer/';
 const IMAGE_EVENTS_CODE_PREFIX = 'image-events/';
@@ -78,6 +80,10 @@ function imageEventsRuleName(namePrefix: string): string {
 }
 function catalogNotificationRuleName(namePrefix: string): string {
   return `${namePrefix}-catalog-notify`;
+}
+/** The optional SNS topic of the catalog events (e-mail subscription). */
+function catalogTopicName(namePrefix: string): string {
+  return `${namePrefix}-catalog`;
 }
 /** Role the CloudFormation Guard hook assumes to read its rules. */
 function guardHookRoleName(namePrefix: string): string {
@@ -149,7 +155,9 @@ export {
   bakeryKeyAlias,
   bakeryStackRoleName,
   buildBoundaryName,
+  CATALOG_SETTINGS_PREFIX,
   catalogNotificationRuleName,
+  catalogTopicName,
   codeCommitRuleName,
   controlBucketName,
   DEPLOYER_CODE_PREFIX,

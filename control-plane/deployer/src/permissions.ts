@@ -40,7 +40,6 @@ const OWN_RECIPE_AMI = {
   StringEquals: { 'ec2:Owner': '${AWS::AccountId}' },
 } as const;
 const ORGANIZATION = 'arn:${AWS::Partition}:organizations::${ManagementAccountId}:organization/${OrganizationId}';
-const SHARE_TAG = { 'aws:RequestTag/ami-bakery:managed-by': 'ami-bakery-deployer' } as const;
 
 /**
  * The image catalog: channel parameters shared with the organization through one RAM share per
@@ -57,44 +56,48 @@ function catalogPermissions(options: {
 }): PermissionStatement[] {
   return [
     {
-      sid: 'CatalogReadImages',
+      sid: 'ReadImages',
       actions: ['imagebuilder:GetImage'],
       resources: ['arn:${AWS::Partition}:imagebuilder:${AWS::Region}:${AWS::AccountId}:image/${RecipeStackPrefix}*/*/*'],
       why: "Reads each image build's state and the AMI it distributed to every region (Image Builder names images after the recipe stack).",
     },
     {
-      sid: 'CatalogDescribeAmis',
+      sid: 'DescribeAmis',
       actions: ['ec2:DescribeImages'],
       resources: ['*'],
       why: "Lists the recipe's AMIs per region with their deprecation time, state and tags; PutParameter of an aws:ec2:image parameter also checks the AMI with it. DescribeImages takes no resource.",
     },
     {
-      sid: 'CatalogReadChannels',
+      sid: 'ReadChannels',
       actions: ['ssm:GetParametersByPath'],
       resources: ['arn:${AWS::Partition}:ssm:*:${AWS::AccountId}:parameter/ami-bakery/*'],
       why: "Reads a recipe's channel parameters (/ami-bakery/<recipe>) in every region it distributes to.",
     },
     {
-      sid: 'CatalogWriteChannels',
+      sid: 'WriteChannels',
       actions: ['ssm:AddTagsToResource', 'ssm:PutParameter', ...(options.remove ? ['ssm:DeleteParameter'] : [])],
       resources: [options.parameters],
       why: 'Writes (and removes) channel parameters /ami-bakery/<recipe>/<channel>, advanced tier, data type aws:ec2:image, tagged with the recipe and channel.',
     },
+    ...(options.remove
+      ? [
+          {
+            sid: 'NeverLatest',
+            effect: 'Deny' as const,
+            actions: ['ssm:AddTagsToResource', 'ssm:DeleteParameter', 'ssm:PutParameter'],
+            resources: [DISTRIBUTION_PARAMETERS],
+            why: 'The distribution writes /ami-bakery/<recipe>/latest itself; no channel may take it.',
+          },
+        ]
+      : []),
     {
-      sid: 'CatalogNeverTheDistributionParameter',
-      effect: 'Deny',
-      actions: ['ssm:AddTagsToResource', 'ssm:DeleteParameter', 'ssm:PutParameter'],
-      resources: [DISTRIBUTION_PARAMETERS],
-      why: 'The distribution writes /ami-bakery/<recipe>/latest itself; no channel may take it.',
-    },
-    {
-      sid: 'CatalogFindShares',
+      sid: 'FindShares',
       actions: ['ram:GetResourceShareAssociations', 'ram:GetResourceShares'],
       resources: ['*'],
       why: 'Finds the channel share of a region and whether a parameter is in it; both take no resource.',
     },
     {
-      sid: 'CatalogCreateShare',
+      sid: 'CreateShare',
       actions: ['ram:CreateResourceShare'],
       resources: ['*'],
       conditions: {
@@ -102,43 +105,31 @@ function catalogPermissions(options: {
           'ram:RequestedAllowsExternalPrincipals': 'false',
           'ram:Principal': ORGANIZATION,
           'ram:RequestedResourceType': 'ssm:Parameter',
-          ...SHARE_TAG,
         },
         StringLike: { 'ram:ResourceArn': options.parameters },
       },
       why: "Creates the region's channel share with its first parameter: the organization as the only principal, no external principals, tagged as the bakery's.",
     },
     {
-      sid: 'CatalogTagShare',
-      actions: ['ram:TagResource'],
-      resources: ['arn:${AWS::Partition}:ram:*:${AWS::AccountId}:resource-share/*'],
-      conditions: { StringEquals: SHARE_TAG, 'ForAllValues:StringEquals': { 'aws:TagKeys': ['ami-bakery:managed-by'] } },
-      why: 'Tags the channel share as it is created (RAM authorizes tags on create as TagResource).',
-    },
-    {
-      sid: 'CatalogShareChannels',
+      sid: 'ShareChannels',
       actions: ['ram:AssociateResourceShare'],
       resources: ['arn:${AWS::Partition}:ram:*:${AWS::AccountId}:resource-share/*'],
       conditions: {
-        StringEquals: {
-          'aws:ResourceTag/ami-bakery:managed-by': 'ami-bakery-deployer',
-          'ram:ResourceShareName': '${NamePrefix}-channels',
-          'ram:AllowsExternalPrincipals': 'false',
-        },
+        StringEquals: { 'ram:ResourceShareName': '${NamePrefix}-channels', 'ram:AllowsExternalPrincipals': 'false' },
         StringLike: { 'ram:ResourceArn': options.parameters },
         Null: { 'ram:Principal': 'true' },
       },
       why: "Adds a channel parameter to the bakery's channel share; never a principal, never another resource.",
     },
     {
-      sid: 'CatalogAmis',
+      sid: 'RecipeAmis',
       actions: [...options.amiActions],
       resources: [RECIPE_AMIS],
       conditions: OWN_RECIPE_AMI,
       why: 'Deprecates (now on revocation, later when superseded), disables and enables again the AMIs of bakery recipes owned by this account, in every region they were distributed to. No launch permission change: never public.',
     },
     {
-      sid: 'CatalogAmiTags',
+      sid: 'TagAmis',
       actions: ['ec2:CreateTags'],
       resources: [RECIPE_AMIS],
       conditions: { ...OWN_RECIPE_AMI, 'ForAllValues:StringEquals': { 'aws:TagKeys': [...options.amiTagKeys] } },
@@ -147,7 +138,7 @@ function catalogPermissions(options: {
     ...(options.remove
       ? [
           {
-            sid: 'CatalogAmiUntag',
+            sid: 'UntagAmis',
             actions: ['ec2:DeleteTags'],
             resources: [RECIPE_AMIS],
             // DeleteTags has no ec2:Owner key; only an AMI's owner can remove its tags anyway.

@@ -141,7 +141,7 @@ describe('Data: DEPLOYER_CATALOG_PERMISSIONS', () => {
   });
 
   it("touches only AMIs of bakery recipes owned by the bakery account, and only the catalog's own tags", () => {
-    expect(rendered.find((s) => s.sid === 'CatalogAmiTags')).toMatchObject({
+    expect(rendered.find((s) => s.sid === 'TagAmis')).toMatchObject({
       resources: ['arn:aws-us-gov:ec2:*::image/*'],
       conditions: {
         Null: { 'ec2:ResourceTag/ami-bakery:recipe': 'false' },
@@ -159,14 +159,14 @@ describe('Data: DEPLOYER_CATALOG_PERMISSIONS', () => {
   });
 
   it("writes channel parameters under /ami-bakery/ only, never the distribution's latest, and shares them only with the organization", () => {
-    expect(rendered.find((s) => s.sid === 'CatalogWriteChannels')?.resources).toEqual([
+    expect(rendered.find((s) => s.sid === 'WriteChannels')?.resources).toEqual([
       'arn:aws-us-gov:ssm:*:111122223333:parameter/ami-bakery/*/*',
     ]);
-    expect(rendered.find((s) => s.sid === 'CatalogNeverTheDistributionParameter')).toMatchObject({
+    expect(rendered.find((s) => s.sid === 'NeverLatest')).toMatchObject({
       effect: 'Deny',
       resources: ['arn:aws-us-gov:ssm:*:111122223333:parameter/ami-bakery/*/latest'],
     });
-    expect(rendered.find((s) => s.sid === 'CatalogCreateShare')?.conditions).toEqual({
+    expect(rendered.find((s) => s.sid === 'CreateShare')?.conditions).toEqual({
       StringEquals: {
         'ram:RequestedAllowsExternalPrincipals': 'false',
         'ram:Principal': 'arn:aws-us-gov:organizations::222222222222:organization/o-a1b2c3d4e5',
@@ -175,7 +175,7 @@ describe('Data: DEPLOYER_CATALOG_PERMISSIONS', () => {
       },
       StringLike: { 'ram:ResourceArn': 'arn:aws-us-gov:ssm:*:111122223333:parameter/ami-bakery/*/*' },
     });
-    expect(rendered.find((s) => s.sid === 'CatalogShareChannels')?.conditions).toMatchObject({
+    expect(rendered.find((s) => s.sid === 'ShareChannels')?.conditions).toMatchObject({
       StringEquals: { 'ram:ResourceShareName': 'ami-bakery-channels', 'ram:AllowsExternalPrincipals': 'false' },
       Null: { 'ram:Principal': 'true' },
     });

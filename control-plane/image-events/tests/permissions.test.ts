@@ -51,11 +51,11 @@ describe('Data: IMAGE_EVENTS_PERMISSIONS', () => {
 
   it('writes only the candidate channel, and shares only candidate parameters', () => {
     const rendered = renderPermissions(VALUES, IMAGE_EVENTS_PERMISSIONS);
-    expect(rendered.find((s) => s.sid === 'CatalogWriteChannels')).toMatchObject({
+    expect(rendered.find((s) => s.sid === 'WriteChannels')).toMatchObject({
       actions: ['ssm:AddTagsToResource', 'ssm:PutParameter'],
       resources: ['arn:aws-cn:ssm:*:111122223333:parameter/ami-bakery/*/candidate'],
     });
-    expect(rendered.find((s) => s.sid === 'CatalogShareChannels')?.conditions?.StringLike).toEqual({
+    expect(rendered.find((s) => s.sid === 'ShareChannels')?.conditions?.StringLike).toEqual({
       'ram:ResourceArn': 'arn:aws-cn:ssm:*:111122223333:parameter/ami-bakery/*/candidate',
     });
     expect(JSON.stringify(rendered)).not.toContain('${');
@@ -63,11 +63,11 @@ describe('Data: IMAGE_EVENTS_PERMISSIONS', () => {
 
   it('only deprecates AMIs and adds one tag: never disables, enables, removes a tag or changes a launch permission', () => {
     const rendered = renderPermissions(VALUES, IMAGE_EVENTS_PERMISSIONS);
-    expect(rendered.find((s) => s.sid === 'CatalogAmis')?.actions).toEqual(['ec2:EnableImageDeprecation']);
-    expect(rendered.find((s) => s.sid === 'CatalogAmiTags')?.conditions?.['ForAllValues:StringEquals']).toEqual({
+    expect(rendered.find((s) => s.sid === 'RecipeAmis')?.actions).toEqual(['ec2:EnableImageDeprecation']);
+    expect(rendered.find((s) => s.sid === 'TagAmis')?.conditions?.['ForAllValues:StringEquals']).toEqual({
       'aws:TagKeys': ['ami-bakery:superseded-by'],
     });
-    expect(rendered.find((s) => s.sid === 'CatalogAmiUntag')).toBeUndefined();
+    expect(rendered.find((s) => s.sid === 'UntagAmis')).toBeUndefined();
   });
 
   it('reads only evidence summaries and the catalog settings', async () => {

@@ -2,7 +2,7 @@
  * Channel parameters: `/ami-bakery/<recipe>/<channel>` (data type `aws:ec2:image`, advanced tier)
  * in every region a recipe distributes to, each shared with the whole Organization through one
  * RAM resource share per region (`<NamePrefix>-channels`, organization principal only, no
- * external principals, the default read-only SSM permission). Consumers read a channel by its
+ * external principals, the default read-only SSM permission for parameters). Consumers read a channel by its
  * full ARN (`ssm:GetParameter`, CloudFormation `AWS::SSM::Parameter::Value<AWS::EC2::Image::Id>`).
  */
 
@@ -159,7 +159,6 @@ class ChannelSharing {
             resourceArns: [parameterArn],
             principals: [this.scope.organizationArn],
             allowExternalPrincipals: false,
-            tags: [{ key: CATALOG_TAGS.managedBy, value: CATALOG_MANAGED_BY }],
             clientToken: token(`${region}/${name}`),
           }),
         ),
@@ -191,9 +190,8 @@ class ChannelSharing {
     const out = await call('ram:GetResourceShares', where, () =>
       this.clients.ram(region).send(new GetResourceSharesCommand({ resourceOwner: 'SELF', name, resourceShareStatus: 'ACTIVE' })),
     );
-    const own = (out.resourceShares ?? []).find(
-      (s) => s.name === name && (s.tags ?? []).some((t) => t.key === CATALOG_TAGS.managedBy && t.value === CATALOG_MANAGED_BY),
-    );
+    // The name is the bakery's; a share of that name open to external principals is never used (IAM refuses it too).
+    const own = (out.resourceShares ?? []).find((s) => s.name === name && s.allowExternalPrincipals === false);
     return own?.resourceShareArn;
   }
 }
