@@ -1,7 +1,8 @@
 // Builds the Lambda asset in dist/: the bundled handler, the bakery stack template it deploys, the
 // seed bundle it commits, and the control-plane code it uploads to the bakery account before
-// deploying: the deployer (deployer/index.mjs), the image-events function (image-events/index.mjs)
-// and the Guard rules (guard-rules/*.guard).
+// deploying: the deployer (deployer/: the whole dist/ of control-plane/deployer, index.mjs and the
+// WebAssembly Guard evaluator in cloudformation-validate/), the image-events function
+// (image-events/index.mjs) and the Guard rules (guard-rules/*.guard).
 // `--code-only` skips the inputs (tests and the benchmark).
 import { cpSync, existsSync, mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
 import path from 'node:path';
@@ -13,8 +14,17 @@ const dist = path.join(here, 'dist');
 const codeOnly = process.argv.includes('--code-only');
 const templateSrc = path.resolve(here, process.env.BAKERY_STACK_TEMPLATE ?? '../bakery-stack/cdk.out/BakeryStack.template.json');
 const seedSrc = path.resolve(here, process.env.SEED_BUNDLE ?? '../../dist/bundle');
-const deployerSrc = path.resolve(here, process.env.DEPLOYER_CODE ?? '../deployer/dist/index.mjs');
+const deployerSrc = path.resolve(here, process.env.DEPLOYER_DIST ?? '../deployer/dist');
 const imageEventsSrc = path.resolve(here, process.env.IMAGE_EVENTS_CODE ?? '../image-events/dist/index.mjs');
+/** What the deployer's handler loads at run time: itself and the Guard evaluator next to it. */
+const DEPLOYER_NEEDS = ['index.mjs', 'cloudformation-validate/package.json'];
+/** Lambda's limits for a function's code: 250 MB unzipped; 50 MB zipped keeps every upload path open. */
+const LAMBDA_UNZIPPED_BYTES = 262_144_000;
+const LAMBDA_ZIPPED_BYTES = 52_428_800;
+const folderBytes = (dir) =>
+  readdirSync(dir, { withFileTypes: true, recursive: true })
+    .filter((entry) => entry.isFile())
+    .reduce((n, entry) => n + statSync(path.join(entry.parentPath, entry.name)).size, 0);
 const rulesSrc = path.resolve(here, process.env.GUARD_RULES ?? '../../packages/invariants/rules');
 const guardFiles = () =>
   existsSync(rulesSrc)
@@ -35,9 +45,10 @@ if (!codeOnly) {
       `Missing the seed bundle ${seedSrc} (no manifest.json).\n  Produce it with: pnpm bakery bundle  (or set SEED_BUNDLE to a bundle folder)`,
     );
   }
-  if (!existsSync(deployerSrc)) {
+  const lacking = DEPLOYER_NEEDS.filter((file) => !existsSync(path.join(deployerSrc, file)));
+  if (lacking.length > 0) {
     problems.push(
-      `Missing the deployer ${deployerSrc}.\n  Produce it with: pnpm --filter @ami-bakery/deployer build  (or set DEPLOYER_CODE to the file)`,
+      `Missing the deployer build in ${deployerSrc} (no ${lacking.join(', ')}).\n  Produce it with: pnpm --filter @ami-bakery/deployer build  (or set DEPLOYER_DIST to its dist folder)`,
     );
   }
   if (!existsSync(imageEventsSrc)) {
@@ -81,8 +92,8 @@ if (!codeOnly) {
   cpSync(templateSrc, path.join(dist, 'bakery-stack.template.json'));
   // The seed is data: no bakery/ folder, whatever an older bundle still carries.
   cpSync(seedSrc, path.join(dist, 'seed'), { recursive: true, filter: (src) => !path.relative(seedSrc, src).startsWith('bakery') });
-  mkdirSync(path.join(dist, 'deployer'), { recursive: true });
-  cpSync(deployerSrc, path.join(dist, 'deployer', 'index.mjs'));
+  // The whole deployer build: the handler loads cloudformation-validate/ from next to itself.
+  cpSync(deployerSrc, path.join(dist, 'deployer'), { recursive: true, dereference: true });
   mkdirSync(path.join(dist, 'image-events'), { recursive: true });
   cpSync(imageEventsSrc, path.join(dist, 'image-events', 'index.mjs'));
   mkdirSync(path.join(dist, 'guard-rules'), { recursive: true });
@@ -90,6 +101,22 @@ if (!codeOnly) {
 }
 
 const size = statSync(path.join(dist, 'index.mjs')).size;
+if (!codeOnly) {
+  // The deployer ships as a stored (uncompressed) zip: its size is about the files' size.
+  const deployerBytes = folderBytes(path.join(dist, 'deployer'));
+  const packageBytes = folderBytes(dist);
+  const over = [
+    deployerBytes > LAMBDA_ZIPPED_BYTES ? `the deployer (${deployerBytes} bytes) exceeds ${LAMBDA_ZIPPED_BYTES} bytes zipped` : '',
+    packageBytes > LAMBDA_UNZIPPED_BYTES ? `the package (${packageBytes} bytes) exceeds ${LAMBDA_UNZIPPED_BYTES} bytes unzipped` : '',
+  ].filter(Boolean);
+  if (over.length > 0) {
+    console.error(`bootstrap-lambda build: over Lambda's code size limits: ${over.join('; ')}`);
+    process.exit(1);
+  }
+  console.log(
+    `bootstrap-lambda: deployer/ ${(deployerBytes / 1048576).toFixed(1)} MiB, package ${(packageBytes / 1048576).toFixed(1)} MiB (Lambda: ${LAMBDA_ZIPPED_BYTES / 1048576} MiB zipped, ${LAMBDA_UNZIPPED_BYTES / 1048576} MiB unzipped)`,
+  );
+}
 console.log(
   `bootstrap-lambda: dist/index.mjs ${(size / 1024).toFixed(1)} KiB${codeOnly ? ' (code only)' : ', with bakery-stack.template.json, seed/, deployer/, image-events/ and guard-rules/'}`,
 );

@@ -1,11 +1,9 @@
 import { defineConfig } from 'vitest/config';
+import { sharedTestOptions } from '../../vitest.shared.js';
 
 export default defineConfig({
   test: {
-    include: ['tests/**/*.test.ts'],
+    ...sharedTestOptions,
     setupFiles: ['tests/setup.ts'],
-    // The moto server answers slowly on a busy 2-core machine; unit tests never come close.
-    testTimeout: 30_000,
-    hookTimeout: 60_000,
   },
 });

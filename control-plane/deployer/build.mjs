@@ -1,5 +1,6 @@
 // Builds the deployer Lambda into dist/index.mjs (handler export `handler`): one ESM file with the
-// AWS SDK bundled, for the Node.js 24 runtime. The bootstrap Lambda's package carries it (deployer/).
+// AWS SDK bundled, for the Node.js 24 runtime, and dist/cloudformation-validate/ next to it. The
+// bootstrap Lambda's package carries the whole dist/ (deployer/). `--out DIR` builds into DIR.
 import { cpSync, mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
@@ -7,7 +8,8 @@ import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
-const dist = path.join(here, 'dist');
+const outAt = process.argv.indexOf('--out');
+const dist = outAt > 0 && process.argv[outAt + 1] ? path.resolve(process.argv[outAt + 1]) : path.join(here, 'dist');
 
 rmSync(dist, { recursive: true, force: true });
 mkdirSync(dist, { recursive: true });

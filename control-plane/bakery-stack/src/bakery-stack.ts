@@ -1,3 +1,4 @@
+import { DEPLOYER_PERMISSIONS } from '@ami-bakery/deployer/permissions';
 import {
   Aws,
   BootstraplessSynthesizer,
@@ -20,18 +21,10 @@ import {
   aws_s3 as s3,
 } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
-import { addImageEvents, CATALOG_REASON, CATALOG_WILDCARDS, deployerCatalogGrants } from './catalog.js';
+import { addImageEvents, CATALOG_REASON, CATALOG_WILDCARDS } from './catalog.js';
 import { controlTowerFinding } from './control-tower.js';
-import {
-  DEPLOYER_ARTIFACT_READ_ACTIONS,
-  DEPLOYER_ARTIFACT_WRITE_ACTIONS,
-  DEPLOYER_IMAGE_PIPELINE_ACTIONS,
-  DEPLOYER_KMS_ACTIONS,
-  DEPLOYER_STACK_ACTIONS,
-  DEPLOYER_STACK_WRITE_ACTIONS,
-  DEPLOYER_UNSCOPED_ACTIONS,
-} from './deployer-permissions.js';
 import { acknowledge } from './nag.js';
+import { permissionStatements } from './permission-statements.js';
 import {
   accessLogBucketName,
   artifactBucketName,
@@ -263,7 +256,6 @@ class BakeryStack extends Stack {
     const partitionArn = (service: string, rest: string): string => sub(`${ARN}:${service}:${rest}`);
     const roleArn = (name: string): string => sub(`${ARN}:iam::\${AWS::AccountId}:role/${name}`);
     const pipelineArn = partitionArn('codepipeline', `${HERE}:${pipelineName(P)}`);
-    const recipeStacksArn = partitionArn('cloudformation', `${HERE}:stack/${RP}*/*`);
     const repositoryArn = partitionArn('codecommit', `${HERE}:\${RepositoryName}`);
     const recipeDeployRoleArn = roleArn(recipeDeployRoleName(P));
     const s3ViaService = sub('s3.${AWS::Region}.${AWS::URLSuffix}');
@@ -739,7 +731,6 @@ class BakeryStack extends Stack {
       'The deployer logs stack names, change-set summaries and failure reasons, no secrets; CloudWatch Logs encrypts them at rest with its own key, and the bakery key admits data use through S3 only.',
       controlTowerFinding('cloudwatch_log_group_encrypted_check'),
     );
-    const catalogValues = { ArtifactBucket: bucket.bucketName, EvidenceBucket: evidence.bucketName, ArtifactKeyArn: keyArn };
     const deployerRole = new iam.Role(this, 'DeployerRole', {
       roleName: sub(deployerRoleName(P)),
       description: 'AMI Bakery: the deployer Lambda; deploys recipe stacks only through change sets with the recipe deploy role',
@@ -747,43 +738,19 @@ class BakeryStack extends Stack {
         StringEquals: { 'aws:SourceAccount': Aws.ACCOUNT_ID },
       }),
       inlinePolicies: {
+        // Exactly the deployer's own list (docs/contracts.md, "Permissions"), its placeholders
+        // filled here; the access proofs evaluate the same statements.
         Deployer: new iam.PolicyDocument({
           statements: [
-            new iam.PolicyStatement({
-              sid: 'RecipeStacksWithRecipeDeployRole',
-              actions: [...DEPLOYER_STACK_WRITE_ACTIONS],
-              resources: [recipeStacksArn],
-              conditions: { ArnEquals: { 'cloudformation:RoleArn': recipeDeployRoleArn } },
-            }),
-            new iam.PolicyStatement({ sid: 'RecipeStacks', actions: [...DEPLOYER_STACK_ACTIONS], resources: [recipeStacksArn] }),
-            new iam.PolicyStatement({
-              sid: 'PassRecipeDeployRole',
-              actions: ['iam:PassRole'],
-              resources: [recipeDeployRoleArn],
-              conditions: { StringEquals: { 'iam:PassedToService': 'cloudformation.amazonaws.com' } },
-            }),
-            new iam.PolicyStatement({ sid: 'NoResourceLevelPermissions', actions: [...DEPLOYER_UNSCOPED_ACTIONS], resources: ['*'] }),
-            new iam.PolicyStatement({
-              sid: 'ReadArtifacts',
-              actions: [...DEPLOYER_ARTIFACT_READ_ACTIONS],
-              resources: [bucket.arnForObjects('*')],
-            }),
-            new iam.PolicyStatement({
-              sid: 'WriteTemplatesAndReports',
-              actions: [...DEPLOYER_ARTIFACT_WRITE_ACTIONS],
-              resources: [
-                bucket.arnForObjects(`${DEPLOYMENTS_PREFIX}*`),
-                bucket.arnForObjects(`${REPORTS_PREFIX}*`),
-                bucket.arnForObjects(`${CATALOG_SETTINGS_PREFIX}*`),
-              ],
-            }),
-            new iam.PolicyStatement({ sid: 'ReadGuardRules', actions: ['s3:GetObject'], resources: [controlObjectArn('GuardRulesKey')] }),
-            new iam.PolicyStatement({ sid: 'KeyThroughS3', actions: [...DEPLOYER_KMS_ACTIONS], resources: [keyArn], conditions: viaS3 }),
-            new iam.PolicyStatement({
-              sid: 'StartRecipeImageBuilds',
-              actions: [...DEPLOYER_IMAGE_PIPELINE_ACTIONS],
-              resources: [ib(`image-pipeline/${RP}*`)],
-            }),
+            ...permissionStatements(
+              DEPLOYER_PERMISSIONS,
+              {
+                ArtifactBucket: artifactBucketName(P, '${AWS::AccountId}', '${AWS::Region}'),
+                RecipeDeployRoleArn: `${ARN}:iam::\${AWS::AccountId}:role/${recipeDeployRoleName(P)}`,
+                ControlBucket: controlBucketName(P, '${AWS::AccountId}', '${AWS::Region}'),
+              },
+              { ArtifactKeyArn: keyArn },
+            ),
             new iam.PolicyStatement({
               sid: 'OwnLogs',
               actions: ['logs:CreateLogStream', 'logs:PutLogEvents'],
@@ -791,19 +758,17 @@ class BakeryStack extends Stack {
               // further ":log-stream:*" would match no stream at all.
               resources: [deployerLogGroup.attrArn],
             }),
-            ...deployerCatalogGrants(catalogValues),
           ],
         }),
       },
     });
     acknowledge(
       deployerRole,
-      'cloudformation:ListStacks and the CodePipeline job results support no resource-level permissions. Recipe stack ids, pipeline artifact keys, template and report keys, image pipeline names are generated or named per recipe and execution; the grants stay on stacks and pipelines named with RecipeStackPrefix (the recipe deploy role required) and the deployments/ and reports/ prefixes.',
+      'DescribeStacks without a stack name (listing the recipe stacks) and the CodePipeline job results support no resource-level permissions. Recipe stack ids, template and report keys, image pipeline names are generated or named per recipe and execution; the grants stay on stacks and pipelines named with RecipeStackPrefix (change sets and deletions only with the recipe deploy role) and the deployments/ and reports/ prefixes.',
       'AwsSolutions-IAM5[Resource::*]',
       'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:cloudformation:<AWS::Region>:<AWS::AccountId>:stack/<RecipeStackPrefix>*/*]',
-      `AwsSolutions-IAM5[Resource::<${this.getLogicalId(bucket.node.defaultChild as s3.CfnBucket)}.Arn>/*]`,
-      `AwsSolutions-IAM5[Resource::<${this.getLogicalId(bucket.node.defaultChild as s3.CfnBucket)}.Arn>/${DEPLOYMENTS_PREFIX}*]`,
-      `AwsSolutions-IAM5[Resource::<${this.getLogicalId(bucket.node.defaultChild as s3.CfnBucket)}.Arn>/${REPORTS_PREFIX}*]`,
+      `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:s3:::${artifactBucketName('<NamePrefix>', '<AWS::AccountId>', '<AWS::Region>')}/${DEPLOYMENTS_PREFIX}*]`,
+      `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:s3:::${artifactBucketName('<NamePrefix>', '<AWS::AccountId>', '<AWS::Region>')}/${REPORTS_PREFIX}*]`,
       'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:imagebuilder:<AWS::Region>:<AWS::AccountId>:image-pipeline/<RecipeStackPrefix>*]',
     );
     acknowledge(
@@ -839,7 +804,8 @@ class BakeryStack extends Stack {
       architectures: ['arm64'],
       handler: 'index.handler',
       code: { s3Bucket: controlBucket, s3Key: param.DeployerCodeKey.valueAsString },
-      memorySize: 1024,
+      // A zip of 1,000 recipes unpacked and verified, plus the WebAssembly Guard evaluator (docs/contracts.md).
+      memorySize: 2048,
       timeout: DEPLOYER_TIMEOUT_SECONDS,
       // One at a time: a continuation of one pipeline job never overlaps another deployment.
       reservedConcurrentExecutions: 1,
@@ -873,7 +839,8 @@ class BakeryStack extends Stack {
       codeKey: param.ImageEventsCodeKey,
       notificationEmail: param.NotificationEmail,
       controlBucket,
-      values: catalogValues,
+      grantText: { ArtifactBucket: artifactBucketName(P, '${AWS::AccountId}', '${AWS::Region}') },
+      grantTokens: { ArtifactKeyArn: keyArn, EvidenceBucket: evidence.bucketName },
       artifactBucketName: bucket.bucketName,
       evidenceBucketName: evidence.bucketName,
     });

@@ -1,11 +1,11 @@
 /**
- * The image catalog in the bakery stack: the deployer's catalog grants, the image-events function
+ * The image catalog in the bakery stack: the image-events function
  * (Image Builder state changes -> candidate channel, superseded images, events) and the optional
- * notification topic with an e-mail subscription. Grants come from the permission lists of
- * `@ami-bakery/deployer` and `@ami-bakery/image-events` (data): the stack grants exactly them.
+ * notification topic with an e-mail subscription. The function's grants are exactly
+ * `IMAGE_EVENTS_PERMISSIONS` (data), rendered like the deployer's list; the deployer's catalog
+ * statements are part of `DEPLOYER_PERMISSIONS` and granted with the rest of it.
  */
 
-import { DEPLOYER_CATALOG_PERMISSIONS, type PermissionStatement } from '@ami-bakery/deployer/permissions';
 import { IMAGE_EVENTS_PERMISSIONS } from '@ami-bakery/image-events/permissions';
 import {
   Aws,
@@ -28,49 +28,7 @@ import {
   imageEventsRoleName,
   imageEventsRuleName,
 } from './names.js';
-
-/** Values the permission lists name that are not stack parameters (those Fn::Sub resolves by name). */
-interface GrantValues {
-  readonly ArtifactBucket: string;
-  readonly EvidenceBucket: string;
-  readonly ArtifactKeyArn: string;
-}
-
-/** The statements of a permission list, placeholders filled by Fn::Sub (each Sub gets only the variables it uses). */
-function grants(statements: readonly PermissionStatement[], values: GrantValues): iam.PolicyStatement[] {
-  const fill = (text: string): string => {
-    if (!text.includes('${')) return text;
-    const whole = /^\$\{([A-Za-z:]+)\}$/.exec(text)?.[1];
-    if (whole && whole in values) return values[whole as keyof GrantValues];
-    if (whole?.startsWith('AWS::')) return Fn.ref(whole);
-    const used = Object.fromEntries(Object.entries(values).filter(([name]) => text.includes(`\${${name}}`)));
-    return Object.keys(used).length > 0 ? Fn.sub(text, used) : Fn.sub(text);
-  };
-  return statements.map(
-    (s) =>
-      new iam.PolicyStatement({
-        sid: s.sid,
-        effect: s.effect === 'Deny' ? iam.Effect.DENY : iam.Effect.ALLOW,
-        actions: [...s.actions],
-        resources: s.resources.map(fill),
-        ...(s.conditions
-          ? {
-              conditions: Object.fromEntries(
-                Object.entries(s.conditions).map(([op, keys]) => [
-                  op,
-                  Object.fromEntries(Object.entries(keys).map(([k, v]) => [k, typeof v === 'string' ? fill(v) : v.map(fill)])),
-                ]),
-              ),
-            }
-          : {}),
-      }),
-  );
-}
-
-/** The deployer's catalog statements (channel parameters, the RAM share, AMI revocations, events). */
-function deployerCatalogGrants(values: GrantValues): iam.PolicyStatement[] {
-  return grants(DEPLOYER_CATALOG_PERMISSIONS, values);
-}
+import { permissionStatements } from './permission-statements.js';
 
 /** AwsSolutions-IAM5 findings of the catalog statements, one per wildcard resource (acknowledged with the reason below). */
 const CATALOG_WILDCARDS = [
@@ -91,7 +49,9 @@ interface ImageEventsProps {
   readonly codeKey: CfnParameter;
   readonly notificationEmail: CfnParameter;
   readonly controlBucket: string;
-  readonly values: GrantValues;
+  /** Placeholders of the permission list filled with Fn::Sub text, and with deploy-time values (see `permissionStatements`). */
+  readonly grantText: Readonly<Record<string, string>>;
+  readonly grantTokens: Readonly<Record<string, string>>;
   /** Names of the two buckets, for the function's environment. */
   readonly artifactBucketName: string;
   readonly evidenceBucketName: string;
@@ -119,7 +79,7 @@ function addImageEvents(stack: Stack, props: ImageEventsProps): void {
     inlinePolicies: {
       ImageEvents: new iam.PolicyDocument({
         statements: [
-          ...grants(IMAGE_EVENTS_PERMISSIONS, props.values),
+          ...permissionStatements(IMAGE_EVENTS_PERMISSIONS, props.grantText, props.grantTokens),
           new iam.PolicyStatement({
             sid: 'OwnLogs',
             actions: ['logs:CreateLogStream', 'logs:PutLogEvents'],
@@ -249,4 +209,4 @@ function addImageEvents(stack: Stack, props: ImageEventsProps): void {
   notify.cfnOptions.condition = hasEmail;
 }
 
-export { addImageEvents, CATALOG_REASON, CATALOG_WILDCARDS, deployerCatalogGrants, type GrantValues, grants };
+export { addImageEvents, CATALOG_REASON, CATALOG_WILDCARDS };

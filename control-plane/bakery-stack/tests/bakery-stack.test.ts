@@ -1,6 +1,8 @@
+import { renderPermissions } from '@ami-bakery/deployer/permissions';
 import { Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { PARAMETER_NAMES, RECIPE_PARAMETERS, synthBakeryTemplate } from '../src/index.js';
+import { resolve, type Scope } from './cfn-eval.js';
 import { getAtt, inlinePolicy, type Json, ref, resource, statementsOf, sub } from './support.js';
 
 // One synthesis for the whole file; the built-in validator runs in tests/nag.test.ts.
@@ -206,7 +208,7 @@ describe('BakeryStack recipe deploy role', () => {
 describe('BakeryStack deployer', () => {
   const fn = (): Json => resource(template, 'AWS::Lambda::Function', 'DeployerFunction').props;
 
-  it('is a Node.js 24 arm64 function from the control bucket, one invocation at a time, logging to its own group', () => {
+  it('is a Node.js 24 arm64 function from the control bucket, 2,048 MB for 15 minutes, one invocation at a time, logging to its own group', () => {
     expect(fn()).toMatchObject({
       FunctionName: sub('${NamePrefix}-deployer'),
       Runtime: 'nodejs24.x',
@@ -214,6 +216,7 @@ describe('BakeryStack deployer', () => {
       Handler: 'index.handler',
       Code: { S3Bucket: sub('${NamePrefix}-control-${AWS::AccountId}-${AWS::Region}'), S3Key: ref('DeployerCodeKey') },
       ReservedConcurrentExecutions: 1,
+      MemorySize: 2048,
       Timeout: 900,
       Role: getAtt(ids.deployerRole),
       LoggingConfig: { LogFormat: 'JSON', LogGroup: ref('DeployerLogGroup') },
@@ -258,55 +261,60 @@ describe('BakeryStack deployer', () => {
     });
   });
 
-  it('role: change sets and deletions of recipe stacks only with the recipe deploy role', () => {
-    const statements = inlinePolicy(resource(template, 'AWS::IAM::Role', 'DeployerRole').props, 'Deployer');
-    const recipeStacks = sub(`${ARN}:cloudformation:${HERE}:stack/\${RecipeStackPrefix}*/*`);
-    const recipeRole = sub(`${ARN}:iam::\${AWS::AccountId}:role/\${NamePrefix}-recipe-deploy`);
-    expect(statements.slice(0, 3)).toEqual([
+  it('role: exactly the statements of DEPLOYER_PERMISSIONS, placeholders filled, and its own logs', () => {
+    // Prepare: one deployment's values, as CloudFormation would resolve them.
+    const values = {
+      'AWS::Partition': 'aws-us-gov',
+      'AWS::Region': 'us-gov-west-1',
+      'AWS::AccountId': '111122223333',
+      'AWS::URLSuffix': 'amazonaws.com',
+      NamePrefix: 'bakery',
+      RecipeStackPrefix: 'bakery-recipe-',
+      GuardRulesKey: `guard-rules/${'0'.repeat(64)}.zip`,
+      OrganizationId: 'o-a1b2c3d4e5',
+      ManagementAccountId: '999988887777',
+    };
+    const keyArn = 'arn:aws-us-gov:kms:us-gov-west-1:111122223333:key/0a1b';
+    const scope: Scope = {
+      values,
+      ref: (id) => id,
+      getAtt: (id, attribute) => `${id}.${attribute}`,
+      imports: { 'bakery-artifact-key-arn': keyArn },
+    };
+    // Act
+    const statements = resolve(inlinePolicy(resource(template, 'AWS::IAM::Role', 'DeployerRole').props, 'Deployer'), scope) as Json[];
+    // Assess
+    const expected = renderPermissions({
+      partition: 'aws-us-gov',
+      region: 'us-gov-west-1',
+      accountId: '111122223333',
+      urlSuffix: 'amazonaws.com',
+      artifactBucket: 'bakery-artifacts-111122223333-us-gov-west-1',
+      recipeStackPrefix: 'bakery-recipe-',
+      recipeDeployRoleArn: 'arn:aws-us-gov:iam::111122223333:role/bakery-recipe-deploy',
+      artifactKeyArn: keyArn,
+      controlBucket: 'bakery-control-111122223333-us-gov-west-1',
+      guardRulesKey: values.GuardRulesKey,
+      namePrefix: 'bakery',
+      organizationId: values.OrganizationId,
+      managementAccountId: values.ManagementAccountId,
+    }).map((s) => ({
+      Sid: s.sid,
+      Effect: s.effect ?? 'Allow',
+      Action: [...s.actions],
+      Resource: [...s.resources],
+      ...(s.conditions ? { Condition: s.conditions } : {}),
+    }));
+    expect(statements).toEqual([
+      ...expected,
       {
-        Sid: 'RecipeStacksWithRecipeDeployRole',
+        Sid: 'OwnLogs',
         Effect: 'Allow',
-        Action: ['cloudformation:CreateChangeSet', 'cloudformation:DeleteStack'],
-        Resource: [recipeStacks],
-        Condition: { ArnEquals: { 'cloudformation:RoleArn': recipeRole } },
-      },
-      {
-        Sid: 'RecipeStacks',
-        Effect: 'Allow',
-        Action: [
-          'cloudformation:DeleteChangeSet',
-          'cloudformation:DescribeChangeSet',
-          'cloudformation:DescribeStackEvents',
-          'cloudformation:DescribeStackResources',
-          'cloudformation:DescribeStacks',
-          'cloudformation:ExecuteChangeSet',
-          'cloudformation:GetTemplate',
-          'cloudformation:ListChangeSets',
-          'cloudformation:TagResource',
-          'cloudformation:UntagResource',
-        ],
-        Resource: [recipeStacks],
-      },
-      {
-        Sid: 'PassRecipeDeployRole',
-        Effect: 'Allow',
-        Action: ['iam:PassRole'],
-        Resource: [recipeRole],
-        Condition: { StringEquals: { 'iam:PassedToService': 'cloudformation.amazonaws.com' } },
+        Action: ['logs:CreateLogStream', 'logs:PutLogEvents'],
+        Resource: ['DeployerLogGroup.Arn'],
       },
     ]);
-    expect(statements.find((s) => s.Sid === 'WriteTemplatesAndReports')?.Resource).toEqual([
-      { 'Fn::Join': ['', [getAtt(ids.bucket), '/deployments/*']] },
-      { 'Fn::Join': ['', [getAtt(ids.bucket), '/reports/*']] },
-    ]);
-    expect(statements.find((s) => s.Sid === 'NoResourceLevelPermissions')?.Action).toEqual([
-      'cloudformation:ListStacks',
-      'codepipeline:PutJobFailureResult',
-      'codepipeline:PutJobSuccessResult',
-    ]);
-    // No IAM write, no bucket policy, no pipeline change.
-    const actions = statements.flatMap((s) => s.Action as string[]);
-    expect(actions.filter((a) => /^iam:(?!PassRole)|PutBucketPolicy|UpdatePipeline|lambda:/.test(a))).toEqual([]);
+    expect(JSON.stringify(statements)).not.toContain('${');
   });
 });
 

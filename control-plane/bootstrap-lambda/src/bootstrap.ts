@@ -47,7 +47,7 @@ interface BootstrapDeps {
   templatePath: string;
   /** The packaged seed bundle (`dist/bundle` layout). */
   seedDir: string;
-  /** Folder with `deployer/index.mjs`, `image-events/index.mjs` and `guard-rules/*.guard` (the package root). */
+  /** Folder with `deployer/` (the deployer build: index.mjs, cloudformation-validate/), `image-events/index.mjs` and `guard-rules/*.guard` (the package root). */
   shippedDir: string;
   sleep?: Sleep;
   timing?: Partial<Timing>;

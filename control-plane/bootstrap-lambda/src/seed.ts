@@ -1,5 +1,13 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import {
+  type BundleManifestV2,
+  type BundleRecipeEntry,
+  formatProblems,
+  isSourceArtifactExtra,
+  loadBundle,
+  stableJson,
+} from '@ami-bakery/bundle';
 import { gitBlobId, RECORD_PATH, serializeRecord } from '@ami-bakery/publisher';
 import { CreateCommitCommand, GetBranchCommand } from '@aws-sdk/client-codecommit';
 import { call, sdkErrorName } from './aws.js';
@@ -25,11 +33,6 @@ type SeedOutcome = 'seeded' | 'kept';
 const MAX_COMMIT_FILES = 100;
 const MAX_COMMIT_BYTES = 6 * 1024 * 1024;
 
-interface ManifestRecipe {
-  name: string;
-  [key: string]: unknown;
-}
-
 /** Not part of the bundle, so kept out of the record: publish deletes recorded files its bundle lacks. */
 const SEED_README = 'README.md';
 
@@ -38,39 +41,25 @@ const SEED_README = 'README.md';
  * `bakery publish` after bootstrap treats them as its own earlier publish instead of refusing them
  * as drift.
  */
-function publishRecord(files: readonly SeedFile[], recipes: readonly ManifestRecipe[], sourceCommit: unknown): SeedFile {
+function publishRecord(files: readonly SeedFile[], recipes: readonly BundleRecipeEntry[], sourceCommit: string | null): SeedFile {
   const published = files.filter((f) => f.path !== SEED_README);
   const record = serializeRecord({
     formatVersion: 1,
     complete: true,
-    sourceCommit: typeof sourceCommit === 'string' ? sourceCommit : null,
-    recipes: recipes.map((r) => ({ name: r.name, version: typeof r.version === 'string' ? r.version : String(r.version) })),
+    sourceCommit,
+    recipes: recipes.map((r) => ({ name: r.name, version: r.version })),
     files: Object.fromEntries(published.map((f) => [f.path, gitBlobId(f.content)])),
   });
   return { path: RECORD_PATH, content: Buffer.from(record) };
 }
 
-function sortedJson(value: unknown): string {
-  const sortKeys = (v: unknown): unknown => {
-    if (Array.isArray(v)) return v.map(sortKeys);
-    if (v !== null && typeof v === 'object') {
-      return Object.fromEntries(
-        Object.keys(v as Record<string, unknown>)
-          .sort()
-          .map((k) => [k, sortKeys((v as Record<string, unknown>)[k])]),
-      );
-    }
-    return v;
-  };
-  return `${JSON.stringify(sortKeys(value), null, 2)}\n`;
-}
-
+/** Every regular file under `dir`, relative and `/`-separated, sorted. */
 async function listFiles(dir: string, prefix: string): Promise<string[]> {
-  const entries = await readdir(dir, { withFileTypes: true });
+  const entries = await readdir(join(dir, prefix), { withFileTypes: true });
   const out: string[] = [];
   for (const entry of entries.sort((a, b) => (a.name < b.name ? -1 : 1))) {
-    const rel = `${prefix}/${entry.name}`;
-    if (entry.isDirectory()) out.push(...(await listFiles(join(dir, entry.name), rel)));
+    const rel = prefix ? `${prefix}/${entry.name}` : entry.name;
+    if (entry.isDirectory()) out.push(...(await listFiles(dir, rel)));
     else if (entry.isFile()) out.push(rel);
   }
   return out;
@@ -98,21 +87,31 @@ function readme(recipes: readonly string[], props: BootstrapProperties): string 
 }
 
 /**
- * Reads the packaged seed bundle (the `dist/bundle` layout) and keeps only the chosen recipes.
- * Runs before any AWS call, so a recipe name that is not packaged fails the Create cleanly.
+ * Reads the packaged seed bundle (the `dist/bundle` layout, format 2), verified as the deployer
+ * verifies a source, and keeps only the chosen recipes: a subset is written as a `partial`
+ * bundle, so the deployer never takes the recipes it lacks for deleted ones. Runs before any AWS
+ * call, so a recipe name that is not packaged, or a seed the deployer would refuse, fails the
+ * Create cleanly.
  */
 async function loadSeedBundle(seedDir: string, props: BootstrapProperties): Promise<SeedBundle> {
-  let manifest: { recipes?: ManifestRecipe[]; [key: string]: unknown };
+  let paths: string[];
   try {
-    manifest = JSON.parse(await readFile(join(seedDir, 'manifest.json'), 'utf8'));
+    paths = await listFiles(seedDir, '');
   } catch (error) {
     throw new PackageError(
-      `The seed bundle is missing from the Lambda package (${join(seedDir, 'manifest.json')}): run "pnpm bakery bundle", then rebuild the package with "node build.mjs"`,
+      `The seed bundle is missing from the Lambda package (${seedDir}): run "pnpm bakery bundle", then rebuild the package with "node build.mjs"`,
       { cause: error },
     );
   }
-  const all = (manifest.recipes ?? []).filter((r): r is ManifestRecipe => typeof r?.name === 'string');
-  const available = all.map((r) => r.name);
+  const packaged = new Map<string, Buffer>();
+  for (const path of paths) packaged.set(path, await readFile(join(seedDir, path)));
+  if (!packaged.has('manifest.json')) {
+    throw new PackageError(
+      `The seed bundle is missing from the Lambda package (${join(seedDir, 'manifest.json')}): run "pnpm bakery bundle", then rebuild the package with "node build.mjs"`,
+    );
+  }
+  const manifest = verifiedManifest(packaged, 'The packaged seed bundle');
+  const available = manifest.recipes.map((r) => r.name);
   const wanted = props.seedRecipes === 'all' ? available : props.seedRecipes;
   const unknown = wanted.filter((name) => !available.includes(name));
   if (unknown.length > 0) {
@@ -120,25 +119,18 @@ async function loadSeedBundle(seedDir: string, props: BootstrapProperties): Prom
       `SeedRecipes names recipe(s) not in the packaged seed bundle: ${unknown.join(', ')}. Available: ${available.join(', ') || '(none)'}; use "all" or a subset of these.`,
     );
   }
-  const chosen = all.filter((r) => wanted.includes(r.name));
-  const files: SeedFile[] = [{ path: 'manifest.json', content: Buffer.from(sortedJson({ ...manifest, recipes: chosen })) }];
+  const chosen = manifest.recipes.filter((r) => wanted.includes(r.name));
+  const seeded: BundleManifestV2 = { ...manifest, partial: manifest.partial || chosen.length < available.length, recipes: chosen };
+  const files: SeedFile[] = [{ path: 'manifest.json', content: Buffer.from(stableJson(seeded)) }];
   for (const recipe of chosen) {
-    let paths: string[];
-    try {
-      paths = await listFiles(join(seedDir, 'recipes', recipe.name), `recipes/${recipe.name}`);
-    } catch (error) {
-      throw new PackageError(
-        `The seed bundle lists recipe ${recipe.name} but has no recipes/${recipe.name}/ folder: rebuild the bundle and the package`,
-        {
-          cause: error,
-        },
-      );
-    }
-    for (const path of paths) files.push({ path, content: await readFile(join(seedDir, path)) });
+    const folder = `recipes/${recipe.name}/`;
+    for (const [path, content] of packaged) if (path.startsWith(folder)) files.push({ path, content });
   }
   files.push({ path: SEED_README, content: Buffer.from(readme(wanted, props)) });
   files.push(publishRecord(files, chosen, manifest.sourceCommit));
   files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  // What is committed is what the deployer reads: it must take it as it is.
+  verifiedManifest(new Map(files.map((f) => [f.path, f.content])), 'The seed', isSourceArtifactExtra);
 
   if (props.sourceType === 'CodeCommit') {
     const bytes = files.reduce((n, f) => n + f.content.length, 0);
@@ -149,6 +141,17 @@ async function loadSeedBundle(seedDir: string, props: BootstrapProperties): Prom
     }
   }
   return { recipes: wanted, files };
+}
+
+/** The manifest of a bundle the deployer accepts (`loadBundle` of `@ami-bakery/bundle`), or a PackageError naming every problem. */
+function verifiedManifest(files: ReadonlyMap<string, Uint8Array>, what: string, allowExtra?: (path: string) => boolean): BundleManifestV2 {
+  const { bundle, problems } = loadBundle(files, allowExtra ? { allowExtra } : {});
+  if (bundle === undefined) {
+    throw new PackageError(
+      `${what} is not a bundle the deployer accepts; rebuild it with "pnpm bakery bundle", then the package with "node build.mjs":\n${formatProblems(problems)}`,
+    );
+  }
+  return bundle.manifest;
 }
 
 /**
@@ -211,4 +214,4 @@ async function seedRepository(
   }
 }
 
-export { loadSeedBundle, type SeedBundle, type SeedFile, type SeedOutcome, seedRepository, sortedJson };
+export { loadSeedBundle, type SeedBundle, type SeedFile, type SeedOutcome, seedRepository };

@@ -25,8 +25,29 @@ interface Shipped {
   guardRules: ShippedObject;
 }
 
-/** Where the package keeps them (next to the handler): `deployer/index.mjs`, `image-events/index.mjs`, `guard-rules/*.guard`. */
-const DEPLOYER_ENTRY = 'index.mjs';
+/**
+ * Where the package keeps them (next to the handler): `deployer/` (the deployer's whole build),
+ * `image-events/index.mjs` (the image-events function, one bundled file) and `guard-rules/*.guard`.
+ * The deployer's handler loads `index.mjs` and the WebAssembly Guard evaluator from
+ * `cloudformation-validate/` next to it: both must be in its zip.
+ */
+const DEPLOYER_NEEDS = ['index.mjs', 'cloudformation-validate/package.json'] as const;
+/** The image-events function's one file. */
+const IMAGE_EVENTS_ENTRY = 'index.mjs';
+/** Lambda takes at most 250 MB of unzipped code (the zip is stored, so about as large). */
+const LAMBDA_UNZIPPED_BYTES = 262_144_000;
+
+/** Every file under `dir`, relative and `/`-separated, sorted; links are followed by the build, never here. */
+async function filesUnder(dir: string, prefix = ''): Promise<string[]> {
+  const entries = await readdir(join(dir, prefix), { withFileTypes: true });
+  const out: string[] = [];
+  for (const entry of entries) {
+    const relative = prefix ? `${prefix}/${entry.name}` : entry.name;
+    if (entry.isDirectory()) out.push(...(await filesUnder(dir, relative)));
+    else if (entry.isFile()) out.push(relative);
+  }
+  return out.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+}
 
 function contentKey(prefix: string, body: Buffer): string {
   return `${prefix}${createHash('sha256').update(body).digest('hex')}.zip`;
@@ -38,21 +59,29 @@ function contentKey(prefix: string, body: Buffer): string {
  * Runs before any AWS call: a package without them fails the request cleanly.
  */
 async function loadShipped(dir: string): Promise<Shipped> {
-  let deployerCode: Buffer;
-  try {
-    deployerCode = await readFile(join(dir, 'deployer', DEPLOYER_ENTRY));
-  } catch (error) {
+  const deployerDir = join(dir, 'deployer');
+  const deployerFiles = await filesUnder(deployerDir).catch(() => [] as string[]);
+  const lacking = DEPLOYER_NEEDS.filter((file) => !deployerFiles.includes(file));
+  if (lacking.length > 0) {
     throw new PackageError(
-      `The deployer is missing from the Lambda package (${join(dir, 'deployer', DEPLOYER_ENTRY)}): build it with "pnpm --filter @ami-bakery/deployer build", then rebuild the package with "pnpm --filter @ami-bakery/bootstrap-lambda build"`,
-      { cause: error },
+      `The deployer is incomplete in the Lambda package (${deployerDir} lacks ${lacking.join(', ')}): build it with "pnpm --filter @ami-bakery/deployer build", then rebuild the package with "pnpm --filter @ami-bakery/bootstrap-lambda build"`,
+    );
+  }
+  const deployerEntries = await Promise.all(
+    deployerFiles.map(async (file) => ({ path: file, content: await readFile(join(deployerDir, file)) })),
+  );
+  const deployerBytes = deployerEntries.reduce((n, entry) => n + entry.content.length, 0);
+  if (deployerBytes > LAMBDA_UNZIPPED_BYTES) {
+    throw new PackageError(
+      `The deployer in the Lambda package holds ${deployerBytes} bytes, more than the ${LAMBDA_UNZIPPED_BYTES} bytes Lambda takes as function code`,
     );
   }
   let imageEventsCode: Buffer;
   try {
-    imageEventsCode = await readFile(join(dir, 'image-events', DEPLOYER_ENTRY));
+    imageEventsCode = await readFile(join(dir, 'image-events', IMAGE_EVENTS_ENTRY));
   } catch (error) {
     throw new PackageError(
-      `The image-events function is missing from the Lambda package (${join(dir, 'image-events', DEPLOYER_ENTRY)}): build it with "pnpm --filter @ami-bakery/image-events build", then rebuild the package with "pnpm --filter @ami-bakery/bootstrap-lambda build"`,
+      `The image-events function is missing from the Lambda package (${join(dir, 'image-events', IMAGE_EVENTS_ENTRY)}): build it with "pnpm --filter @ami-bakery/image-events build", then rebuild the package with "pnpm --filter @ami-bakery/bootstrap-lambda build"`,
       { cause: error },
     );
   }
@@ -66,8 +95,8 @@ async function loadShipped(dir: string): Promise<Shipped> {
       `The Guard rules are missing from the Lambda package (${rulesDir}/*.guard): the bakery's Guard hook needs them; rebuild the package with "pnpm --filter @ami-bakery/bootstrap-lambda build" (it copies packages/invariants/rules/*.guard)`,
     );
   }
-  const deployerZip = deterministicZip([{ path: DEPLOYER_ENTRY, content: deployerCode }]);
-  const imageEventsZip = deterministicZip([{ path: DEPLOYER_ENTRY, content: imageEventsCode }]);
+  const deployerZip = deterministicZip(deployerEntries);
+  const imageEventsZip = deterministicZip([{ path: IMAGE_EVENTS_ENTRY, content: imageEventsCode }]);
   const rulesZip = deterministicZip(
     await Promise.all(ruleFiles.map(async (name) => ({ path: name, content: await readFile(join(rulesDir, name)) }))),
   );
@@ -120,4 +149,4 @@ async function uploadShipped(
     : `the deployer code, image-events code and Guard rules were already in s3://${bucket}`;
 }
 
-export { loadShipped, type Shipped, type ShippedObject, uploadShipped };
+export { DEPLOYER_NEEDS, LAMBDA_UNZIPPED_BYTES, loadShipped, type Shipped, type ShippedObject, uploadShipped };

@@ -1,8 +1,9 @@
 import { spawnSync } from 'node:child_process';
 import { cpSync, mkdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { inflateRawSync } from 'node:zlib';
+import { bundleFiles } from '@ami-bakery/bundle';
 import { describe, expect, it } from 'vitest';
 import { PackageError } from '../src/errors.js';
 import { parseProperties } from '../src/properties.js';
@@ -160,25 +161,42 @@ describe('bakery template', () => {
 });
 
 describe('seed bundle', () => {
-  it('carries recipes and the manifest only, never a bakery stack template', async () => {
-    // Prepare: an older bundle that still has the bakery/ folder.
+  it('refuses a packaged seed the deployer would refuse (a bakery/ folder of bundle format 1), naming the problem', async () => {
+    // Prepare: an older bundle that still has the bakery/ folder (build.mjs leaves it out; a hand-made package may not).
     const dir = tempDir('bootstrap-seed-');
     cpSync(SEED_DIR, dir, { recursive: true });
     mkdirSync(join(dir, 'bakery'), { recursive: true });
     writeFileSync(join(dir, 'bakery', 'bakery-stack.template.json'), '{"Resources":{}}');
 
     // Act
-    const bundle = await loadSeedBundle(dir, parseProperties(properties({ SeedRecipes: 'al2023-stig' })));
+    const load = loadSeedBundle(dir, parseProperties(properties({ SeedRecipes: 'al2023-stig' })));
 
     // Assess
-    expect(bundle.files.map((f) => f.path).filter((p) => p.startsWith('bakery/'))).toEqual([]);
+    await expect(load).rejects.toThrow(PackageError);
+    await expect(load).rejects.toThrow('BUNDLE011 bakery/bakery-stack.template.json');
   });
 
   it('refuses a CodeCommit seed larger than one commit allows', async () => {
-    // Prepare
+    // Prepare: 50 recipes, 101 bundle files with the manifest.
     const dir = tempDir('bootstrap-seed-');
-    cpSync(SEED_DIR, dir, { recursive: true });
-    for (let i = 0; i < 100; i += 1) writeFileSync(join(dir, 'recipes', 'al2023-stig', 'components', `c${i}.yaml`), 'x');
+    const names = Array.from({ length: 50 }, (_, i) => `recipe-${String(i).padStart(2, '0')}`);
+    const files = bundleFiles(
+      names.map((name) => ({
+        name,
+        version: '1.0.0',
+        stackName: `ami-bakery-recipe-${name}`,
+        contentHash: `sha256:${'a'.repeat(64)}`,
+        templateText: 'Resources:\n  C:\n    Type: AWS::ImageBuilder::Component\n',
+        parameters: [],
+        buildOnVersionChange: true,
+        recipeManifest: { name, version: '1.0.0', stackName: `ami-bakery-recipe-${name}`, contentHash: `sha256:${'a'.repeat(64)}` },
+      })),
+      { sourceCommit: null, partial: false, retired: [] },
+    );
+    for (const [path, content] of files) {
+      mkdirSync(dirname(join(dir, path)), { recursive: true });
+      writeFileSync(join(dir, path), content);
+    }
 
     // Act
     const codeCommit = loadSeedBundle(dir, parseProperties(properties()));
@@ -188,7 +206,7 @@ describe('seed bundle', () => {
     await expect(codeCommit).rejects.toThrow(
       'exceeds one CodeCommit commit (100 files, 6291456 bytes): seed fewer recipes with SeedRecipes',
     );
-    await expect(s3).resolves.toMatchObject({ recipes: ['al2023-stig', 'ubuntu-2204-cis', 'windows-2022-stig'] });
+    await expect(s3).resolves.toMatchObject({ recipes: names });
   });
 });
 
@@ -276,8 +294,25 @@ describe('shipped control-plane code', () => {
     expect(one.guardRules.what).toBe('Guard rules (no-public-ami.guard)');
   });
 
+  it('zips the whole deployer build, the Guard evaluator next to the handler included', async () => {
+    // Act
+    const shipped = await loadShipped(SHIPPED_DIR);
+
+    // Assess
+    expect([...readZip(shipped.deployer.body).keys()]).toEqual([
+      'cloudformation-validate/index.js',
+      'cloudformation-validate/package.json',
+      'index.mjs',
+    ]);
+  });
+
   it.each([
-    { name: 'the deployer', remove: 'deployer', message: 'The deployer is missing from the Lambda package' },
+    { name: 'the deployer', remove: 'deployer', message: 'lacks index.mjs, cloudformation-validate/package.json' },
+    {
+      name: 'the Guard evaluator of the deployer',
+      remove: 'cloudformation-validate',
+      message: 'lacks cloudformation-validate/package.json',
+    },
     { name: 'the image-events function', remove: 'image-events', message: 'The image-events function is missing from the Lambda package' },
     { name: 'the Guard rules', remove: 'guard-rules', message: 'The Guard rules are missing from the Lambda package' },
   ])('refuses a package without $name, naming the build command', async ({ remove, message }) => {

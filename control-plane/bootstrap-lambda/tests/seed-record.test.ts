@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { isSourceArtifactExtra, verifyBundle } from '@ami-bakery/bundle';
 import { type ClientFactory, gitBlobId, publish, RECORD_PATH, readZip } from '@ami-bakery/publisher';
 import {
   BranchDoesNotExistException,
@@ -22,7 +23,6 @@ import { awsError, properties, recordingLogger, SEED_DIR } from './helpers.js';
 
 const BUNDLE_PATHS = [
   'manifest.json',
-  'recipes/al2023-stig/components/hardening.yaml',
   'recipes/al2023-stig/manifest.json',
   'recipes/al2023-stig/template.yaml',
   'recipes/ubuntu-2204-cis/manifest.json',
@@ -91,6 +91,10 @@ describe('seed: the publish record', () => {
 
     // Assess
     expect(bundle.files.map((f) => f.path)).toEqual(['.bakery/published.json', 'README.md', ...BUNDLE_PATHS]);
+    // Every recipe seeded: the packaged manifest as it is, not partial.
+    expect(String(bundle.files.find((f) => f.path === 'manifest.json')?.content)).toBe(
+      readFileSync(join(SEED_DIR, 'manifest.json'), 'utf8'),
+    );
     const content = (path: string) => bundle.files.find((f) => f.path === path)?.content ?? Buffer.alloc(0);
     const record = content(RECORD_PATH).toString('utf8');
     expect(JSON.parse(record)).toEqual({
@@ -109,11 +113,16 @@ describe('seed: the publish record', () => {
     expect(record.startsWith('{\n  "complete": true,\n  "files": {\n    "manifest.json": ')).toBe(true);
   });
 
-  it('records only the chosen recipes when SeedRecipes names a subset', async () => {
+  it('records only the chosen recipes when SeedRecipes names a subset, in a partial bundle of format 2 the deployer accepts', async () => {
     // Act
     const bundle = await loadSeedBundle(SEED_DIR, parseProperties(properties({ SeedRecipes: 'ubuntu-2204-cis' })));
 
     // Assess
+    const files = new Map(bundle.files.map((f) => [f.path, new Uint8Array(f.content)] as const));
+    expect(verifyBundle(files, { allowExtra: isSourceArtifactExtra })).toEqual([]);
+    const manifest = JSON.parse(String(files.get('manifest.json') ? Buffer.from(files.get('manifest.json') as Uint8Array) : ''));
+    expect(manifest).toMatchObject({ formatVersion: 2, partial: true, retired: [] });
+    expect(manifest.recipes.map((r: { name: string }) => r.name)).toEqual(['ubuntu-2204-cis']);
     const record = JSON.parse(String(bundle.files.find((f) => f.path === RECORD_PATH)?.content));
     expect(Object.keys(record.files)).toEqual([
       'manifest.json',
@@ -153,10 +162,10 @@ describe('seed: the publish record', () => {
       'recipes/windows-2022-stig/manifest.json',
       'recipes/windows-2022-stig/template.yaml',
     ]);
-    // The seed's manifest lists one recipe; the bundle's lists three.
+    // The seed's manifest lists one recipe and is partial; the bundle's lists three.
     expect(result.plan.change.map((f) => f.path)).toEqual(['manifest.json']);
     expect(result.plan.delete).toEqual([]);
-    expect(result.plan.unchanged).toBe(3);
+    expect(result.plan.unchanged).toBe(2);
   });
 
   it('lets the first publish after an S3 seed go ahead without drift, keeping the README in the zip', async () => {
@@ -179,13 +188,14 @@ describe('seed: the publish record', () => {
     );
 
     // Assess
+    // Every recipe was seeded: the seed is the bundle, byte for byte, and publish has nothing to write.
     expect(result.plan.drift).toEqual([]);
     expect(result.plan.add).toEqual([]);
-    expect(result.plan.change.map((f) => f.path)).toEqual(['manifest.json']);
+    expect(result.plan.change).toEqual([]);
     expect(result.plan.delete).toEqual([]);
     expect(result.plan.unchanged).toBe(7);
-    expect(readFileSync(join(SEED_DIR, 'manifest.json'), 'utf8')).not.toBe(
-      Buffer.from(readZip(zip).get('manifest.json') ?? []).toString('utf8'),
+    expect(Buffer.from(readZip(zip).get('manifest.json') ?? []).toString('utf8')).toBe(
+      readFileSync(join(SEED_DIR, 'manifest.json'), 'utf8'),
     );
   });
 });

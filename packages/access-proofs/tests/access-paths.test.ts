@@ -7,8 +7,19 @@
  * the mark (with its fix, in a file another change owns): the test expects the wrong outcome, so
  * the row fails, asking for the mark to go, as soon as the fix lands.
  */
+import { DEPLOYER_PERMISSIONS, deployerActions, renderPermissions } from '@ami-bakery/deployer/permissions';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { type AccountModel, asExpected, describeOutcome, evaluate, outcomesOf, type Row, recipeScoped, rowTargets } from '../src/index.js';
+import {
+  type AccountModel,
+  asExpected,
+  describeOutcome,
+  evaluate,
+  outcomesOf,
+  type Row,
+  recipeScoped,
+  rowTargets,
+  rowValues,
+} from '../src/index.js';
 import { ATTACKS, currentModel, currentTemplates, REQUIRED } from './helpers.js';
 
 let model: AccountModel;
@@ -111,5 +122,61 @@ describe('Access paths: the simulator path that keeps kms:EncryptionContext keys
       decision: 'Error',
       decisive: ['context key(s) kms:EncryptionContext:aws:s3:arn are not condition keys of s3:PutObject'],
     });
+  });
+});
+
+describe("Access paths: the deployer's own permission list", () => {
+  const wildcard = (pattern: string) =>
+    new RegExp(
+      `^${pattern
+        .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+        .replace(/\*/g, '.*')
+        .replace(/\?/g, '.')}$`,
+    );
+  const deployerRows = () => REQUIRED.filter((row) => row.principal === 'bakery:DeployerRole');
+
+  it.each(DEPLOYER_PERMISSIONS.flatMap((statement) => statement.actions.map((action) => [statement.sid, action, statement] as const)))(
+    '%s: %s is a required row on a resource the statement grants',
+    (_sid, action, statement) => {
+      // Prepare: the statement as the bakery stack grants it in the test account.
+      const values = rowValues(model, 'ubuntu-pro-22-04-cis-level1');
+      const [rendered] = renderPermissions(
+        {
+          partition: values.Partition as string,
+          region: values.Region as string,
+          accountId: values.Account as string,
+          urlSuffix: 'amazonaws.com',
+          artifactBucket: values.ArtifactBucketName as string,
+          recipeStackPrefix: values.RecipeStackPrefix as string,
+          recipeDeployRoleArn: values.RecipeDeployRoleArn as string,
+          artifactKeyArn: values.ArtifactKeyArn as string,
+          controlBucket: values.ControlBucketName as string,
+          guardRulesKey: values.GuardRulesKey as string,
+        },
+        [statement],
+      );
+      // Act
+      const covering = deployerRows().filter(
+        (row) =>
+          row.action === action &&
+          rendered?.resources.some((resource) =>
+            wildcard(resource).test(row.resource.replace(/\$\{(\w+)\}/g, (_, n: string) => values[n] ?? `\${${n}}`)),
+          ),
+      );
+      // Assess
+      expect(
+        covering.map((row) => row.id),
+        `no required row runs ${action} on ${rendered?.resources.join(', ')}`,
+      ).not.toEqual([]);
+    },
+  );
+
+  it('has no required deployer row outside the list (but its own log stream)', () => {
+    const listed = new Set([...deployerActions(), 'logs:CreateLogStream', 'logs:PutLogEvents']);
+    expect(
+      deployerRows()
+        .filter((row) => !listed.has(row.action))
+        .map((row) => `${row.id} ${row.action}`),
+    ).toEqual([]);
   });
 });

@@ -138,4 +138,4 @@ export {
   verifyBundle,
 } from './verify.js';
 export { parseTemplateText } from './yaml.js';
-export { type UnzipResult, unzipBundle } from './zip.js';
+export { crc32, type UnzipResult, unzipBundle } from './zip.js';

@@ -42,7 +42,7 @@ describe('runCfnLint with stand-in executables', () => {
     expect(result.status).toBe('ran');
     expect(result.findings.map((f) => [f.ruleId, f.severity, f.file, f.range.start.line])).toEqual([['RB5092', 'error', 'valid-template.yaml', 1]]);
     expect(result.findings[0]?.message).toContain('did not finish within 1500 ms (timeoutMs) on 1 template(s)');
-  }, 30_000);
+  }, 120_000);
 
   it.each([
     ['garbage on stdout', 'garbage.mjs', 0, 'RB5093', 'printed something that is not JSON: "Linting templates...\\nnot json at all; '],

@@ -11,10 +11,10 @@
  * without one of its recipes is marked partial, and `recipes/retired.yaml` is carried over.
  */
 import path from 'node:path';
+import type { RetiredRecipe } from '@ami-bakery/bundle';
 import {
   type BundleResult,
   BundleWriteError,
-  type RetiredRecipe,
   readRetired,
   type SkippedFolder,
   type WriteBundleOptions,

@@ -1,4 +1,12 @@
-export { type Command, commandHelp, defineCommand, type OptionSpec, type OptionSpecs, type ParsedArgs, parseCommandArgs } from './command.js';
+export {
+  type Command,
+  commandHelp,
+  defineCommand,
+  type OptionSpec,
+  type OptionSpecs,
+  type ParsedArgs,
+  parseCommandArgs,
+} from './command.js';
 export { commandNames, loadCommand } from './commands/index.js';
 export { CliError, OutputWriteError, UsageError } from './errors.js';
 export { type Input, resolveInputs } from './inputs.js';

@@ -174,7 +174,7 @@ describe('Command: bundle', () => {
     const manifest = JSON.parse(readFileSync(path.join(root, 'dist/bundle/manifest.json'), 'utf8'));
     expect(manifest.recipes.map((r: { name: string }) => r.name)).toEqual(names);
     expect(existsSync(path.join(root, 'dist/bundle.lock'))).toBe(false);
-  }, 120_000);
+  }, 240_000);
 
   it('writes no bakery stack (it is control plane) and still accepts --no-stack', async () => {
     // Prepare
@@ -303,7 +303,7 @@ describe('withLock', () => {
     expect(codes).toEqual([0, 0, 0, 0]);
     expect(readFileSync(counter, 'utf8')).toBe('100');
     expect(readdirSync(dir).sort()).toEqual(['count', 'count.mts']);
-  }, 120_000);
+  }, 240_000);
 
   it('releases the lock when the work throws', () => {
     // Prepare

@@ -4,6 +4,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import {
+  type AggregatorFound,
   type CallerIdentity,
   createDoctorCommand,
   type DoctorProbes,
@@ -27,6 +28,8 @@ interface Machine {
   tools?: Record<string, ToolRun | undefined>;
   files?: string[];
   identity?: () => Promise<CallerIdentity>;
+  inspector?: () => Promise<{ account: string; status: string }>;
+  aggregator?: () => Promise<AggregatorFound>;
 }
 
 const found = (stdout: string, code = 0): ToolRun => ({ found: true, code, stdout, stderr: '' });
@@ -47,6 +50,8 @@ function probesFor(machine: Machine) {
     fileExists: vi.fn((file: string) => (machine.files ?? []).includes(file)),
     homeDir: vi.fn(() => HOME),
     callerIdentity: vi.fn(machine.identity ?? (async () => CALLER)),
+    inspectorEc2Status: vi.fn(machine.inspector ?? (async () => ({ account: '111122223333', status: 'ENABLED' }))),
+    configAggregator: vi.fn(machine.aggregator ?? (async () => ({ name: 'org-all', region: 'us-east-1', regions: 'all' as const }))),
     today: vi.fn(() => machine.today ?? TODAY),
   } satisfies DoctorProbes;
 }
@@ -286,6 +291,74 @@ describe('Command: doctor', () => {
     expect(result.code).toBe(1);
   });
 
+  it.each([
+    {
+      name: 'enabled',
+      inspector: async () => ({ account: '111122223333', status: 'ENABLED' }),
+      expected: 'Inspector EC2 scanning | ok | ENABLED in account 111122223333, eu-west-1',
+    },
+    {
+      name: 'disabled',
+      inspector: async () => ({ account: '111122223333', status: 'DISABLED' }),
+      expected:
+        'Inspector EC2 scanning | not enabled | DISABLED in account 111122223333, eu-west-1 | ' +
+        'in the bakery account: aws inspector2 enable --resource-types EC2 --region eu-west-1 (README, "Prerequisite: Amazon Inspector EC2 scanning")',
+    },
+    {
+      name: 'access denied',
+      inspector: async () =>
+        Promise.reject(
+          Object.assign(new Error('not authorized to perform inspector2:BatchGetAccountStatus'), { name: 'AccessDeniedException' }),
+        ),
+      expected:
+        'Inspector EC2 scanning | unknown | inspector2:BatchGetAccountStatus in eu-west-1 failed (AccessDeniedException: not authorized to perform inspector2:BatchGetAccountStatus) | ' +
+        'in the bakery account: aws inspector2 enable --resource-types EC2 --region eu-west-1 (README, "Prerequisite: Amazon Inspector EC2 scanning")',
+    },
+  ])(
+    'with --aws reports Amazon Inspector EC2 scanning, which image scanning needs, without failing doctor: $name',
+    async ({ inspector, expected }) => {
+      // Act
+      const result = await doctor(['--aws'], { inspector }, { AWS_REGION: 'eu-west-1' });
+
+      // Assess
+      expect(result.probes.inspectorEc2Status.mock.calls).toEqual([['eu-west-1', 5_000]]);
+      expect(row(result.stdout, 'Inspector EC2 scanning')).toBe(expected);
+      expect(result.code).toBe(0);
+    },
+  );
+
+  it.each([
+    {
+      name: 'an organization aggregator over all regions',
+      aggregator: async () => ({ name: 'org-all', region: 'eu-west-1', regions: 'all' as const }),
+      expected: 'Config aggregator | ok | org-all in eu-west-1 (organization, all regions)',
+    },
+    {
+      name: 'none',
+      aggregator: async () =>
+        Promise.reject(new Error('No AWS Config organization aggregator in eu-west-1; see README "Rolling images out and back"')),
+      expected:
+        'Config aggregator | optional | No AWS Config organization aggregator in eu-west-1 | only bakery usage needs it: an AWS Config organization aggregator in the management or a delegated administrator account (README "Rolling images out and back"); BAKERY_CONFIG_AGGREGATOR names it, BAKERY_CONFIG_AGGREGATOR_REGION gives its region',
+    },
+  ])('with --aws looks for the Config aggregator bakery usage needs, without failing doctor: $name', async ({ aggregator, expected }) => {
+    // Act
+    const result = await doctor(['--aws'], { aggregator }, { AWS_REGION: 'eu-west-1', BAKERY_CONFIG_AGGREGATOR: 'org-all' });
+
+    // Assess
+    expect(result.probes.configAggregator.mock.calls).toEqual([['eu-west-1', 5_000, 'org-all']]);
+    expect(row(result.stdout, 'Config aggregator')).toBe(expected);
+    expect(result.code).toBe(0);
+  });
+
+  it('without --aws does not ask Amazon Inspector', async () => {
+    // Act
+    const result = await doctor([]);
+
+    // Assess
+    expect(result.probes.inspectorEc2Status).not.toHaveBeenCalled();
+    expect(row(result.stdout, 'Inspector EC2 scanning')).toBeUndefined();
+  });
+
   it("checks the versions the workspace's root package.json pins", () => {
     // Prepare
     const root = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as {
@@ -398,7 +471,11 @@ describe('Doctor probes on the real machine', () => {
 
     // Assess
     // The error names the operation and the endpoint that did not answer.
-    await expect(call).rejects.toMatchObject({ name: 'AwsTimeoutError', action: 'sts:GetCallerIdentity', endpoint: process.env.AWS_ENDPOINT_URL_STS });
+    await expect(call).rejects.toMatchObject({
+      name: 'AwsTimeoutError',
+      action: 'sts:GetCallerIdentity',
+      endpoint: process.env.AWS_ENDPOINT_URL_STS,
+    });
     expect(bodies).toEqual(['Action=GetCallerIdentity&Version=2011-06-15']);
   });
 });

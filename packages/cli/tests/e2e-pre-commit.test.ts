@@ -224,7 +224,7 @@ describe('pre-commit hook (e2e, real git in a temporary repository)', () => {
     expect(head()).toBe(before);
   });
 
-  it('does not depend on the caller\'s environment: BAKERY_BASE, NX_BASE and CI set in the shell change nothing', () => {
+  it("does not depend on the caller's environment: BAKERY_BASE, NX_BASE and CI set in the shell change nothing", () => {
     // Prepare: a base that does not exist, and CI=true, as a developer's shell might carry
     edit(RECIPE, BUMP);
     git(['add', RECIPE]);

@@ -150,5 +150,5 @@ describe('GitOps flow (e2e: git, Nx and the bakery CLI in a temporary workspace)
     );
     expect(aws.codeCommit).toHaveReceivedCommandTimes(CreateCommitCommand, 1);
     expect(branch.head).toBe(published);
-  }, 180_000);
+  }, 300_000);
 });

@@ -6,8 +6,8 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { CreateBucketCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { type ComplianceSummary, parseXccdfResults, summarizeXccdf } from '@ami-bakery/hardening';
+import { CreateBucketCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createEvidenceCommand } from '../src/commands/evidence.js';
 import type { Io } from '../src/index.js';
@@ -24,7 +24,8 @@ const ACCEPTED = [
 ];
 const moto = findOnPath('moto_server');
 const CHROMIUM = ['/usr/bin/chromium', '/usr/bin/chromium-browser'].find((p) => existsSync(p));
-if (process.env.CI === 'true' && (!moto || !CHROMIUM)) throw new Error('moto_server and chromium are needed for the evidence tests (.ci/run installs chromium)');
+if (process.env.CI === 'true' && (!moto || !CHROMIUM))
+  throw new Error('moto_server and chromium are needed for the evidence tests (.ci/run installs chromium)');
 
 function scc(sample: string, build: string, time: string): ComplianceSummary {
   return summarizeXccdf(parseXccdfResults(readFileSync(path.join(SAMPLES, sample), 'utf8')), {
@@ -48,8 +49,16 @@ const windowsFailing: ComplianceSummary = {
   score: 99.67,
   threshold: 100,
   passed: false,
-  accepted: [{ id: '2.3.1.4', title: "Configure 'Accounts: Rename administrator account'", reason: 'EC2Launch hands out the password of the account named Administrator.' }],
-  failing: [{ id: '18.9.19.5', detail: "HKLM:\\SOFTWARE\\Microsoft\\Windows\\CurrentVersion\\Policies\\System\\DisableBkGndGroupPolicy not set" }],
+  accepted: [
+    {
+      id: '2.3.1.4',
+      title: "Configure 'Accounts: Rename administrator account'",
+      reason: 'EC2Launch hands out the password of the account named Administrator.',
+    },
+  ],
+  failing: [
+    { id: '18.9.19.5', detail: 'HKLM:\\SOFTWARE\\Microsoft\\Windows\\CurrentVersion\\Policies\\System\\DisableBkGndGroupPolicy not set' },
+  ],
   imageId: 'ami-0feedfacecafe0001',
   imageBuildVersion: '3',
   time: '2026-11-30T02:40:00Z',
@@ -62,7 +71,13 @@ describe.skipIf(!moto)('Command: bakery evidence', () => {
 
   beforeAll(async () => {
     server = await startMoto(moto as string);
-    client = () => new S3Client({ region: 'us-east-1', endpoint: server.endpoint, forcePathStyle: true, credentials: { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'secret' } });
+    client = () =>
+      new S3Client({
+        region: 'us-east-1',
+        endpoint: server.endpoint,
+        forcePathStyle: true,
+        credentials: { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'secret' },
+      });
     const s3 = client();
     await s3.send(new CreateBucketCommand({ Bucket: BUCKET }));
     const put = (key: string, body: string) => s3.send(new PutObjectCommand({ Bucket: BUCKET, Key: key, Body: body }));
@@ -102,7 +117,9 @@ describe.skipIf(!moto)('Command: bakery evidence', () => {
     // Assess
     expect(result.code).toBe(0);
     const lines = result.stdout.trimEnd().split('\n');
-    expect(lines[0]).toBe('rhel-9-stig-high: Amazon Linux 2023 Security Technical Implementation Guide 001.002 (xccdf_mil.disa.stig_profile_MAC-1_Classified)');
+    expect(lines[0]).toBe(
+      'rhel-9-stig-high: Amazon Linux 2023 Security Technical Implementation Guide 001.002 (xccdf_mil.disa.stig_profile_MAC-1_Classified)',
+    );
     expect(lines.slice(1).map((l) => l.trim().split(/\s+/).slice(0, 4).join(' '))).toEqual([
       '1.1.0/1 ami-01101abcdef 75 %',
       '1.0.0/2 ami-01002abcdef 75 %',
@@ -119,16 +136,32 @@ describe.skipIf(!moto)('Command: bakery evidence', () => {
 
     // Assess
     expect(result.code).toBe(1);
-    expect(result.stderr).toContain(`s3://${BUCKET}/evidence/ubuntu-pro-22-04-cis-level1/1.1.0/1/summary.json: schemaVersion is 2, expected 1; left out`);
-    expect(result.stdout).toContain('windows-server-2022-cis-level1: CIS Microsoft Windows Server 2022 Benchmark 2.0.0 (Level 1 - Member Server)');
+    expect(result.stderr).toContain(
+      `s3://${BUCKET}/evidence/ubuntu-pro-22-04-cis-level1/1.1.0/1/summary.json: schemaVersion is 2, expected 1; left out`,
+    );
+    expect(result.stdout).toContain(
+      'windows-server-2022-cis-level1: CIS Microsoft Windows Server 2022 Benchmark 2.0.0 (Level 1 - Member Server)',
+    );
     expect(result.stdout).toContain('failing 18.9.19.5');
   });
 
   it('names the endpoint when S3 cannot be reached', async () => {
     // Act
-    const command = createEvidenceCommand({ s3: () => new S3Client({ region: 'us-east-1', endpoint: 'http://127.0.0.1:9', forcePathStyle: true, maxAttempts: 1, credentials: { accessKeyId: 'a', secretAccessKey: 'b' } }) });
+    const command = createEvidenceCommand({
+      s3: () =>
+        new S3Client({
+          region: 'us-east-1',
+          endpoint: 'http://127.0.0.1:9',
+          forcePathStyle: true,
+          maxAttempts: 1,
+          credentials: { accessKeyId: 'a', secretAccessKey: 'b' },
+        }),
+    });
     let stderr = '';
-    const code = await command.run({ values: { bucket: BUCKET, region: 'us-east-1', 'endpoint-url': 'http://127.0.0.1:9' }, positionals: [] }, { stdout: { write: () => true }, stderr: { write: (t: string) => (stderr += t) }, cwd: dir, env: {} });
+    const code = await command.run(
+      { values: { bucket: BUCKET, region: 'us-east-1', 'endpoint-url': 'http://127.0.0.1:9' }, positionals: [] },
+      { stdout: { write: () => true }, stderr: { write: (t: string) => (stderr += t) }, cwd: dir, env: {} },
+    );
 
     // Assess
     expect(code).toBe(1);
@@ -136,7 +169,7 @@ describe.skipIf(!moto)('Command: bakery evidence', () => {
   });
 
   it.each([
-    [['evidence'], "name the evidence bucket: --bucket BUCKET"],
+    [['evidence'], 'name the evidence bucket: --bucket BUCKET'],
     [['evidence', '--bucket', 'Not_A_Bucket', '--region', 'us-east-1'], "--bucket must be an S3 bucket name, got 'Not_A_Bucket'"],
     [['evidence', '--bucket', BUCKET], 'name the region: --region REGION or AWS_REGION'],
   ])('refuses %j as a usage error', async (argv, message) => {
@@ -155,7 +188,15 @@ describe.skipIf(!moto)('Command: bakery evidence', () => {
       const browser = await chromium.launchPersistentContext(profile, {
         executablePath: CHROMIUM as string,
         headless: true,
-        args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+        args: [
+          '--headless',
+          '--no-sandbox',
+          '--disable-gpu',
+          '--no-first-run',
+          '--disable-background-networking',
+          '--disable-component-update',
+          '--disable-sync',
+        ],
       });
       try {
         const page = await browser.newPage();

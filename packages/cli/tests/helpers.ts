@@ -11,7 +11,10 @@ export interface RunResult {
 }
 
 /** Run `bakery <argv>` in-process with captured output; colours off unless the env asks. */
-export async function bakery(argv: string[], options: { cwd?: string; env?: Record<string, string | undefined>; tty?: boolean } = {}): Promise<RunResult> {
+export async function bakery(
+  argv: string[],
+  options: { cwd?: string; env?: Record<string, string | undefined>; tty?: boolean } = {},
+): Promise<RunResult> {
   let stdout = '';
   let stderr = '';
   const io: Io = {
@@ -26,6 +29,10 @@ export async function bakery(argv: string[], options: { cwd?: string; env?: Reco
 
 /** `file:line:column ruleId` of every match in `--format json` output, the shape tests compare. */
 export function located(jsonOutput: string): string[] {
-  const matches = JSON.parse(jsonOutput) as Array<{ Filename: string; Location: { Start: { LineNumber: number; ColumnNumber: number } }; Rule: { Id: string } }>;
+  const matches = JSON.parse(jsonOutput) as Array<{
+    Filename: string;
+    Location: { Start: { LineNumber: number; ColumnNumber: number } };
+    Rule: { Id: string };
+  }>;
   return matches.map((m) => `${m.Filename}:${m.Location.Start.LineNumber}:${m.Location.Start.ColumnNumber} ${m.Rule.Id}`);
 }

@@ -32,7 +32,7 @@ describe('CLI bundle', () => {
     // Not tempDir(): that one is removed after each test, this build serves them all.
     out = mkdtempSync(path.join(tmpdir(), 'bakery-bundle-'));
     meta = await buildBundle({ outDir: out });
-  }, 120_000);
+  }, 240_000);
   afterAll(() => rmSync(out, { recursive: true, force: true }));
 
   it('lists what it was built from: workspace sources, both JSON Schemas, the lockfile and the build script', () => {
@@ -117,7 +117,7 @@ describe('launcher: bin/bakery.mjs', () => {
     // Assess
     expect(launched.stdout).toBe(source.stdout);
     expect(launched.status).toBe(1);
-  }, 120_000);
+  }, 240_000);
 
   it('runs the sources through tsx when the bundle cannot be built, and says so', () => {
     // Prepare: a checkout whose CLI cannot load esbuild
@@ -138,5 +138,5 @@ describe('launcher: bin/bakery.mjs', () => {
     );
     expect(result.stdout).toBe('No problems in 2 files.\n');
     expect(result.status).toBe(0);
-  }, 120_000);
+  }, 240_000);
 });

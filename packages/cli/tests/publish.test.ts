@@ -164,7 +164,7 @@ describe('Command: publish', () => {
         '  base: none (first publish)',
         `  source commit: ${HEAD}`,
         'Files:',
-        '  + manifest.json (1.1 kB)',
+        '  + manifest.json (1.0 kB)',
         '  + recipes/al2023-stig/manifest.json (190 B)',
         '  + recipes/al2023-stig/template.yaml (434 B)',
         '  + recipes/ubuntu-2204-cis/manifest.json (198 B)',
@@ -204,9 +204,7 @@ describe('Command: publish', () => {
       'manifest.json',
       '.bakery/published.json',
     ]);
-    expect(input?.commitMessage?.split('\n')[0]).toBe(
-      'bakery publish: al2023-stig 1.2.0, ubuntu-2204-cis 2.0.1 (source 4b825dc)',
-    );
+    expect(input?.commitMessage?.split('\n')[0]).toBe('bakery publish: al2023-stig 1.2.0, ubuntu-2204-cis 2.0.1 (source 4b825dc)');
     expect(JSON.parse(branch.text('.bakery/published.json') as string)).toEqual({
       complete: true,
       files: Object.fromEntries(BUNDLE_FILES.map((f) => [f, blob(f)])),

@@ -4,9 +4,10 @@
  * instance's Ec2ImageBuilderArn tag and the upload from moto_server (EC2 and S3) on 127.0.0.1.
  */
 import { spawn } from 'node:child_process';
-import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
+import { gunzipSync } from 'node:zlib';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -36,11 +37,12 @@ const table = (): ScapEvidenceTable => ({
 });
 
 /** The script and its argument from the document's bash step, with AWSTOE's parameter substitution done. */
-function fromDocument(work: string, results: string): { script: string; config: string } {
-  const [document] = generateScapEvidence({ ...table(), results: [results] }, { baseName: 'amazon-linux-2023-stig-high-stig-scan', tableFile: 'compliance/stig-scan.yaml', platform: 'linux' });
+function fromDocument(work: string, results: string | string[]): { script: string; config: string } {
+  const [document] = generateScapEvidence({ ...table(), results: typeof results === 'string' ? [results] : results }, { baseName: 'amazon-linux-2023-stig-high-stig-scan', tableFile: 'compliance/stig-scan.yaml', platform: 'linux' });
   const phases = document?.data.phases as { steps: { inputs: { commands: string[] } }[] }[];
   const command = (phases[0]?.steps[0]?.inputs.commands[0] ?? '').replaceAll('{{ EvidenceBucket }}', BUCKET).replaceAll('{{ EvidencePrefix }}', PREFIX);
-  const script = /<<'AMI_BAKERY_PY'\n([\s\S]*?)\nAMI_BAKERY_PY/.exec(command)?.[1] ?? '';
+  const packed = /^printf '%s' '([A-Za-z0-9+/=]+)' \| base64 -d \| gunzip > "\$work\/evidence\.py"$/m.exec(command)?.[1] ?? '';
+  const script = gunzipSync(Buffer.from(packed, 'base64')).toString('utf8');
   const config = JSON.parse(/python3 "\$work\/evidence\.py" '(.*)'$/m.exec(command)?.[1]?.replaceAll("'\\''", "'") ?? '{}') as Record<string, unknown>;
   return { script, config: JSON.stringify({ ...config, work }) };
 }
@@ -158,6 +160,32 @@ describe.skipIf(!runnable)('Evidence script (Linux): generated document run agai
     const summary = parseSummary(await aws(server.endpoint, 's3', 'GET', `/${BUCKET}/${PREFIX}/4/summary.json`));
     expect(summary.passed).toBe(false);
     expect(summary.failing.map((f) => f.id)).toEqual(['AZLX-23-000300']);
+  });
+
+  it('reads the first pattern that finds a file (the documented SCC location) even when a later pattern holds a newer file', async () => {
+    // Prepare: the passing report where the AWS documentation says SCC saves it, a newer failing one in a session folder.
+    const dir = mkdtempSync(path.join(tmpdir(), 'evidence-'));
+    dirs.push(dir);
+    const documented = path.join(dir, 'opt', 'scc', 'SCCResults', '2026-11-29_041502', 'Results', 'SCAP', 'XML');
+    const session = path.join(dir, 'SCC', 'Sessions', '2026-11-29_051502', 'Results', 'SCAP', 'XML');
+    mkdirSync(documented, { recursive: true });
+    mkdirSync(session, { recursive: true });
+    copyFileSync(path.join(SAMPLES, SCC), path.join(documented, SCC));
+    copyFileSync(path.join(SAMPLES, SCC_FAILING), path.join(session, SCC_FAILING));
+    utimesSync(path.join(documented, SCC), new Date('2026-11-29T04:15:02Z'), new Date('2026-11-29T04:15:02Z'));
+    const { script, config } = fromDocument(path.join(dir, 'work'), [
+      path.join(dir, 'opt', 'scc', 'SCCResults', '**', '*XCCDF-Results*Amazon_Linux_2023*.xml'),
+      path.join(dir, 'SCC', 'Sessions', '**', 'Results', 'SCAP', 'XML', '*XCCDF-Results*Amazon_Linux_2023*.xml'),
+    ]);
+    writeFileSync(path.join(dir, 'evidence.py'), script);
+
+    // Act
+    const result = await python3([path.join(dir, 'evidence.py'), config], { AMI_BAKERY_IMDS: imdsUrl, AMI_BAKERY_EC2_ENDPOINT: server.endpoint, AMI_BAKERY_S3_ENDPOINT: server.endpoint });
+
+    // Assess
+    expect(result.status).toBe(0);
+    const summary = parseSummary(await aws(server.endpoint, 's3', 'GET', `/${BUCKET}/${PREFIX}/4/summary.json`));
+    expect([summary.report, summary.passed]).toEqual([SCC, true]);
   });
 
   it('fails with the patterns it searched when the scan left no results', async () => {

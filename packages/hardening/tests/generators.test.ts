@@ -3,10 +3,12 @@
  * helper they carry run with python3 on a usg-shaped tailoring file.
  */
 import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { gunzipSync } from 'node:zlib';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { checkScapEvidenceTable, checkUsgTailoringTable, GeneratorInputError, generateScapEvidence, generateUsgTailoring, type ScapEvidenceTable, type UsgTailoringTable } from '../src/index.js';
@@ -22,7 +24,8 @@ afterAll(() => {
 });
 
 describe('Generator: scap-evidence', () => {
-  const linux = read<ScapEvidenceTable>('recipes/rhel-9-stig-high/compliance/stig-scan.yaml');
+  const linux = read<ScapEvidenceTable>('recipes/amazon-linux-2023-stig-high/compliance/stig-scan.yaml');
+  const rhel = read<ScapEvidenceTable>('recipes/rhel-9-stig-high/compliance/stig-scan.yaml');
   const windows = read<ScapEvidenceTable>('recipes/windows-server-2022-stig-high/compliance/stig-scan.yaml');
   const arm = read<ScapEvidenceTable>('recipes/amazon-linux-2023-arm64-stig-high/compliance/stig-scan.yaml');
   const options = { baseName: 'r-stig-scan', tableFile: 'compliance/stig-scan.yaml' };
@@ -30,6 +33,7 @@ describe('Generator: scap-evidence', () => {
   it.each([
     ['linux (SCC)', linux, 'linux' as const, 'ExecuteBash'],
     ['linux (OpenSCAP)', arm, 'linux' as const, 'ExecuteBash'],
+    ['linux (OpenSCAP, five accepted findings)', rhel, 'linux' as const, 'ExecuteBash'],
     ['windows (SCC)', windows, 'windows' as const, 'ExecutePowerShell'],
   ])('writes one test-phase document for %s, taking the evidence bucket and prefix as parameters', (_, table, platform, action) => {
     // Act
@@ -62,8 +66,21 @@ describe('Generator: scap-evidence', () => {
   });
 
   it('flags a rule accepted twice, at its second entry', () => {
-    const table = { ...linux, accepted: [...linux.accepted, { rule: 'V-257779', reason: 'Twice, with another reason.' }] };
-    expect(checkScapEvidenceTable(table)).toEqual([{ path: ['accepted', 3, 'rule'], message: 'V-257779 is accepted twice (entry 1 too); keep one entry with one reason.' }]);
+    const table = { ...rhel, accepted: [...rhel.accepted, { rule: 'grub2_password', reason: 'Twice, with another reason.' }] };
+    expect(checkScapEvidenceTable(table)).toEqual([{ path: ['accepted', 5, 'rule'], message: 'grub2_password is accepted twice (entry 3 too); keep one entry with one reason.' }]);
+  });
+
+  it('carries evidence.py gzipped and base64-encoded with its sha256, and refuses a document over the CloudFormation limit', () => {
+    // Act
+    const text = script(generateScapEvidence(rhel, { ...options, platform: 'linux' })[0], 'test');
+    const packed = /^printf '%s' '([A-Za-z0-9+/=]+)' \| base64 -d \| gunzip > "\$work\/evidence\.py"$/m.exec(text)?.[1] ?? '';
+    const python = gunzipSync(Buffer.from(packed, 'base64')).toString('utf8');
+    const long = { ...rhel, accepted: rhel.accepted.map((a) => ({ ...a, reason: a.reason.repeat(20) })) };
+
+    // Assess
+    expect(python).toMatch(/^import datetime, glob, /);
+    expect(text).toContain(`sha256 ${createHash('sha256').update(python).digest('hex')}, gzip, base64:`);
+    expect(() => generateScapEvidence(long, { ...options, platform: 'linux' })).toThrow(GeneratorInputError);
   });
 });
 

@@ -26,6 +26,6 @@ describe('Recipe READMEs: the compliance section is generated from the data', ()
   it('names the benchmark, its version and the coverage numbers (Windows CIS)', () => {
     const section = complianceSection(path.join(RECIPES, 'windows-server-2022-cis-level1')) ?? '';
     expect(section).toContain('| benchmark | CIS Microsoft Windows Server 2022 Benchmark v2.0.0 |');
-    expect(section).toMatch(/\| Level 1 coverage \| (\d+) of \1 Level 1 recommendations .*, 0 missing \|/);
+    expect(section).toMatch(/\| Level 1 coverage \| (\d+) of \1 Level 1 \(Member Server\) recommendations .*, 0 missing \|/);
   });
 });

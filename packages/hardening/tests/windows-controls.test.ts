@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
@@ -28,6 +29,14 @@ function script(step: Step | undefined): string {
   return ((step?.inputs as { commands?: string[] } | undefined)?.commands ?? []).join('\n');
 }
 
+/** The check script a build part writes into the image: the here-string of its WriteCheckScript step. */
+function checkScriptOf(document: GeneratedDocument | undefined): string {
+  const write = script(phase(document, 'build').find((s) => s.name === 'WriteCheckScript'));
+  return /^\$text = @'\n([\s\S]*?)\n'@$/m.exec(write)?.[1] ?? '';
+}
+
+const sha256 = (text: string) => createHash('sha256').update(text, 'utf8').digest('hex');
+
 const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 /** The PowerShell data line a row becomes: `,@('<id>',...)` with the row's target in it. */
@@ -50,27 +59,31 @@ const APPLY_STEP: Record<Control['kind'], string[]> = {
   service: ['ApplyServices'],
 };
 
-/** Where each row is applied (build phase), read back (validate phase) and verified again (test phase). */
+/**
+ * Where each row is applied (build phase), checked (the part's check script, which the validate phase
+ * runs) and verified again (the verify document runs the part's check script, pinned by its SHA-256).
+ */
 function placement(control: Control, documents: GeneratedDocument[]): { build: number[]; validate: number[]; test: number[] } {
   const where = { build: [] as number[], validate: [] as number[], test: [] as number[] };
+  const verify = script(phase(documents.find((d) => d.stage === 'test'), 'test')[0]);
   for (const document of documents) {
-    if (document.stage === 'test') {
-      if (dataLine(control).test(script(phase(document, 'test')[0]))) where.test.push(document.part);
-      continue;
-    }
+    if (document.stage === 'test') continue;
     const steps = phase(document, 'build');
     const setRegistry = (steps.find((s) => s.action === 'SetRegistry')?.inputs as Record<string, unknown>[] | undefined) ?? [];
     const bySetRegistry = control.kind === 'registry' && setRegistry.some((e) => e.path === control.path && e.name === control.name && JSON.stringify(e.value) === JSON.stringify(control.value));
     const byScript = steps.some((s) => APPLY_STEP[control.kind].includes(s.name) && s.action === 'ExecutePowerShell' && dataLine(control).test(script(s)));
     if (bySetRegistry || byScript) where.build.push(document.part);
-    if (dataLine(control).test(script(phase(document, 'validate')[0]))) where.validate.push(document.part);
+    const check = checkScriptOf(document);
+    const file = `check-part-${document.part}.ps1`;
+    if (dataLine(control).test(check) && script(phase(document, 'validate')[0]).includes(`& (Join-Path $work '${file}') -Work $work -Out $out`)) where.validate.push(document.part);
+    if (dataLine(control).test(check) && verify.includes(`,@('${file}','${sha256(check)}')`)) where.test.push(document.part);
   }
   return where;
 }
 
 describe('Generator: windows-controls', () => {
   it.each<[string, ControlsTable]>([['the fixture table', full], ...shipped.map(([name, table]): [string, ControlsTable] => [`the ${name} table`, table])])(
-    'applies every row of %s in exactly one build part, reads it back in that part and verifies it again in exactly one test part',
+    'applies every row of %s in exactly one build part, checks it with that part\'s check script before the snapshot, and verifies it again with the same script (pinned by its SHA-256) on the launched instance',
     (_, table) => {
       // Act
       const documents = generateWindowsControls(table, OPTIONS);
@@ -78,12 +91,12 @@ describe('Generator: windows-controls', () => {
       // Assess
       const misplaced = table.controls
         .map((control, index) => ({ row: `${index} ${control.id} ${control.kind}`, ...placement(control, documents) }))
-        .filter(({ build, validate, test }) => build.length !== 1 || validate.length !== 1 || build[0] !== validate[0] || test.length !== 1);
+        .filter(({ build, validate, test }) => build.length !== 1 || validate.length !== 1 || build[0] !== validate[0] || test.length !== 1 || test[0] !== build[0]);
       expect(misplaced).toEqual([]);
     },
   );
 
-  it.each(shipped)('splits the %s table into parts under the CloudFormation Data limit, covering every row once per stage and in order', (_, table) => {
+  it.each(shipped)('splits the %s table into parts under the CloudFormation Data limit, covering every row once and in order, with one verify document', (_, table) => {
     // Act
     const documents = generateWindowsControls(table, OPTIONS);
     const build = documents.filter((d) => d.stage === 'build');
@@ -93,10 +106,7 @@ describe('Generator: windows-controls', () => {
     expect(documents.filter((d) => d.text.length > COMPONENT_DATA_LIMIT).map((d) => d.name)).toEqual([]);
     expect(build.flatMap((d) => d.rows)).toEqual(table.controls.map((_, i) => i));
     expect(test.flatMap((d) => d.rows)).toEqual(table.controls.map((_, i) => i));
-    expect(documents.map((d) => `${d.stage} ${d.part}/${d.parts} ${d.name}`)).toEqual([
-      ...build.map((_, i) => `build ${i + 1}/${build.length} recipe-small-part-${i + 1}`),
-      ...test.map((_, i) => `test ${i + 1}/${test.length} recipe-small-verify-${i + 1}`),
-    ]);
+    expect(documents.map((d) => `${d.stage} ${d.part}/${d.parts} ${d.name}`)).toEqual([...build.map((_, i) => `build ${i + 1}/${build.length} recipe-small-part-${i + 1}`), 'test 1/1 recipe-small-verify']);
   });
 
   it('gives build parts only build and validate phases and verify parts only a test phase (Image Builder runs a document in the test stage only then)', () => {
@@ -120,23 +130,47 @@ describe('Generator: windows-controls', () => {
     expect(checks.at(-1)).toContain('control(s) of controls/small.yaml do not hold:');
   });
 
-  it('writes the evidence from the last verify part only: per-control results and summary.json, uploaded under the image build version, failing on any failure', () => {
+  it('writes the evidence from the verify document: per-control results and summary.json, uploaded under the image build version, failing on any failure', () => {
     // Act
-    const verify = generateWindowsControls(full, { ...OPTIONS, budget: 9000 }).filter((d) => d.stage === 'test');
-    const scripts = verify.map((d) => script(phase(d, 'test')[0]));
-    const last = scripts.at(-1) ?? '';
+    const documents = generateWindowsControls(full, { ...OPTIONS, budget: 9000 });
+    const build = documents.filter((d) => d.stage === 'build');
+    const verify = documents.filter((d) => d.stage === 'test');
+    const text = script(phase(verify[0], 'test')[0]);
 
     // Assess
-    expect(verify.length).toBeGreaterThan(1);
-    expect(verify.map((d) => d.parameters)).toEqual(verify.map((d) => (d.part === d.parts ? { EvidenceBucket: '{{ bakery:evidenceBucket }}', EvidencePrefix: '{{ bakery:evidencePath }}' } : undefined)));
-    expect(scripts.map((s) => s.includes('Remove-Item -LiteralPath $resultsFile'))).toEqual(verify.map((d) => d.part === 1));
-    expect(scripts.map((s) => s.includes('Write-S3Object'))).toEqual(verify.map((d) => d.part === d.parts));
-    expect(last).toContain("$bucket = '{{ EvidenceBucket }}'");
-    expect(last).toContain('$evidenceUri = "s3://$bucket/$prefix/$buildVersion/"');
-    expect(last).toContain("Name = 'key'; Values = 'Ec2ImageBuilderArn'");
-    expect(last).toContain("$evidence = @('control-results.csv', 'summary.json')");
-    expect(last).toMatch(/if \(\$failing\.Count -gt 0 -or \$total -eq 0\) \{[\s\S]*exit 1/);
-    expect(last).toContain(`$exceptions = @(ConvertFrom-Json '${JSON.stringify([{ id: '2.3.1.4', title: "Configure ''Accounts: Rename administrator account''", reason: 'EC2Launch hands out the password of the account named Administrator.' }])}')`);
+    expect(build.length).toBeGreaterThan(1);
+    expect(verify.map((d) => d.parameters)).toEqual([{ EvidenceBucket: '{{ bakery:evidenceBucket }}', EvidencePrefix: '{{ bakery:evidencePath }}' }]);
+    expect(text).toContain("$bucket = '{{ EvidenceBucket }}'");
+    expect(text).toContain('$evidenceUri = "s3://$bucket/$prefix/$buildVersion/"');
+    expect(text).toContain("Name = 'key'; Values = 'Ec2ImageBuilderArn'");
+    expect(text).toContain("$evidence = @('control-results.csv', 'summary.json')");
+    expect(text).toContain('Write-S3Object');
+    expect(text).toMatch(/if \(\$failing\.Count -gt 0 -or \$total -eq 0\) \{[\s\S]*exit 1/);
+    expect(text).toContain(`$exceptions = @(ConvertFrom-Json '${JSON.stringify([{ id: '2.3.1.4', title: "Configure ''Accounts: Rename administrator account''", reason: 'EC2Launch hands out the password of the account named Administrator.' }])}')`);
+  });
+
+  it('runs each part\'s check script on the launched instance only if its SHA-256 is the one generated with it', () => {
+    // Act
+    const documents = generateWindowsControls(full, { ...OPTIONS, budget: 9000 });
+    const text = script(phase(documents.find((d) => d.stage === 'test'), 'test')[0]);
+    const pinned = [...text.matchAll(/^,@\('(check-part-\d+\.ps1)','([0-9a-f]{64})'\)$/gm)].map((m) => `${m[1]} ${m[2]}`);
+
+    // Assess
+    expect(pinned).toEqual(documents.filter((d) => d.stage === 'build').map((d) => `check-part-${d.part}.ps1 ${sha256(checkScriptOf(d))}`));
+    expect(documents.filter((d) => d.stage === 'build').map((d) => d.checkScript)).toEqual(documents.filter((d) => d.stage === 'build').map((d) => ({ file: `check-part-${d.part}.ps1`, sha256: sha256(checkScriptOf(d)) })));
+    expect(text).toMatch(/if \(\$hash -ne \$c\[1\]\) \{ throw "\$file has SHA-256 \$hash, not \$\(\$c\[1\]\): it changed after the build wrote it\." \}\n  \$out = [^\n]+\n  & \$file -Work \$verifyWork -Out \$out/);
+  });
+
+  it('writes each check script byte for byte (LF line ends, UTF-8 without BOM) from a here-string nothing expands', () => {
+    // Act
+    const [document] = generateWindowsControls(small, OPTIONS);
+    const write = script(phase(document, 'build').find((s) => s.name === 'WriteCheckScript'));
+
+    // Assess
+    expect(checkScriptOf(document)).toMatch(/^param\(\[string\]\$Work, \[string\]\$Out\)\n/);
+    expect(checkScriptOf(document)).toMatch(/\nSet-Content -LiteralPath \$Out -Value \$results -Encoding UTF8$/);
+    expect(write).toContain('$text = $text -replace "`r`n", "`n"');
+    expect(write).toContain("[System.IO.File]::WriteAllText((Join-Path $work 'check-part-1.ps1'), $text, (New-Object System.Text.UTF8Encoding $false))");
   });
 
   it('drives secedit from one security template, auditpol by GUID and success/failure bits, and services by name', () => {
@@ -150,6 +184,7 @@ describe('Generator: windows-controls', () => {
       'ApplyRegistry SetRegistry',
       'ApplyAuditPolicy ExecutePowerShell',
       'ApplyServices ExecutePowerShell',
+      'WriteCheckScript ExecutePowerShell',
     ]);
     const policy = script(build[0]);
     expect(policy).toContain(",@('2.2.1','Privilege Rights','SeTrustedCredManAccessPrivilege','')");
@@ -179,7 +214,7 @@ describe('Generator: windows-controls', () => {
     // Act
     const documents = generateWindowsControls(full, OPTIONS);
     const apply = script(phase(documents[0], 'build').find((s) => s.name === 'ApplyUserValues'));
-    const verify = script(phase(documents.find((d) => d.stage === 'test'), 'test')[0]);
+    const verify = checkScriptOf(documents[0]);
 
     // Assess
     expect(apply).toContain("$ntuser = Join-Path $env:SystemDrive 'Users\\Default\\NTUSER.DAT'");
@@ -192,7 +227,7 @@ describe('Generator: windows-controls', () => {
 
   it('quotes values for PowerShell so nothing in them is expanded', () => {
     // Act
-    const check = script(phase(generateWindowsControls(small, OPTIONS)[0], 'validate')[0]);
+    const check = checkScriptOf(generateWindowsControls(small, OPTIONS)[0]);
 
     // Assess
     expect(check).toContain(",@('18.10.76.2.1','SOFTWARE\\Policies\\Microsoft\\Windows\\System','ShellSmartScreenLevel','It''s Block')");

@@ -96,10 +96,13 @@ function endpointOf(client: object | undefined, service: string, region: string 
   return `https://${service}.${region ?? '<region>'}.amazonaws.com`;
 }
 
-/** SDK clients with connect and request timeouts, bounded retries with backoff, and endpoint recording. */
-function createClientFactory(options: ClientFactoryOptions = {}): ClientFactory {
+/**
+ * The settings every client of the publisher (and the CLI) is built with: connect and request
+ * timeouts, bounded retries with backoff (standard mode), one endpoint when given.
+ */
+function clientSettings(config: ClientConfig, options: ClientFactoryOptions = {}) {
   const timeouts = options.timeouts ?? DEFAULT_AWS_TIMEOUTS;
-  const common = (config: ClientConfig) => ({
+  return {
     ...(options.credentials ? { credentials: options.credentials } : {}),
     ...config,
     maxAttempts: timeouts.maxAttempts,
@@ -111,11 +114,33 @@ function createClientFactory(options: ClientFactoryOptions = {}): ClientFactory 
       throwOnRequestTimeout: true,
     },
     ...(options.endpoint ? { endpoint: options.endpoint } : {}),
-  });
+  };
+}
+
+/**
+ * Any SDK client built like the factory's (`clientSettings`), recording where it sends requests
+ * so a timeout names the endpoint: for the services publish itself does not call (`doctor --aws`).
+ */
+function createClient<C extends { middlewareStack: unknown }>(
+  Client: new (settings: ReturnType<typeof clientSettings>) => C,
+  config: ClientConfig,
+  options: ClientFactoryOptions = {},
+): C {
+  return recordEndpoints(new Client(clientSettings(config, options)));
+}
+
+/** `clientSettings` with the options first, for clients built one by one (`new EC2Client(sdkClientConfig(options, { region }))`). */
+function sdkClientConfig(options: ClientFactoryOptions, config: ClientConfig) {
+  return clientSettings(config, options);
+}
+
+/** SDK clients with connect and request timeouts, bounded retries with backoff, and endpoint recording. */
+function createClientFactory(options: ClientFactoryOptions = {}): ClientFactory {
+  const common = (config: ClientConfig) => clientSettings(config, options);
   return {
-    codeCommit: (config) => recordEndpoints(new CodeCommitClient(common(config))),
+    codeCommit: (config) => createClient(CodeCommitClient, config, options),
     s3: (config) => recordEndpoints(new S3Client({ ...common(config), ...(options.endpoint ? { forcePathStyle: true } : {}) })),
-    sts: (config) => recordEndpoints(new STSClient(common(config))),
+    sts: (config) => createClient(STSClient, config, options),
   };
 }
 
@@ -262,12 +287,16 @@ export {
   assumeRole,
   awsTimeoutsFrom,
   call,
+  clientSettings,
+  createClient,
   createClientFactory,
   DEFAULT_AWS_TIMEOUTS,
   defaultClientFactory,
   describeIdentity,
   endpointOf,
   errorName,
+  recordEndpoints,
   SESSION_NAME,
+  sdkClientConfig,
   TIMEOUT_VARIABLES,
 };

@@ -1,30 +1,31 @@
 import { closeSync, constants, fstatSync, openSync, readSync } from 'node:fs';
 import { readdir } from 'node:fs/promises';
 import path from 'node:path';
+import { type BundleManifestV2, type BundleProblem, LIMITS, loadBundle, MANIFEST_PATH } from '@ami-bakery/bundle';
 import { BundleNotFoundError, InvalidBundleError } from './errors.js';
 import { comparePaths } from './paths.js';
-import { type BundleManifest, type BundleProblem, type BundleRecipe, parseManifest, type RetiredRecipe, verifyBundle } from './verify.js';
 
 /** A bundle as read from disk and verified: paths are relative, `/`-separated and sorted. */
 interface Bundle {
   readonly dir: string;
-  readonly manifest: BundleManifest;
+  readonly manifest: BundleManifestV2;
   readonly files: ReadonlyMap<string, Uint8Array>;
 }
 
-const MANIFEST = 'manifest.json';
+const MANIFEST = MANIFEST_PATH;
 /**
- * Largest file read from a bundle: above CodeCommit's 6 MB per file, so the publisher can still
- * say which limit a file breaks; CloudFormation itself takes templates of up to 1 MB.
+ * Largest file read from a bundle: the manifest limit of the format (no file of a bundle may be
+ * larger; a template may hold at most LIMITS.maxTemplateBytes, which the verifier checks).
  */
-const MAX_FILE_BYTES = 8 * 1_048_576;
+const MAX_FILE_BYTES = LIMITS.maxManifestBytes;
 const MAX_MANIFEST_BYTES = MAX_FILE_BYTES;
 
 /**
- * Reads `dist/bundle` as path -> bytes and verifies it (`verifyBundle`): only regular files are
- * read, none larger than the limits, never through a symbolic link; every entry of manifest.json
- * must have its folder, per-recipe manifest and template with matching hashes, and nothing else
- * may be there. Every problem is named at once in `InvalidBundleError`.
+ * Reads `dist/bundle` as path -> bytes and verifies it as the deployer does (`loadBundle` of
+ * `@ami-bakery/bundle`): only regular files are read, none larger than the limits, never through a
+ * symbolic link; every entry of manifest.json must have its per-recipe manifest and template with
+ * matching hashes, templates must be ones the deployer takes, and nothing else may be there. Every
+ * problem is named at once in `InvalidBundleError`, with the format's ids (BUNDLE001-BUNDLE028).
  */
 async function readBundle(bundleDir: string): Promise<Bundle> {
   const found = await listFiles(bundleDir);
@@ -34,9 +35,9 @@ async function readBundle(bundleDir: string): Promise<Bundle> {
   for (const entry of found.sort((a, b) => comparePaths(a.path, b.path))) {
     if (!entry.regular) {
       problems.push({
-        id: 'not-regular-file',
+        id: 'BUNDLE012',
         path: entry.path,
-        message: `${entry.path} is not a regular file (a link, a device or a FIFO); it was not read.`,
+        message: 'not a regular file (a link, a device or a FIFO); it was not read',
       });
       continue;
     }
@@ -44,16 +45,17 @@ async function readBundle(bundleDir: string): Promise<Bundle> {
     const read = readRegular(path.join(bundleDir, entry.path), limit);
     if (typeof read === 'string')
       problems.push({
-        id: read === 'too-large' ? 'file-too-large' : 'not-regular-file',
+        id: read === 'too-large' ? 'BUNDLE028' : 'BUNDLE012',
         path: entry.path,
-        message: `${entry.path} ${read === 'too-large' ? `is larger than ${limit} bytes` : 'could not be read as a regular file'}; it was not read.`,
+        message:
+          read === 'too-large' ? `larger than ${limit} bytes; it was not read` : 'could not be read as a regular file; it was not read',
       });
     else files.set(entry.path, read);
   }
-  problems.push(...verifyBundle(files));
-  const manifest = problems.length === 0 ? parseManifest(files.get(MANIFEST), []) : undefined;
-  if (manifest === undefined) throw new InvalidBundleError(bundleDir, problems);
-  return { dir: bundleDir, manifest, files };
+  const loaded = loadBundle(files);
+  problems.push(...loaded.problems);
+  if (problems.length > 0 || loaded.bundle === undefined) throw new InvalidBundleError(bundleDir, problems);
+  return { dir: bundleDir, manifest: loaded.bundle.manifest, files };
 }
 
 /** The bytes of a regular file, without following a link or blocking on a FIFO; or why not. */
@@ -105,5 +107,5 @@ async function listFiles(root: string, prefix = ''): Promise<FoundFile[] | undef
   return out;
 }
 
-export type { Bundle, BundleManifest, BundleRecipe, RetiredRecipe };
+export type { Bundle };
 export { MAX_FILE_BYTES, readBundle };

@@ -17,7 +17,7 @@ import {
   DriftDetectedError,
   PublishError,
 } from './errors.js';
-import { ancestorFolders, comparePaths } from './paths.js';
+import { ancestorFolders, comparePaths, FORMAT1_FOLDER } from './paths.js';
 import { type BundleFile, commitMessage, diffBundle, hasChanges, makePlan, refusePartial, type TargetState } from './plan.js';
 import { type PublishRecord, parseRecord, RECORD_PATH, serializeRecord } from './record.js';
 import { type Change, splitIntoCommits } from './split.js';
@@ -146,7 +146,7 @@ async function readBranch(job: CodeCommitPublish): Promise<TargetState> {
     );
     record = parseRecord(`${RECORD_PATH} at commit ${head} of ${targetName(target)}`, output.fileContent ?? new Uint8Array());
   }
-  const wanted = new Set([...job.files.keys(), ...Object.keys(record?.files ?? {})]);
+  const wanted = new Set([...job.files.keys(), ...Object.keys(record?.files ?? {}), ...(await tree.filesUnder(FORMAT1_FOLDER))]);
   const current = new Map<string, string>();
   for (const filePath of [...wanted].sort(comparePaths)) {
     const blobId = await tree.blobAt(filePath);
@@ -182,6 +182,20 @@ class TreeReader {
     }
     const listing = await this.#list(folders[folders.length - 1] as string);
     return listing.files.get(baseName(filePath));
+  }
+
+  /** Every file under `folder` (a top-level folder name), or none when the commit has no such folder. */
+  async filesUnder(folder: string): Promise<string[]> {
+    const root = await this.#list('');
+    if (!root.folders.has(folder)) return [];
+    const out: string[] = [];
+    const walk = async (at: string): Promise<void> => {
+      const listing = await this.#list(at);
+      for (const name of listing.files.keys()) out.push(`${at}/${name}`);
+      for (const sub of listing.folders) await walk(`${at}/${sub}`);
+    };
+    await walk(folder);
+    return out.sort(comparePaths);
   }
 
   async #list(folder: string): Promise<Listing> {

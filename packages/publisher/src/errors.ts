@@ -1,3 +1,5 @@
+import { type BundleProblem, formatProblems } from '@ami-bakery/bundle';
+
 /**
  * Errors thrown by the publisher. Every class sets a stable `name`, and every message says what to
  * do next, because `bakery publish` prints the message as is.
@@ -39,21 +41,18 @@ class InvalidManifestError extends PublishError {
   }
 }
 
-/** One problem `verifyBundle` found (docs/contracts.md). */
-interface BundleProblemInfo {
-  readonly id: string;
-  readonly recipe?: string;
-  readonly path?: string;
-  readonly message: string;
-}
-
-/** The bundle is not one publish may use: every problem, named (missing files, hashes, extra files). */
+/**
+ * The bundle is not one publish may use, for the reasons the deployer would refuse it: every
+ * problem, named with its id (`BUNDLE0nn`, `@ami-bakery/bundle`), path and recipe.
+ */
 class InvalidBundleError extends PublishError {
-  readonly problems: readonly BundleProblemInfo[];
-  constructor(bundleDir: string, problems: readonly BundleProblemInfo[]) {
+  readonly problems: readonly BundleProblem[];
+  constructor(bundleDir: string, problems: readonly BundleProblem[]) {
     super(
-      `The bundle at ${bundleDir} is not complete and consistent; nothing was published:\n${problems.map((p) => `  - ${p.message} [${p.id}]`).join('\n')}\n` +
-        'Run `bakery bundle` (or `bakery build`) again; it writes the whole bundle at once.',
+      `The bundle at ${bundleDir} is not complete and consistent; nothing was published:\n${formatProblems(problems)
+        .split('\n')
+        .map((line) => `  - ${line}`)
+        .join('\n')}\n` + 'Run `bakery bundle` (or `bakery build`) again; it writes the whole bundle at once.',
     );
     this.name = 'InvalidBundleError';
     this.problems = problems;
@@ -264,7 +263,7 @@ class AwsRequestError extends PublishError {
   }
 }
 
-export type { BundleProblemInfo, DriftEntry, DriftKind };
+export type { DriftEntry, DriftKind };
 export {
   AccessDeniedError,
   AwsRequestError,

@@ -53,6 +53,11 @@ function formatPlan(plan: PublishPlan): string {
     ...plan.delete.map((p) => ({ path: p, text: `  - ${p}` })),
   ].sort((a, b) => comparePaths(a.path, b.path));
   lines.push(...rows.map((r) => r.text));
+  if (plan.obsolete.length > 0) {
+    lines.push(
+      `Removed: ${plan.obsolete.join(', ')}: bundle format 1 carried the bakery stack there; format 2 has no bakery/ folder (the bakery stack is changed only from the management account), and the deployer refuses a source that still holds one (BUNDLE011).`,
+    );
+  }
   if (plan.recipes.length > 0) {
     lines.push('Recipes:');
     for (const recipe of plan.recipes) {

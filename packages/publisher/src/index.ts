@@ -2,15 +2,19 @@ export type { AwsTimeouts, ClientConfig, ClientFactory, ClientFactoryOptions, Cr
 export {
   awsTimeoutsFrom,
   call as callAws,
+  clientSettings,
+  createClient,
   createClientFactory,
   DEFAULT_AWS_TIMEOUTS,
   defaultClientFactory,
+  recordEndpoints,
   SESSION_NAME,
+  sdkClientConfig,
   TIMEOUT_VARIABLES,
 } from './aws.js';
-export type { Bundle, BundleManifest, BundleRecipe, RetiredRecipe } from './bundle.js';
+export type { Bundle } from './bundle.js';
 export { readBundle } from './bundle.js';
-export type { BundleProblemInfo, DriftEntry, DriftKind } from './errors.js';
+export type { DriftEntry, DriftKind } from './errors.js';
 export {
   AccessDeniedError,
   AwsRequestError,
@@ -52,5 +56,4 @@ export type {
   RecipeChange,
   S3Target,
 } from './types.js';
-export { type BundleProblem, verifyBundle } from './verify.js';
 export { readZip, writeZip } from './zip.js';

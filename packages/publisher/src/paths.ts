@@ -15,4 +15,16 @@ function ancestorFolders(filePath: string): string[] {
   return folders;
 }
 
-export { ancestorFolders, comparePaths };
+/**
+ * The folder bundle format 1 carried the bakery stack in (`bakery/bakery-stack.template.json`).
+ * Format 2 has no place for it: the bakery stack is control plane, and the deployer refuses a
+ * source artifact that still holds it (BUNDLE011). Publish removes it from the target whether its
+ * record lists it or not.
+ */
+const FORMAT1_FOLDER = 'bakery';
+
+function isFormat1Leftover(filePath: string): boolean {
+  return filePath.startsWith(`${FORMAT1_FOLDER}/`);
+}
+
+export { ancestorFolders, comparePaths, FORMAT1_FOLDER, isFormat1Leftover };

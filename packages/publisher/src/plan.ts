@@ -1,7 +1,7 @@
 import type { Bundle } from './bundle.js';
 import { type DriftEntry, PartialBundleError } from './errors.js';
 import { gitBlobId } from './hash.js';
-import { comparePaths } from './paths.js';
+import { comparePaths, isFormat1Leftover } from './paths.js';
 import type { PublishRecord } from './record.js';
 import type { PlannedFile, PublishPlan, RecipeChange } from './types.js';
 
@@ -24,6 +24,8 @@ interface Diff {
   readonly add: readonly BundleFile[];
   readonly change: readonly BundleFile[];
   readonly delete: readonly string[];
+  /** Of `delete`: the format 1 `bakery/` folder, removed whether the record lists it or not. */
+  readonly obsolete: readonly string[];
   readonly unchanged: readonly string[];
   readonly drift: readonly DriftEntry[];
 }
@@ -65,16 +67,21 @@ function diffBundle(files: ReadonlyMap<string, BundleFile>, state: TargetState):
     }
   }
   for (const [filePath, previous] of Object.entries(recorded)) {
-    if (files.has(filePath)) continue;
+    if (files.has(filePath) || isFormat1Leftover(filePath)) continue;
     const current = state.current.get(filePath);
     if (current === undefined) continue;
     if (current !== previous) drift.push({ path: filePath, kind: 'modified' });
     remove.push(filePath);
   }
+  // Bundle format 1's bakery/ folder goes, recorded or not, changed by hand or not: the deployer
+  // refuses a source artifact that holds it, and no bundle of format 2 has it.
+  const obsolete = [...state.current.keys()].filter((filePath) => isFormat1Leftover(filePath) && !files.has(filePath)).sort(comparePaths);
+  remove.push(...obsolete);
   return {
     add,
     change,
     delete: remove.sort(comparePaths),
+    obsolete,
     unchanged,
     drift: drift.sort((a, b) => comparePaths(a.path, b.path)),
   };
@@ -133,6 +140,7 @@ function makePlan(args: {
     add: args.diff.add.map(strip),
     change: args.diff.change.map(strip),
     delete: args.diff.delete,
+    obsolete: args.diff.obsolete,
     unchanged: args.diff.unchanged.length,
     drift: args.diff.drift,
     force: args.force,

@@ -3,6 +3,7 @@ import { type CallContext, call, errorName } from './aws.js';
 import type { Bundle } from './bundle.js';
 import { ConcurrentUpdateError, DriftDetectedError, type DriftEntry, InvalidArchiveError, ZipFormatError } from './errors.js';
 import { gitBlobId, sha256Base64 } from './hash.js';
+import { isFormat1Leftover } from './paths.js';
 import { type BundleFile, diffBundle, hasChanges, makePlan, refusePartial, type TargetState } from './plan.js';
 import { contentDigest, type PublishRecord, parseRecord, RECORD_PATH, serializeRecord } from './record.js';
 import type { PublishResult, S3Target } from './types.js';
@@ -186,7 +187,9 @@ async function readObject(job: S3Publish, published: Readonly<Record<string, str
   for (const [entryPath, content] of entries) {
     if (entryPath === RECORD_PATH) continue;
     current.set(entryPath, gitBlobId(content));
-    if (!job.files.has(entryPath) && !(record && Object.hasOwn(record.files, entryPath))) foreign.set(entryPath, content);
+    // Bundle format 1's bakery/ folder is never carried over (the plan deletes it).
+    if (!job.files.has(entryPath) && !(record && Object.hasOwn(record.files, entryPath)) && !isFormat1Leftover(entryPath))
+      foreign.set(entryPath, content);
   }
   return { state: { base: etag, current, record }, foreign };
 }

@@ -74,6 +74,11 @@ interface PublishPlan {
   readonly add: readonly PlannedFile[];
   readonly change: readonly PlannedFile[];
   readonly delete: readonly string[];
+  /**
+   * Of `delete`: files of bundle format 1's `bakery/` folder (the bakery stack template), removed
+   * even when the record does not list them: the deployer refuses a source with them (BUNDLE011).
+   */
+  readonly obsolete: readonly string[];
   readonly unchanged: number;
   /** Files changed in the target outside publish that this plan would overwrite or delete. */
   readonly drift: readonly DriftEntry[];

@@ -1,4 +1,4 @@
-import { inflateRawSync } from 'node:zlib';
+import { crc32, formatProblems, unzipBundle } from '@ami-bakery/bundle';
 import { ZipFormatError } from './errors.js';
 import { comparePaths } from './paths.js';
 
@@ -6,8 +6,9 @@ import { comparePaths } from './paths.js';
  * A small zip writer and reader for the S3 source object. The writer stores entries uncompressed:
  * deflate output depends on the zlib build (Node's zlib picks CPU-specific code paths), and the
  * bundle must give byte-identical archives everywhere. Bundles are a few hundred kilobytes of
- * text, so the size cost is small. The reader also inflates, because a zip put there by hand is
- * usually deflated.
+ * text, so the size cost is small. The reader is the deployer's (`unzipBundle` of
+ * `@ami-bakery/bundle`): it also inflates, because a zip put there by hand is usually deflated,
+ * and checks sizes before inflating anything.
  */
 
 const LOCAL_HEADER = 0x04034b50;
@@ -17,7 +18,6 @@ const VERSION = 20;
 const MADE_BY_UNIX = (3 << 8) | VERSION;
 const FLAG_UTF8 = 0x0800;
 const METHOD_STORE = 0;
-const METHOD_DEFLATE = 8;
 // 1980-01-01 00:00:00, the earliest DOS date: any fixed stamp works, this one says "no date".
 const DOS_TIME = 0;
 const DOS_DATE = (1 << 5) | 1;
@@ -25,22 +25,6 @@ const DOS_DATE = (1 << 5) | 1;
 const EXTERNAL_ATTRIBUTES = (0o100644 << 16) >>> 0;
 const MAX_ENTRIES = 0xffff;
 const MAX_SIZE = 0xffffffff;
-
-const CRC_TABLE = (() => {
-  const table = new Uint32Array(256);
-  for (let n = 0; n < 256; n += 1) {
-    let c = n;
-    for (let k = 0; k < 8; k += 1) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
-    table[n] = c >>> 0;
-  }
-  return table;
-})();
-
-function crc32(data: Uint8Array): number {
-  let crc = 0xffffffff;
-  for (const byte of data) crc = (CRC_TABLE[(crc ^ byte) & 0xff] as number) ^ (crc >>> 8);
-  return (crc ^ 0xffffffff) >>> 0;
-}
 
 /** Writes `entries` sorted by path, with fixed timestamps and modes: same input, same bytes. */
 function writeZip(entries: ReadonlyMap<string, Uint8Array>): Uint8Array {
@@ -103,54 +87,11 @@ function writeZip(entries: ReadonlyMap<string, Uint8Array>): Uint8Array {
   return new Uint8Array(Buffer.concat([...locals, ...centrals, end]));
 }
 
-/** Reads every file entry (folders skipped) as path → bytes, checking each CRC. */
+/** Reads every file entry (folders skipped) as path → bytes, within the bundle limits, checking each CRC. */
 function readZip(archive: Uint8Array): Map<string, Uint8Array> {
-  const buffer = Buffer.from(archive.buffer, archive.byteOffset, archive.byteLength);
-  const endOffset = findEndOfCentralDirectory(buffer);
-  const count = buffer.readUInt16LE(endOffset + 10);
-  const centralOffset = buffer.readUInt32LE(endOffset + 16);
-  if (count === 0xffff || centralOffset === 0xffffffff) throw new ZipFormatError('zip64 archives are not supported');
-  const decoder = new TextDecoder('utf-8', { fatal: true });
-  const entries = new Map<string, Uint8Array>();
-  let at = centralOffset;
-  for (let i = 0; i < count; i += 1) {
-    if (at + 46 > buffer.byteLength || buffer.readUInt32LE(at) !== CENTRAL_HEADER)
-      throw new ZipFormatError('the central directory is damaged');
-    const flags = buffer.readUInt16LE(at + 8);
-    const method = buffer.readUInt16LE(at + 10);
-    const crc = buffer.readUInt32LE(at + 16);
-    const compressedSize = buffer.readUInt32LE(at + 20);
-    const size = buffer.readUInt32LE(at + 24);
-    const nameLength = buffer.readUInt16LE(at + 28);
-    const extraLength = buffer.readUInt16LE(at + 30);
-    const commentLength = buffer.readUInt16LE(at + 32);
-    const localOffset = buffer.readUInt32LE(at + 42);
-    const name = decoder.decode(buffer.subarray(at + 46, at + 46 + nameLength));
-    at += 46 + nameLength + extraLength + commentLength;
-    if (name.endsWith('/')) continue;
-    if (flags & 1) throw new ZipFormatError(`${name} is encrypted`);
-    if (localOffset + 30 > buffer.byteLength || buffer.readUInt32LE(localOffset) !== LOCAL_HEADER) {
-      throw new ZipFormatError(`the local header of ${name} is damaged`);
-    }
-    const dataStart = localOffset + 30 + buffer.readUInt16LE(localOffset + 26) + buffer.readUInt16LE(localOffset + 28);
-    const raw = buffer.subarray(dataStart, dataStart + compressedSize);
-    if (raw.byteLength !== compressedSize) throw new ZipFormatError(`${name} is truncated`);
-    let data: Uint8Array;
-    if (method === METHOD_STORE) data = new Uint8Array(raw);
-    else if (method === METHOD_DEFLATE) data = new Uint8Array(inflateRawSync(raw));
-    else throw new ZipFormatError(`${name} uses compression method ${method}; only store and deflate are read`);
-    if (data.byteLength !== size || crc32(data) !== crc) throw new ZipFormatError(`${name} fails its CRC check`);
-    entries.set(name, data);
-  }
-  return entries;
-}
-
-function findEndOfCentralDirectory(buffer: Buffer): number {
-  const lowest = Math.max(0, buffer.byteLength - 22 - 0xffff);
-  for (let at = buffer.byteLength - 22; at >= lowest; at -= 1) {
-    if (buffer.readUInt32LE(at) === END_OF_CENTRAL_DIRECTORY) return at;
-  }
-  throw new ZipFormatError('no end of central directory record (not a zip file)');
+  const { files, problems } = unzipBundle(archive);
+  if (problems.length > 0) throw new ZipFormatError(formatProblems(problems));
+  return files;
 }
 
 export { crc32, readZip, writeZip };

@@ -25,7 +25,7 @@ import {
   RECORD_PATH,
 } from '../src/index.js';
 import { BRANCH, FakeRepository, REPOSITORY } from '../testing/fake-codecommit.js';
-import { AL2023, bundleFiles, bytes, removeBundles, SOURCE, UBUNTU, WINDOWS, writeBundle } from './helpers/bundle.js';
+import { AL2023, bundleFiles, bytes, removeBundles, SOURCE, TEMPLATE_BODY, UBUNTU, WINDOWS, writeBundle } from './helpers/bundle.js';
 import { blobIds, filesOf, noSleep, putEntries, recordOf } from './helpers/publish.js';
 
 const codeCommit = mockClient(CodeCommitClient);
@@ -204,7 +204,7 @@ describe('Function: publish (CodeCommit)', () => {
     expect(codeCommit).toHaveReceivedCommandTimes(GetBranchCommand, 2);
     expect(result).toMatchObject({ committed: true, attempts: 2, commitIds: [repo.head], plan: { base: theirs } });
     expect(repo.text('README.md')).toBe('someone else\n');
-    expect(repo.text(`recipes/${AL2023}/template.yaml`)).toBe('# hardened further\n');
+    expect(repo.text(`recipes/${AL2023}/template.yaml`)).toBe(`# hardened further\n${TEMPLATE_BODY}`);
   });
 
   it('refuses on the retry when the concurrent commit changed a file publish wrote', async () => {
@@ -327,7 +327,7 @@ describe('Function: publish (CodeCommit)', () => {
       { name: AL2023, version: '1.0.0', template: '# fixed by hand, then in the monorepo\n' },
       { name: UBUNTU, version: '1.0.0' },
     ]);
-    repo.commitAs({ put: { [`recipes/${AL2023}/template.yaml`]: '# fixed by hand, then in the monorepo\n' } });
+    repo.commitAs({ put: { [`recipes/${AL2023}/template.yaml`]: next.get(`recipes/${AL2023}/template.yaml`) as Uint8Array } });
 
     // Act
     const result = await run(next);
@@ -339,13 +339,13 @@ describe('Function: publish (CodeCommit)', () => {
 
   it.each([
     {
-      case: 'its size (three 3 MB templates, 7 MB per commit)',
+      case: 'its size (three 400 kB templates, 900 kB per commit)',
       files: bundleFiles([
-        { name: AL2023, version: '1.0.0', template: new Uint8Array(3_000_000).fill(0x61) },
-        { name: UBUNTU, version: '1.0.0', template: new Uint8Array(3_000_000).fill(0x62) },
-        { name: WINDOWS, version: '1.0.0', template: new Uint8Array(3_000_000).fill(0x63) },
+        { name: AL2023, version: '1.0.0', size: 400_000 },
+        { name: UBUNTU, version: '1.0.0', size: 400_000 },
+        { name: WINDOWS, version: '1.0.0', size: 400_000 },
       ]),
-      limits: {},
+      limits: { maxCommitBytes: 900_000 },
       commits: [
         [
           `recipes/${AL2023}/manifest.json`,
@@ -410,17 +410,17 @@ describe('Function: publish (CodeCommit)', () => {
     ]);
   });
 
-  it('refuses a single file over the 6 MB CodeCommit file limit before writing anything', async () => {
-    // Prepare
-    const files = bundleFiles([{ name: AL2023, version: '1.0.0', template: new Uint8Array(6_000_001).fill(0x61) }]);
+  it('refuses a single file over the CodeCommit file limit before writing anything', async () => {
+    // Prepare: templates stay within CloudFormation's 1 MB, so the limit is lowered to reach it.
+    const files = bundleFiles([{ name: AL2023, version: '1.0.0', size: 500_001 }]);
 
     // Act
-    const error = await run(files).catch((e: unknown) => e);
+    const error = await run(files, { limits: { maxFileBytes: 500_000 } }).catch((e: unknown) => e);
 
     // Assess
     expect(error).toBeInstanceOf(FileTooLargeError);
     expect((error as Error).message).toBe(
-      `recipes/${AL2023}/template.yaml is 6000001 bytes, over the 6000000-byte limit for one file in a CodeCommit commit made through the API. ` +
+      `recipes/${AL2023}/template.yaml is 500001 bytes, over the 500000-byte limit for one file in a CodeCommit commit made through the API. ` +
         'Make the file smaller (for example move large component data to S3), or publish to the S3 source instead.',
     );
     expect(codeCommit).toHaveReceivedCommandTimes(CreateCommitCommand, 0);
@@ -459,7 +459,7 @@ describe('Function: publish (CodeCommit)', () => {
       change: [
         { path: 'manifest.json' },
         { path: `recipes/${AL2023}/manifest.json` },
-        { path: `recipes/${AL2023}/template.yaml`, size: 6 },
+        { path: `recipes/${AL2023}/template.yaml`, size: '# new\n'.length + TEMPLATE_BODY.length },
       ],
       delete: [`recipes/${UBUNTU}/manifest.json`, `recipes/${UBUNTU}/template.yaml`],
       drift: [{ path: `recipes/${UBUNTU}/template.yaml`, kind: 'modified' }],
@@ -470,6 +470,47 @@ describe('Function: publish (CodeCommit)', () => {
       unchanged: 0,
       writes: 1,
     });
+  });
+
+  it.each([
+    { case: 'listed in the record of a format 1 publish', recorded: true, edited: false },
+    { case: 'not in the record (the bootstrap seed of format 1)', recorded: false, edited: false },
+    { case: 'changed by hand since', recorded: true, edited: true },
+  ])('deletes the bakery/ folder of bundle format 1, $case, and says why', async ({ recorded, edited }) => {
+    // Prepare: a target a format 1 publish left, with the bakery stack template in bakery/
+    await seed(TWO_RECIPES);
+    const v1Template = '{"Resources":{}}\n';
+    const record = JSON.parse(repo.text(RECORD_PATH) as string) as { files: Record<string, string> };
+    if (recorded) record.files['bakery/bakery-stack.template.json'] = blobIds(new Map([['x', bytes(v1Template)]])).x as string;
+    repo.commitAs({
+      put: {
+        'bakery/bakery-stack.template.json': edited ? '{"Resources":{"Edited":{}}}\n' : v1Template,
+        'bakery/parameters/stack.json': '{}\n',
+        [RECORD_PATH]: `${JSON.stringify(record, null, 2)}\n`,
+      },
+    });
+    codeCommit.resetHistory();
+
+    // Act
+    const result = await run(TWO_RECIPES);
+
+    // Assess
+    expect(result.plan).toMatchObject({
+      add: [],
+      change: [],
+      delete: ['bakery/bakery-stack.template.json', 'bakery/parameters/stack.json'],
+      obsolete: ['bakery/bakery-stack.template.json', 'bakery/parameters/stack.json'],
+      drift: [],
+    });
+    expect(commits().map((input) => filesOf(input).delete)).toEqual([
+      ['bakery/bakery-stack.template.json', 'bakery/parameters/stack.json'],
+    ]);
+    expect([...repo.files().keys()]).not.toContain('bakery/bakery-stack.template.json');
+    expect(Object.keys(recordOf(commits()[0] as CreateCommitInput).files as object)).toEqual([...TWO_RECIPES.keys()].sort());
+    expect(formatPlan(result.plan)).toContain(
+      'Removed: bakery/bakery-stack.template.json, bakery/parameters/stack.json: bundle format 1 carried the bakery stack there; format 2 has no bakery/ folder',
+    );
+    expect(formatPlan(result.plan)).toContain('the deployer refuses a source that still holds one (BUNDLE011)');
   });
 
   it('refuses a partial bundle, naming what the target would lose, and publishes it with allowDelete', async () => {

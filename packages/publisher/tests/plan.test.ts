@@ -9,6 +9,7 @@ const base: PublishPlan = {
   add: [],
   change: [],
   delete: [],
+  obsolete: [],
   unchanged: 6,
   drift: [],
   force: false,

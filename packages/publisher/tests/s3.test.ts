@@ -5,6 +5,7 @@ import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 import {
   ConcurrentUpdateError,
   DriftDetectedError,
+  formatPlan,
   gitBlobId,
   InvalidArchiveError,
   type PublishOptions,
@@ -206,6 +207,31 @@ describe('Function: publish (S3 source)', () => {
     );
   });
 
+  it('drops the bakery/ folder of bundle format 1 from the zip, keeping the README, and says why', async () => {
+    // Prepare: the zip a format 1 seed left: the bakery stack template beside the recipes, unrecorded
+    await seed(TWO_RECIPES);
+    bucket.uploadAs(
+      handEdited((entries) => {
+        entries.set('bakery/bakery-stack.template.json', bytes('{"Resources":{}}\n'));
+        entries.set('README.md', bytes('# AMI Bakery recipes\n'));
+      }),
+    );
+
+    // Act
+    const result = await run(TWO_RECIPES);
+
+    // Assess
+    expect(result.plan).toMatchObject({
+      delete: ['bakery/bakery-stack.template.json'],
+      obsolete: ['bakery/bakery-stack.template.json'],
+      drift: [],
+    });
+    expect([...entriesOf(puts()[0] as PutObjectCommandInput).keys()].sort()).toEqual(
+      [...TWO_RECIPES.keys(), RECORD_PATH, 'README.md'].sort(),
+    );
+    expect(formatPlan(result.plan)).toContain('Removed: bakery/bakery-stack.template.json: bundle format 1 carried the bakery stack there');
+  });
+
   it('re-reads and retries when another upload lands between read and write (412 PreconditionFailed)', async () => {
     // Prepare
     const before = await seed(TWO_RECIPES);
@@ -250,7 +276,7 @@ describe('Function: publish (S3 source)', () => {
     // Assess
     expect(refused).toBeInstanceOf(InvalidArchiveError);
     expect((refused as Error).message).toBe(
-      `s3://${BUCKET}/${KEY} is not a readable bundle zip (Zip format: no end of central directory record (not a zip file)), ` +
+      `s3://${BUCKET}/${KEY} is not a readable bundle zip (Zip format: BUNDLE026: no end-of-central-directory record: this is not a zip archive), ` +
         'so changes made there cannot be checked. Restore a previous version of the object, or pass --force to replace it.',
     );
 

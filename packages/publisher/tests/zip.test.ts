@@ -89,9 +89,13 @@ describe('Function: readZip', () => {
     {
       case: 'not a zip',
       archive: bytes('hello, this is text'),
-      problem: 'Zip format: no end of central directory record (not a zip file)',
+      problem: 'Zip format: BUNDLE026: no end-of-central-directory record: this is not a zip archive',
     },
-    { case: 'empty', archive: new Uint8Array(), problem: 'Zip format: no end of central directory record (not a zip file)' },
+    {
+      case: 'empty',
+      archive: new Uint8Array(),
+      problem: 'Zip format: BUNDLE026: no end-of-central-directory record: this is not a zip archive',
+    },
     {
       case: 'damaged content',
       archive: (() => {
@@ -99,7 +103,7 @@ describe('Function: readZip', () => {
         archive[30 + 'a.txt'.length] = 'X'.charCodeAt(0);
         return archive;
       })(),
-      problem: 'Zip format: a.txt fails its CRC check',
+      problem: 'Zip format: BUNDLE026: "a.txt" fails its size or CRC check',
     },
   ])('refuses an archive that is $case', ({ archive, problem }) => {
     // Act & Assess

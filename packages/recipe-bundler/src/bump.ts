@@ -59,7 +59,9 @@ export function bumpRecipe(recipeDir: string, options: BumpOptions): BumpResult 
   if (doc.errors.length > 0) throw new BumpError(`${display} is not valid YAML; fix it (bakery validate) before bumping`);
 
   const resolved = resolveBase(dir, { base: options.base, env: options.env, git });
-  const comparison: RecipeComparison | undefined = resolved.ok ? compareWithBase(recipePath, display, original, resolved.base, git) : undefined;
+  const comparison: RecipeComparison | undefined = resolved.ok
+    ? compareWithBase(recipePath, display, original, resolved.base, git)
+    : undefined;
 
   const currentRecipeVersion = parseSemVer(doc.get('version'));
   if (!currentRecipeVersion) throw new BumpError(`${display} has no valid version (MAJOR.MINOR.PATCH) to bump`);

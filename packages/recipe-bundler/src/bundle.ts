@@ -3,9 +3,22 @@
  * first; with error findings the result carries them and no template.
  */
 import path from 'node:path';
-import { type Architecture, displayPath, type Finding, type GeneratedComponent, loadGeneratedComponents, parseYaml, type Platform, readInputFile, validateRecipeText, validateRecipeFile } from '@ami-bakery/recipe-schema';
+import type { CatalogState } from '@ami-bakery/bundle';
+import {
+  type Architecture,
+  displayPath,
+  type Finding,
+  type GeneratedComponent,
+  loadGeneratedComponents,
+  type Platform,
+  parseYaml,
+  readInputFile,
+  validateRecipeFile,
+  validateRecipeText,
+} from '@ami-bakery/recipe-schema';
 import { canonicalJson, compareCodeUnits, sha256Hex } from './canonical.js';
 import { canonicalYaml } from './canonical-yaml.js';
+import { recipeCatalog, withoutCatalogSettings } from './catalog.js';
 import { type GitRunner, readSourceCommit, runGit } from './git.js';
 import { checkPreconditions } from './preconditions.js';
 import { resolveSources, type SourceLink } from './sourced.js';
@@ -65,6 +78,10 @@ export interface BundleResult {
   parameters: string[];
   links: SourceLink[];
   findings: Finding[];
+  /** The recipe's image catalog (catalog.yaml and the catalog settings); undefined: none, no catalog.json. */
+  catalog?: CatalogState | undefined;
+  /** Exactly what recipes/<name>/catalog.json holds, when there is a catalog. */
+  catalogText?: string | undefined;
 }
 
 export interface BundleOptions {
@@ -102,6 +119,8 @@ export function bundleRecipe(recipeDir: string, options: BundleOptions = {}): Bu
   // Validation reported the generators' findings already; here only the documents matter.
   const platform = record.platform === 'windows' || record.platform === 'linux' ? record.platform : undefined;
   const generated = loadGeneratedComponents({ recipeDir: dir, cwd, recipe: parsed, platform });
+  const catalog = recipeCatalog(dir, record, (absolute) => displayPath(cwd, absolute));
+  findings.push(...catalog.findings);
   if (hasErrors(findings)) return failed(name, version, prefix, findings);
 
   const reader = new RecipeReader(record, display);
@@ -111,14 +130,16 @@ export function bundleRecipe(recipeDir: string, options: BundleOptions = {}): Bu
   const stackName = `${prefix}${name}`;
 
   const tables = generatedInputs(generated);
-  const inputs: ManifestInput[] = [{ path: RECIPE_FILE, sha256: sha256Hex(bytes) }, ...loaded.inputs, ...tables.inputs].sort((a, b) => compareCodeUnits(a.path, b.path));
+  const inputs: ManifestInput[] = [{ path: RECIPE_FILE, sha256: sha256Hex(bytes) }, ...loaded.inputs, ...tables.inputs].sort((a, b) =>
+    compareCodeUnits(a.path, b.path),
+  );
   const manifest: RecipeManifest = {
     name,
     version,
     platform: record.platform as Platform,
     architecture: record.architecture as Architecture,
     stackName,
-    contentHash: contentHash(record, new Map([...loaded.documents, ...tables.documents])),
+    contentHash: contentHash(withoutCatalogSettings(record), new Map([...loaded.documents, ...tables.documents])),
     sourceCommit: options.sourceCommit !== undefined ? options.sourceCommit : readSourceCommit(dir, options.git ?? runGit),
     inputs,
     components: manifestComponents(record, built.localComponents, stackName),
@@ -135,6 +156,7 @@ export function bundleRecipe(recipeDir: string, options: BundleOptions = {}): Bu
     parameters: built.parameters,
     links,
     findings,
+    ...(catalog.state ? { catalog: catalog.state, catalogText: catalog.text } : {}),
   };
 }
 
@@ -160,14 +182,18 @@ export function relPathOf(file: string): string {
  * local document, and each generated document by its text, so a generator change that alters the
  * deployed `Data` changes the hash too.
  */
-function generatedInputs(generated: readonly GeneratedComponent[]): { inputs: ManifestInput[]; documents: Map<string, { data: unknown; canonical?: string }> } {
+function generatedInputs(generated: readonly GeneratedComponent[]): {
+  inputs: ManifestInput[];
+  documents: Map<string, { data: unknown; canonical?: string }>;
+} {
   const inputs: ManifestInput[] = [];
   const documents = new Map<string, { data: unknown; canonical?: string }>();
   for (const component of generated) {
     if (component.bytes === undefined || documents.has(component.relPath)) continue;
     inputs.push({ path: component.relPath, sha256: sha256Hex(component.bytes) });
     documents.set(component.relPath, { data: component.tableData });
-    for (const document of component.documents) documents.set(`${component.relPath}#${document.suffix}`, { data: document.data, canonical: document.text });
+    for (const document of component.documents)
+      documents.set(`${component.relPath}#${document.suffix}`, { data: document.data, canonical: document.text });
   }
   return { inputs, documents };
 }
@@ -208,7 +234,11 @@ function loadComponents(recipe: Record<string, unknown>, dir: string, cwd: strin
 }
 
 /** Local components carry the name Image Builder gives them in the stack `stackName`. */
-function manifestComponents(recipe: Record<string, unknown>, locals: ReturnType<typeof buildTemplate>['localComponents'], stackName: string): ManifestComponent[] {
+function manifestComponents(
+  recipe: Record<string, unknown>,
+  locals: ReturnType<typeof buildTemplate>['localComponents'],
+  stackName: string,
+): ManifestComponent[] {
   const components: ManifestComponent[] = [];
   for (const list of ['components', 'tests'] as const) {
     const entries = Array.isArray(recipe[list]) ? (recipe[list] as Record<string, unknown>[]) : [];

@@ -63,10 +63,7 @@ export type BaseResolution = { ok: true; base: BaseRef } | { ok: false; reason: 
  * The git base a change is compared with: the given ref, else `BAKERY_BASE`, else `NX_BASE`
  * (what `nx affected` compares with), else the merge-base of HEAD with `origin/main` or `main`.
  */
-export function resolveBase(
-  cwd: string,
-  options: { base?: string; env?: NodeJS.ProcessEnv; git?: GitRunner } = {},
-): BaseResolution {
+export function resolveBase(cwd: string, options: { base?: string; env?: NodeJS.ProcessEnv; git?: GitRunner } = {}): BaseResolution {
   const git = options.git ?? runGit;
   const env = options.env ?? process.env;
   if (repoRoot(cwd, git) === undefined) return { ok: false, reason: `${cwd} is not inside a git work tree (or git is not installed)` };

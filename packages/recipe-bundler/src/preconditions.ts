@@ -14,14 +14,21 @@ export function checkPreconditions(data: unknown, parsed: ParsedYaml): Finding[]
   const recipe = isRecord(data) ? data : {};
 
   if (typeof recipe.name !== 'string') report(SCHEMA_RULES.required, ['name'], 'Add `name:` (lower-case letters, digits and hyphens).');
-  else if (!NAME.test(recipe.name)) report(SCHEMA_RULES.pattern, ['name'], 'Use lower-case letters, digits and hyphens for `name` (at most 101 characters).');
-  if (parseSemVer(recipe.version) === undefined) report(SCHEMA_RULES.pattern, ['version'], 'Set `version` to MAJOR.MINOR.PATCH, e.g. 1.0.0.');
-  if (recipe.platform !== 'linux' && recipe.platform !== 'windows') report(SCHEMA_RULES.enum, ['platform'], 'Set `platform` to linux or windows.');
-  if (recipe.architecture !== 'x86_64' && recipe.architecture !== 'arm64') report(SCHEMA_RULES.enum, ['architecture'], 'Set `architecture` to x86_64 or arm64.');
+  else if (!NAME.test(recipe.name))
+    report(SCHEMA_RULES.pattern, ['name'], 'Use lower-case letters, digits and hyphens for `name` (at most 101 characters).');
+  if (parseSemVer(recipe.version) === undefined)
+    report(SCHEMA_RULES.pattern, ['version'], 'Set `version` to MAJOR.MINOR.PATCH, e.g. 1.0.0.');
+  if (recipe.platform !== 'linux' && recipe.platform !== 'windows')
+    report(SCHEMA_RULES.enum, ['platform'], 'Set `platform` to linux or windows.');
+  if (recipe.architecture !== 'x86_64' && recipe.architecture !== 'arm64')
+    report(SCHEMA_RULES.enum, ['architecture'], 'Set `architecture` to x86_64 or arm64.');
 
   const parent = isRecord(recipe.parentImage) ? recipe.parentImage : undefined;
-  const parentKinds = parent ? ['ssmParameter', 'managedImage', 'amiId'].filter((key) => typeof parent[key] === 'string' && parent[key] !== '') : [];
-  if (parentKinds.length !== 1) report(SCHEMA_RULES.combination, ['parentImage'], 'Give `parentImage` exactly one of ssmParameter, managedImage or amiId.');
+  const parentKinds = parent
+    ? ['ssmParameter', 'managedImage', 'amiId'].filter((key) => typeof parent[key] === 'string' && parent[key] !== '')
+    : [];
+  if (parentKinds.length !== 1)
+    report(SCHEMA_RULES.combination, ['parentImage'], 'Give `parentImage` exactly one of ssmParameter, managedImage or amiId.');
 
   if (!Array.isArray(recipe.components) || recipe.components.length === 0) {
     report(SCHEMA_RULES.required, ['components'], 'List at least one component under `components`.');
@@ -41,7 +48,11 @@ export function checkPreconditions(data: unknown, parsed: ParsedYaml): Finding[]
       if ([managed, file, generated].filter(Boolean).length !== 1) {
         report(SCHEMA_RULES.combination, [list, index], 'Give each component exactly one of `managed`, `file` or `generate` with `table`.');
       } else if ((file || generated) && parseSemVer(e.version) === undefined) {
-        report(SCHEMA_RULES.pattern, [list, index, 'version'], `Give a ${file ? 'local' : 'generated'} component its own version MAJOR.MINOR.PATCH.`);
+        report(
+          SCHEMA_RULES.pattern,
+          [list, index, 'version'],
+          `Give a ${file ? 'local' : 'generated'} component its own version MAJOR.MINOR.PATCH.`,
+        );
       }
     });
   }

@@ -2,14 +2,16 @@
  * Reads back the recipe folders of a bundle (`recipes/<name>/{manifest.json,template.yaml}`):
  * the top-level manifest is always derived from what is complete on disk, by every writer.
  */
-import { readdirSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import path from 'node:path';
+import type { BundleRecipeEntry } from '@ami-bakery/bundle';
 import { readInputBytes } from '@ami-bakery/recipe-schema';
 import { parse } from 'yaml';
 import type { RecipeManifest } from './bundle.js';
 import { compareCodeUnits, sha256Hex } from './canonical.js';
+import { CATALOG_JSON } from './catalog.js';
 // write.ts imports this module too; both sides only call each other's functions, never at load time.
-import { type BundleManifestEntry, manifestEntry } from './write.js';
+import { manifestEntry } from './write.js';
 
 export const RECIPES_DIR = 'recipes';
 export const SAFE_NAME = /^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?$/;
@@ -27,7 +29,7 @@ export interface SkippedFolder {
  * its reason rather than failing: under Nx it may be another recipe's cache replay still being
  * restored. A missing `recipes/` folder reads as empty; other read errors are thrown.
  */
-export function readRecipeFolders(outDir: string): { entries: BundleManifestEntry[]; skipped: SkippedFolder[] } {
+export function readRecipeFolders(outDir: string): { entries: BundleRecipeEntry[]; skipped: SkippedFolder[] } {
   const dir = path.join(outDir, RECIPES_DIR);
   let names: string[];
   try {
@@ -39,7 +41,7 @@ export function readRecipeFolders(outDir: string): { entries: BundleManifestEntr
     if ((cause as NodeJS.ErrnoException).code === 'ENOENT') return { entries: [], skipped: [] };
     throw cause;
   }
-  const entries: BundleManifestEntry[] = [];
+  const entries: BundleRecipeEntry[] = [];
   const skipped: SkippedFolder[] = [];
   for (const name of names) {
     const folder = path.join(dir, name);
@@ -51,7 +53,7 @@ export function readRecipeFolders(outDir: string): { entries: BundleManifestEntr
 }
 
 /** The folder's manifest entry, or why it has none. */
-function readEntry(folder: string, name: string): BundleManifestEntry | string {
+function readEntry(folder: string, name: string): BundleRecipeEntry | string {
   const manifestBytes = readBundleFile(folder, 'manifest.json');
   if (typeof manifestBytes === 'string') return manifestBytes;
   const templateBytes = readBundleFile(folder, 'template.yaml');
@@ -74,10 +76,14 @@ function readEntry(folder: string, name: string): BundleManifestEntry | string {
   }
   const parameters = (template as { Parameters?: unknown } | null)?.Parameters;
   const parameterNames = typeof parameters === 'object' && parameters !== null ? Object.keys(parameters).sort(compareCodeUnits) : [];
+  // catalog.json is optional: present, it is hashed into the entry exactly as written.
+  const catalogBytes = existsSync(path.join(folder, CATALOG_JSON)) ? readBundleFile(folder, CATALOG_JSON) : undefined;
+  if (typeof catalogBytes === 'string') return catalogBytes;
   return manifestEntry({
     manifest: manifest as RecipeManifest,
     parameters: parameterNames,
     templateHash: `sha256:${sha256Hex(templateBytes)}`,
+    ...(catalogBytes !== undefined ? { catalogHash: `sha256:${sha256Hex(catalogBytes)}` } : {}),
   });
 }
 

@@ -10,6 +10,7 @@
  * The file is optional; a missing file retires nothing. Anything malformed is a finding on it.
  */
 import path from 'node:path';
+import type { RetiredRecipe } from '@ami-bakery/bundle';
 import {
   type Finding,
   hitToFinding,
@@ -23,11 +24,6 @@ import { compareCodeUnits } from './canonical.js';
 import { SAFE_NAME } from './read-bundle.js';
 
 export const RETIRED_FILE = 'retired.yaml';
-
-export interface RetiredRecipe {
-  name: string;
-  reason: string;
-}
 
 export const RETIRED_RULES = {
   retiredList: {

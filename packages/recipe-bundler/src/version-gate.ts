@@ -12,8 +12,8 @@ import {
   hitToFinding,
   type ParsedYaml,
   parseYaml,
-  readInputFile,
   type RuleMeta,
+  readInputFile,
   registerRuleMeta,
   sortFindings,
 } from '@ami-bakery/recipe-schema';

@@ -15,42 +15,20 @@
  */
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { type BundleManifestV2, type BundleRecipeEntry, FORMAT_VERSION, type RetiredRecipe } from '@ami-bakery/bundle';
 import type { BundleResult, RecipeManifest } from './bundle.js';
 import { compareCodeUnits, stableJson } from './canonical.js';
+import { CATALOG_JSON } from './catalog.js';
 import { BundleWriteError } from './errors.js';
 import { copyFolder, removeFolder, replaceFolder } from './fs-util.js';
 import { RECIPES_DIR, readRecipeFolders, SAFE_NAME, type SkippedFolder } from './read-bundle.js';
-import type { RetiredRecipe } from './retired.js';
 
-export const BUNDLE_FORMAT_VERSION = 2;
-
-export interface BundleManifestEntry {
-  name: string;
-  version: string;
-  stackName: string;
-  /** Template path relative to the bundle root. */
-  template: string;
-  contentHash: string;
-  /** `sha256:<hex>` of the template.yaml bytes. */
-  templateHash: string;
-  /** Template parameters the deployer must pass. */
+export function manifestEntry(result: {
+  manifest: RecipeManifest;
   parameters: string[];
-  /** Start the image pipeline when this version is first deployed (`schedule.buildOnVersionChange`, default true). */
-  buildOnVersionChange: boolean;
-}
-
-/** Top-level `manifest.json` (docs/contracts.md, format 2). */
-export interface BundleManifest {
-  formatVersion: 2;
-  sourceCommit: string | null;
-  /** True when the bundle lacks recipes of the workspace: publishing it would delete their stacks. */
-  partial: boolean;
-  /** Recipes retired on purpose (`recipes/retired.yaml`): their stacks may be deleted. */
-  retired: RetiredRecipe[];
-  recipes: BundleManifestEntry[];
-}
-
-export function manifestEntry(result: { manifest: RecipeManifest; parameters: string[]; templateHash: string }): BundleManifestEntry {
+  templateHash: string;
+  catalogHash?: string | undefined;
+}): BundleRecipeEntry {
   const { name, version, stackName, contentHash } = result.manifest;
   return {
     name,
@@ -62,6 +40,7 @@ export function manifestEntry(result: { manifest: RecipeManifest; parameters: st
     parameters: [...result.parameters],
     // Read defensively: a folder written before the setting existed builds on a version change.
     buildOnVersionChange: result.manifest.buildOnVersionChange !== false,
+    ...(result.catalogHash !== undefined ? { catalogHash: result.catalogHash } : {}),
   };
 }
 
@@ -71,9 +50,9 @@ export interface ManifestOptions {
   retired?: readonly RetiredRecipe[];
 }
 
-export function buildBundleManifest(entries: readonly BundleManifestEntry[], options: ManifestOptions): BundleManifest {
+export function buildBundleManifest(entries: readonly BundleRecipeEntry[], options: ManifestOptions): BundleManifestV2 {
   return {
-    formatVersion: BUNDLE_FORMAT_VERSION,
+    formatVersion: FORMAT_VERSION,
     sourceCommit: options.sourceCommit,
     partial: options.partial ?? false,
     retired: [...(options.retired ?? [])].sort((a, b) => compareCodeUnits(a.name, b.name)).map((r) => ({ name: r.name, reason: r.reason })),
@@ -107,7 +86,7 @@ export interface WriteBundleResult {
   wrote: boolean;
   /** Files written from the results, and manifest.json, relative to outDir (posix), sorted. */
   written: string[];
-  manifest: BundleManifest;
+  manifest: BundleManifestV2;
   /** Recipe folders of earlier runs that left the bundle, by recipe name. */
   dropped: string[];
   /** Folders that were incomplete and were left out, and why. */
@@ -127,7 +106,7 @@ export function writeBundle(results: readonly BundleResult[], outDir: string, op
   const workspace = options.workspaceRecipes ? new Set(options.workspaceRecipes) : undefined;
   const previous = readRecipeFolders(root);
   const dropped: string[] = [];
-  let outcome: { manifest: BundleManifest; skipped: SkippedFolder[] } | undefined;
+  let outcome: { manifest: BundleManifestV2; skipped: SkippedFolder[] } | undefined;
   try {
     replaceFolder(root, (dir) => {
       mkdirSync(path.join(dir, RECIPES_DIR));
@@ -173,8 +152,12 @@ export function writeBundle(results: readonly BundleResult[], outDir: string, op
     if (cause instanceof BundleWriteError) throw cause;
     throw new BundleWriteError(`Cannot write the bundle to ${root}: ${cause instanceof Error ? cause.message : String(cause)}`, { cause });
   }
-  const done = outcome as unknown as { manifest: BundleManifest; skipped: SkippedFolder[] };
-  const written = bundled.flatMap((r) => [`${RECIPES_DIR}/${r.name}/manifest.json`, `${RECIPES_DIR}/${r.name}/template.yaml`]);
+  const done = outcome as unknown as { manifest: BundleManifestV2; skipped: SkippedFolder[] };
+  const written = bundled.flatMap((r) => [
+    ...(r.catalogText !== undefined ? [`${RECIPES_DIR}/${r.name}/${CATALOG_JSON}`] : []),
+    `${RECIPES_DIR}/${r.name}/manifest.json`,
+    `${RECIPES_DIR}/${r.name}/template.yaml`,
+  ]);
   return {
     wrote: true,
     written: [...written, 'manifest.json'].sort(compareCodeUnits),
@@ -225,4 +208,6 @@ function writeRecipeFiles(result: Bundled, dir: string): void {
   mkdirSync(dir, { recursive: true });
   writeFileSync(path.join(dir, 'template.yaml'), result.templateText);
   writeFileSync(path.join(dir, 'manifest.json'), stableJson(result.manifest));
+  // The catalog travels next to the template; the index step reads its hash back (read-bundle.ts).
+  if (result.catalogText !== undefined) writeFileSync(path.join(dir, CATALOG_JSON), result.catalogText);
 }

@@ -49,7 +49,7 @@ describe.skipIf(!available)('cfn-lint on bundled templates', () => {
     const run = execaSync('cfn-lint', ['--format', 'json', '--', ...paths], { reject: false });
     exitCode = run.exitCode;
     findings = JSON.parse(run.stdout || '[]') as CfnLintFinding[];
-  }, 120_000);
+  }, 240_000);
   afterAll(() => out.cleanup());
 
   const of = (name: string) =>

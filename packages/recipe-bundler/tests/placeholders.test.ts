@@ -11,8 +11,16 @@ describe('Function: resolvePlaceholders', () => {
     ['the evidence path', '{{ bakery:evidencePath }}', 'evidence/rhel-9-stig-high/1.2.0'],
     ['the evidence prefix', '{{ bakery:evidencePrefix }}/x', 'evidence/rhel-9-stig-high/x'],
     ['name and version', '{{ bakery:recipeName }}@{{ bakery:recipeVersion }}', 'rhel-9-stig-high@1.2.0'],
-    ['a bucket inside a longer string, with ${ escaped', 's3://{{ bakery:evidenceBucket }}/{{ bakery:evidencePath }}/${x}', { 'Fn::Sub': 's3://${EvidenceBucketName}/evidence/rhel-9-stig-high/1.2.0/${!x}' }],
-    ['both buckets', '{{ bakery:artifactBucket }}+{{ bakery:evidenceBucket }}', { 'Fn::Sub': '${ArtifactBucketName}+${EvidenceBucketName}' }],
+    [
+      'a bucket inside a longer string, with ${ escaped',
+      's3://{{ bakery:evidenceBucket }}/{{ bakery:evidencePath }}/${x}',
+      { 'Fn::Sub': 's3://${EvidenceBucketName}/evidence/rhel-9-stig-high/1.2.0/${!x}' },
+    ],
+    [
+      'both buckets',
+      '{{ bakery:artifactBucket }}+{{ bakery:evidenceBucket }}',
+      { 'Fn::Sub': '${ArtifactBucketName}+${EvidenceBucketName}' },
+    ],
     ['no placeholder', 'plain', 'plain'],
   ])('resolves %s', (_, value, expected) => {
     expect(resolvePlaceholders(value, context())).toEqual(expected);

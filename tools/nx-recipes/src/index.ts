@@ -7,7 +7,7 @@
  *
  * Bundling is split so that its cached part restores everything it wrote: `bundle-recipe` writes
  * only `dist/bundle/recipes/<name>/`, and `bundle` then rebuilds the shared index
- * (`manifest.json`, the bakery stack template) from the recipe folders present.
+ * (`manifest.json`) from the recipe folders present.
  */
 import {
   type CreateDependencies,
@@ -38,6 +38,12 @@ const TOOLCHAIN = {
   bundler: 'packages/recipe-bundler',
   templateChecks: 'packages/template-checks',
   cfnLint: 'packages/cfn-lint',
+  /** Benchmark tables and the generators that turn them into AWSTOE documents. */
+  hardening: 'packages/hardening',
+  /** The security invariants (.guard rules) every recipe template must meet. */
+  invariants: 'packages/invariants',
+  /** The bundle format: manifest types, the image catalog model, the verifier. */
+  bundle: 'packages/bundle',
 } as const;
 
 /** What a package contributes when it runs: its sources, bundled data and manifest, never its tests. */
@@ -46,6 +52,18 @@ function productionFiles(folder: string): string[] {
 }
 
 const SCHEMA_FILES = [...productionFiles(TOOLCHAIN.schema), `{workspaceRoot}/${TOOLCHAIN.schema}/schemas/**/*`];
+/**
+ * Packages every recipe target runs through whatever it does: the generators (validate and bundle
+ * render the generated components), the invariants (validate and lint check them) and the bundle
+ * format. Their data folders count: a changed table or .guard rule changes the result.
+ */
+const SHARED_FILES = [
+  ...productionFiles(TOOLCHAIN.hardening),
+  ...productionFiles(TOOLCHAIN.invariants),
+  `{workspaceRoot}/${TOOLCHAIN.invariants}/rules/**/*`,
+  ...productionFiles(TOOLCHAIN.bundle),
+  `{workspaceRoot}/${TOOLCHAIN.bundle}/data/**/*`,
+];
 /** The CLI's sources and its launcher, which builds and runs the bundle. */
 const CLI_FILES = [...productionFiles(TOOLCHAIN.cli), `{workspaceRoot}/${TOOLCHAIN.cli}/bin/**/*`];
 /**
@@ -77,6 +95,7 @@ export function validateTarget(): TargetConfiguration {
       RECIPE_FILES,
       ...SCHEMA_FILES,
       ...productionFiles(TOOLCHAIN.bundler),
+      ...SHARED_FILES,
       ...CLI_FILES,
       ...WORKSPACE_FILES,
       { externalDependencies: ['ajv', 'yaml'] },
@@ -104,6 +123,7 @@ export function lintTarget(): TargetConfiguration {
       ...productionFiles(TOOLCHAIN.bundler),
       ...productionFiles(TOOLCHAIN.templateChecks),
       ...productionFiles(TOOLCHAIN.cfnLint),
+      ...SHARED_FILES,
       ...CLI_FILES,
       ...WORKSPACE_FILES,
       { externalDependencies: ['ajv', 'yaml'] },
@@ -135,6 +155,7 @@ export function bundleRecipeTarget(): TargetConfiguration {
       RECIPE_FILES,
       ...SCHEMA_FILES,
       ...productionFiles(TOOLCHAIN.bundler),
+      ...SHARED_FILES,
       ...CLI_FILES,
       ...WORKSPACE_FILES,
       { externalDependencies: ['ajv', 'yaml'] },
@@ -154,14 +175,14 @@ export function bundleTarget(): TargetConfiguration {
     executor: 'nx:run-commands',
     options: { command: `${BAKERY} bundle --index-only --out dist/bundle` },
     // Never replayed from cache: the index lists every recipe folder on disk, also those no task
-    // of this run wrote, so no input list describes it. A rerun bundles no recipe; it reads the
-    // folders and synthesizes the stack.
+    // of this run wrote, so no input list describes it. A rerun bundles no recipe: it reads the
+    // folders and writes manifest.json (the bakery stack is never part of a bundle).
     cache: false,
     dependsOn: ['bundle-recipe'],
-    outputs: ['{workspaceRoot}/dist/bundle/manifest.json', '{workspaceRoot}/dist/bundle/bakery'],
+    outputs: ['{workspaceRoot}/dist/bundle/manifest.json'],
     metadata: {
       description:
-        'Bundle the recipe (bundle-recipe), then rebuild dist/bundle/manifest.json and the bakery stack template from every recipe folder in dist/bundle/recipes.',
+        'Bundle the recipe (bundle-recipe), then rebuild dist/bundle/manifest.json from every recipe folder in dist/bundle/recipes.',
       technologies: ['ami-bakery', 'cloudformation'],
     },
   };

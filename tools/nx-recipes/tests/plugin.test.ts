@@ -37,7 +37,7 @@ describe('Plugin: nx-recipes createNodes', () => {
                   ],
                   "executor": "nx:run-commands",
                   "metadata": {
-                    "description": "Bundle the recipe (bundle-recipe), then rebuild dist/bundle/manifest.json and the bakery stack template from every recipe folder in dist/bundle/recipes.",
+                    "description": "Bundle the recipe (bundle-recipe), then rebuild dist/bundle/manifest.json from every recipe folder in dist/bundle/recipes.",
                     "technologies": [
                       "ami-bakery",
                       "cloudformation",
@@ -48,7 +48,6 @@ describe('Plugin: nx-recipes createNodes', () => {
                   },
                   "outputs": [
                     "{workspaceRoot}/dist/bundle/manifest.json",
-                    "{workspaceRoot}/dist/bundle/bakery",
                   ],
                 },
                 "bundle-recipe": {
@@ -64,6 +63,14 @@ describe('Plugin: nx-recipes createNodes', () => {
                     "{workspaceRoot}/packages/recipe-schema/schemas/**/*",
                     "{workspaceRoot}/packages/recipe-bundler/src/**/*",
                     "{workspaceRoot}/packages/recipe-bundler/package.json",
+                    "{workspaceRoot}/packages/hardening/src/**/*",
+                    "{workspaceRoot}/packages/hardening/package.json",
+                    "{workspaceRoot}/packages/invariants/src/**/*",
+                    "{workspaceRoot}/packages/invariants/package.json",
+                    "{workspaceRoot}/packages/invariants/rules/**/*",
+                    "{workspaceRoot}/packages/bundle/src/**/*",
+                    "{workspaceRoot}/packages/bundle/package.json",
+                    "{workspaceRoot}/packages/bundle/data/**/*",
                     "{workspaceRoot}/packages/cli/src/**/*",
                     "{workspaceRoot}/packages/cli/package.json",
                     "{workspaceRoot}/packages/cli/bin/**/*",
@@ -110,6 +117,14 @@ describe('Plugin: nx-recipes createNodes', () => {
                     "{workspaceRoot}/packages/template-checks/package.json",
                     "{workspaceRoot}/packages/cfn-lint/src/**/*",
                     "{workspaceRoot}/packages/cfn-lint/package.json",
+                    "{workspaceRoot}/packages/hardening/src/**/*",
+                    "{workspaceRoot}/packages/hardening/package.json",
+                    "{workspaceRoot}/packages/invariants/src/**/*",
+                    "{workspaceRoot}/packages/invariants/package.json",
+                    "{workspaceRoot}/packages/invariants/rules/**/*",
+                    "{workspaceRoot}/packages/bundle/src/**/*",
+                    "{workspaceRoot}/packages/bundle/package.json",
+                    "{workspaceRoot}/packages/bundle/data/**/*",
                     "{workspaceRoot}/packages/cli/src/**/*",
                     "{workspaceRoot}/packages/cli/package.json",
                     "{workspaceRoot}/packages/cli/bin/**/*",
@@ -158,6 +173,14 @@ describe('Plugin: nx-recipes createNodes', () => {
                     "{workspaceRoot}/packages/recipe-schema/schemas/**/*",
                     "{workspaceRoot}/packages/recipe-bundler/src/**/*",
                     "{workspaceRoot}/packages/recipe-bundler/package.json",
+                    "{workspaceRoot}/packages/hardening/src/**/*",
+                    "{workspaceRoot}/packages/hardening/package.json",
+                    "{workspaceRoot}/packages/invariants/src/**/*",
+                    "{workspaceRoot}/packages/invariants/package.json",
+                    "{workspaceRoot}/packages/invariants/rules/**/*",
+                    "{workspaceRoot}/packages/bundle/src/**/*",
+                    "{workspaceRoot}/packages/bundle/package.json",
+                    "{workspaceRoot}/packages/bundle/data/**/*",
                     "{workspaceRoot}/packages/cli/src/**/*",
                     "{workspaceRoot}/packages/cli/package.json",
                     "{workspaceRoot}/packages/cli/bin/**/*",
@@ -267,7 +290,7 @@ describe('Plugin: nx-recipes createNodes', () => {
       cache: false,
       dependsOn: ['bundle-recipe'],
       options: { command: 'pnpm bakery bundle --index-only --out dist/bundle' },
-      outputs: ['{workspaceRoot}/dist/bundle/manifest.json', '{workspaceRoot}/dist/bundle/bakery'],
+      outputs: ['{workspaceRoot}/dist/bundle/manifest.json'],
     });
     expect(config?.inputs).toBeUndefined();
   });
@@ -285,6 +308,7 @@ describe('Plugin: nx-recipes createDependencies', () => {
         '@ami-bakery/recipe-schema': project('packages/recipe-schema'),
         '@ami-bakery/cli': project('packages/cli'),
         '@ami-bakery/publisher': project('packages/publisher'),
+        '@ami-bakery/hardening': project('packages/hardening'),
       },
       nxJsonConfiguration: {},
       workspaceRoot: '/workspace',
@@ -299,8 +323,10 @@ describe('Plugin: nx-recipes createDependencies', () => {
     // Assess
     expect(edges.map((e) => `${e.source} -> ${e.target} (${e.type})`)).toEqual([
       'al2023-stig -> @ami-bakery/cli (implicit)',
+      'al2023-stig -> @ami-bakery/hardening (implicit)',
       'al2023-stig -> @ami-bakery/recipe-schema (implicit)',
       'ubuntu-cis -> @ami-bakery/cli (implicit)',
+      'ubuntu-cis -> @ami-bakery/hardening (implicit)',
       'ubuntu-cis -> @ami-bakery/recipe-schema (implicit)',
     ]);
   });

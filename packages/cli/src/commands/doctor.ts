@@ -30,6 +30,12 @@ export interface CallerIdentity {
   arn: string;
 }
 
+export interface AggregatorFound {
+  name: string;
+  region: string;
+  regions: 'all' | readonly string[];
+}
+
 /** Everything doctor looks at, injected so tests decide what the machine has. */
 export interface DoctorProbes {
   nodeVersion(): string;
@@ -38,6 +44,11 @@ export interface DoctorProbes {
   homeDir(): string;
   /** STS GetCallerIdentity, only with --aws; rejects after `timeoutMs`. */
   callerIdentity(region: string, timeoutMs: number): Promise<CallerIdentity>;
+  /** Amazon Inspector's EC2 scanning state in the caller's account, only with --aws. */
+  inspectorEc2Status(region: string, timeoutMs: number): Promise<{ account: string; status: string }>;
+  /** Today, for the end-of-life check. */
+  /** The AWS Config organization aggregator `bakery usage` queries (named, or the only one), only with --aws. */
+  configAggregator?(region: string, timeoutMs: number, name: string | undefined): Promise<AggregatorFound>;
   /** Today, for the end-of-life check. */
   today(): Date;
 }
@@ -60,6 +71,23 @@ async function stsCallerIdentity(region: string, timeoutMs: number): Promise<Cal
   return callerIdentity(region, timeoutMs);
 }
 
+async function inspectorStatus(region: string, timeoutMs: number): Promise<{ account: string; status: string }> {
+  const { inspectorEc2Status } = await import('../aws-clients.js');
+  return inspectorEc2Status(region, timeoutMs);
+}
+
+async function findConfigAggregator(region: string, timeoutMs: number, name: string | undefined): Promise<AggregatorFound> {
+  // Loaded here, like the STS client: a doctor run without --aws never pays for the SDK.
+  const { catalogClients } = await import('../catalog/aws.js');
+  const { findAggregator } = await import('../catalog/aggregator.js');
+  const clients = catalogClients(process.env, { connectTimeoutMs: timeoutMs, requestTimeoutMs: timeoutMs, maxAttempts: 1 });
+  try {
+    return await findAggregator(clients, region, name);
+  } finally {
+    clients.destroy();
+  }
+}
+
 /** What doctor looks at on the real machine. */
 export const defaultProbes: DoctorProbes = {
   nodeVersion: () => process.versions.node,
@@ -67,11 +95,13 @@ export const defaultProbes: DoctorProbes = {
   fileExists: existsSync,
   homeDir: homedir,
   callerIdentity: stsCallerIdentity,
+  inspectorEc2Status: inspectorStatus,
+  configAggregator: findConfigAggregator,
   today: () => new Date(),
 };
 
 /** `end of life` works but is a warning: the run is still ready. */
-type Status = 'ok' | 'missing' | 'wrong version' | 'optional' | 'end of life';
+type Status = 'ok' | 'missing' | 'wrong version' | 'optional' | 'end of life' | 'not enabled' | 'unknown';
 
 interface Check {
   name: string;
@@ -208,6 +238,50 @@ async function checkAws(io: Io, probes: DoctorProbes, verify: boolean): Promise<
   }
 }
 
+/**
+ * With --aws: Image Builder refuses a pipeline with image scanning (every bakery recipe has it)
+ * unless Amazon Inspector scans EC2 in the account. Not required here: the caller is often not
+ * in the bakery account (a CI publish role), so the row informs and the deploy would fail later.
+ */
+async function checkInspector(io: Io, probes: DoctorProbes): Promise<Check> {
+  const name = 'Inspector EC2 scanning';
+  const region = io.env.BAKERY_REGION || io.env.AWS_REGION || io.env.AWS_DEFAULT_REGION || 'us-east-1';
+  const how = `in the bakery account: aws inspector2 enable --resource-types EC2 --region ${region} (README, "Prerequisite: Amazon Inspector EC2 scanning")`;
+  try {
+    const { account, status } = await probes.inspectorEc2Status(region, AWS_TIMEOUT_MS);
+    const found = `${status} in account ${account}, ${region}`;
+    return { name, status: status === 'ENABLED' ? 'ok' : 'not enabled', found, how, required: false };
+  } catch (error) {
+    const reason = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+    return {
+      name,
+      status: 'unknown',
+      found: `inspector2:BatchGetAccountStatus in ${region} failed (${reason.split('\n')[0]})`,
+      how,
+      required: false,
+    };
+  }
+}
+
+/** With --aws: the Config organization aggregator `bakery usage` needs (optional: nothing else does). */
+async function checkAggregator(io: Io, probes: DoctorProbes): Promise<Check> {
+  const name = 'Config aggregator';
+  const how =
+    'only bakery usage needs it: an AWS Config organization aggregator in the management or a delegated administrator account (README "Rolling images out and back"); BAKERY_CONFIG_AGGREGATOR names it, BAKERY_CONFIG_AGGREGATOR_REGION gives its region';
+  const region =
+    io.env.BAKERY_CONFIG_AGGREGATOR_REGION || io.env.BAKERY_REGION || io.env.AWS_REGION || io.env.AWS_DEFAULT_REGION || 'us-east-1';
+  const wanted = io.env.BAKERY_CONFIG_AGGREGATOR || undefined;
+  const probe = probes.configAggregator ?? defaultProbes.configAggregator;
+  try {
+    const found = await (probe as NonNullable<DoctorProbes['configAggregator']>)(region, AWS_TIMEOUT_MS, wanted);
+    const regions = found.regions === 'all' ? 'all regions' : found.regions.join(', ');
+    return { name, status: 'ok', found: `${found.name} in ${found.region} (organization, ${regions})`, how, required: false };
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    return { name, status: 'optional', found: reason.split('\n')[0]?.split('; see README')[0] ?? reason, how, required: false };
+  }
+}
+
 function table(checks: readonly Check[]): string {
   const rows = [
     ['Tool', 'Status', 'Found', 'How to get it'],
@@ -236,14 +310,16 @@ export function createDoctorCommand(overrides: Partial<DoctorProbes> = {}): Comm
       'April 2026) still runs bakery: its row says end of life, with one warning under the table; the',
       'other commands say nothing about it. cfn-lint and moto_server are required when',
       'CI=true, as the CI run fails without them. AWS credentials are looked for in the environment',
-      'and the ~/.aws files only; no AWS call is made unless --aws is given.',
+      'and the ~/.aws files only; no AWS call is made unless --aws is given. With --aws, rows for',
+      'Amazon Inspector EC2 scanning (image scanning needs it) and the AWS Config organization',
+      'aggregator that bakery usage queries; neither fails doctor.',
       '',
       'Exit code: 0 when every required tool is there, 1 when one is missing or the wrong version.',
     ].join('\n'),
     options: {
       aws: {
         type: 'boolean',
-        description: `Also call sts:GetCallerIdentity (${AWS_TIMEOUT_MS / 1000} s timeout) and require it to succeed.`,
+        description: `Also call sts:GetCallerIdentity (${AWS_TIMEOUT_MS / 1000} s timeout) and require it to succeed; report Amazon Inspector EC2 scanning (inspector2:BatchGetAccountStatus), which image scanning needs, and look for the Config organization aggregator bakery usage needs.`,
       },
     },
     async run(args, io) {
@@ -256,6 +332,7 @@ export function createDoctorCommand(overrides: Partial<DoctorProbes> = {}): Comm
         checkCfnLint(probes, ci),
         checkMoto(probes, ci),
         checkAws(io, probes, args.values.aws === true),
+        ...(args.values.aws === true ? [checkInspector(io, probes), checkAggregator(io, probes)] : []),
       ]);
       io.stdout.write(`${table(checks)}\n\n`);
       for (const { warning } of checks) if (warning) io.stdout.write(`${warning}\n\n`);

@@ -5,8 +5,8 @@
  */
 import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { GetObjectCommand, ListObjectsV2Command, type ListObjectsV2CommandOutput, S3Client } from '@aws-sdk/client-s3';
 import { type BuildEvidence, compareBuilds, parseSummary, type RecipeEvidence, renderCompliancePage } from '@ami-bakery/hardening';
+import { GetObjectCommand, ListObjectsV2Command, type ListObjectsV2CommandOutput, S3Client } from '@aws-sdk/client-s3';
 import { type Command, defineCommand } from '../command.js';
 import { UsageError } from '../errors.js';
 import type { Io } from '../io.js';
@@ -48,7 +48,10 @@ async function listKeys(s3: S3Client, bucket: string, prefix: string, where: str
     try {
       page = await s3.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix, ContinuationToken: token }));
     } catch (cause) {
-      throw new EvidenceReadError(`s3:ListObjectsV2 on s3://${bucket}/${prefix} (${where}) failed after retries: ${(cause as Error).name}: ${(cause as Error).message}`, { cause });
+      throw new EvidenceReadError(
+        `s3:ListObjectsV2 on s3://${bucket}/${prefix} (${where}) failed after retries: ${(cause as Error).name}: ${(cause as Error).message}`,
+        { cause },
+      );
     }
     for (const object of page.Contents ?? []) if (object.Key) keys.push(object.Key);
     token = page.IsTruncated ? page.NextContinuationToken : undefined;
@@ -61,12 +64,20 @@ async function readText(s3: S3Client, bucket: string, key: string, where: string
     const object = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
     return (await object.Body?.transformToString('utf-8')) ?? '';
   } catch (cause) {
-    throw new EvidenceReadError(`s3:GetObject s3://${bucket}/${key} (${where}) failed after retries: ${(cause as Error).name}: ${(cause as Error).message}`, { cause });
+    throw new EvidenceReadError(
+      `s3:GetObject s3://${bucket}/${key} (${where}) failed after retries: ${(cause as Error).name}: ${(cause as Error).message}`,
+      { cause },
+    );
   }
 }
 
 /** Every build's evidence under `evidence/` (or the named recipes), grouped per recipe, builds oldest first. */
-export async function readEvidence(s3: S3Client, bucket: string, recipes: readonly string[], where: string): Promise<{ recipes: RecipeEvidence[]; problems: string[] }> {
+export async function readEvidence(
+  s3: S3Client,
+  bucket: string,
+  recipes: readonly string[],
+  where: string,
+): Promise<{ recipes: RecipeEvidence[]; problems: string[] }> {
   const prefixes = recipes.length > 0 ? recipes.map((r) => `evidence/${r}/`) : ['evidence/'];
   const keys = (await Promise.all(prefixes.map((p) => listKeys(s3, bucket, p, where)))).flat();
   const byFolder = new Map<string, string[]>();
@@ -81,7 +92,14 @@ export async function readEvidence(s3: S3Client, bucket: string, recipes: readon
     const folder = key.slice(0, key.lastIndexOf('/') + 1);
     try {
       const summary = parseSummary(await readText(s3, bucket, key, where));
-      builds.push({ recipe: recipe as string, recipeVersion: recipeVersion as string, imageBuildVersion: imageBuildVersion as string, uri: `s3://${bucket}/${folder}`, files: (byFolder.get(folder) ?? []).sort(), summary });
+      builds.push({
+        recipe: recipe as string,
+        recipeVersion: recipeVersion as string,
+        imageBuildVersion: imageBuildVersion as string,
+        uri: `s3://${bucket}/${folder}`,
+        files: (byFolder.get(folder) ?? []).sort(),
+        summary,
+      });
     } catch (cause) {
       if (cause instanceof EvidenceReadError) throw cause;
       problems.push(`s3://${bucket}/${key}: ${(cause as Error).message}; left out`);
@@ -89,9 +107,12 @@ export async function readEvidence(s3: S3Client, bucket: string, recipes: readon
   }
   const grouped = new Map<string, BuildEvidence[]>();
   for (const build of builds) grouped.set(build.recipe, [...(grouped.get(build.recipe) ?? []), build]);
-  for (const recipe of recipes) if (!grouped.has(recipe)) problems.push(`no evidence for ${recipe} under s3://${bucket}/evidence/${recipe}/`);
+  for (const recipe of recipes)
+    if (!grouped.has(recipe)) problems.push(`no evidence for ${recipe} under s3://${bucket}/evidence/${recipe}/`);
   return {
-    recipes: [...grouped.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([recipe, list]) => ({ recipe, builds: list.sort(compareBuilds) })),
+    recipes: [...grouped.entries()]
+      .sort(([a], [b]) => a.localeCompare(b))
+      .map(([recipe, list]) => ({ recipe, builds: list.sort(compareBuilds) })),
     problems,
   };
 }
@@ -147,7 +168,10 @@ export function createEvidenceCommand(deps: EvidenceCommandDeps = {}): Command {
     },
     async run(args, io: Io) {
       const bucket = args.values.bucket ?? io.env.BAKERY_EVIDENCE_BUCKET;
-      if (!bucket) throw new UsageError('name the evidence bucket: --bucket BUCKET (the bakery stack output EvidenceBucketName) or BAKERY_EVIDENCE_BUCKET');
+      if (!bucket)
+        throw new UsageError(
+          'name the evidence bucket: --bucket BUCKET (the bakery stack output EvidenceBucketName) or BAKERY_EVIDENCE_BUCKET',
+        );
       if (!BUCKET.test(bucket)) throw new UsageError(`--bucket must be an S3 bucket name, got '${bucket}'`);
       const region = args.values.region ?? io.env.AWS_REGION ?? io.env.AWS_DEFAULT_REGION;
       if (!region) throw new UsageError('name the region: --region REGION or AWS_REGION');
@@ -170,7 +194,13 @@ export function createEvidenceCommand(deps: EvidenceCommandDeps = {}): Command {
       if (args.values.json) io.stdout.write(`${JSON.stringify(read.recipes, null, 2)}\n`);
       else io.stdout.write(read.recipes.length > 0 ? table(read.recipes) : `No evidence under s3://${bucket}/evidence/.\n`);
       const file = path.resolve(io.cwd, args.values.html ?? 'dist/compliance/index.html');
-      writeAtomically(file, renderCompliancePage(read.recipes, { generatedAt: (deps.now ?? (() => new Date()))().toISOString(), source: `s3://${bucket}/evidence/` }));
+      writeAtomically(
+        file,
+        renderCompliancePage(read.recipes, {
+          generatedAt: (deps.now ?? (() => new Date()))().toISOString(),
+          source: `s3://${bucket}/evidence/`,
+        }),
+      );
       io.stderr.write(`Compliance page: ${path.relative(io.cwd, file) || file}\n`);
       const failed = read.recipes.filter((r) => r.builds.at(-1)?.summary.passed === false);
       return failed.length > 0 || read.problems.length > 0 ? 1 : 0;

@@ -14,6 +14,11 @@ const REGISTRY: Readonly<Record<string, () => Promise<{ default: Command }>>> = 
   plan: () => import('./plan.js'),
   publish: () => import('./publish.js'),
   evidence: () => import('./evidence.js'),
+  promote: () => import('./promote.js'),
+  revoke: () => import('./revoke.js'),
+  unrevoke: () => import('./unrevoke.js'),
+  images: () => import('./images.js'),
+  usage: () => import('./usage.js'),
   doctor: () => import('./doctor.js'),
   help: () => import('./help.js'),
 };

@@ -2,13 +2,17 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:f
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import {
+  type CatalogState,
+  defaultCatalogState,
   deployedStateOf,
   diffTemplates,
   formatPlan,
   isSourceArtifactExtra,
   loadBundle,
+  observedCatalogOf,
   PLAN_FORMATS,
   type PlanFormat,
+  planCatalog,
   planDocument,
   planRecipes,
   RECIPE_PARAMETERS,
@@ -94,6 +98,7 @@ export default defineCommand({
 
     let baseLabel: string;
     let baseSide: { manifest: ReturnType<typeof sideBundle>['manifest']; templates: ReadonlyMap<string, Template> };
+    let baseCatalogs: ReadonlyMap<string, CatalogState>;
     let head: BundleRun;
     const notes: string[] = [];
     const unchanged = new Set<string>();
@@ -101,6 +106,7 @@ export default defineCommand({
       const loaded = readBundlePath(path.resolve(io.cwd, args.values['base-bundle']), stackPrefix);
       baseLabel = args.values['base-bundle'];
       baseSide = loaded;
+      baseCatalogs = loaded.catalogs;
       head = bundleFolders([...headDirs.values()], { cwd: io.cwd, sourceCommit: headCommit, stackPrefix });
     } else {
       const resolved = resolveBase(root, { ...(args.values.base !== undefined ? { base: args.values.base } : {}), env: io.env });
@@ -130,6 +136,7 @@ export default defineCommand({
         notes.push(`${failed.name} does not bundle at the base with today's toolchain: planned as not deployed`);
       baseRun.recipes.push(...headUnchanged);
       baseSide = sideBundle(baseRun.recipes, baseRun.templates, unchanged, { sourceCommit: base, retired: [] });
+      baseCatalogs = catalogsOf(baseRun.recipes);
     }
 
     if (head.failed.length > 0) return reportBundleFailures(head, io);
@@ -150,10 +157,20 @@ export default defineCommand({
     notes.forEach((note, i) => {
       subject[notes.length === 1 ? 'note' : `note ${i + 1}`] = note;
     });
-    io.stdout.write(formatPlan(planDocument({ kind: 'plan', plan, subject, stackPrefix, prune, partial: false, resources }), format));
+    // The catalog: the head's catalogs against what the base's would have left applied (no candidate offline).
+    const observed = new Map([...baseCatalogs].map(([name, state]) => [name, observedCatalogOf(state)]));
+    const catalog = planCatalog(catalogsOf(head.recipes), observed, { planCandidate: false });
+    io.stdout.write(
+      formatPlan(planDocument({ kind: 'plan', plan, subject, stackPrefix, prune, partial: false, resources, catalog }), format),
+    );
     return plan.refusals.length > 0 ? 1 : 0;
   },
 });
+
+/** Each bundled recipe's catalog; one without a catalog has the default (stable only, nothing promoted). */
+function catalogsOf(recipes: readonly { name: string; catalog?: CatalogState }[]): Map<string, CatalogState> {
+  return new Map(recipes.map((r) => [r.name, r.catalog ?? defaultCatalogState()]));
+}
 
 /** The base's recipes, from its commit, bundled in a temporary folder (removed afterwards). */
 function bundleBase(root: string, base: string, names: readonly string[], stackPrefix: string): BundleRun {
@@ -174,7 +191,11 @@ function bundleBase(root: string, base: string, names: readonly string[], stackP
 function readBundlePath(
   file: string,
   stackPrefix: string,
-): { manifest: ReturnType<typeof sideBundle>['manifest']; templates: ReadonlyMap<string, Template> } {
+): {
+  manifest: ReturnType<typeof sideBundle>['manifest'];
+  templates: ReadonlyMap<string, Template>;
+  catalogs: ReadonlyMap<string, CatalogState>;
+} {
   let files: Map<string, Uint8Array>;
   try {
     if (statSync(file).isDirectory()) files = readFolder(file);
@@ -193,7 +214,11 @@ function readBundlePath(
     throw new UsageError(
       `--base-bundle ${file} is not a valid bundle:\n${problems.map((p) => `  ${p.id} ${p.path ?? p.recipe ?? ''}: ${p.message}`).join('\n')}`,
     );
-  return { manifest: bundle.manifest, templates: new Map(bundle.recipes.map((r) => [r.entry.name, r.template])) };
+  return {
+    manifest: bundle.manifest,
+    templates: new Map(bundle.recipes.map((r) => [r.entry.name, r.template])),
+    catalogs: new Map(bundle.recipes.map((r) => [r.entry.name, r.catalog ?? defaultCatalogState()])),
+  };
 }
 
 function readFolder(dir: string): Map<string, Uint8Array> {

@@ -67,6 +67,7 @@ function bundleFolders(dirs: readonly string[], options: { cwd: string; sourceCo
       parameters: result.parameters,
       buildOnVersionChange: recipeSettings(readText(path.join(dir, 'recipe.yaml')) ?? '').buildOnVersionChange,
       recipeManifest: result.manifest as unknown as Record<string, unknown>,
+      ...(result.catalog ? { catalog: result.catalog } : {}),
     });
     const parsed = parseTemplateText(result.templateText);
     if (parsed.ok) templates.set(result.name, parsed.value as Template);

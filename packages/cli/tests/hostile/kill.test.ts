@@ -8,7 +8,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { chmodSync, cpSync, existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { verifyBundle } from '@ami-bakery/publisher';
+import { verifyBundle } from '@ami-bakery/bundle';
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { tempDir, workspaceCopy } from '../pipeline-helpers.js';

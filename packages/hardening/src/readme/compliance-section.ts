@@ -26,7 +26,8 @@ interface Fixture {
   benchmark: string;
   version: string;
   sections: string[];
-  recommendations: { id: string; level: number }[];
+  /** `level: 'NG'` is the optional Next Generation Windows Security profile; `only` limits a recommendation to one server role. */
+  recommendations: { id: string; level: number | 'NG'; only?: 'MS' | 'DC' }[];
 }
 
 const BENCHMARKS = path.join(path.dirname(new URL(import.meta.url).pathname), '..', 'benchmarks');
@@ -57,11 +58,11 @@ function windowsControls(table: ControlsTable, tableFile: string, recipe: string
     `| exceptions | ${exceptions.length}, each with its reason (below) |`,
   ];
   if (found) {
-    const l1 = found.fixture.recommendations.filter((r) => r.level === 1);
+    const l1 = found.fixture.recommendations.filter((r) => r.level === 1 && r.only !== 'DC');
     const rows = l1.filter((r) => ids.has(r.id)).length;
     const excepted = l1.filter((r) => !ids.has(r.id) && exceptions.some((e) => e.id === r.id)).length;
     const sections = found.fixture.sections.length > 1 ? 'all sections' : `section${found.fixture.sections.length > 1 ? 's' : ''} ${found.fixture.sections.join(', ')}`;
-    lines.push(`| Level 1 coverage | ${rows + excepted} of ${l1.length} Level 1 recommendations of [the benchmark list](../../${found.file}) (${sections}): ${rows} applied and verified, ${excepted} exceptions, ${l1.length - rows - excepted} missing |`);
+    lines.push(`| Level 1 coverage | ${rows + excepted} of ${l1.length} Level 1 (Member Server) recommendations of [the benchmark list](../../${found.file}) (${sections}): ${rows} applied and verified, ${excepted} exceptions, ${l1.length - rows - excepted} missing |`);
   }
   lines.push(
     `| verified | before the snapshot (validate phase) and again on the instance launched from the image (test phase) |`,
@@ -77,7 +78,7 @@ function scapEvidence(table: ScapEvidenceTable, tableFile: string, recipe: strin
   const scanner =
     table.scanner === 'scc'
       ? `AWS-managed \`${sccComponent ?? 'scap-compliance-checker'}\` (SCAP Compliance Checker) in the test phase, on the instance launched from the image`
-      : `OpenSCAP with \`${table.openscap?.profile}\` from \`${table.openscap?.datastream}\`, installed and run in the test phase (SCC runs on x86_64 only)`;
+      : `OpenSCAP with \`${table.openscap?.profile}\` from \`${table.openscap?.datastream}\`, installed and run in the test phase, for an image the AWS-managed SCC does not scan (why: [\`${tableFile}\`](${tableFile}))`;
   const lines = [
     '| | |',
     '|---|---|',

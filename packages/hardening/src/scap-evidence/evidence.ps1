@@ -1,7 +1,15 @@
 # AMI Bakery compliance evidence (Windows), run on the test instance launched from the image.
 # Reads the newest SCC XCCDF results, writes summary.json, uploads the report and the summary,
 # and fails when the score is below the threshold or a failing rule is not accepted.
-$found = @(foreach ($pattern in $config.results) { Get-ChildItem -Path $pattern -File -ErrorAction SilentlyContinue })
+# Patterns in order of preference: the first that matches anything wins (the location the scanner
+# documents first, then fallbacks), and within it the newest file. '\**\' in a pattern means any
+# folders below: the part before it is searched recursively for the file name after it.
+$found = @()
+foreach ($pattern in $config.results) {
+  $parts = $pattern -split '\\\*\*\\', 2
+  $found = @(if ($parts.Count -eq 2) { Get-ChildItem -Path $parts[0] -Recurse -File -Filter $parts[1] -ErrorAction SilentlyContinue } else { Get-ChildItem -Path $pattern -File -ErrorAction SilentlyContinue })
+  if ($found.Count -gt 0) { break }
+}
 if ($found.Count -eq 0) { throw "No XCCDF results in $($config.results -join ', '): did the scan run?" }
 $report = ($found | Sort-Object LastWriteTimeUtc | Select-Object -Last 1).FullName
 [xml]$xml = Get-Content -LiteralPath $report -Raw

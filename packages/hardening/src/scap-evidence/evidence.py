@@ -170,7 +170,9 @@ def upload(files, bucket, prefix, region, domain, creds):
 def main():
     work = CONFIG["work"]
     os.makedirs(work, exist_ok=True)
-    found = [p for pattern in CONFIG["results"] for p in glob.glob(pattern, recursive=True)]
+    # Patterns in order of preference: the first that matches anything wins (the location the
+    # scanner documents first, then fallbacks), and within it the newest file.
+    found = next((hits for hits in (glob.glob(pattern, recursive=True) for pattern in CONFIG["results"]) if hits), [])
     if not found:
         raise SystemExit(f"No XCCDF results in {', '.join(CONFIG['results'])}: did the scan run?")
     reports = sorted(found, key=os.path.getmtime)[-1:]

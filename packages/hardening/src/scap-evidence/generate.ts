@@ -6,11 +6,13 @@
  * `s3://<EvidenceBucket>/<EvidencePrefix>/<image build version>/` and fails the build when the
  * score is below `minimumScore` or any failing rule is not on the accepted list.
  */
+import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import { gzipSync } from 'node:zlib';
 import { GeneratorInputError } from '../errors.js';
 import { WINDOWS_IDENTITY, WINDOWS_UPLOAD } from '../evidence/windows-upload.js';
 import type { Platform, TableHit } from '../types.js';
-import { EVIDENCE_PARAMETERS, type GeneratedDocument, quote } from '../windows-controls/generate.js';
+import { COMPONENT_DATA_LIMIT, EVIDENCE_PARAMETERS, type GeneratedDocument, quote } from '../windows-controls/generate.js';
 import { emitYaml } from '../yaml-emit.js';
 
 export interface ScapEvidenceTable {
@@ -29,7 +31,7 @@ export interface ScapEvidenceOptions {
 }
 
 const read = (name: string) => readFileSync(new URL(`./${name}`, import.meta.url), 'utf8');
-let sources: { python: string; ps1: string; ps1Tail: string } | undefined;
+let sources: { python: string; packedPython: string; pythonSha256: string; ps1: string; ps1Tail: string } | undefined;
 function scripts() {
   // Comment lines stay in the repository; the documents carry the code (they have 16,000 characters).
   const strip = (text: string) =>
@@ -37,8 +39,24 @@ function scripts() {
       .split('\n')
       .filter((line) => !/^\s*#/.test(line) && line.trim() !== '')
       .join('\n');
-  sources ??= { python: strip(read('evidence.py')), ps1: strip(read('evidence.ps1')), ps1Tail: strip(read('evidence-tail.ps1')) };
+  if (!sources) {
+    const python = strip(read('evidence.py'));
+    // The Linux documents carry the script gzipped and base64-encoded on one line: as YAML block-scalar
+    // lines it costs ~14 characters of indentation per line and left the RHEL 9 document over the
+    // 16,000-character limit. gzip's header holds no time here (mtime 0), so the text is deterministic.
+    const packedPython = gzipSync(Buffer.from(python, 'utf8'), { level: 9 }).toString('base64');
+    sources = { python, packedPython, pythonSha256: createHash('sha256').update(python).digest('hex'), ps1: strip(read('evidence.ps1')), ps1Tail: strip(read('evidence-tail.ps1')) };
+  }
   return sources;
+}
+
+/** The shell lines that write evidence.py on a Linux instance (gzipped, base64-encoded, with its sha256 for review). */
+export function evidencePythonLines(): string[] {
+  const { packedPython, pythonSha256 } = scripts();
+  return [
+    `# evidence.py of @ami-bakery/hardening (comment lines removed), sha256 ${pythonSha256}, gzip, base64:`,
+    `printf '%s' '${packedPython}' | base64 -d | gunzip > "$work/evidence.py"`,
+  ];
 }
 
 const PARAMETERS = [
@@ -66,6 +84,11 @@ export function generateScapEvidence(table: ScapEvidenceTable, options: ScapEvid
   const windows = options.platform === 'windows';
   if (windows && table.scanner === 'openscap') throw new GeneratorInputError('OpenSCAP scans Linux only; use scanner: scc on Windows.', ['scanner']);
   const work = windows ? `$env:ProgramData\\AmiBakery\\${options.baseName}` : `/var/lib/ami-bakery/evidence/${options.baseName}`;
+  // SCC: the table's patterns in order of preference; the evidence scripts take the first that
+  // matches. Where the AWS-managed SCC components save their report is documented in the EC2 Image
+  // Builder User Guide, "SCAP compliance validator component" (awsdocs/ec2-image-builder-user-guide,
+  // doc_source/toe-stig.md at 1030a941fe56): /opt/scc/SCCResults on Linux, the desktop of the
+  // account the component runs as on Windows. The shipped tables list those first.
   const results = table.scanner === 'openscap' ? [`${work}/openscap-results-arf.xml`] : (table.results ?? []);
   const config = {
     scanner: table.scanner,
@@ -77,7 +100,7 @@ export function generateScapEvidence(table: ScapEvidenceTable, options: ScapEvid
     prefix: '{{ EvidencePrefix }}',
     work: windows ? undefined : work,
   };
-  const { python, ps1, ps1Tail } = scripts();
+  const { ps1, ps1Tail } = scripts();
   const step = windows
     ? {
         name: 'Evidence',
@@ -114,13 +137,13 @@ export function generateScapEvidence(table: ScapEvidenceTable, options: ScapEvid
               ...(table.scanner === 'openscap' && table.openscap
                 ? [
                     `dnf install -y ${table.openscap.packages.map(shellQuote).join(' ')}`,
+                    `test -f ${shellQuote(table.openscap.datastream)} || { echo "${table.openscap.packages.join(' ')} installed, but ${table.openscap.datastream} is missing: this release of the SCAP Security Guide has no data stream for the image." >&2; exit 1; }`,
+                    `oscap info --profile ${shellQuote(table.openscap.profile)} ${shellQuote(table.openscap.datastream)} >/dev/null || { echo "${table.openscap.datastream} has no profile ${table.openscap.profile}." >&2; exit 1; }`,
                     '# oscap exits 2 when a rule fails; the evidence step below judges the results.',
                     `oscap xccdf eval --profile ${shellQuote(table.openscap.profile)} --results-arf "$work/openscap-results-arf.xml" --report "$work/openscap-report.html" ${shellQuote(table.openscap.datastream)} || test $? -eq 2`,
                   ]
                 : []),
-              'cat > "$work/evidence.py" <<\'AMI_BAKERY_PY\'',
-              python,
-              'AMI_BAKERY_PY',
+              ...evidencePythonLines(),
               `python3 "$work/evidence.py" ${shellQuote(JSON.stringify(config))}`,
             ].join('\n'),
           ],
@@ -133,5 +156,9 @@ export function generateScapEvidence(table: ScapEvidenceTable, options: ScapEvid
     parameters: PARAMETERS,
     phases: [{ name: 'test', steps: [step] }],
   };
-  return [{ part: 1, parts: 1, stage: 'test', suffix: 'scan', name: `${options.baseName}-scan`, data, text: emitYaml(data), rows: [], origins: [], parameters: { ...EVIDENCE_PARAMETERS } }];
+  const text = emitYaml(data);
+  if (text.length > COMPONENT_DATA_LIMIT) {
+    throw new GeneratorInputError(`The evidence document is ${text.length} characters, over the ${COMPONENT_DATA_LIMIT} CloudFormation takes inline; shorten the accepted reasons.`, ['accepted']);
+  }
+  return [{ part: 1, parts: 1, stage: 'test', suffix: 'scan', name: `${options.baseName}-scan`, data, text, rows: [], origins: [], parameters: { ...EVIDENCE_PARAMETERS } }];
 }

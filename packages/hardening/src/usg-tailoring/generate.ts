@@ -8,6 +8,7 @@
  *   tailored profile keeps passes (threshold 100 %).
  */
 import { readFileSync } from 'node:fs';
+import { evidencePythonLines } from '../scap-evidence/generate.js';
 import type { TableHit } from '../types.js';
 import { EVIDENCE_PARAMETERS, type GeneratedDocument } from '../windows-controls/generate.js';
 import { emitYaml } from '../yaml-emit.js';
@@ -33,9 +34,9 @@ const strip = (text: string) =>
     .split('\n')
     .filter((line) => !/^\s*#/.test(line) && line.trim() !== '')
     .join('\n');
-let sources: { tailor: string; evidence: string } | undefined;
+let sources: { tailor: string } | undefined;
 const scripts = () => {
-  sources ??= { tailor: strip(read('./tailor.py')), evidence: strip(read('../scap-evidence/evidence.py')) };
+  sources ??= { tailor: strip(read('./tailor.py')) };
   return sources;
 };
 
@@ -57,7 +58,7 @@ export function checkUsgTailoringTable(table: UsgTailoringTable): TableHit[] {
 const bash = (name: string, lines: string[], timeoutSeconds?: number) => ({ name, action: 'ExecuteBash', ...(timeoutSeconds ? { timeoutSeconds } : {}), inputs: { commands: [['set -euo pipefail', ...lines].join('\n')] } });
 
 export function generateUsgTailoring(table: UsgTailoringTable, options: UsgTailoringOptions): GeneratedDocument[] {
-  const { tailor, evidence } = scripts();
+  const { tailor } = scripts();
   const disabled = JSON.stringify(table.disabled.map((d) => ({ rule: d.rule, reason: d.reason })));
   const work = `/var/lib/ami-bakery/evidence/${options.baseName}`;
   const audit = (stamp: string) => [
@@ -154,9 +155,7 @@ export function generateUsgTailoring(table: UsgTailoringTable, options: UsgTailo
               'cloud-init status --wait > /dev/null || true',
               'pro status --wait > /dev/null',
               ...audit('$(date -u +%Y%m%dT%H%M%SZ)'),
-              'cat > "$work/evidence.py" <<\'AMI_BAKERY_PY\'',
-              evidence,
-              'AMI_BAKERY_PY',
+              ...evidencePythonLines(),
               `python3 "$work/evidence.py" ${shellQuote(JSON.stringify(config))}`,
             ],
             3600,

@@ -2,18 +2,22 @@
  * Windows controls table -> AWSTOE documents. Pure: the same table and options give the same
  * documents byte for byte.
  *
- * Two kinds of documents, each split into as many parts as CloudFormation's 16,000-character
- * limit on a component's inline `Data` needs (rows in table order):
- * - build parts (`<base>-part-<n>`): apply their rows in the build phase and read them back in the
- *   validate phase, before the snapshot. Every part records the controls that do not hold; the last
- *   part fails the build listing all of them.
- * - verify parts (`<base>-verify-<n>`, test phase only): read every row again on the instance
- *   launched from the image, after Sysprep. The last one writes the result of every control and a
- *   `summary.json`, uploads both as evidence and fails the build if any control does not hold.
+ * Two kinds of documents:
+ * - build parts (`<base>-part-<n>`, as many as CloudFormation's 16,000-character limit on a
+ *   component's inline `Data` needs; rows in table order): the build phase applies their rows and
+ *   writes the part's check script (`check-part-<n>.ps1`, every row's expected value and how to read
+ *   it back) into the image; the validate phase runs that script before the snapshot. Every part
+ *   records the controls that do not hold; the last part fails the build listing all of them.
+ * - one verify document (`<base>-verify`, test phase only): on the instance launched from the image,
+ *   after Sysprep, runs every part's check script again, each only if its SHA-256 is the one this
+ *   generator computed (the script is in the image; its hash comes with the pipeline), writes the
+ *   result of every control and a `summary.json`, uploads both as evidence and fails the build if
+ *   any control does not hold. Each row's check is written once, not once per phase.
  *
  * Rows SetRegistry cannot write (an empty MULTI_SZ list, value names with \ or *) and per-user
  * rows (the default user profile's hive) are written by PowerShell through the .NET registry API.
  */
+import { createHash } from 'node:crypto';
 import { emitYaml } from '../yaml-emit.js';
 import { GeneratorInputError } from '../errors.js';
 import { WINDOWS_IDENTITY, WINDOWS_UPLOAD } from '../evidence/windows-upload.js';
@@ -55,7 +59,7 @@ export interface GeneratedDocument {
   parts: number;
   /** `build`: build and validate phases (before the snapshot); `test`: test phase only (on the instance launched from the image). */
   stage: 'build' | 'test';
-  /** What follows `<stack name>-<table stem>-` in the component name: `part-<n>` or `verify-<n>`. */
+  /** What follows `<stack name>-<table stem>-` in the component name: `part-<n>` or `verify`. */
   suffix: string;
   /** Name inside the document: `<baseName>-<suffix>`. */
   name: string;
@@ -70,6 +74,8 @@ export interface GeneratedDocument {
    * the bundler resolves (e.g. the evidence bucket). Undefined when the document takes none.
    */
   parameters?: Record<string, string>;
+  /** Build parts: the check script the part writes into the image and its SHA-256 (the verify document checks it). */
+  checkScript?: { file: string; sha256: string };
 }
 
 export class ControlTooLargeError extends GeneratorInputError {
@@ -84,21 +90,26 @@ export const EVIDENCE_PARAMETERS = { EvidenceBucket: '{{ bakery:evidenceBucket }
 
 export function generateWindowsControls(table: ControlsTable, options: GenerateOptions): GeneratedDocument[] {
   const budget = options.budget ?? PART_BUDGET;
-  const build = partition(table, options, budget, 'build');
-  const test = partition(table, options, budget, 'test');
-  return [...build.map((rows, i) => renderBuild(table, options, rows, i + 1, build.length)), ...test.map((rows, i) => renderVerify(table, options, rows, i + 1, test.length))];
+  // Each part is rendered once; only when the size estimate was short for one is the split corrected.
+  let groups = partition(table, options, budget);
+  let build = groups.map((rows, i) => renderBuild(table, options, rows, i + 1, groups.length));
+  if (build.some((d) => d.text.length > budget)) {
+    groups = fit(table, options, budget, groups);
+    build = groups.map((rows, i) => renderBuild(table, options, rows, i + 1, groups.length));
+  }
+  return [...build, renderVerify(table, options, build)];
 }
 
 /**
- * Rows split into parts that fit `budget`. Rendering every candidate group costs O(rows^2) YAML
- * output; instead each row's share of the text is measured once (the lines it adds, with the
- * indentation they get), each kind's fixed text once, and a part is closed when their sum would
- * pass the budget. Every final part is rendered and checked once more; a row that does not fit
- * after all moves on to the next part.
+ * Rows split into parts that fit `budget`, by estimate. Rendering every candidate group costs
+ * O(rows^2) YAML output; instead each row's share of the text is measured once (the lines it adds,
+ * with the indentation they get), each kind's fixed text once, and a part is closed when their sum
+ * would pass the budget. The caller renders the parts and, if one is over after all, corrects the
+ * split with `fit`.
  */
-function partition(table: ControlsTable, options: GenerateOptions, budget: number, stage: 'build' | 'test'): number[][] {
-  const render = (rows: number[], part: number, parts: number) => (stage === 'build' ? renderBuild(table, options, rows, part, parts) : renderVerify(table, options, rows, part, parts));
-  const rowCost = table.controls.map((control) => costOf(control, stage));
+function partition(table: ControlsTable, options: GenerateOptions, budget: number): number[][] {
+  const render = (rows: number[], part: number, parts: number) => renderBuild(table, options, rows, part, parts);
+  const rowCost = table.controls.map((control) => costOf(control));
   // Skeleton plus a kind's fixed text, measured on a one-row document of that kind (rendered as
   // the last of many parts: the longest variant).
   const alone = new Map<string, { index: number; size: number }>();
@@ -145,7 +156,12 @@ function partition(table: ControlsTable, options: GenerateOptions, budget: numbe
     if (!kinds.has(key)) kinds.set(key, index);
   });
   if (current.length > 0) groups.push(current);
-  // The estimate is an upper bound; render each part once to be sure, moving rows on if one is not.
+  return groups;
+}
+
+/** The split corrected by rendering: a row of a part over the budget moves on to the next part. */
+function fit(table: ControlsTable, options: GenerateOptions, budget: number, groups: number[][]): number[][] {
+  const render = (rows: number[], part: number, parts: number) => renderBuild(table, options, rows, part, parts);
   for (let i = 0; i < groups.length; i++) {
     const group = groups[i] as number[];
     while (group.length > 1 && render(group, 2, 2).text.length > budget) {
@@ -168,13 +184,14 @@ const SCRIPT_INDENT = 14;
 /** Indentation of an item of a SetRegistry step's `inputs:` list. */
 const INPUT_INDENT = 10;
 
-/** Characters a row adds to a document of its stage: its data lines (apply and check), and its SetRegistry entry. */
-function costOf(control: Control, stage: 'build' | 'test'): number {
+/** Characters a row adds to a build part: its data lines (apply, and check in the check script), and its SetRegistry entry. */
+function costOf(control: Control): number {
   const line = (text: string) => text.length + 3 + SCRIPT_INDENT;
   const data = line(`,@(${rowData(control)})`);
-  if (stage === 'test') return data;
   if (control.kind === 'registry' && writableBySetRegistry(control)) {
-    const entry = emitYaml([setRegistry(control)]).split('\n').filter(Boolean);
+    // The SetRegistry entry as the YAML writer lays it out: four `key: value` lines, strings in JSON quotes.
+    const value = Array.isArray(control.value) ? `[${control.value.map((v) => JSON.stringify(v)).join(', ')}]` : JSON.stringify(control.value);
+    const entry = [`- path: ${JSON.stringify(control.path)}`, `  name: ${JSON.stringify(control.name)}`, `  value: ${value}`, `  type: ${JSON.stringify(control.type)}`];
     return data + entry.reduce((sum, l) => sum + l.length + 1 + INPUT_INDENT, 0);
   }
   // Applied from a data block and checked from another.
@@ -205,12 +222,17 @@ function renderBuild(table: ControlsTable, options: GenerateOptions, rows: numbe
   if (audit.length > 0) build.push(powershell('ApplyAuditPolicy', [STOP, dataBlock('audit', audit.map((p) => auditRow(p.control))), ...APPLY_AUDIT]));
   if (services.length > 0) build.push(powershell('ApplyServices', [STOP, dataBlock('services', services.map((p) => serviceRow(p.control))), ...APPLY_SERVICES]));
 
+  const checkScript = checkScriptText(picked);
+  build.push(powershell('WriteCheckScript', [STOP, ...workFolder(work), ...writeCheckScript(checkFile(part), checkScript)]));
+
   const check = [
     STOP,
     ...workFolder(work),
     "$failedFile = Join-Path $work 'failed-controls.txt'",
     ...(part === 1 ? ['if (Test-Path -LiteralPath $failedFile) { Remove-Item -LiteralPath $failedFile -Force }'] : []),
-    ...checkLines(picked),
+    `$out = Join-Path $work 'part-${part}-results.tsv'`,
+    `& (Join-Path $work '${checkFile(part)}') -Work $work -Out $out`,
+    '$results = @(Get-Content -LiteralPath $out -Encoding UTF8 | Where-Object { $_ })',
     "$failed = @($results | Where-Object { $_.Split([char]9)[1] -ne 'pass' } | ForEach-Object { $p = $_.Split([char]9); \"$($p[0]): $($p[2])\" })",
     'if ($failed.Count -gt 0) { Add-Content -LiteralPath $failedFile -Value $failed }',
     ...(part === parts ? report(options.tableFile) : [`Write-Output "Part ${part} of ${parts}: $($failed.Count) control(s) do not hold; part ${parts} fails the build if any part found one."`]),
@@ -225,49 +247,79 @@ function renderBuild(table: ControlsTable, options: GenerateOptions, rows: numbe
       { name: 'validate', steps: [powershell('CheckControls', check)] },
     ],
   };
-  return { part, parts, stage: 'build', suffix, name, data, text: emitYaml(data), rows, origins };
+  return { part, parts, stage: 'build', suffix, name, data, text: emitYaml(data), rows, origins, checkScript: { file: checkFile(part), sha256: sha256Hex(checkScript) } };
 }
 
-function renderVerify(table: ControlsTable, options: GenerateOptions, rows: number[], part: number, parts: number): GeneratedDocument {
-  const suffix = `verify-${part}`;
+function renderVerify(table: ControlsTable, options: GenerateOptions, build: GeneratedDocument[]): GeneratedDocument {
+  const suffix = 'verify';
   const name = `${options.baseName}-${suffix}`;
-  const picked = pick(table, rows);
-  const last = part === parts;
+  const checks = build.map((d) => d.checkScript as { file: string; sha256: string });
   const verify = [
     STOP,
-    ...workFolder(`${workName(options)}\\verify`),
-    "$resultsFile = Join-Path $work 'control-results.tsv'",
-    ...(part === 1 ? ['if (Test-Path -LiteralPath $resultsFile) { Remove-Item -LiteralPath $resultsFile -Force }'] : []),
-    ...checkLines(picked),
-    'Add-Content -LiteralPath $resultsFile -Value $results -Encoding UTF8',
-    ...(last ? summarize(table, options) : [`Write-Output "Verified part ${part} of ${parts} on the launched instance; part ${parts} writes the evidence and fails the build if any control does not hold."`]),
+    ...workFolder(workName(options)),
+    '$checks = @(',
+    ...checks.map((c) => `,@(${quote(c.file)},${quote(c.sha256)})`),
+    ')',
+    "$verifyWork = Join-Path $work 'verify'",
+    'New-Item -ItemType Directory -Force -Path $verifyWork | Out-Null',
+    "$resultsFile = Join-Path $verifyWork 'control-results.tsv'",
+    '$all = New-Object System.Collections.Generic.List[string]',
+    'foreach ($c in $checks) {',
+    '  $file = Join-Path $work $c[0]',
+    '  if (-not (Test-Path -LiteralPath $file)) { throw "$file is missing: the image does not carry the check script its build wrote." }',
+    '  $hash = (Get-FileHash -LiteralPath $file -Algorithm SHA256).Hash.ToLowerInvariant()',
+    '  if ($hash -ne $c[1]) { throw "$file has SHA-256 $hash, not $($c[1]): it changed after the build wrote it." }',
+    "  $out = Join-Path $verifyWork ($c[0] -replace '\\.ps1$', '.tsv')",
+    '  & $file -Work $verifyWork -Out $out',
+    '  foreach ($line in @(Get-Content -LiteralPath $out -Encoding UTF8 | Where-Object { $_ })) { $all.Add($line) }',
+    '}',
+    'Set-Content -LiteralPath $resultsFile -Value $all -Encoding UTF8',
+    '$work = $verifyWork',
+    ...summarize(table, options),
   ];
+  const rows = build.flatMap((d) => d.rows);
   const data: Record<string, unknown> = {
     name,
-    description: describe(table, options, picked.all, `verify part ${part} of ${parts}, read again on the instance launched from the image${last ? '; uploads the evidence' : ''}`),
+    description: describe(table, options, rows.map((i) => table.controls[i] as Control), `every row read again on the instance launched from the image by the check scripts of the ${build.length} parts, each run only with the SHA-256 generated with it; uploads the evidence`),
     schemaVersion: '1.0',
-    ...(last
-      ? {
-          parameters: [
-            { EvidenceBucket: { type: 'string', description: 'Bucket the evidence is uploaded to (the bakery evidence bucket).' } },
-            { EvidencePrefix: { type: 'string', description: 'Key prefix of this recipe version, evidence/<recipe>/<version>; the image build version is appended.' } },
-          ],
-        }
-      : {}),
+    parameters: [
+      { EvidenceBucket: { type: 'string', description: 'Bucket the evidence is uploaded to (the bakery evidence bucket).' } },
+      { EvidencePrefix: { type: 'string', description: 'Key prefix of this recipe version, evidence/<recipe>/<version>; the image build version is appended.' } },
+    ],
     phases: [{ name: 'test', steps: [powershell('VerifyControls', verify)] }],
   };
-  return {
-    part,
-    parts,
-    stage: 'test',
-    suffix,
-    name,
-    data,
-    text: emitYaml(data),
-    rows,
-    origins: [],
-    ...(last ? { parameters: { ...EVIDENCE_PARAMETERS } } : {}),
-  };
+  return { part: 1, parts: 1, stage: 'test', suffix, name, data, text: emitYaml(data), rows, origins: [], parameters: { ...EVIDENCE_PARAMETERS } };
+}
+
+/** File name of a part's check script in the work folder on the image. */
+function checkFile(part: number): string {
+  return `check-part-${part}.ps1`;
+}
+
+/**
+ * A part's check script: reads every picked row back and writes one `id<TAB>pass|fail<TAB>detail`
+ * line per row to `-Out`. Lines joined with LF, no trailing newline: the text whose SHA-256 the
+ * verify document checks (the build writes it byte for byte, UTF-8 without BOM).
+ */
+function checkScriptText(picked: PickedRows): string {
+  return ['param([string]$Work, [string]$Out)', STOP, '$work = $Work', ...checkLines(picked), 'Set-Content -LiteralPath $Out -Value $results -Encoding UTF8'].join('\n');
+}
+
+/** Build-phase lines writing a check script from a single-quoted here-string (nothing in it is expanded). */
+function writeCheckScript(file: string, text: string): string[] {
+  if (/^'@/m.test(text)) throw new GeneratorInputError(`A line of the check script of ${file} starts with '@, which would end the here-string that writes it.`, ['controls']);
+  return [
+    "$text = @'",
+    text,
+    "'@",
+    // However the line ends reach PowerShell, the file gets LF line ends: the bytes the hash was computed on.
+    '$text = $text -replace "`r`n", "`n"',
+    `[System.IO.File]::WriteAllText((Join-Path $work ${quote(file)}), $text, (New-Object System.Text.UTF8Encoding $false))`,
+  ];
+}
+
+function sha256Hex(text: string): string {
+  return createHash('sha256').update(text, 'utf8').digest('hex');
 }
 
 type Picked<K extends Control['kind']> = { index: number; control: Extract<Control, { kind: K }> }[];

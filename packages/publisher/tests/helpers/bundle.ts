@@ -11,8 +11,22 @@ const SOURCE = '1a2b3c4d5e6f708192a3b4c5d6e7f8091a2b3c4d';
 interface RecipeSpec {
   readonly name: string;
   readonly version: string;
-  /** Template body; defaults to a small text naming the recipe and version. */
-  readonly template?: string | Uint8Array;
+  /** Text the template starts with (a YAML comment); defaults to one naming the recipe and version. */
+  readonly template?: string;
+  /** Pads the template with a YAML comment to exactly this many bytes. */
+  readonly size?: number;
+}
+
+/** What every template holds after its first text: the manifest's one parameter and a recipe resource, as the deployer takes it. */
+const TEMPLATE_BODY =
+  'Parameters:\n  ArtifactBucketName:\n    Type: String\nResources:\n  Component:\n    Type: AWS::ImageBuilder::Component\n';
+
+function templateOf(recipe: RecipeSpec): string {
+  const text = `${recipe.template ?? `# ${recipe.name} ${recipe.version}\n`}${TEMPLATE_BODY}`;
+  if (recipe.size === undefined) return text;
+  const pad = recipe.size - text.length - 2;
+  if (pad < 0) throw new Error(`test bug: a template of ${recipe.size} bytes cannot hold ${text.length}`);
+  return `${text}#${'x'.repeat(pad)}\n`;
 }
 
 const encoder = new TextEncoder();
@@ -31,7 +45,7 @@ function bundleFiles(recipes: readonly RecipeSpec[], options: BundleSpec = {}): 
   const sourceCommit = options.sourceCommit === undefined ? SOURCE : options.sourceCommit;
   const files = new Map<string, Uint8Array>();
   const sorted = [...recipes].sort((a, b) => (a.name < b.name ? -1 : 1));
-  const templates = new Map(sorted.map((r) => [r.name, bytes(r.template ?? `# ${r.name} ${r.version}\nResources: {}\n`)]));
+  const templates = new Map(sorted.map((r) => [r.name, bytes(templateOf(r))]));
   files.set(
     'manifest.json',
     bytes(
@@ -87,4 +101,4 @@ async function removeBundles(): Promise<void> {
 }
 
 export type { BundleSpec, RecipeSpec };
-export { AL2023, bundleFiles, bytes, removeBundles, SOURCE, UBUNTU, WINDOWS, writeBundle };
+export { AL2023, bundleFiles, bytes, removeBundles, SOURCE, TEMPLATE_BODY, UBUNTU, WINDOWS, writeBundle };

@@ -359,7 +359,10 @@ function imageRecipe(
             Name,
             Value: [resolvePlaceholders(value, { recipeName: name, recipeVersion: reader.string(['version']) ?? '', inputs })],
           }));
-          components.push({ ComponentArn: sourced(getAtt(logicalId, 'Arn'), reader.file, [...entry, 'generate']), Parameters: parameters.length > 0 ? parameters : undefined });
+          components.push({
+            ComponentArn: sourced(getAtt(logicalId, 'Arn'), reader.file, [...entry, 'generate']),
+            Parameters: parameters.length > 0 ? parameters : undefined,
+          });
         }
         return;
       }
@@ -373,7 +376,9 @@ function imageRecipe(
       const parameters = Object.keys(reader.record([...entry, 'parameters']) ?? {}).map((parameter) => ({
         Name: parameter,
         Value: reader.derive([...entry, 'parameters', parameter], (value: string | string[]) =>
-          (Array.isArray(value) ? value : [value]).map((item) => resolvePlaceholders(item, { recipeName: name, recipeVersion: reader.string(['version']) ?? '', inputs })),
+          (Array.isArray(value) ? value : [value]).map((item) =>
+            resolvePlaceholders(item, { recipeName: name, recipeVersion: reader.string(['version']) ?? '', inputs }),
+          ),
         ),
       }));
       components.push({
@@ -415,10 +420,18 @@ function placeholderUse(reader: RecipeReader, pattern: RegExp): boolean {
  * `{{ bakery:evidenceBucket }}` placeholder), or the artifact bucket's `evidence/<recipe>/*` for
  * recipes that still name `{{ bakery:artifactBucket }}`. Only this recipe's prefix, ever.
  */
-function evidenceTarget(reader: RecipeReader, inputs: TemplateInputs, name: string, generated: readonly GeneratedComponent[]): S3Target | undefined {
+function evidenceTarget(
+  reader: RecipeReader,
+  inputs: TemplateInputs,
+  name: string,
+  generated: readonly GeneratedComponent[],
+): S3Target | undefined {
   // A generated document that uploads evidence names the bucket in the parameters it takes.
-  const generatedUse = generated.some((g) => g.documents.some((d) => Object.values(d.parameters ?? {}).some((v) => new RegExp(PLACEHOLDERS.evidenceBucket.source).test(v))));
-  if (generatedUse || placeholderUse(reader, PLACEHOLDERS.evidenceBucket)) return bakeryTarget(inputs, 'EvidenceBucketName', DEFAULTS.evidencePrefix(name));
+  const generatedUse = generated.some((g) =>
+    g.documents.some((d) => Object.values(d.parameters ?? {}).some((v) => new RegExp(PLACEHOLDERS.evidenceBucket.source).test(v))),
+  );
+  if (generatedUse || placeholderUse(reader, PLACEHOLDERS.evidenceBucket))
+    return bakeryTarget(inputs, 'EvidenceBucketName', DEFAULTS.evidencePrefix(name));
   if (placeholderUse(reader, PLACEHOLDERS.artifactBucket)) return bakeryTarget(inputs, 'ArtifactBucketName', DEFAULTS.evidencePrefix(name));
   return undefined;
 }

@@ -62,7 +62,8 @@ export function resolvePlaceholders(value: string, context: PlaceholderContext):
   // Both bucket parameters are mandatory (no default), so naming one is enough.
   for (const { parameter } of used) context.inputs.parameter(parameter);
   const only = used.length === 1 && known.replace(new RegExp((used[0] as (typeof BUCKETS)[number]).pattern.source, 'g'), '') === '';
-  if (only && known.match(new RegExp((used[0] as (typeof BUCKETS)[number]).pattern.source, 'g'))?.length === 1) return context.inputs.parameter((used[0] as (typeof BUCKETS)[number]).parameter);
+  if (only && known.match(new RegExp((used[0] as (typeof BUCKETS)[number]).pattern.source, 'g'))?.length === 1)
+    return context.inputs.parameter((used[0] as (typeof BUCKETS)[number]).parameter);
   // Inside a longer string: Fn::Sub with the rest escaped.
   const marker = '\u0000';
   let text = known;

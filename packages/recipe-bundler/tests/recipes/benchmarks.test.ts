@@ -80,7 +80,9 @@ describe.each(SHIPPED)('Shipped recipe %s: security baseline', (name) => {
 
   it('tags the AMI with the benchmark, its version and level, and where its evidence is', () => {
     const { template } = bundled(name);
-    const distributions = only(template, 'AWS::ImageBuilder::DistributionConfiguration').Properties.Distributions as { AmiDistributionConfiguration: { AmiTags: Record<string, unknown> } }[];
+    const distributions = only(template, 'AWS::ImageBuilder::DistributionConfiguration').Properties.Distributions as {
+      AmiDistributionConfiguration: { AmiTags: Record<string, unknown> };
+    }[];
     const tags = distributions[0]?.AmiDistributionConfiguration.AmiTags ?? {};
     expect(tags.Benchmark).toMatch(/^(DISA STIG|CIS) /);
     expect(tags.BenchmarkVersion).toMatch(/^(V\dR\d+|\d+\.\d+\.\d+)$/);
@@ -120,9 +122,21 @@ describe.each(SHIPPED)('Shipped recipe %s: security baseline', (name) => {
 });
 
 describe.each([
-  { name: 'amazon-linux-2023-stig-high', parent: 'ssm:/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64', types: /^m[0-9]+i?\.large$|^m5\.large$/ },
-  { name: 'amazon-linux-2023-arm64-stig-high', parent: 'ssm:/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-arm64', types: /^m[0-9]+g\.large$/ },
-  { name: 'rhel-9-stig-high', parent: sub('arn:${AWS::Partition}:imagebuilder:${AWS::Region}:aws:image/red-hat-enterprise-linux-9-x86/x.x.x'), types: /^m[0-9]+i?\.large$|^m5\.large$/ },
+  {
+    name: 'amazon-linux-2023-stig-high',
+    parent: 'ssm:/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64',
+    types: /^m[0-9]+i?\.large$|^m5\.large$/,
+  },
+  {
+    name: 'amazon-linux-2023-arm64-stig-high',
+    parent: 'ssm:/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-arm64',
+    types: /^m[0-9]+g\.large$/,
+  },
+  {
+    name: 'rhel-9-stig-high',
+    parent: sub('arn:${AWS::Partition}:imagebuilder:${AWS::Region}:aws:image/red-hat-enterprise-linux-9-x86/x.x.x'),
+    types: /^m[0-9]+i?\.large$|^m5\.large$/,
+  },
 ])('Shipped recipe $name: DISA STIG', ({ name, parent, types }) => {
   it('patches first, then applies the parameterised stig-build-linux at Level High', () => {
     const { template } = bundled(name);
@@ -185,7 +199,12 @@ describe.each([
   it('enables usg with the pro CLI, installs it non-interactively, hardens with the tailoring file and reboots', () => {
     const { template } = bundled(name);
     const build = stepsOf(documentNamed(template, 'cis-level1-server-harden'), 'build');
-    expect(build.map((s) => `${s.name} ${s.action}`)).toEqual(['EnableUsg ExecuteBash', 'WriteTailoringFile ExecuteBash', 'ApplyProfile ExecuteBash', 'RebootAfterFix Reboot']);
+    expect(build.map((s) => `${s.name} ${s.action}`)).toEqual([
+      'EnableUsg ExecuteBash',
+      'WriteTailoringFile ExecuteBash',
+      'ApplyProfile ExecuteBash',
+      'RebootAfterFix Reboot',
+    ]);
     expect(scriptOf(build[0])).toContain('pro enable usg --assume-yes');
     expect(scriptOf(build[0])).not.toMatch(/\bua\s+(enable|attach)/);
     expect(scriptOf(build[0])).toContain('export DEBIAN_FRONTEND=noninteractive');
@@ -209,67 +228,74 @@ describe.each([
   });
 });
 
-describe.each(['windows-server-2022-cis-level1', 'windows-server-2025-cis-level1'])('Shipped recipe %s: CIS Level 1 Member Server', (name) => {
-  const table = parse(readRecipeFile(name, 'controls/cis-level1.yaml')) as { controls: Record<string, unknown>[] };
+describe.each(['windows-server-2022-cis-level1', 'windows-server-2025-cis-level1'])(
+  'Shipped recipe %s: CIS Level 1 Member Server',
+  (name) => {
+    const table = parse(readRecipeFile(name, 'controls/cis-level1.yaml')) as { controls: Record<string, unknown>[] };
 
-  function parts(): Record<string, unknown>[] {
-    const { template } = bundled(name);
-    return resourcesOf(template, 'AWS::ImageBuilder::Component')
-      .filter(([id]) => id.startsWith('ComponentCisLevel1Part'))
-      .map(([, r]) => parse(r.Properties.Data as string) as Record<string, unknown>);
-  }
+    function parts(): Record<string, unknown>[] {
+      const { template } = bundled(name);
+      return resourcesOf(template, 'AWS::ImageBuilder::Component')
+        .filter(([id]) => id.startsWith('ComponentCisLevel1Part'))
+        .map(([, r]) => parse(r.Properties.Data as string) as Record<string, unknown>);
+    }
 
-  it('applies every table row in a build phase and reads it back in a validate phase', () => {
-    // Prepare
-    const build = parts()
-      .flatMap((d) => stepsOf(d, 'build'))
-      .map((s) => (s.action === 'SetRegistry' ? JSON.stringify(s.inputs) : scriptOf(s)))
-      .join('\n');
-    const validate = parts()
-      .flatMap((d) => stepsOf(d, 'validate'))
-      .map((s) => scriptOf(s))
-      .join('\n');
+    it('applies every table row in a build phase and reads it back in a validate phase', () => {
+      // Prepare
+      const build = parts()
+        .flatMap((d) => stepsOf(d, 'build'))
+        .map((s) => (s.action === 'SetRegistry' ? JSON.stringify(s.inputs) : scriptOf(s)))
+        .join('\n');
+      const validate = parts()
+        .flatMap((d) => stepsOf(d, 'validate'))
+        .map((s) => scriptOf(s))
+        .join('\n');
 
-    // Act
-    const missing = table.controls.flatMap((row) => {
-      const id = `,@('${row.id}',`;
-      const inBuild =
-        row.kind === 'registry' && build.includes(JSON.stringify({ path: row.path, name: row.name, value: row.value, type: row.type }))
-          ? true
-          : build.split('\n').some((line) => line.startsWith(id) && line.includes(`'${String(row.key ?? row.guid ?? row.service ?? row.name)}'`));
-      const inValidate = validate.split('\n').some((line) => line.startsWith(id) && line.includes(`'${String(row.name ?? row.key ?? row.guid ?? row.service)}'`));
-      return [...(inBuild ? [] : [`${row.id} build`]), ...(inValidate ? [] : [`${row.id} validate`])];
+      // Act
+      const missing = table.controls.flatMap((row) => {
+        const id = `,@('${row.id}',`;
+        const inBuild =
+          row.kind === 'registry' && build.includes(JSON.stringify({ path: row.path, name: row.name, value: row.value, type: row.type }))
+            ? true
+            : build
+                .split('\n')
+                .some((line) => line.startsWith(id) && line.includes(`'${String(row.key ?? row.guid ?? row.service ?? row.name)}'`));
+        const inValidate = validate
+          .split('\n')
+          .some((line) => line.startsWith(id) && line.includes(`'${String(row.name ?? row.key ?? row.guid ?? row.service)}'`));
+        return [...(inBuild ? [] : [`${row.id} build`]), ...(inValidate ? [] : [`${row.id} validate`])];
+      });
+
+      // Assess
+      expect(table.controls.length).toBeGreaterThanOrEqual(100);
+      expect(missing).toEqual([]);
     });
 
-    // Assess
-    expect(table.controls.length).toBeGreaterThanOrEqual(100);
-    expect(missing).toEqual([]);
-  });
+    it('fails the build in its last part listing every control that does not hold', () => {
+      const documents = parts();
+      const last = scriptOf(stepsOf(documents.at(-1) as Record<string, unknown>, 'validate')[0]);
+      expect(last).toContain('control(s) of controls/cis-level1.yaml do not hold:');
+      expect(last).toMatch(/exit 1/);
+      expect(documents.slice(0, -1).every((d) => !/exit 1/.test(scriptOf(stepsOf(d, 'validate')[0])))).toBe(true);
+    });
 
-  it('fails the build in its last part listing every control that does not hold', () => {
-    const documents = parts();
-    const last = scriptOf(stepsOf(documents.at(-1) as Record<string, unknown>, 'validate')[0]);
-    expect(last).toContain('control(s) of controls/cis-level1.yaml do not hold:');
-    expect(last).toMatch(/exit 1/);
-    expect(documents.slice(0, -1).every((d) => !/exit 1/.test(scriptOf(stepsOf(d, 'validate')[0])))).toBe(true);
-  });
+    it('runs the parts after update-windows, in order', () => {
+      const { template } = bundled(name);
+      const arns = recipeComponents(template).map((c) => JSON.stringify(c.arn));
+      const partIds = arns.flatMap((arn) => /ComponentCisLevel1Part(\d+)/.exec(arn)?.[1] ?? []);
+      expect(partIds).toEqual(parts().map((_, i) => String(i + 1)));
+      expect(arns.findIndex((arn) => arn.includes('update-windows'))).toBeLessThan(
+        arns.findIndex((arn) => arn.includes('ComponentCisLevel1Part1')),
+      );
+    });
 
-  it('runs the parts after update-windows, in order', () => {
-    const { template } = bundled(name);
-    const arns = recipeComponents(template).map((c) => JSON.stringify(c.arn));
-    const partIds = arns.flatMap((arn) => /ComponentCisLevel1Part(\d+)/.exec(arn)?.[1] ?? []);
-    expect(partIds).toEqual(parts().map((_, i) => String(i + 1)));
-    expect(arns.findIndex((arn) => arn.includes('update-windows'))).toBeLessThan(
-      arns.findIndex((arn) => arn.includes('ComponentCisLevel1Part1')),
-    );
-  });
-
-  it('keeps Systems Manager and the local administrator: no row touches the agent, outbound traffic or the Administrator account', () => {
-    const text = JSON.stringify(table.controls);
-    expect(text).not.toMatch(/AmazonSSMAgent|NewAdministratorName|EnableAdminAccount/);
-    expect(table.controls.filter((r) => r.name === 'DefaultOutboundAction').map((r) => r.value)).toEqual([0, 0, 0]);
-  });
-});
+    it('keeps Systems Manager and the local administrator: no row touches the agent, outbound traffic or the Administrator account', () => {
+      const text = JSON.stringify(table.controls);
+      expect(text).not.toMatch(/AmazonSSMAgent|NewAdministratorName|EnableAdminAccount/);
+      expect(table.controls.filter((r) => r.name === 'DefaultOutboundAction').map((r) => r.value)).toEqual([0, 0, 0]);
+    });
+  },
+);
 
 describe.each(['windows-server-2022-stig-high', 'windows-server-2025-stig-high'])('Shipped recipe %s: DISA STIG', (name) => {
   it('patches first, then applies stig-build-windows at Level High', () => {

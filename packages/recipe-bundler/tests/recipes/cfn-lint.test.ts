@@ -43,7 +43,7 @@ describe.skipIf(!available)('Shipped recipes: real cfn-lint', () => {
     const run = execaSync('cfn-lint', ['--format', 'json', '--', ...files, brokenFile], { reject: false });
     exitCode = run.exitCode;
     matches = JSON.parse(run.stdout || '[]') as CfnLintMatch[];
-  }, 180_000);
+  }, 300_000);
   afterAll(() => out.cleanup());
 
   it('reports nothing for any shipped recipe', () => {
