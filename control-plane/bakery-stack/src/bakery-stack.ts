@@ -24,7 +24,6 @@ import type { Construct } from 'constructs';
 import { addImageEvents, CATALOG_REASON, CATALOG_WILDCARDS } from './catalog.js';
 import { controlTowerFinding } from './control-tower.js';
 import { acknowledge } from './nag.js';
-import { permissionStatements } from './permission-statements.js';
 import {
   accessLogBucketName,
   artifactBucketName,
@@ -52,6 +51,7 @@ import {
   SSM_PARAMETER_PATH,
   s3SourceRuleName,
 } from './names.js';
+import { permissionStatements } from './permission-statements.js';
 import { cloudFormationServiceRole } from './shared.js';
 
 interface BakeryStackProps extends StackProps {
@@ -776,8 +776,7 @@ class BakeryStack extends Stack {
       `${CATALOG_REASON} Catalog settings for the image-events function go under catalog/ of the artifact bucket.`,
       ...CATALOG_WILDCARDS,
       'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:ssm:*:<AWS::AccountId>:parameter/ami-bakery/*/*]',
-      'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:ssm:*:<AWS::AccountId>:parameter/ami-bakery/*/latest]',
-      `AwsSolutions-IAM5[Resource::<${this.getLogicalId(bucket.node.defaultChild as s3.CfnBucket)}.Arn>/${CATALOG_SETTINGS_PREFIX}*]`,
+      `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:s3:::${artifactBucketName('<NamePrefix>', '<AWS::AccountId>', '<AWS::Region>')}/${CATALOG_SETTINGS_PREFIX}*]`,
     );
 
     const recipeParameterValues: Record<RecipeParameter, string> = {
@@ -843,6 +842,7 @@ class BakeryStack extends Stack {
       grantTokens: { ArtifactKeyArn: keyArn, EvidenceBucket: evidence.bucketName },
       artifactBucketName: bucket.bucketName,
       evidenceBucketName: evidence.bucketName,
+      evidenceBucketLogicalId: this.getLogicalId(evidence.node.defaultChild as s3.CfnBucket),
     });
 
     // ----- Pipeline role -----

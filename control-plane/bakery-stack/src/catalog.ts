@@ -22,6 +22,7 @@ import {
 import { controlTowerFinding } from './control-tower.js';
 import { acknowledge } from './nag.js';
 import {
+  artifactBucketName,
   catalogNotificationRuleName,
   catalogTopicName,
   imageEventsFunctionName,
@@ -55,6 +56,8 @@ interface ImageEventsProps {
   /** Names of the two buckets, for the function's environment. */
   readonly artifactBucketName: string;
   readonly evidenceBucketName: string;
+  /** Logical id of the evidence bucket: the function's grant on its summaries names it. */
+  readonly evidenceBucketLogicalId: string;
 }
 
 const LOG_RETENTION_DAYS = 365;
@@ -95,8 +98,8 @@ function addImageEvents(stack: Stack, props: ImageEventsProps): void {
     ...CATALOG_WILDCARDS.filter((id) => !id.includes('<AWS::AccountId>:parameter/ami-bakery/*]')),
     'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:ssm:*:<AWS::AccountId>:parameter/ami-bakery/*/candidate]',
     'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:ssm:*:<AWS::AccountId>:parameter/ami-bakery/*]',
-    'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:s3:::<ArtifactBucket>/catalog/*]',
-    'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:s3:::<EvidenceBucket>/evidence/*/summary.json]',
+    `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:s3:::${artifactBucketName('<NamePrefix>', '<AWS::AccountId>', '<AWS::Region>')}/catalog/*]`,
+    `AwsSolutions-IAM5[Resource::${JSON.stringify(['arn:${AWS::Partition}:s3:::${EvidenceBucket}/evidence/*/summary.json', { EvidenceBucket: { Ref: props.evidenceBucketLogicalId } }])}]`,
   );
   const fn = new lambda.CfnFunction(stack, 'ImageEventsFunction', {
     functionName: sub(imageEventsFunctionName(P)),
@@ -154,12 +157,9 @@ function addImageEvents(stack: Stack, props: ImageEventsProps): void {
     displayName: 'AMI Bakery image catalog',
   });
   topic.cfnOptions.condition = hasEmail;
-  acknowledge(
-    topic,
-    'EventBridge can publish only to topics whose key policy admits it; the bakery stack creates no key and the bakery key admits data use through S3 only. The messages carry recipe names, image versions, AMI ids and scores that every account of the organization may read anyway.',
-    'AwsSolutions-SNS2',
-    controlTowerFinding('sns_encrypted_kms'),
-  );
+  // Not encrypted with a key of the bakery: EventBridge publishes only to topics whose key policy
+  // admits it, and the bakery key admits data use through S3 only. The messages carry recipe names,
+  // image versions, AMI ids and scores, which every account of the organization may read anyway.
   const notifyRuleArn = sub(`arn:\${AWS::Partition}:events:\${AWS::Region}:\${AWS::AccountId}:rule/${catalogNotificationRuleName(P)}`);
   const policy = new sns.CfnTopicPolicy(stack, 'CatalogTopicPolicy', {
     topics: [topic.ref],

@@ -20,6 +20,10 @@ function permissionStatements(
   tokens: Readonly<Record<string, string>>,
 ): iam.PolicyStatement[] {
   const fill = (template: string): string => {
+    // A whole-value placeholder needs no Fn::Sub: the value itself, or a Ref of the pseudo parameter.
+    const whole = /^\$\{([A-Za-z:]+)\}$/.exec(template)?.[1];
+    if (whole !== undefined && whole in tokens) return tokens[whole] as string;
+    if (whole?.startsWith('AWS::')) return Fn.ref(whole);
     let filled = template;
     for (const [name, value] of Object.entries(text)) filled = filled.replaceAll(`\${${name}}`, value);
     if (!filled.includes('${')) return filled;
