@@ -72,6 +72,7 @@ function desiredParameters(props: BootstrapProperties, shipped?: ShippedKeys): R
     DeployConcurrency: props.deployConcurrency,
     EvidenceLockMode: props.evidenceLockMode,
     EvidenceLockDays: props.evidenceLockDays,
+    NotificationEmail: props.notificationEmail,
     ...(shipped
       ? { DeployerCodeKey: shipped.deployerCodeKey, ImageEventsCodeKey: shipped.imageEventsCodeKey, GuardRulesKey: shipped.guardRulesKey }
       : {}),

@@ -49,6 +49,7 @@ describe('parseProperties', () => {
       deployConcurrency: '4',
       evidenceLockMode: 'NONE',
       evidenceLockDays: '365',
+      notificationEmail: '',
     });
   });
 
@@ -64,6 +65,12 @@ describe('parseProperties', () => {
     { name: 'GovCloud region', input: { BakeryRegion: 'us-gov-west-1' }, key: 'bakeryRegion', value: 'us-gov-west-1' },
     { name: 'branch with a slash', input: { BranchName: 'release/v1' }, key: 'branchName', value: 'release/v1' },
     { name: 'the CloudFormation-defined ServiceTimeout', input: { ServiceTimeout: '900' }, key: 'bakeryStackName', value: 'ami-bakery' },
+    {
+      name: 'a notification e-mail address',
+      input: { NotificationEmail: 'platform@example.com' },
+      key: 'notificationEmail',
+      value: 'platform@example.com',
+    },
   ])('accepts $name', ({ input, key, value }) => {
     // Act
     const props = parseProperties(properties(input)) as unknown as Record<string, unknown>;
@@ -104,6 +111,11 @@ describe('parseProperties', () => {
       name: 'a stack name starting with a digit',
       input: properties({ BakeryStackName: '1bakery' }),
       problem: 'BakeryStackName "1bakery" is invalid',
+    },
+    {
+      name: 'two notification e-mail addresses',
+      input: properties({ NotificationEmail: 'a@example.com,b@example.com' }),
+      problem: 'NotificationEmail "a@example.com,b@example.com" is invalid: give one e-mail address',
     },
   ])('rejects $name', ({ input, problem }) => {
     // Act
