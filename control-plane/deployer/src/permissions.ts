@@ -108,7 +108,7 @@ function catalogPermissions(options: {
         },
         StringLike: { 'ram:ResourceArn': options.parameters },
       },
-      why: "Creates the region's channel share with its first parameter: the organization as the only principal, no external principals, tagged as the bakery's.",
+      why: "Creates the region's channel share (named <NamePrefix>-channels) with its first parameter: the organization as the only principal, no external principals.",
     },
     {
       sid: 'ShareChannels',

@@ -48,7 +48,6 @@ describe('Data: DEPLOYER_PERMISSIONS', () => {
       'ram:CreateResourceShare',
       'ram:GetResourceShareAssociations',
       'ram:GetResourceShares',
-      'ram:TagResource',
       's3:GetObject',
       's3:PutObject',
       'ssm:AddTagsToResource',
@@ -171,7 +170,6 @@ describe('Data: DEPLOYER_CATALOG_PERMISSIONS', () => {
         'ram:RequestedAllowsExternalPrincipals': 'false',
         'ram:Principal': 'arn:aws-us-gov:organizations::222222222222:organization/o-a1b2c3d4e5',
         'ram:RequestedResourceType': 'ssm:Parameter',
-        'aws:RequestTag/ami-bakery:managed-by': 'ami-bakery-deployer',
       },
       StringLike: { 'ram:ResourceArn': 'arn:aws-us-gov:ssm:*:111122223333:parameter/ami-bakery/*/*' },
     });

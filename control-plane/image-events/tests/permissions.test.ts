@@ -33,7 +33,6 @@ describe('Data: IMAGE_EVENTS_PERMISSIONS', () => {
       'ram:CreateResourceShare',
       'ram:GetResourceShareAssociations',
       'ram:GetResourceShares',
-      'ram:TagResource',
       's3:GetObject',
       'ssm:AddTagsToResource',
       'ssm:GetParametersByPath',
