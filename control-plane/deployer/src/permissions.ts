@@ -27,6 +27,13 @@ interface PermissionStatement {
   readonly why: string;
 }
 
+/**
+ * Resource types a recipe change set may hold: the bundle's recipe types without SSM parameters.
+ * RB6008 keeps parameters out of recipe stacks; channel parameters are the deployer's (and the
+ * image-events function's), so no change set needs them. The deployer passes exactly this list.
+ */
+const CHANGE_SET_RESOURCE_TYPES: readonly string[] = [...RECIPE_RESOURCE_TYPES].filter((type) => type !== 'AWS::SSM::Parameter').sort();
+
 const STACKS = 'arn:${AWS::Partition}:cloudformation:${AWS::Region}:${AWS::AccountId}:stack/${RecipeStackPrefix}*/*';
 
 /** Channel parameters `/ami-bakery/<recipe>/<channel>` in any region of this account. */
@@ -154,8 +161,10 @@ function catalogPermissions(options: {
       sid: 'CatalogEvents',
       actions: ['events:PutEvents'],
       resources: ['arn:${AWS::Partition}:events:${AWS::Region}:${AWS::AccountId}:event-bus/default'],
-      conditions: { StringEquals: { 'events:source': 'ami-bakery' } },
-      why: 'Publishes the catalog events (source ami-bakery) on the default bus.',
+      // events:source is multivalued (one value per entry of a PutEvents batch): every entry's source
+      // must be ami-bakery, and a request without one matches nothing.
+      conditions: { 'ForAllValues:StringEquals': { 'events:source': ['ami-bakery'] }, Null: { 'events:source': 'false' } },
+      why: 'Publishes the catalog events (source ami-bakery, every entry of a batch) on the default bus.',
     },
   ];
 }
@@ -188,7 +197,7 @@ const DEPLOYER_PERMISSIONS: readonly PermissionStatement[] = [
     conditions: {
       StringEquals: { 'cloudformation:RoleArn': '${RecipeDeployRoleArn}' },
       StringLike: { 'cloudformation:TemplateUrl': 'https://${ArtifactBucket}.s3.${AWS::Region}.${AWS::URLSuffix}/deployments/*' },
-      'ForAllValues:StringEquals': { 'cloudformation:ResourceTypes': [...RECIPE_RESOURCE_TYPES].sort() },
+      'ForAllValues:StringEquals': { 'cloudformation:ResourceTypes': [...CHANGE_SET_RESOURCE_TYPES] },
     },
     why: 'Creates and updates recipe stacks through change sets, always with the recipe deploy role as service role, templates only from deployments/ of the artifact bucket, and only the recipe resource types.',
   },
@@ -321,6 +330,7 @@ function deployerActions(): string[] {
 }
 
 export {
+  CHANGE_SET_RESOURCE_TYPES,
   CHANNEL_PARAMETERS,
   catalogPermissions,
   DEPLOYER_CATALOG_PERMISSIONS,

