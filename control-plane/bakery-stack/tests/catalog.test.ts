@@ -162,6 +162,9 @@ describe('BakeryStack image catalog', () => {
   it("lets recipe stacks only read /ami-bakery/ parameters: channels are the catalog functions', never a recipe stack's (RB6008)", () => {
     const statements = inlinePolicy(resource(template, 'AWS::IAM::Role', 'RecipeDeployRole').props, 'RecipeStackResources');
     const ssm = statements.filter((s) => ([] as string[]).concat(s.Action as string[]).some((a) => a.startsWith('ssm:')));
-    expect(ssm.map((s) => [s.Sid, s.Action])).toEqual([['RecipeSsmParameters', ['ssm:GetParameter', 'ssm:GetParameters']]]);
+    expect(ssm.map((s) => [s.Sid, s.Action])).toEqual([
+      ['PublicParameterLookup', ['ssm:GetParameter', 'ssm:GetParameters']],
+      ['RecipeSsmParameters', ['ssm:GetParameter', 'ssm:GetParameters']],
+    ]);
   });
 });
