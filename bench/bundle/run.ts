@@ -88,9 +88,7 @@ for (const name of recipes) {
     const t = time(() => {
       parts = generateWindowsControls(table, { baseName: `${name}-x`, tableFile: `controls/${file}` }).length;
     });
-    generatorRows.push(
-      `| \`${name}/controls/${file}\` | ${table.controls.length} | ${parts} | **${ms(t.median)}** | ${ms(t.cpu)} |`,
-    );
+    generatorRows.push(`| \`${name}/controls/${file}\` | ${table.controls.length} | ${parts} | **${ms(t.median)}** | ${ms(t.cpu)} |`);
   }
 }
 

@@ -3,6 +3,15 @@
 // different ways. This file is plain CommonJS, which every Node loads the same way, and it compiles
 // the plugin's sources with tsx, the one loader the workspace uses outside vitest and the esbuild
 // bundles.
-const { require: tsxRequire } = require('tsx/cjs/api');
+//
+// The loader is registered only while the plugin loads and removed after: Nx runs plugins in its own
+// process (.env: NX_ISOLATE_PLUGINS=false), and a hook left behind would rewrite how Nx itself
+// resolves the modules it starts tasks with.
+const { register } = require('tsx/cjs/api');
 
-module.exports = tsxRequire('./src/index.ts', __filename);
+const unregister = register();
+try {
+  module.exports = require('./src/index.ts');
+} finally {
+  unregister();
+}

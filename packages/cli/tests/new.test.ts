@@ -38,7 +38,7 @@ describe('Command: new', () => {
       `Renamed from ${SHIPPED}: name, distribution.amiName, distribution.ssmParameter, tags.ami-bakery:recipe`,
     ]);
     expect(lines.slice(copiedFiles.length + 4)).toEqual([
-      expect.stringMatching(/^Version 1\.0\.0: recipe(, components\/[a-z0-9-]+\.yaml)*$/),
+      expect.stringMatching(/^Version 1\.0\.0: recipe(, (components\/[a-z0-9-]+\.yaml|[a-z0-9-]+ \(generated from [a-z0-9/.-]+\)))*$/),
       expect.stringMatching(/^No problems in \d+ files?\.$/),
       '',
     ]);
@@ -110,6 +110,26 @@ describe('Command: new', () => {
       'name: al2023-web',
       'version: 1.0.0',
     ]);
+  });
+
+  it("leaves the source's image catalog behind: the new recipe has built no image", async () => {
+    // Prepare
+    const root = workspaceCopy();
+    const catalog =
+      'channels:\n  stable:\n    image: 1.0.0/1\n    amis: { us-east-1: ami-0123456789abcdef0 }\n    promotedAt: 2026-12-01T10:00:00Z\n';
+    writeFileSync(path.join(root, 'recipes/al2023-hardened/catalog.yaml'), catalog);
+
+    // Act
+    const result = await bakery(['new', 'al2023-web', '--from', 'recipes/al2023-hardened'], { cwd: root });
+
+    // Assess
+    expect(result.stdout).not.toContain('catalog.yaml');
+    expect(Object.keys(snapshotFiles(path.join(root, 'recipes/al2023-web'))).sort()).toEqual([
+      'README.md',
+      'components/harden-ssh.yaml',
+      'recipe.yaml',
+    ]);
+    expect(readFileSync(path.join(root, 'recipes/al2023-hardened/catalog.yaml'), 'utf8')).toBe(catalog);
   });
 
   it('refuses to touch an existing folder', async () => {

@@ -23,7 +23,7 @@ describe('bundleRecipe: generated components', () => {
 
   const logicalId = (suffix: string) => `ComponentSettings${suffix.replace(/(^|-)([a-z0-9])/g, (_, __, c: string) => c.toUpperCase())}`;
 
-  it('deploys each generated document (build parts and test-phase verify parts) as a component of its own, with the document as Data', () => {
+  it('deploys each generated document (build parts and the test-phase verify document) as a component of its own, with the document as Data', () => {
     const parts = expected.map((document) => ({
       Name: sub(`\${AWS::StackName}-settings-${document.suffix}`),
       Version: '2.1.0',
@@ -33,18 +33,21 @@ describe('bundleRecipe: generated components', () => {
         new RegExp(`^controls/settings\\.yaml 2\\.1\\.0 part ${document.part} of ${document.parts} \\(sha256 [0-9a-f]{16}\\)$`),
       ),
     }));
-    expect(expected.map((d) => `${d.stage} ${d.suffix}`)).toEqual(['build part-1', 'test verify-1']);
+    expect(expected.map((d) => `${d.stage} ${d.suffix} ${(d.data.phases as { name: string }[]).map((p) => p.name).join('+')}`)).toEqual([
+      'build part-1 build+validate',
+      'test verify test',
+    ]);
     expect(expected.map((d) => at(template, `Resources.${logicalId(d.suffix)}.Properties`))).toEqual(
       parts.map((p) => expect.objectContaining(p)),
     );
   });
 
-  it('lists the parts in place of the entry in the image recipe, the last verify part with the evidence parameters', () => {
+  it('lists the parts in place of the entry in the image recipe, then the verify document with the evidence parameters', () => {
     expect(at(template, 'Resources.ImageRecipe.Properties.Components')).toEqual([
       { ComponentArn: sub('arn:${AWS::Partition}:imagebuilder:${AWS::Region}:aws:component/update-windows/x.x.x') },
       { ComponentArn: { 'Fn::GetAtt': ['ComponentSettingsPart1', 'Arn'] } },
       {
-        ComponentArn: { 'Fn::GetAtt': ['ComponentSettingsVerify1', 'Arn'] },
+        ComponentArn: { 'Fn::GetAtt': ['ComponentSettingsVerify', 'Arn'] },
         Parameters: [
           { Name: 'EvidenceBucket', Value: [{ Ref: 'EvidenceBucketName' }] },
           { Name: 'EvidencePrefix', Value: ['evidence/generated-windows/1.0.0'] },
@@ -107,7 +110,8 @@ describe('bundleRecipe: generated components', () => {
 
   it('asks for a version bump when the table changed but the entry version did not (RB4001)', () => {
     // Prepare
-    const r = (current = new RecipeRepo('generated-windows'));
+    const r = new RecipeRepo('generated-windows');
+    current = r;
     r.edit(TABLE, (t) => t.replace('value: 255', 'value: 253'));
 
     // Act

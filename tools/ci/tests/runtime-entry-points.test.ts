@@ -169,8 +169,11 @@ function javascriptClosure(files: string[]): string[] {
 function typescriptProblems(file: string): string[] {
   const source = read(file);
   const problems: string[] = [];
+  // CommonJS runs its requires in order, so a require after tsx's register() goes through tsx
+  // (an ES module's static imports resolve before any of its code runs).
+  const registersTsx = file.endsWith('.cjs') && /require\(['"]tsx\/cjs\/api['"]\)/.test(source) && /\bregister\(\)/.test(source);
   for (const specifier of literalImports(source)) {
-    if (/\.[mc]?ts$/.test(specifier)) problems.push(`imports the TypeScript file ${specifier}`);
+    if (/\.[mc]?ts$/.test(specifier) && !registersTsx) problems.push(`imports the TypeScript file ${specifier}`);
     // Workspace packages export their TypeScript sources.
     if (specifier.startsWith('@ami-bakery/')) problems.push(`imports the workspace package ${specifier}`);
   }
@@ -262,6 +265,26 @@ describe('Runtime entry points: how they start', () => {
     const file = path.relative(ROOT, path.join(scratch, `probe-${Math.random().toString(36).slice(2)}.mjs`));
     writeFileSync(path.join(ROOT, file), source);
     expect(typescriptProblems(file)).toEqual([problem]);
+  });
+
+  it.each([
+    {
+      name: 'CommonJS that registers tsx, then requires TypeScript (the Nx plugin entry)',
+      extension: 'cjs',
+      source:
+        "const { register } = require('tsx/cjs/api');\nconst unregister = register();\nmodule.exports = require('./x.ts');\nunregister();",
+      problems: [],
+    },
+    {
+      name: 'an ES module that registers tsx, then imports TypeScript statically',
+      extension: 'mjs',
+      source: "import { register } from 'tsx/esm/api';\nregister();\nimport { x } from './x.ts';",
+      problems: ['imports the TypeScript file ./x.ts'],
+    },
+  ])('judges $name', ({ extension, source, problems }) => {
+    const file = path.relative(ROOT, path.join(scratch, `probe-${Math.random().toString(36).slice(2)}.${extension}`));
+    writeFileSync(path.join(ROOT, file), source);
+    expect(typescriptProblems(file)).toEqual(problems);
   });
 });
 

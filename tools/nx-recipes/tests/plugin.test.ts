@@ -44,7 +44,7 @@ describe('Plugin: nx-recipes createNodes', () => {
                     ],
                   },
                   "options": {
-                    "command": "pnpm bakery bundle --index-only --out dist/bundle",
+                    "command": "node packages/cli/bin/bakery.mjs bundle --index-only --out dist/bundle",
                   },
                   "outputs": [
                     "{workspaceRoot}/dist/bundle/manifest.json",
@@ -97,7 +97,7 @@ describe('Plugin: nx-recipes createNodes', () => {
                     ],
                   },
                   "options": {
-                    "command": "pnpm bakery bundle {projectRoot} --out dist/bundle --no-index",
+                    "command": "node packages/cli/bin/bakery.mjs bundle {projectRoot} --out dist/bundle --no-index",
                   },
                   "outputs": [
                     "{workspaceRoot}/dist/bundle/recipes/{projectName}",
@@ -140,7 +140,7 @@ describe('Plugin: nx-recipes createNodes', () => {
                       "runtime": "node -v",
                     },
                     {
-                      "runtime": "cfn-lint --version 2>&1 || echo cfn-lint-missing",
+                      "runtime": "command -v cfn-lint; if [ -z "$BAKERY_CFN_LINT" ] && python3 -c "import importlib.metadata as m; print(m.version('cfn-lint'))" 2>/dev/null; then :; else "\${BAKERY_CFN_LINT:-cfn-lint}" --version 2>&1 || echo cfn-lint-missing; fi",
                     },
                     {
                       "env": "BAKERY_CFN_LINT",
@@ -157,7 +157,7 @@ describe('Plugin: nx-recipes createNodes', () => {
                     ],
                   },
                   "options": {
-                    "command": "pnpm bakery lint {projectRoot} --report reports/lint/{projectName}.sarif",
+                    "command": "node packages/cli/bin/bakery.mjs lint {projectRoot} --report reports/lint/{projectName}.sarif",
                   },
                   "outputs": [
                     "{workspaceRoot}/reports/lint/{projectName}.sarif",
@@ -212,7 +212,7 @@ describe('Plugin: nx-recipes createNodes', () => {
                     ],
                   },
                   "options": {
-                    "command": "pnpm bakery validate {projectRoot} --report reports/validate/{projectName}.sarif",
+                    "command": "node packages/cli/bin/bakery.mjs validate {projectRoot} --report reports/validate/{projectName}.sarif",
                   },
                   "outputs": [
                     "{workspaceRoot}/reports/validate/{projectName}.sarif",
@@ -274,7 +274,7 @@ describe('Plugin: nx-recipes createNodes', () => {
     const config = projects['recipes/a']?.targets?.['bundle-recipe'];
 
     // Assess
-    expect(config?.options).toEqual({ command: 'pnpm bakery bundle {projectRoot} --out dist/bundle --no-index' });
+    expect(config?.options).toEqual({ command: 'node packages/cli/bin/bakery.mjs bundle {projectRoot} --out dist/bundle --no-index' });
     expect(config?.outputs).toEqual(['{workspaceRoot}/dist/bundle/recipes/{projectName}']);
     expect(config?.dependsOn).toEqual(['validate']);
     expect(config?.inputs).toContainEqual({ runtime: 'git rev-parse --verify -q "HEAD^{commit}" 2>/dev/null || echo no-git-head' });
@@ -289,7 +289,7 @@ describe('Plugin: nx-recipes createNodes', () => {
     expect(config).toMatchObject({
       cache: false,
       dependsOn: ['bundle-recipe'],
-      options: { command: 'pnpm bakery bundle --index-only --out dist/bundle' },
+      options: { command: 'node packages/cli/bin/bakery.mjs bundle --index-only --out dist/bundle' },
       outputs: ['{workspaceRoot}/dist/bundle/manifest.json'],
     });
     expect(config?.inputs).toBeUndefined();

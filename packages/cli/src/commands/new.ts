@@ -12,6 +12,8 @@ const FIRST_VERSION = '1.0.0';
 /** Written fresh for the new recipe; everything else in the source folder is copied. */
 const GENERATED = new Set(['recipe.yaml', 'README.md']);
 const NEVER_COPIED = new Set(['node_modules', 'dist', 'cdk.out']);
+/** The source's image catalog names images of the source recipe; a new recipe has built none. */
+const NOT_INHERITED = new Set(['catalog.yaml']);
 
 export default defineCommand({
   name: 'new',
@@ -19,9 +21,10 @@ export default defineCommand({
   usage: 'bakery new <NAME> --from <RECIPE>',
   details: [
     'Creates a folder NAME next to the source recipe: recipe.yaml with the new name (comments and',
-    'layout kept), version 1.0.0 for the recipe and its local components (they are new Image Builder',
-    'components, named after the recipe), and every value derived from the old name renamed (AMI',
-    'name, SSM parameter, tags). Components and other files are copied; README.md is a fresh',
+    'layout kept), version 1.0.0 for the recipe and its local and generated components (they are new',
+    'Image Builder components, named after the recipe), and every value derived from the old name',
+    'renamed (AMI name, SSM parameter, tags). Components and other files are copied, except',
+    "catalog.yaml (its images are the source recipe's); README.md is a fresh",
     'outline to fill in. An existing folder is never touched. The new recipe is validated at the end.',
     '',
     'Exit code: 0 when the new recipe validates clean, 1 when it could not be made or has findings,',
@@ -140,7 +143,7 @@ function rename(doc: Document, oldName: string, newName: string): string[] {
   return renamed;
 }
 
-/** The recipe and its local components start over at 1.0.0: they are new Image Builder resources. */
+/** The recipe and its local and generated components start over at 1.0.0: they are new Image Builder resources. */
 function resetVersions(doc: Document): string[] {
   const reset: string[] = [];
   const set = (at: (string | number)[], label: string) => {
@@ -154,8 +157,13 @@ function resetVersions(doc: Document): string[] {
     const entries = doc.get(list, true);
     if (!isSeq(entries)) continue;
     entries.items.forEach((entry, index) => {
-      const file = isMap(entry) ? entry.get('file') : undefined;
-      if (typeof file === 'string' && isMap(entry) && entry.has('version')) set([list, index, 'version'], file);
+      if (!isMap(entry) || !entry.has('version')) return;
+      const file = entry.get('file');
+      const generator = entry.get('generate');
+      const table = entry.get('table');
+      if (typeof file === 'string') set([list, index, 'version'], file);
+      else if (typeof generator === 'string')
+        set([list, index, 'version'], `${generator} (generated${typeof table === 'string' ? ` from ${table}` : ''})`);
     });
   }
   return reset;
@@ -166,7 +174,7 @@ function copyFolder(from: string, to: string, top: boolean): string[] {
   const made: string[] = [];
   const entries: Dirent[] = readdirSync(from, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   for (const entry of entries) {
-    if ((top && GENERATED.has(entry.name)) || NEVER_COPIED.has(entry.name)) continue;
+    if ((top && (GENERATED.has(entry.name) || NOT_INHERITED.has(entry.name))) || NEVER_COPIED.has(entry.name)) continue;
     const source = path.join(from, entry.name);
     const destination = path.join(to, entry.name);
     if (entry.isDirectory()) {

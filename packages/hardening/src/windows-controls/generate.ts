@@ -18,10 +18,10 @@
  * rows (the default user profile's hive) are written by PowerShell through the .NET registry API.
  */
 import { createHash } from 'node:crypto';
-import { emitYaml } from '../yaml-emit.js';
 import { GeneratorInputError } from '../errors.js';
 import { WINDOWS_IDENTITY, WINDOWS_UPLOAD } from '../evidence/windows-upload.js';
 import type { JsonPath } from '../types.js';
+import { emitYaml } from '../yaml-emit.js';
 import {
   AUDIT_BITS,
   type AuditPolicyControl,
@@ -94,7 +94,7 @@ export function generateWindowsControls(table: ControlsTable, options: GenerateO
   let groups = partition(table, options, budget);
   let build = groups.map((rows, i) => renderBuild(table, options, rows, i + 1, groups.length));
   if (build.some((d) => d.text.length > budget)) {
-    groups = fit(table, options, budget, groups);
+    groups = correctSplit(table, options, budget, groups);
     build = groups.map((rows, i) => renderBuild(table, options, rows, i + 1, groups.length));
   }
   return [...build, renderVerify(table, options, build)];
@@ -105,7 +105,7 @@ export function generateWindowsControls(table: ControlsTable, options: GenerateO
  * O(rows^2) YAML output; instead each row's share of the text is measured once (the lines it adds,
  * with the indentation they get), each kind's fixed text once, and a part is closed when their sum
  * would pass the budget. The caller renders the parts and, if one is over after all, corrects the
- * split with `fit`.
+ * split with `correctSplit`.
  */
 function partition(table: ControlsTable, options: GenerateOptions, budget: number): number[][] {
   const render = (rows: number[], part: number, parts: number) => renderBuild(table, options, rows, part, parts);
@@ -150,7 +150,8 @@ function partition(table: ControlsTable, options: GenerateOptions, budget: numbe
       kinds.clear();
       fixed = aloneOf(index).size;
     }
-    if (current.length === 0 && own + fixed > budget && render([index], 2, 2).text.length > budget) throw new ControlTooLargeError(control.id);
+    if (current.length === 0 && own + fixed > budget && render([index], 2, 2).text.length > budget)
+      throw new ControlTooLargeError(control.id);
     current.push(index);
     size += own + fixed;
     if (!kinds.has(key)) kinds.set(key, index);
@@ -160,7 +161,7 @@ function partition(table: ControlsTable, options: GenerateOptions, budget: numbe
 }
 
 /** The split corrected by rendering: a row of a part over the budget moves on to the next part. */
-function fit(table: ControlsTable, options: GenerateOptions, budget: number, groups: number[][]): number[][] {
+function correctSplit(table: ControlsTable, options: GenerateOptions, budget: number, groups: number[][]): number[][] {
   const render = (rows: number[], part: number, parts: number) => renderBuild(table, options, rows, part, parts);
   for (let i = 0; i < groups.length; i++) {
     const group = groups[i] as number[];
@@ -190,8 +191,15 @@ function costOf(control: Control): number {
   const data = line(`,@(${rowData(control)})`);
   if (control.kind === 'registry' && writableBySetRegistry(control)) {
     // The SetRegistry entry as the YAML writer lays it out: four `key: value` lines, strings in JSON quotes.
-    const value = Array.isArray(control.value) ? `[${control.value.map((v) => JSON.stringify(v)).join(', ')}]` : JSON.stringify(control.value);
-    const entry = [`- path: ${JSON.stringify(control.path)}`, `  name: ${JSON.stringify(control.name)}`, `  value: ${value}`, `  type: ${JSON.stringify(control.type)}`];
+    const value = Array.isArray(control.value)
+      ? `[${control.value.map((v) => JSON.stringify(v)).join(', ')}]`
+      : JSON.stringify(control.value);
+    const entry = [
+      `- path: ${JSON.stringify(control.path)}`,
+      `  name: ${JSON.stringify(control.name)}`,
+      `  value: ${value}`,
+      `  type: ${JSON.stringify(control.type)}`,
+    ];
     return data + entry.reduce((sum, l) => sum + l.length + 1 + INPUT_INDENT, 0);
   }
   // Applied from a data block and checked from another.
@@ -208,19 +216,69 @@ function renderBuild(table: ControlsTable, options: GenerateOptions, rows: numbe
 
   const build: Record<string, unknown>[] = [];
   if (policy.length > 0) {
-    build.push(powershell('ApplySecurityPolicy', [STOP, ...workFolder(work), dataBlock('policy', policy.map((p) => policyRow(p.control))), ...applyPolicy(part)]));
+    build.push(
+      powershell('ApplySecurityPolicy', [
+        STOP,
+        ...workFolder(work),
+        dataBlock(
+          'policy',
+          policy.map((p) => policyRow(p.control)),
+        ),
+        ...applyPolicy(part),
+      ]),
+    );
   }
   if (registry.length > 0) {
     const stepIndex = build.length;
-    for (const [i, p] of registry.entries()) origins.push({ documentPath: ['phases', 0, 'steps', stepIndex, 'inputs', i], tablePath: ['controls', p.index] });
+    for (const [i, p] of registry.entries())
+      origins.push({ documentPath: ['phases', 0, 'steps', stepIndex, 'inputs', i], tablePath: ['controls', p.index] });
     build.push({ name: 'ApplyRegistry', action: 'SetRegistry', inputs: registry.map((p) => setRegistry(p.control)) });
   }
   if (registryScript.length > 0) {
-    build.push(powershell('ApplyRegistryValues', [STOP, dataBlock('values', registryScript.map((p) => writeData(p.control))), ...APPLY_MACHINE_VALUES]));
+    build.push(
+      powershell('ApplyRegistryValues', [
+        STOP,
+        dataBlock(
+          'values',
+          registryScript.map((p) => writeData(p.control)),
+        ),
+        ...APPLY_MACHINE_VALUES,
+      ]),
+    );
   }
-  if (user.length > 0) build.push(powershell('ApplyUserValues', [STOP, dataBlock('values', user.map((p) => writeData(p.control))), ...APPLY_USER_VALUES]));
-  if (audit.length > 0) build.push(powershell('ApplyAuditPolicy', [STOP, dataBlock('audit', audit.map((p) => auditRow(p.control))), ...APPLY_AUDIT]));
-  if (services.length > 0) build.push(powershell('ApplyServices', [STOP, dataBlock('services', services.map((p) => serviceRow(p.control))), ...APPLY_SERVICES]));
+  if (user.length > 0)
+    build.push(
+      powershell('ApplyUserValues', [
+        STOP,
+        dataBlock(
+          'values',
+          user.map((p) => writeData(p.control)),
+        ),
+        ...APPLY_USER_VALUES,
+      ]),
+    );
+  if (audit.length > 0)
+    build.push(
+      powershell('ApplyAuditPolicy', [
+        STOP,
+        dataBlock(
+          'audit',
+          audit.map((p) => auditRow(p.control)),
+        ),
+        ...APPLY_AUDIT,
+      ]),
+    );
+  if (services.length > 0)
+    build.push(
+      powershell('ApplyServices', [
+        STOP,
+        dataBlock(
+          'services',
+          services.map((p) => serviceRow(p.control)),
+        ),
+        ...APPLY_SERVICES,
+      ]),
+    );
 
   const checkScript = checkScriptText(picked);
   build.push(powershell('WriteCheckScript', [STOP, ...workFolder(work), ...writeCheckScript(checkFile(part), checkScript)]));
@@ -233,9 +291,13 @@ function renderBuild(table: ControlsTable, options: GenerateOptions, rows: numbe
     `$out = Join-Path $work 'part-${part}-results.tsv'`,
     `& (Join-Path $work '${checkFile(part)}') -Work $work -Out $out`,
     '$results = @(Get-Content -LiteralPath $out -Encoding UTF8 | Where-Object { $_ })',
-    "$failed = @($results | Where-Object { $_.Split([char]9)[1] -ne 'pass' } | ForEach-Object { $p = $_.Split([char]9); \"$($p[0]): $($p[2])\" })",
+    '$failed = @($results | Where-Object { $_.Split([char]9)[1] -ne \'pass\' } | ForEach-Object { $p = $_.Split([char]9); "$($p[0]): $($p[2])" })',
     'if ($failed.Count -gt 0) { Add-Content -LiteralPath $failedFile -Value $failed }',
-    ...(part === parts ? report(options.tableFile) : [`Write-Output "Part ${part} of ${parts}: $($failed.Count) control(s) do not hold; part ${parts} fails the build if any part found one."`]),
+    ...(part === parts
+      ? report(options.tableFile)
+      : [
+          `Write-Output "Part ${part} of ${parts}: $($failed.Count) control(s) do not hold; part ${parts} fails the build if any part found one."`,
+        ]),
   ];
 
   const data: Record<string, unknown> = {
@@ -247,7 +309,18 @@ function renderBuild(table: ControlsTable, options: GenerateOptions, rows: numbe
       { name: 'validate', steps: [powershell('CheckControls', check)] },
     ],
   };
-  return { part, parts, stage: 'build', suffix, name, data, text: emitYaml(data), rows, origins, checkScript: { file: checkFile(part), sha256: sha256Hex(checkScript) } };
+  return {
+    part,
+    parts,
+    stage: 'build',
+    suffix,
+    name,
+    data,
+    text: emitYaml(data),
+    rows,
+    origins,
+    checkScript: { file: checkFile(part), sha256: sha256Hex(checkScript) },
+  };
 }
 
 function renderVerify(table: ControlsTable, options: GenerateOptions, build: GeneratedDocument[]): GeneratedDocument {
@@ -280,15 +353,36 @@ function renderVerify(table: ControlsTable, options: GenerateOptions, build: Gen
   const rows = build.flatMap((d) => d.rows);
   const data: Record<string, unknown> = {
     name,
-    description: describe(table, options, rows.map((i) => table.controls[i] as Control), `every row read again on the instance launched from the image by the check scripts of the ${build.length} parts, each run only with the SHA-256 generated with it; uploads the evidence`),
+    description: describe(
+      table,
+      options,
+      rows.map((i) => table.controls[i] as Control),
+      `every row read again on the instance launched from the image by the check scripts of the ${build.length} parts, each run only with the SHA-256 generated with it; uploads the evidence`,
+    ),
     schemaVersion: '1.0',
     parameters: [
       { EvidenceBucket: { type: 'string', description: 'Bucket the evidence is uploaded to (the bakery evidence bucket).' } },
-      { EvidencePrefix: { type: 'string', description: 'Key prefix of this recipe version, evidence/<recipe>/<version>; the image build version is appended.' } },
+      {
+        EvidencePrefix: {
+          type: 'string',
+          description: 'Key prefix of this recipe version, evidence/<recipe>/<version>; the image build version is appended.',
+        },
+      },
     ],
     phases: [{ name: 'test', steps: [powershell('VerifyControls', verify)] }],
   };
-  return { part: 1, parts: 1, stage: 'test', suffix, name, data, text: emitYaml(data), rows, origins: [], parameters: { ...EVIDENCE_PARAMETERS } };
+  return {
+    part: 1,
+    parts: 1,
+    stage: 'test',
+    suffix,
+    name,
+    data,
+    text: emitYaml(data),
+    rows,
+    origins: [],
+    parameters: { ...EVIDENCE_PARAMETERS },
+  };
 }
 
 /** File name of a part's check script in the work folder on the image. */
@@ -302,12 +396,21 @@ function checkFile(part: number): string {
  * verify document checks (the build writes it byte for byte, UTF-8 without BOM).
  */
 function checkScriptText(picked: PickedRows): string {
-  return ['param([string]$Work, [string]$Out)', STOP, '$work = $Work', ...checkLines(picked), 'Set-Content -LiteralPath $Out -Value $results -Encoding UTF8'].join('\n');
+  return [
+    'param([string]$Work, [string]$Out)',
+    STOP,
+    '$work = $Work',
+    ...checkLines(picked),
+    'Set-Content -LiteralPath $Out -Value $results -Encoding UTF8',
+  ].join('\n');
 }
 
 /** Build-phase lines writing a check script from a single-quoted here-string (nothing in it is expanded). */
 function writeCheckScript(file: string, text: string): string[] {
-  if (/^'@/m.test(text)) throw new GeneratorInputError(`A line of the check script of ${file} starts with '@, which would end the here-string that writes it.`, ['controls']);
+  if (/^'@/m.test(text))
+    throw new GeneratorInputError(`A line of the check script of ${file} starts with '@, which would end the here-string that writes it.`, [
+      'controls',
+    ]);
   return [
     "$text = @'",
     text,
@@ -336,7 +439,8 @@ interface PickedRows {
 
 function pick(table: ControlsTable, rows: number[]): PickedRows {
   const picked = rows.map((index) => ({ index, control: table.controls[index] as Control }));
-  const of = <K extends Control['kind']>(kind: K) => picked.filter((p): p is { index: number; control: Extract<Control, { kind: K }> } => p.control.kind === kind);
+  const of = <K extends Control['kind']>(kind: K) =>
+    picked.filter((p): p is { index: number; control: Extract<Control, { kind: K }> } => p.control.kind === kind);
   const registryAll = of('registry');
   return {
     all: picked.map((p) => p.control),
@@ -364,7 +468,10 @@ function workName(options: GenerateOptions): string {
 function describe(table: ControlsTable, options: GenerateOptions, controls: Control[], what: string): string {
   const first = controls[0]?.id ?? '';
   const last = controls[controls.length - 1]?.id ?? '';
-  return truncate(`${table.benchmark} v${table.version}, ${table.profile}: controls ${first} to ${last} (${what}). Generated from ${options.tableFile}; edit the table, not this document.`, 1024);
+  return truncate(
+    `${table.benchmark} v${table.version}, ${table.profile}: controls ${first} to ${last} (${what}). Generated from ${options.tableFile}; edit the table, not this document.`,
+    1024,
+  );
 }
 
 /** Read back every picked row into `$results` (`id<TAB>pass|fail<TAB>detail`). */
@@ -373,13 +480,53 @@ function checkLines(picked: PickedRows): string[] {
   const machine = [...registry, ...registryScript];
   return [
     '$results = New-Object System.Collections.Generic.List[string]',
-    'function Add-Result([string]$Id, [bool]$Ok, [string]$Detail) { $results.Add((@($Id, $(if ($Ok) { \'pass\' } else { \'fail\' }), $Detail) -join [char]9)) }',
+    "function Add-Result([string]$Id, [bool]$Ok, [string]$Detail) { $results.Add((@($Id, $(if ($Ok) { 'pass' } else { 'fail' }), $Detail) -join [char]9)) }",
     ...(machine.length > 0 || user.length > 0 ? COMPARE_VALUE : []),
-    ...(machine.length > 0 ? [dataBlock('registry', machine.map((p) => rowData(p.control))), ...CHECK_REGISTRY] : []),
-    ...(user.length > 0 ? [dataBlock('userValues', user.map((p) => rowData(p.control))), ...CHECK_USER_VALUES] : []),
-    ...(policy.length > 0 ? [dataBlock('policy', policy.map((p) => policyRow(p.control))), ...CHECK_POLICY] : []),
-    ...(audit.length > 0 ? [dataBlock('audit', audit.map((p) => auditRow(p.control))), ...CHECK_AUDIT] : []),
-    ...(services.length > 0 ? [dataBlock('services', services.map((p) => serviceRow(p.control))), ...CHECK_SERVICES] : []),
+    ...(machine.length > 0
+      ? [
+          dataBlock(
+            'registry',
+            machine.map((p) => rowData(p.control)),
+          ),
+          ...CHECK_REGISTRY,
+        ]
+      : []),
+    ...(user.length > 0
+      ? [
+          dataBlock(
+            'userValues',
+            user.map((p) => rowData(p.control)),
+          ),
+          ...CHECK_USER_VALUES,
+        ]
+      : []),
+    ...(policy.length > 0
+      ? [
+          dataBlock(
+            'policy',
+            policy.map((p) => policyRow(p.control)),
+          ),
+          ...CHECK_POLICY,
+        ]
+      : []),
+    ...(audit.length > 0
+      ? [
+          dataBlock(
+            'audit',
+            audit.map((p) => auditRow(p.control)),
+          ),
+          ...CHECK_AUDIT,
+        ]
+      : []),
+    ...(services.length > 0
+      ? [
+          dataBlock(
+            'services',
+            services.map((p) => serviceRow(p.control)),
+          ),
+          ...CHECK_SERVICES,
+        ]
+      : []),
   ];
 }
 
@@ -403,7 +550,13 @@ function setRegistry(control: RegistryControl): Record<string, unknown> {
 }
 
 /** The .NET value kind a registry type is written as. */
-const VALUE_KIND: Record<RegistryType, string> = { DWORD: 'DWord', QWORD: 'QWord', SZ: 'String', EXPAND_SZ: 'ExpandString', MULTI_SZ: 'MultiString' };
+const VALUE_KIND: Record<RegistryType, string> = {
+  DWORD: 'DWord',
+  QWORD: 'QWord',
+  SZ: 'String',
+  EXPAND_SZ: 'ExpandString',
+  MULTI_SZ: 'MultiString',
+};
 
 function psValue(value: number | string | string[]): string {
   if (Array.isArray(value)) return value.length === 0 ? '[string[]]@()' : `[string[]]@(${value.map(quote).join(',')})`;
@@ -566,13 +719,13 @@ const CHECK_POLICY = [
   "$exported = @{}; $section = ''",
   'foreach ($line in Get-Content -LiteralPath $export) {',
   "  if ($line -match '^\\[(.+)\\]$') { $section = $Matches[1] }",
-  "  elseif ($line -match '^\\s*(\\S+)\\s*=\\s*(.*?)\\s*$') { $exported[\"$section|$($Matches[1])\"] = $Matches[2] }",
+  '  elseif ($line -match \'^\\s*(\\S+)\\s*=\\s*(.*?)\\s*$\') { $exported["$section|$($Matches[1])"] = $Matches[2] }',
   '}',
   "function Sorted($s) { (@(\"$s\" -split ',' | ForEach-Object { $_.Trim() } | Where-Object { $_ } | Sort-Object) -join ',') }",
   'foreach ($r in $policy) {',
   '  $v = $exported["$($r[1])|$($r[2])"]',
   "  $ok = if ($r[1] -eq 'Privilege Rights') { (Sorted $v) -eq (Sorted $r[3]) } else { [string]$v -eq $r[3] }",
-  '  Add-Result $r[0] $ok "[$($r[1])] $($r[2]) is \'$v\', expected \'$($r[3])\'"',
+  "  Add-Result $r[0] $ok \"[$($r[1])] $($r[2]) is '$v', expected '$($r[3])'\"",
   '}',
 ];
 
@@ -610,7 +763,7 @@ function report(tableFile: string): string[] {
 }
 
 /**
- * The last verify part: one result per control (a control with several rows holds when all do),
+ * The end of the verify document: one result per control (a control with several rows holds when all do),
  * `summary.json` in the evidence format (docs/contracts.md), both uploaded; fails on any failure.
  */
 function summarize(table: ControlsTable, options: GenerateOptions): string[] {
@@ -621,12 +774,12 @@ function summarize(table: ControlsTable, options: GenerateOptions): string[] {
     "$failing = @($byId | Where-Object { $_.status -eq 'fail' })",
     "$passing = @($byId | Where-Object { $_.status -eq 'pass' })",
     `$exceptions = @(ConvertFrom-Json ${quote(JSON.stringify(exceptions))})`,
-    "$lines = @('id,status,detail') + @($byId | ForEach-Object { '\"{0}\",\"{1}\",\"{2}\"' -f $_.id, $_.status, ($_.detail -replace '\"', '\"\"') })",
+    '$lines = @(\'id,status,detail\') + @($byId | ForEach-Object { \'"{0}","{1}","{2}"\' -f $_.id, $_.status, ($_.detail -replace \'"\', \'""\') })',
     "Set-Content -LiteralPath (Join-Path $work 'control-results.csv') -Value $lines -Encoding UTF8",
     ...WINDOWS_IDENTITY,
     "$bucket = '{{ EvidenceBucket }}'",
     "$prefix = '{{ EvidencePrefix }}'",
-    "$total = $passing.Count + $failing.Count",
+    '$total = $passing.Count + $failing.Count',
     '$summary = [ordered]@{',
     '  schemaVersion = 1',
     `  benchmark = [ordered]@{ id = ${quote(table.benchmark)}; version = ${quote(table.version)} }`,

@@ -3,6 +3,7 @@
  * the CloudFormation template the pipeline deploys (not from the recipe files).
  */
 
+import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import {
@@ -10,13 +11,15 @@ import {
   documentNamed,
   managed,
   only,
+  phasesOf,
   positionOf,
   readRecipeFile,
   recipeComponents,
-  resourcesOf,
   SHIPPED,
   scriptOf,
   stepsOf,
+  type WindowsPart,
+  windowsControls,
 } from './helpers.js';
 
 const sub = (text: string) => ({ 'Fn::Sub': text });
@@ -228,74 +231,239 @@ describe.each([
   });
 });
 
-describe.each(['windows-server-2022-cis-level1', 'windows-server-2025-cis-level1'])(
-  'Shipped recipe %s: CIS Level 1 Member Server',
-  (name) => {
-    const table = parse(readRecipeFile(name, 'controls/cis-level1.yaml')) as { controls: Record<string, unknown>[] };
+/** A row of a Windows controls table as the YAML gives it. */
+type Row = Record<string, unknown> & { id: string; kind: string };
 
-    function parts(): Record<string, unknown>[] {
-      const { template } = bundled(name);
-      return resourcesOf(template, 'AWS::ImageBuilder::Component')
-        .filter(([id]) => id.startsWith('ComponentCisLevel1Part'))
-        .map(([, r]) => parse(r.Properties.Data as string) as Record<string, unknown>);
+/** A PowerShell single-quoted string, as the generated scripts write text. */
+const ps = (text: unknown) => `'${String(text).replaceAll("'", "''")}'`;
+
+/** A registry value as the generated scripts write it. */
+function psValue(value: unknown): string {
+  if (Array.isArray(value)) return `[string[]]@(${value.map(ps).join(',')})`;
+  return typeof value === 'number' ? String(value) : ps(value);
+}
+
+const AUDIT_BITS: Record<string, number> = { Success: 1, Failure: 2, 'Success and Failure': 3 };
+
+/**
+ * The start of the PowerShell data line a row becomes (`,@(<id>,<target>,<expected value>`): the
+ * check script's line is this and `)`; an apply step's line may add the registry value kind.
+ */
+function dataLine(row: Row): string {
+  const fields: Record<string, () => unknown[]> = {
+    registry: () => [ps(String(row.path).replace(/^HKLM:\\/i, '')), ps(row.name), psValue(row.value)],
+    userRegistry: () => [ps(row.path), ps(row.name), psValue(row.value)],
+    securityPolicy: () => [ps(row.section), ps(row.key), ps(Array.isArray(row.value) ? row.value.join(',') : row.value)],
+    auditPolicy: () => [ps(String(row.guid).toUpperCase()), AUDIT_BITS[String(row.setting)], ps(row.subcategory)],
+    service: () => [ps(row.service), ps(row.startupType)],
+  };
+  return `,@(${[ps(row.id), ...(fields[row.kind]?.() ?? [])].join(',')}`;
+}
+
+/** The build step that applies a row of each kind. */
+const APPLY_STEP: Record<string, string[]> = {
+  registry: ['ApplyRegistry', 'ApplyRegistryValues'],
+  userRegistry: ['ApplyUserValues'],
+  securityPolicy: ['ApplySecurityPolicy'],
+  auditPolicy: ['ApplyAuditPolicy'],
+  service: ['ApplyServices'],
+};
+
+const lines = (text: string) => text.split('\n');
+const sha256 = (text: string) => createHash('sha256').update(text, 'utf8').digest('hex');
+
+/** Whether a build part applies the row: a SetRegistry entry equal to it, or its data line in the step of its kind. */
+function applies(part: WindowsPart, row: Row): boolean {
+  return stepsOf(part.document, 'build').some((step) => {
+    if (!APPLY_STEP[row.kind]?.includes(step.name)) return false;
+    if (step.action === 'SetRegistry') {
+      const entry = JSON.stringify({ path: row.path, name: row.name, value: row.value, type: row.type });
+      return (step.inputs as unknown[]).some((input) => JSON.stringify(input) === entry);
     }
+    return lines(scriptOf(step)).some((line) => line === `${dataLine(row)})` || line.startsWith(`${dataLine(row)},'`));
+  });
+}
 
-    it('applies every table row in a build phase and reads it back in a validate phase', () => {
-      // Prepare
-      const build = parts()
-        .flatMap((d) => stepsOf(d, 'build'))
-        .map((s) => (s.action === 'SetRegistry' ? JSON.stringify(s.inputs) : scriptOf(s)))
-        .join('\n');
-      const validate = parts()
-        .flatMap((d) => stepsOf(d, 'validate'))
-        .map((s) => scriptOf(s))
-        .join('\n');
+/** The security policy settings the build parts apply (`[section] key = value`), from their secedit data lines. */
+function appliedPolicy(parts: WindowsPart[]): { section: string; key: string; value: string }[] {
+  return parts.flatMap((part) =>
+    [
+      ...scriptOf(stepsOf(part.document, 'build').find((s) => s.name === 'ApplySecurityPolicy')).matchAll(
+        /^,@\('[^']*','([^']*)','([^']*)','((?:[^']|'')*)'\)$/gm,
+      ),
+    ].map((m) => ({ section: m[1] as string, key: m[2] as string, value: (m[3] as string).replaceAll("''", "'") })),
+  );
+}
 
-      // Act
-      const missing = table.controls.flatMap((row) => {
-        const id = `,@('${row.id}',`;
-        const inBuild =
-          row.kind === 'registry' && build.includes(JSON.stringify({ path: row.path, name: row.name, value: row.value, type: row.type }))
-            ? true
-            : build
-                .split('\n')
-                .some((line) => line.startsWith(id) && line.includes(`'${String(row.key ?? row.guid ?? row.service ?? row.name)}'`));
-        const inValidate = validate
-          .split('\n')
-          .some((line) => line.startsWith(id) && line.includes(`'${String(row.name ?? row.key ?? row.guid ?? row.service)}'`));
-        return [...(inBuild ? [] : [`${row.id} build`]), ...(inValidate ? [] : [`${row.id} validate`])];
-      });
+/** The registry values the build parts write: SetRegistry entries and the data lines of the PowerShell registry steps. */
+function appliedRegistry(parts: WindowsPart[]): { path: string; name: string; value: unknown }[] {
+  return parts.flatMap((part) =>
+    stepsOf(part.document, 'build').flatMap((step) => {
+      if (step.action === 'SetRegistry') return step.inputs as { path: string; name: string; value: unknown }[];
+      if (step.name !== 'ApplyRegistryValues' && step.name !== 'ApplyUserValues') return [];
+      return [...scriptOf(step).matchAll(/^,@\('[^']*','((?:[^']|'')*)','((?:[^']|'')*)',(.*),'[A-Za-z]+'\)$/gm)].map((m) => ({
+        path: (m[1] as string).replaceAll("''", "'"),
+        name: (m[2] as string).replaceAll("''", "'"),
+        value: m[3],
+      }));
+    }),
+  );
+}
 
-      // Assess
-      expect(table.controls.length).toBeGreaterThanOrEqual(100);
-      expect(missing).toEqual([]);
-    });
+/** The services the build parts set a startup type for, as `<service> <startup type>`. */
+function appliedServices(parts: WindowsPart[]): string[] {
+  return parts.flatMap((part) =>
+    [
+      ...scriptOf(stepsOf(part.document, 'build').find((s) => s.name === 'ApplyServices')).matchAll(
+        /^,@\('[^']*','([^']*)','([^']*)'\)$/gm,
+      ),
+    ].map((m) => `${m[1]} ${m[2]}`),
+  );
+}
 
-    it('fails the build in its last part listing every control that does not hold', () => {
-      const documents = parts();
-      const last = scriptOf(stepsOf(documents.at(-1) as Record<string, unknown>, 'validate')[0]);
-      expect(last).toContain('control(s) of controls/cis-level1.yaml do not hold:');
-      expect(last).toMatch(/exit 1/);
-      expect(documents.slice(0, -1).every((d) => !/exit 1/.test(scriptOf(stepsOf(d, 'validate')[0])))).toBe(true);
-    });
+const FIREWALL = 'HKLM:\\SOFTWARE\\Policies\\Microsoft\\WindowsFirewall';
+const PROFILES = ['DomainProfile', 'PrivateProfile', 'PublicProfile'];
+/** Local account, local administrator, Administrators: denying any of them a logon right locks out the Administrator account. */
+const ADMINISTRATOR_SIDS = /\*S-1-5-113\b|\*S-1-5-114\b|\*S-1-5-32-544\b|-500\b|Administrator/i;
 
-    it('runs the parts after update-windows, in order', () => {
-      const { template } = bundled(name);
-      const arns = recipeComponents(template).map((c) => JSON.stringify(c.arn));
-      const partIds = arns.flatMap((arn) => /ComponentCisLevel1Part(\d+)/.exec(arn)?.[1] ?? []);
-      expect(partIds).toEqual(parts().map((_, i) => String(i + 1)));
-      expect(arns.findIndex((arn) => arn.includes('update-windows'))).toBeLessThan(
-        arns.findIndex((arn) => arn.includes('ComponentCisLevel1Part1')),
-      );
-    });
-
-    it('keeps Systems Manager and the local administrator: no row touches the agent, outbound traffic or the Administrator account', () => {
-      const text = JSON.stringify(table.controls);
-      expect(text).not.toMatch(/AmazonSSMAgent|NewAdministratorName|EnableAdminAccount/);
-      expect(table.controls.filter((r) => r.name === 'DefaultOutboundAction').map((r) => r.value)).toEqual([0, 0, 0]);
-    });
+describe.each([
+  {
+    name: 'windows-server-2022-cis-level1',
+    // Benchmark v2.0.0 has an outbound recommendation per profile: each kept at Allow (0).
+    outbound: PROFILES.map((profile) => `${FIREWALL}\\${profile} DefaultOutboundAction 0`),
+    exceptions: ['1.2.3', '2.2.21', '2.2.26', '2.3.1.4'],
   },
-);
+  {
+    name: 'windows-server-2025-cis-level1',
+    // Benchmark v2.1.0 has no outbound recommendation: no row writes DefaultOutboundAction at all.
+    outbound: [],
+    exceptions: ['1.2.3', '2.2.21', '2.2.26', '2.3.1.3'],
+  },
+])('Shipped recipe $name: CIS Level 1 Member Server', ({ name, outbound, exceptions }) => {
+  const table = parse(readRecipeFile(name, 'controls/cis-level1.yaml')) as {
+    controls: Row[];
+    exceptions: { id: string; reason: string }[];
+  };
+  const documents = () => windowsControls(bundled(name).template, 'ComponentCisLevel1');
+
+  it('applies every table row in a build phase, reads it back in the validate phase and again on the launched instance, with the same check script', () => {
+    // Prepare
+    const { parts, verify } = documents();
+
+    // Act
+    const placement = table.controls.map((row) => {
+      const checkedBy = parts.filter((part) => lines(part.checkScript).includes(`${dataLine(row)})`));
+      return {
+        row: `${row.id} ${row.kind} ${String(row.name ?? row.key ?? row.guid ?? row.service)}`,
+        build: parts.filter((part) => applies(part, row)).map((part) => part.part),
+        // The validate phase runs the part's own check script.
+        validate: checkedBy
+          .filter((part) =>
+            scriptOf(stepsOf(part.document, 'validate')[0]).includes(`& (Join-Path $work '${part.checkFile}') -Work $work -Out $out`),
+          )
+          .map((part) => part.part),
+        // The verify document runs it on the launched instance, pinned by the SHA-256 of the text the part writes.
+        test: checkedBy.filter((part) => verify?.pins.get(part.checkFile) === sha256(part.checkScript)).map((part) => part.part),
+      };
+    });
+
+    // Assess
+    expect(parts.map((part) => `${part.logicalId} ${phasesOf(part.document).join('+')} ${part.checkFile}`)).toEqual(
+      parts.map((_, i) => `ComponentCisLevel1Part${i + 1} build+validate check-part-${i + 1}.ps1`),
+    );
+    expect(verify && `${verify.logicalId} ${phasesOf(verify.document).join('+')}`).toBe('ComponentCisLevel1Verify test');
+    const misplaced = placement.filter(
+      ({ build, validate, test }) => build.length !== 1 || validate.join() !== build.join() || test.join() !== build.join(),
+    );
+    expect(misplaced).toEqual([]);
+    expect(placement.map((p) => p.row)).toEqual(
+      table.controls.map((row) => expect.stringMatching(new RegExp(`^${row.id.replaceAll('.', '\\.')} `))),
+    );
+  });
+
+  it('pins every check script the parts write and runs each on the launched instance only after its SHA-256 matched', () => {
+    const { parts, verify } = documents();
+    expect([...(verify?.pins ?? [])]).toEqual(parts.map((part) => [part.checkFile, sha256(part.checkScript)]));
+    const loop = /^foreach \(\$c in \$checks\) \{\n([\s\S]*?)\n\}$/m.exec(verify?.script ?? '')?.[1] ?? '';
+    expect(lines(loop)).toEqual([
+      '  $file = Join-Path $work $c[0]',
+      expect.stringMatching(/^ {2}if \(-not \(Test-Path -LiteralPath \$file\)\) \{ throw /),
+      '  $hash = (Get-FileHash -LiteralPath $file -Algorithm SHA256).Hash.ToLowerInvariant()',
+      expect.stringMatching(/^ {2}if \(\$hash -ne \$c\[1\]\) \{ throw /),
+      expect.stringMatching(/^ {2}\$out = /),
+      '  & $file -Work $verifyWork -Out $out',
+      expect.stringMatching(/^ {2}foreach \(\$line in /),
+    ]);
+    // No script runs outside that loop.
+    expect(lines(verify?.script ?? '').filter((line) => /^\s*&/.test(line))).toEqual(['  & $file -Work $verifyWork -Out $out']);
+  });
+
+  it('fails the build in its last part listing every control that does not hold', () => {
+    const { parts } = documents();
+    const validate = parts.map((part) => scriptOf(stepsOf(part.document, 'validate')[0]));
+    expect(validate.at(-1)).toContain('control(s) of controls/cis-level1.yaml do not hold:');
+    expect(validate.at(-1)).toMatch(/exit 1/);
+    expect(validate.slice(0, -1).filter((text) => /exit 1/.test(text))).toEqual([]);
+  });
+
+  it('runs the parts after update-windows, in order, then the verify document with the evidence parameters', () => {
+    const { template } = bundled(name);
+    const { parts } = documents();
+    const components = recipeComponents(template);
+    const generated = components
+      .flatMap((c) => (c.arn as { 'Fn::GetAtt'?: [string, string] })['Fn::GetAtt']?.[0] ?? [])
+      .filter((id) => id.startsWith('ComponentCisLevel1'));
+    expect(generated).toEqual([...parts.map((part) => part.logicalId), 'ComponentCisLevel1Verify']);
+    expect(positionOf(template, 'update-windows')).toBeLessThan(positionOf(template, 'ComponentCisLevel1Part1'));
+    expect(components[positionOf(template, 'ComponentCisLevel1Verify')]?.parameters).toEqual({
+      EvidenceBucket: [{ Ref: 'EvidenceBucketName' }],
+      EvidencePrefix: [`evidence/${name}/${only(template, 'AWS::ImageBuilder::ImageRecipe').Properties.Version}`],
+    });
+  });
+
+  it('keeps Systems Manager: no build step touches the agent or its service', () => {
+    const { parts } = documents();
+    const services = appliedServices(parts);
+    // What the table disables is what the parts apply: the list inspected is the real one.
+    expect(services).toEqual(table.controls.filter((row) => row.kind === 'service').map((row) => `${row.service} ${row.startupType}`));
+    expect(services.filter((service) => /ssm/i.test(service))).toEqual([]);
+    const build = parts.flatMap((part) =>
+      stepsOf(part.document, 'build').map((step) => `${part.logicalId} ${step.name}: ${JSON.stringify(step.inputs)}`),
+    );
+    expect(build.filter((step) => /AmazonSSMAgent|amazon-ssm-agent/i.test(step))).toEqual([]);
+  });
+
+  it('keeps outbound traffic allowed: the firewall on in every profile, outbound left at Allow', () => {
+    const registry = appliedRegistry(documents().parts);
+    const firewall = (valueName: string) =>
+      registry.filter((r) => r.path.startsWith(FIREWALL) && r.name === valueName).map((r) => `${r.path} ${r.name} ${r.value}`);
+    expect(firewall('EnableFirewall')).toEqual(PROFILES.map((profile) => `${FIREWALL}\\${profile} EnableFirewall 1`));
+    expect(firewall('DefaultOutboundAction')).toEqual(outbound);
+    expect(registry.filter((r) => /outbound/i.test(r.name) && r.name !== 'DefaultOutboundAction')).toEqual([]);
+  });
+
+  it('keeps the local Administrator account: not renamed, disabled or locked out, and no logon right denied to it', () => {
+    const { parts, verify } = documents();
+    const policy = appliedPolicy(parts);
+    // What the table sets in secedit is what the parts apply: the list inspected is the real one.
+    expect(policy.map((p) => `[${p.section}] ${p.key}`)).toEqual(
+      table.controls.filter((row) => row.kind === 'securityPolicy').map((row) => `[${row.section}] ${row.key}`),
+    );
+    expect(policy.filter((p) => /^(NewAdministratorName|EnableAdminAccount|AllowAdministratorLockout)$/.test(p.key))).toEqual([]);
+    const denied = policy.filter((p) => /^SeDeny/.test(p.key));
+    expect(denied.map((p) => p.key)).toContain('SeDenyInteractiveLogonRight');
+    expect(denied.filter((p) => ADMINISTRATOR_SIDS.test(p.value))).toEqual([]);
+    // The recommendations that would are exceptions with their reason, reported with the evidence.
+    const reported = JSON.parse(
+      /^\$exceptions = @\(ConvertFrom-Json '(.*)'\)$/m.exec(verify?.script ?? '')?.[1]?.replaceAll("''", "'") ?? '[]',
+    ) as {
+      id: string;
+      reason: string;
+    }[];
+    expect(reported.filter((e) => exceptions.includes(e.id)).map((e) => e.id)).toEqual(exceptions);
+    expect(reported.filter((e) => e.reason.trim() === '')).toEqual([]);
+  });
+});
 
 describe.each(['windows-server-2022-stig-high', 'windows-server-2025-stig-high'])('Shipped recipe %s: DISA STIG', (name) => {
   it('patches first, then applies stig-build-windows at Level High', () => {

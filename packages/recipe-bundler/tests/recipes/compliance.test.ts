@@ -13,6 +13,7 @@ import { REPO_ROOT } from '../helpers/fixtures.js';
 import {
   bundled,
   managed,
+  phasesOf,
   positionOf,
   readRecipeFile,
   recipeComponents,
@@ -21,6 +22,8 @@ import {
   scriptOf,
   stepsOf,
   type Template,
+  type WindowsVerify,
+  windowsControls,
 } from './helpers.js';
 
 const STIG = SHIPPED.filter((name) => name.includes('-stig-'));
@@ -172,22 +175,19 @@ describe.each(WINDOWS_CIS)(
      * into the image, counted only for the scripts the verify document runs with their SHA-256; and the
      * exceptions the verify document reports.
      */
-    function verified(template: Template): { rows: Set<string>; exceptions: Set<string>; documents: Record<string, unknown>[] } {
-      const documents = generated(template, 'ComponentCisLevel1Verify').map((g) => g.document);
-      const verify = scriptOf(stepsOf(documents[0] ?? {}, 'test')[0]);
-      const pinned = new Set([...verify.matchAll(/^,@\('(check-part-\d+\.ps1)','([0-9a-f]{64})'\)$/gm)].map((m) => `${m[1]} ${m[2]}`));
+    function verified(template: Template): { rows: Set<string>; exceptions: Set<string>; verify: WindowsVerify | undefined } {
+      const { parts, verify } = windowsControls(template, 'ComponentCisLevel1');
       const rows = new Set<string>();
-      for (const { id, document } of generated(template, 'ComponentCisLevel1Part')) {
-        const write = scriptOf(stepsOf(document, 'build').find((s) => s.name === 'WriteCheckScript'));
-        const check = /^\$text = @'\n([\s\S]*?)\n'@$/m.exec(write)?.[1] ?? '';
-        const file = `check-part-${/Part(\d+)$/.exec(id)?.[1]}.ps1`;
-        if (!pinned.has(`${file} ${createHash('sha256').update(check, 'utf8').digest('hex')}`)) continue;
-        for (const m of check.matchAll(/^,@\('([0-9.]+)',/gm)) rows.add(m[1] as string);
+      for (const part of parts) {
+        if (verify?.pins.get(part.checkFile) !== createHash('sha256').update(part.checkScript, 'utf8').digest('hex')) continue;
+        for (const m of part.checkScript.matchAll(/^,@\('([0-9.]+)',/gm)) rows.add(m[1] as string);
       }
-      const exceptions = JSON.parse((/^\$exceptions = @\(ConvertFrom-Json '(.*)'\)$/m.exec(verify)?.[1] ?? '[]').replaceAll("''", "'")) as {
+      const exceptions = JSON.parse(
+        (/^\$exceptions = @\(ConvertFrom-Json '(.*)'\)$/m.exec(verify?.script ?? '')?.[1] ?? '[]').replaceAll("''", "'"),
+      ) as {
         id: string;
       }[];
-      return { rows, exceptions: new Set(exceptions.map((e) => e.id)), documents };
+      return { rows, exceptions: new Set(exceptions.map((e) => e.id)), verify };
     }
 
     it(`covers every Level 1 (Member Server) id of the benchmark fixture with a verified row or an exception`, () => {
@@ -198,17 +198,15 @@ describe.each(WINDOWS_CIS)(
       expect(uncovered).toEqual([]);
     });
 
-    it('reads every row again in test-phase-only documents and uploads results and summary.json from the last', () => {
-      const { rows, documents } = verified(bundled(name).template);
-      expect([...new Set(table.controls.map((c) => c.id))].filter((id) => !rows.has(id))).toEqual([]);
-      expect(documents.map((d) => (d.phases as { name: string }[]).map((p) => p.name).join())).toEqual(['test']);
-      const last = scriptOf(stepsOf(documents.at(-1) ?? {}, 'test')[0]);
-      expect(last).toContain("$evidence = @('control-results.csv', 'summary.json')");
-      expect(last).toContain('Write-S3Object');
+    it('reads every row again in the test-phase-only verify document, which uploads results and summary.json', () => {
       const { template } = bundled(name);
+      const { rows, verify } = verified(template);
+      expect([...new Set(table.controls.map((c) => c.id))].filter((id) => !rows.has(id))).toEqual([]);
+      expect(verify && `${verify.logicalId} ${phasesOf(verify.document).join('+')}`).toBe('ComponentCisLevel1Verify test');
+      expect(verify?.script).toContain("$evidence = @('control-results.csv', 'summary.json')");
+      expect(verify?.script).toContain('Write-S3Object');
       const version = (template.Resources.ImageRecipe?.Properties.Version as string) ?? '';
-      const lastId = generated(template, 'ComponentCisLevel1Verify').at(-1)?.id ?? '';
-      expect(parametersOf(template, lastId)).toEqual({
+      expect(parametersOf(template, 'ComponentCisLevel1Verify')).toEqual({
         EvidenceBucket: [{ Ref: 'EvidenceBucketName' }],
         EvidencePrefix: [`evidence/${name}/${version}`],
       });

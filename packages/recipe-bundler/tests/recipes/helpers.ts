@@ -104,3 +104,62 @@ export function scriptOf(step: Step | undefined): string {
 export function readRecipeFile(name: string, file: string): string {
   return readFileSync(path.join(RECIPES_DIR, name, file), 'utf8');
 }
+
+/** A build part of a generated Windows controls table, as the template deploys it. */
+export interface WindowsPart {
+  logicalId: string;
+  /** The part number of the logical id (`...Part<n>`). */
+  part: number;
+  document: Record<string, unknown>;
+  /** The file the part's WriteCheckScript step writes, e.g. `check-part-1.ps1`. */
+  checkFile: string;
+  /** The check script it writes into the image: the text of its here-string, whose SHA-256 the verify document pins. */
+  checkScript: string;
+}
+
+/** The test-phase verify document of a generated Windows controls table. */
+export interface WindowsVerify {
+  logicalId: string;
+  document: Record<string, unknown>;
+  /** Its one test-phase step's script. */
+  script: string;
+  /** The check scripts it runs, by file name, with the SHA-256 each must have. */
+  pins: Map<string, string>;
+}
+
+/**
+ * The generated documents of a Windows controls table (build parts in part order and the verify
+ * document), by the logical id prefix of the table's components, e.g. `ComponentCisLevel1`.
+ */
+export function windowsControls(template: Template, prefix: string): { parts: WindowsPart[]; verify: WindowsVerify | undefined } {
+  const components = resourcesOf(template, 'AWS::ImageBuilder::Component').map(([id, r]) => ({
+    id,
+    document: parse(r.Properties.Data as string) as Record<string, unknown>,
+  }));
+  const parts = components
+    .flatMap(({ id, document }) => {
+      const part = new RegExp(`^${prefix}Part(\\d+)$`).exec(id)?.[1];
+      if (part === undefined) return [];
+      const write = scriptOf(stepsOf(document, 'build').find((s) => s.name === 'WriteCheckScript'));
+      return [
+        {
+          logicalId: id,
+          part: Number(part),
+          document,
+          checkFile: /^\[System\.IO\.File\]::WriteAllText\(\(Join-Path \$work '([^']+)'\), \$text, /m.exec(write)?.[1] ?? '',
+          checkScript: /^\$text = @'\n([\s\S]*?)\n'@$/m.exec(write)?.[1] ?? '',
+        },
+      ];
+    })
+    .sort((a, b) => a.part - b.part);
+  const found = components.find(({ id }) => id === `${prefix}Verify`);
+  if (found === undefined) return { parts, verify: undefined };
+  const script = scriptOf(stepsOf(found.document, 'test')[0]);
+  const pins = new Map([...script.matchAll(/^,@\('([^']+\.ps1)','([0-9a-f]{64})'\)$/gm)].map((m) => [m[1] as string, m[2] as string]));
+  return { parts, verify: { logicalId: found.id, document: found.document, script, pins } };
+}
+
+/** Names of a document's phases, in order. */
+export function phasesOf(document: Record<string, unknown>): string[] {
+  return (document.phases as { name: string }[]).map((p) => p.name);
+}
