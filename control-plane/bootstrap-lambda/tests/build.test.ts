@@ -165,7 +165,7 @@ describe('the deployer the package ships', () => {
     expect(shipped.deployer.body.byteLength).toBeLessThan(LAMBDA_ZIPPED_BYTES);
   });
 
-  it('is built before the package: Nx runs the deployer build (and the bakery stack synthesis) first', async () => {
+  it('is built before the package: Nx runs the deployer and image-events builds (and the bakery stack synthesis) first', async () => {
     // Act: the task graph of the package build, nothing run.
     const graphFile = join(tempDir('bootstrap-task-graph-'), 'graph.json');
     const nx = await execa('pnpm', ['exec', 'nx', 'run', '@ami-bakery/bootstrap-lambda:build', `--graph=${graphFile}`], {
@@ -179,6 +179,7 @@ describe('the deployer the package ships', () => {
     expect(graph.tasks.dependencies['@ami-bakery/bootstrap-lambda:build']?.map((task) => task.id).sort()).toEqual([
       '@ami-bakery/bakery-stack:synth',
       '@ami-bakery/deployer:build',
+      '@ami-bakery/image-events:build',
     ]);
   });
 });
