@@ -201,7 +201,8 @@ function addImageEvents(stack: Stack, props: ImageEventsProps): void {
         arn: topic.ref,
         inputTransformer: {
           inputPathsMap: { t: '$.detail-type', r: '$.detail.recipe', i: '$.detail.image', a: '$.detail.amis', s: '$.detail.score' },
-          inputTemplate: '"<t>: <r> <i>, AMIs <a>, score <s>"',
+          // Plain text (not a JSON string): the e-mail body is one line, the AMI map inserted as JSON.
+          inputTemplate: '<t>: <r> <i>, AMIs <a>, score <s>',
         },
       },
     ],

@@ -133,6 +133,16 @@ describe('BakeryStack image catalog', () => {
     expect(resource(template, 'AWS::Events::Rule', 'CatalogNotifyRule').props).toMatchObject({
       Name: sub('${NamePrefix}-catalog-notify'),
       EventPattern: { source: ['ami-bakery'] },
+      Targets: [
+        {
+          Id: 'Email',
+          Arn: ref('CatalogTopic'),
+          InputTransformer: {
+            InputPathsMap: { t: '$.detail-type', r: '$.detail.recipe', i: '$.detail.image', a: '$.detail.amis', s: '$.detail.score' },
+            InputTemplate: '<t>: <r> <i>, AMIs <a>, score <s>',
+          },
+        },
+      ],
     });
     const policy = resource(template, 'AWS::SNS::TopicPolicy', 'CatalogTopicPolicy').props.PolicyDocument as Json;
     expect(policy.Statement).toEqual([
