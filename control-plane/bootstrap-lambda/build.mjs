@@ -1,7 +1,8 @@
 // Builds the Lambda asset in dist/: the bundled handler, the bakery stack template it deploys, the
 // seed bundle it commits, and the control-plane code it uploads to the bakery account before
 // deploying: the deployer (deployer/: the whole dist/ of control-plane/deployer, index.mjs and the
-// WebAssembly Guard evaluator in cloudformation-validate/) and the Guard rules (guard-rules/*.guard).
+// WebAssembly Guard evaluator in cloudformation-validate/), the image-events function
+// (image-events/index.mjs) and the Guard rules (guard-rules/*.guard).
 // `--code-only` skips the inputs (tests and the benchmark).
 import { cpSync, existsSync, mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
 import path from 'node:path';
@@ -14,6 +15,7 @@ const codeOnly = process.argv.includes('--code-only');
 const templateSrc = path.resolve(here, process.env.BAKERY_STACK_TEMPLATE ?? '../bakery-stack/cdk.out/BakeryStack.template.json');
 const seedSrc = path.resolve(here, process.env.SEED_BUNDLE ?? '../../dist/bundle');
 const deployerSrc = path.resolve(here, process.env.DEPLOYER_DIST ?? '../deployer/dist');
+const imageEventsSrc = path.resolve(here, process.env.IMAGE_EVENTS_CODE ?? '../image-events/dist/index.mjs');
 /** What the deployer's handler loads at run time: itself and the Guard evaluator next to it. */
 const DEPLOYER_NEEDS = ['index.mjs', 'cloudformation-validate/package.json'];
 /** Lambda's limits for a function's code: 250 MB unzipped; 50 MB zipped keeps every upload path open. */
@@ -47,6 +49,11 @@ if (!codeOnly) {
   if (lacking.length > 0) {
     problems.push(
       `Missing the deployer build in ${deployerSrc} (no ${lacking.join(', ')}).\n  Produce it with: pnpm --filter @ami-bakery/deployer build  (or set DEPLOYER_DIST to its dist folder)`,
+    );
+  }
+  if (!existsSync(imageEventsSrc)) {
+    problems.push(
+      `Missing the image-events function ${imageEventsSrc}.\n  Produce it with: pnpm --filter @ami-bakery/image-events build  (or set IMAGE_EVENTS_CODE to the file)`,
     );
   }
   if (guardFiles().length === 0) {
@@ -87,6 +94,8 @@ if (!codeOnly) {
   cpSync(seedSrc, path.join(dist, 'seed'), { recursive: true, filter: (src) => !path.relative(seedSrc, src).startsWith('bakery') });
   // The whole deployer build: the handler loads cloudformation-validate/ from next to itself.
   cpSync(deployerSrc, path.join(dist, 'deployer'), { recursive: true, dereference: true });
+  mkdirSync(path.join(dist, 'image-events'), { recursive: true });
+  cpSync(imageEventsSrc, path.join(dist, 'image-events', 'index.mjs'));
   mkdirSync(path.join(dist, 'guard-rules'), { recursive: true });
   for (const name of guardFiles()) cpSync(path.join(rulesSrc, name), path.join(dist, 'guard-rules', name));
 }
@@ -109,5 +118,5 @@ if (!codeOnly) {
   );
 }
 console.log(
-  `bootstrap-lambda: dist/index.mjs ${(size / 1024).toFixed(1)} KiB${codeOnly ? ' (code only)' : ', with bakery-stack.template.json, seed/, deployer/ and guard-rules/'}`,
+  `bootstrap-lambda: dist/index.mjs ${(size / 1024).toFixed(1)} KiB${codeOnly ? ' (code only)' : ', with bakery-stack.template.json, seed/, deployer/, image-events/ and guard-rules/'}`,
 );

@@ -23,6 +23,8 @@ import {
   bakeryKeyAlias,
   bakeryStackRoleName,
   buildBoundaryName,
+  catalogNotificationRuleName,
+  catalogTopicName,
   controlBucketName,
   DEPLOYER_CODE_PREFIX,
   deployerFunctionName,
@@ -30,6 +32,10 @@ import {
   evidenceBucketName,
   GUARD_RULES_PREFIX,
   guardHookRoleName,
+  IMAGE_EVENTS_CODE_PREFIX,
+  imageEventsFunctionName,
+  imageEventsRoleName,
+  imageEventsRuleName,
   lifecycleBoundaryName,
   pipelineEventsRoleName,
   pipelineName,
@@ -202,9 +208,14 @@ class BakeryAccessStack extends Stack {
       recipeDeployRoleName(P),
       deployerRoleName(P),
       guardHookRoleName(P),
+      imageEventsRoleName(P),
     ].map(role);
     const deployerFunctionArn = sub(`${ARN}:lambda:${HERE}:function:${deployerFunctionName(P)}`);
-    const deployerLogGroupArn = sub(`${ARN}:logs:${HERE}:log-group:/aws/lambda/${deployerFunctionName(P)}`);
+    const imageEventsFunctionArn = sub(`${ARN}:lambda:${HERE}:function:${imageEventsFunctionName(P)}`);
+    const logGroupArns = [deployerFunctionName(P), imageEventsFunctionName(P)].flatMap((name) => {
+      const arn = sub(`${ARN}:logs:${HERE}:log-group:/aws/lambda/${name}`);
+      return [arn, Fn.join('', [arn, ':*'])];
+    });
     const deployRole = cloudFormationServiceRole(this, 'BakeryStackDeployRole', {
       roleName: sub(bakeryStackRoleName(P)),
       description: 'AMI Bakery: CloudFormation service role that creates, updates and deletes the bakery stack',
@@ -257,7 +268,7 @@ class BakeryAccessStack extends Stack {
         new iam.PolicyStatement({
           sid: 'ReadShippedCode',
           actions: ['s3:GetObject'],
-          resources: [controlObjects(DEPLOYER_CODE_PREFIX), controlObjects(GUARD_RULES_PREFIX)],
+          resources: [controlObjects(DEPLOYER_CODE_PREFIX), controlObjects(IMAGE_EVENTS_CODE_PREFIX), controlObjects(GUARD_RULES_PREFIX)],
         }),
         new iam.PolicyStatement({ sid: 'KeyThroughS3', actions: ['kms:Decrypt'], resources: [key.attrArn], conditions: viaS3 }),
         new iam.PolicyStatement({
@@ -302,7 +313,11 @@ class BakeryAccessStack extends Stack {
             'events:TagResource',
             'events:UntagResource',
           ],
-          resources: [sub(`${ARN}:events:${HERE}:rule/${P}-source-*`)],
+          resources: [
+            sub(`${ARN}:events:${HERE}:rule/${P}-source-*`),
+            sub(`${ARN}:events:${HERE}:rule/${imageEventsRuleName(P)}`),
+            sub(`${ARN}:events:${HERE}:rule/${catalogNotificationRuleName(P)}`),
+          ],
         }),
         new iam.PolicyStatement({
           sid: 'DeployerFunction',
@@ -321,7 +336,32 @@ class BakeryAccessStack extends Stack {
             'lambda:UpdateFunctionCode',
             'lambda:UpdateFunctionConfiguration',
           ],
-          resources: [deployerFunctionArn],
+          resources: [deployerFunctionArn, imageEventsFunctionArn],
+        }),
+        new iam.PolicyStatement({
+          // The image-events function's invoke permission for its EventBridge rule; the deployer has none.
+          sid: 'ImageEventsInvokePermission',
+          actions: ['lambda:AddPermission', 'lambda:GetPolicy', 'lambda:RemovePermission'],
+          resources: [imageEventsFunctionArn],
+        }),
+        new iam.PolicyStatement({
+          sid: 'CatalogTopic',
+          actions: [
+            'sns:CreateTopic',
+            'sns:DeleteTopic',
+            'sns:GetDataProtectionPolicy',
+            'sns:GetSubscriptionAttributes',
+            'sns:GetTopicAttributes',
+            'sns:ListSubscriptionsByTopic',
+            'sns:ListTagsForResource',
+            'sns:SetSubscriptionAttributes',
+            'sns:SetTopicAttributes',
+            'sns:Subscribe',
+            'sns:TagResource',
+            'sns:Unsubscribe',
+            'sns:UntagResource',
+          ],
+          resources: [sub(`${ARN}:sns:${HERE}:${catalogTopicName(P)}`)],
         }),
         new iam.PolicyStatement({
           sid: 'DeployerLogGroup',
@@ -334,7 +374,7 @@ class BakeryAccessStack extends Stack {
             'logs:TagResource',
             'logs:UntagResource',
           ],
-          resources: [deployerLogGroupArn, Fn.join('', [deployerLogGroupArn, ':*'])],
+          resources: logGroupArns,
         }),
         new iam.PolicyStatement({
           sid: 'BakeryRoles',
@@ -379,6 +419,7 @@ class BakeryAccessStack extends Stack {
             ['PassPipelineRole', pipelineRoleName(P), ['codepipeline.amazonaws.com']],
             ['PassEventsRole', pipelineEventsRoleName(P), ['events.amazonaws.com']],
             ['PassDeployerRole', deployerRoleName(P), ['lambda.amazonaws.com']],
+            ['PassImageEventsRole', imageEventsRoleName(P), ['lambda.amazonaws.com']],
             ['PassGuardHookRole', guardHookRoleName(P), ['cloudformation.amazonaws.com', 'hooks.cloudformation.amazonaws.com']],
           ] as const
         ).map(
@@ -417,6 +458,8 @@ class BakeryAccessStack extends Stack {
       `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:s3:::<NamePrefix>-control-<AWS::AccountId>-<AWS::Region>/${DEPLOYER_CODE_PREFIX}*]`,
       `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:s3:::<NamePrefix>-control-<AWS::AccountId>-<AWS::Region>/${GUARD_RULES_PREFIX}*]`,
       'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:logs:<AWS::Region>:<AWS::AccountId>:log-group:/aws/lambda/<NamePrefix>-deployer:*]',
+      'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:logs:<AWS::Region>:<AWS::AccountId>:log-group:/aws/lambda/<NamePrefix>-image-events:*]',
+      `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:s3:::<NamePrefix>-control-<AWS::AccountId>-<AWS::Region>/${IMAGE_EVENTS_CODE_PREFIX}*]`,
       'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:iam::<AWS::AccountId>:policy/<NamePrefix>-build-boundary-*]',
       'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:iam::<AWS::AccountId>:policy/<NamePrefix>-lifecycle-boundary-*]',
       'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:events:<AWS::Region>:<AWS::AccountId>:rule/<NamePrefix>-source-*]',
@@ -479,7 +522,11 @@ class BakeryAccessStack extends Stack {
             new iam.PolicyStatement({
               sid: 'UploadShippedCode',
               actions: ['s3:GetObject', 's3:PutObject'],
-              resources: [controlObjects(DEPLOYER_CODE_PREFIX), controlObjects(GUARD_RULES_PREFIX)],
+              resources: [
+                controlObjects(DEPLOYER_CODE_PREFIX),
+                controlObjects(IMAGE_EVENTS_CODE_PREFIX),
+                controlObjects(GUARD_RULES_PREFIX),
+              ],
             }),
             new iam.PolicyStatement({
               sid: 'KeyThroughS3',
@@ -498,6 +545,7 @@ class BakeryAccessStack extends Stack {
       `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:s3:::<NamePrefix>-artifacts-<AWS::AccountId>-<AWS::Region>/*]`,
       `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:s3:::<NamePrefix>-control-<AWS::AccountId>-<AWS::Region>/${DEPLOYER_CODE_PREFIX}*]`,
       `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:s3:::<NamePrefix>-control-<AWS::AccountId>-<AWS::Region>/${GUARD_RULES_PREFIX}*]`,
+      `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:s3:::<NamePrefix>-control-<AWS::AccountId>-<AWS::Region>/${IMAGE_EVENTS_CODE_PREFIX}*]`,
     );
 
     new CfnOutput(this, 'BakeryKeyArn', {

@@ -1,4 +1,4 @@
-import { DEPLOYER_PERMISSIONS, type PermissionStatement } from '@ami-bakery/deployer/permissions';
+import { DEPLOYER_PERMISSIONS } from '@ami-bakery/deployer/permissions';
 import {
   Aws,
   BootstraplessSynthesizer,
@@ -21,6 +21,7 @@ import {
   aws_s3 as s3,
 } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
+import { addImageEvents, CATALOG_REASON, CATALOG_WILDCARDS } from './catalog.js';
 import { controlTowerFinding } from './control-tower.js';
 import { acknowledge } from './nag.js';
 import {
@@ -30,6 +31,7 @@ import {
   BAKERY_DEFAULTS,
   BUILD_LOG_PREFIX,
   buildBoundaryName,
+  CATALOG_SETTINGS_PREFIX,
   codeCommitRuleName,
   controlBucketName,
   DEPLOYMENTS_PREFIX,
@@ -49,6 +51,7 @@ import {
   SSM_PARAMETER_PATH,
   s3SourceRuleName,
 } from './names.js';
+import { permissionStatements } from './permission-statements.js';
 import { cloudFormationServiceRole } from './shared.js';
 
 interface BakeryStackProps extends StackProps {
@@ -81,6 +84,8 @@ const PARAMETER_NAMES = [
   'EvidenceLockDays',
   'DeployerCodeKey',
   'GuardRulesKey',
+  'ImageEventsCodeKey',
+  'NotificationEmail',
 ] as const;
 
 /** Keys of the deployer's RECIPE_PARAMETERS: every recipe template parameter the bakery can fill. */
@@ -109,39 +114,6 @@ const EVENTBRIDGE_ON = { eventBridgeConfiguration: { eventBridgeEnabled: true } 
 const DEPLOYER_LOG_RETENTION_DAYS = 365;
 /** Seconds per deployer invocation; longer deployments continue through continuation tokens. */
 const DEPLOYER_TIMEOUT_SECONDS = 900;
-
-/**
- * The deployer's statements (`DEPLOYER_PERMISSIONS`, data with Fn::Sub placeholders) as IAM
- * statements. Pseudo parameters and the stack parameters (`${RecipeStackPrefix}`,
- * `${GuardRulesKey}`) resolve in Fn::Sub by themselves; `text` fills a placeholder with Fn::Sub
- * text of its own (a name built from parameters), `tokens` with a value known only at deploy time
- * (an imported ARN), passed as an Fn::Sub variable.
- */
-function deployerStatements(text: Readonly<Record<string, string>>, tokens: Readonly<Record<string, string>>): iam.PolicyStatement[] {
-  const fill = (template: string): string => {
-    let filled = template;
-    for (const [name, value] of Object.entries(text)) filled = filled.replaceAll(`\${${name}}`, value);
-    if (!filled.includes('${')) return filled;
-    const used = Object.entries(tokens).filter(([name]) => filled.includes(`\${${name}}`));
-    return used.length === 0 ? Fn.sub(filled) : Fn.sub(filled, Object.fromEntries(used));
-  };
-  const conditions = (statement: PermissionStatement) =>
-    Object.fromEntries(
-      Object.entries(statement.conditions ?? {}).map(([operator, keys]) => [
-        operator,
-        Object.fromEntries(Object.entries(keys).map(([key, value]) => [key, typeof value === 'string' ? fill(value) : value.map(fill)])),
-      ]),
-    );
-  return DEPLOYER_PERMISSIONS.map(
-    (statement) =>
-      new iam.PolicyStatement({
-        sid: statement.sid,
-        actions: [...statement.actions],
-        resources: statement.resources.map(fill),
-        ...(statement.conditions ? { conditions: conditions(statement) } : {}),
-      }),
-  );
-}
 
 /**
  * The bakery account's stack, the control plane of the bakery: bucket, evidence bucket and logs,
@@ -259,6 +231,17 @@ class BakeryStack extends Stack {
         allowedPattern: '^guard-rules/[0-9a-f]{64}\\.zip$',
         constraintDescription: 'guard-rules/<sha256>.zip, uploaded to the control bucket by the bootstrap Lambda',
         description: 'Key of the Guard rules in the control bucket (content hash; set by the bootstrap Lambda)',
+      }),
+      ImageEventsCodeKey: new CfnParameter(this, 'ImageEventsCodeKey', {
+        type: 'String',
+        allowedPattern: '^image-events/[0-9a-f]{64}\\.zip$',
+        description: 'Key of the image-events code in the control bucket (set by the bootstrap Lambda)',
+      }),
+      NotificationEmail: new CfnParameter(this, 'NotificationEmail', {
+        type: 'String',
+        default: '',
+        allowedPattern: '^$|^[^@\\s]+@[^@\\s]+\\.[^@\\s]+$',
+        description: 'E-mail address for the image catalog events; empty: none',
       }),
     } satisfies Record<(typeof PARAMETER_NAMES)[number], CfnParameter>;
 
@@ -689,16 +672,11 @@ class BakeryStack extends Stack {
           resources: [sub(`${ARN}:iam::\${AWS::AccountId}:role/aws-service-role/imagebuilder.amazonaws.com/AWSServiceRoleForImageBuilder`)],
         }),
         new iam.PolicyStatement({
+          // The distribution configuration handler reads the parameters the distribution will write.
+          // Read only: a recipe stack holds no SSM parameter (RB6008), and channel parameters under
+          // the same path are the deployer's (docs/contracts.md, "Image catalog").
           sid: 'RecipeSsmParameters',
-          actions: [
-            'ssm:AddTagsToResource',
-            'ssm:DeleteParameter',
-            'ssm:GetParameter',
-            'ssm:GetParameters',
-            'ssm:ListTagsForResource',
-            'ssm:PutParameter',
-            'ssm:RemoveTagsFromResource',
-          ],
+          actions: ['ssm:GetParameter', 'ssm:GetParameters'],
           resources: [partitionArn('ssm', `${HERE}:parameter/${SSM_PARAMETER_PATH}/*`)],
         }),
         new iam.PolicyStatement({
@@ -764,7 +742,8 @@ class BakeryStack extends Stack {
         // filled here; the access proofs evaluate the same statements.
         Deployer: new iam.PolicyDocument({
           statements: [
-            ...deployerStatements(
+            ...permissionStatements(
+              DEPLOYER_PERMISSIONS,
               {
                 ArtifactBucket: artifactBucketName(P, '${AWS::AccountId}', '${AWS::Region}'),
                 RecipeDeployRoleArn: `${ARN}:iam::\${AWS::AccountId}:role/${recipeDeployRoleName(P)}`,
@@ -791,6 +770,13 @@ class BakeryStack extends Stack {
       `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:s3:::${artifactBucketName('<NamePrefix>', '<AWS::AccountId>', '<AWS::Region>')}/${DEPLOYMENTS_PREFIX}*]`,
       `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:s3:::${artifactBucketName('<NamePrefix>', '<AWS::AccountId>', '<AWS::Region>')}/${REPORTS_PREFIX}*]`,
       'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:imagebuilder:<AWS::Region>:<AWS::AccountId>:image-pipeline/<RecipeStackPrefix>*]',
+    );
+    acknowledge(
+      deployerRole,
+      `${CATALOG_REASON} Catalog settings for the image-events function go under catalog/ of the artifact bucket.`,
+      ...CATALOG_WILDCARDS,
+      'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:ssm:*:<AWS::AccountId>:parameter/ami-bakery/*/*]',
+      `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:s3:::${artifactBucketName('<NamePrefix>', '<AWS::AccountId>', '<AWS::Region>')}/${CATALOG_SETTINGS_PREFIX}*]`,
     );
 
     const recipeParameterValues: Record<RecipeParameter, string> = {
@@ -842,6 +828,22 @@ class BakeryStack extends Stack {
       'The deployer talks only to AWS APIs (CloudFormation, S3, Image Builder, CodePipeline) and to no network resource; a VPC would add interface endpoints or a NAT gateway for nothing it could protect.',
       controlTowerFinding('lambda_inside_vpc_check'),
     );
+
+    // ----- Image catalog: Image Builder's state changes, the candidate channel, the events -----
+    addImageEvents(this, {
+      namePrefix: param.NamePrefix,
+      recipeStackPrefix: param.RecipeStackPrefix,
+      organizationId: param.OrganizationId,
+      managementAccountId: param.ManagementAccountId,
+      codeKey: param.ImageEventsCodeKey,
+      notificationEmail: param.NotificationEmail,
+      controlBucket,
+      grantText: { ArtifactBucket: artifactBucketName(P, '${AWS::AccountId}', '${AWS::Region}') },
+      grantTokens: { ArtifactKeyArn: keyArn, EvidenceBucket: evidence.bucketName },
+      artifactBucketName: bucket.bucketName,
+      evidenceBucketName: evidence.bucketName,
+      evidenceBucketLogicalId: this.getLogicalId(evidence.node.defaultChild as s3.CfnBucket),
+    });
 
     // ----- Pipeline role -----
     const pipelineRole = new iam.Role(this, 'PipelineRole', {

@@ -31,8 +31,11 @@ const EVIDENCE_PREFIX = 'evidence/';
 /** Artifact-bucket prefixes the deployer writes: change-set templates and deployment reports. */
 const DEPLOYMENTS_PREFIX = 'deployments/';
 const REPORTS_PREFIX = 'reports/';
+/** Artifact-bucket prefix of each recipe's catalog settings (deployer writes, image-events function reads). */
+const CATALOG_SETTINGS_PREFIX = 'catalog/';
 /** Control-bucket prefixes the bootstrap Lambda writes (content-hash keys, never overwritten). */
 const DEPLOYER_CODE_PREFIX = 'deployer/';
+const IMAGE_EVENTS_CODE_PREFIX = 'image-events/';
 const GUARD_RULES_PREFIX = 'guard-rules/';
 /**
  * CloudFormation export names of the access StackSet, imported by the bakery stack: the key that
@@ -63,6 +66,24 @@ function deployerRoleName(namePrefix: string): string {
 }
 function deployerFunctionName(namePrefix: string): string {
   return `${namePrefix}-deployer`;
+}
+/** The function that reacts to Image Builder's image state changes (candidate channel, superseded images, events). */
+function imageEventsFunctionName(namePrefix: string): string {
+  return `${namePrefix}-image-events`;
+}
+function imageEventsRoleName(namePrefix: string): string {
+  return `${namePrefix}-image-events`;
+}
+/** EventBridge rules: Image Builder state changes to the function; the catalog events to the notification topic. */
+function imageEventsRuleName(namePrefix: string): string {
+  return `${namePrefix}-image-state`;
+}
+function catalogNotificationRuleName(namePrefix: string): string {
+  return `${namePrefix}-catalog-notify`;
+}
+/** The optional SNS topic of the catalog events (e-mail subscription). */
+function catalogTopicName(namePrefix: string): string {
+  return `${namePrefix}-catalog`;
 }
 /** Role the CloudFormation Guard hook assumes to read its rules. */
 function guardHookRoleName(namePrefix: string): string {
@@ -134,6 +155,9 @@ export {
   bakeryKeyAlias,
   bakeryStackRoleName,
   buildBoundaryName,
+  CATALOG_SETTINGS_PREFIX,
+  catalogNotificationRuleName,
+  catalogTopicName,
   codeCommitRuleName,
   controlBucketName,
   DEPLOYER_CODE_PREFIX,
@@ -145,6 +169,10 @@ export {
   GUARD_RULES_PREFIX,
   guardHookAlias,
   guardHookRoleName,
+  IMAGE_EVENTS_CODE_PREFIX,
+  imageEventsFunctionName,
+  imageEventsRoleName,
+  imageEventsRuleName,
   legacyPermissionsBoundaryName,
   lifecycleBoundaryName,
   NAME_PREFIX_TAG,

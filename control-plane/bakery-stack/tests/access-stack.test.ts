@@ -92,7 +92,7 @@ describe('BakeryAccessStack (StackSet template)', () => {
       Sid: 'UploadShippedCode',
       Effect: 'Allow',
       Action: ['s3:GetObject', 's3:PutObject'],
-      Resource: [control('deployer/'), control('guard-rules/')],
+      Resource: [control('deployer/'), control('image-events/'), control('guard-rules/')],
     });
     expect(statements.find((s) => s.Sid === 'KeyThroughS3')).toEqual({
       Sid: 'KeyThroughS3',
@@ -106,7 +106,7 @@ describe('BakeryAccessStack (StackSet template)', () => {
     expect(actions.filter((a) => a.includes('*'))).toEqual([]);
   });
 
-  it('bakery stack deploy role: no KMS administration, and IAM only on the five named bakery roles and the two boundaries', () => {
+  it('bakery stack deploy role: no KMS administration, and IAM only on the six named bakery roles and the two boundaries', () => {
     const deploy = inlinePolicy(resource(template, 'AWS::IAM::Role', 'BakeryStackDeployRole').props, 'BakeryStackResources');
     const actions = deploy.flatMap((s) => s.Action as string[]);
     expect(actions.filter((a) => a.startsWith('kms:'))).toEqual(['kms:Decrypt']);
@@ -117,6 +117,7 @@ describe('BakeryAccessStack (StackSet template)', () => {
         '${NamePrefix}-recipe-deploy',
         '${NamePrefix}-deployer',
         '${NamePrefix}-guard-hook',
+        '${NamePrefix}-image-events',
       ].map(role),
     );
     expect(deploy.find((s) => s.Sid === 'RecipePermissionsBoundaries')?.Resource).toEqual([
@@ -139,6 +140,7 @@ describe('BakeryAccessStack (StackSet template)', () => {
       [[role('${NamePrefix}-pipeline')], { StringEquals: { 'iam:PassedToService': 'codepipeline.amazonaws.com' } }],
       [[role('${NamePrefix}-pipeline-events')], { StringEquals: { 'iam:PassedToService': 'events.amazonaws.com' } }],
       [[role('${NamePrefix}-deployer')], { StringEquals: { 'iam:PassedToService': 'lambda.amazonaws.com' } }],
+      [[role('${NamePrefix}-image-events')], { StringEquals: { 'iam:PassedToService': 'lambda.amazonaws.com' } }],
       [
         [role('${NamePrefix}-guard-hook')],
         { StringEquals: { 'iam:PassedToService': ['cloudformation.amazonaws.com', 'hooks.cloudformation.amazonaws.com'] } },

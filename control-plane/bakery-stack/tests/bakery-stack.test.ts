@@ -271,6 +271,8 @@ describe('BakeryStack deployer', () => {
       NamePrefix: 'bakery',
       RecipeStackPrefix: 'bakery-recipe-',
       GuardRulesKey: `guard-rules/${'0'.repeat(64)}.zip`,
+      OrganizationId: 'o-a1b2c3d4e5',
+      ManagementAccountId: '999988887777',
     };
     const keyArn = 'arn:aws-us-gov:kms:us-gov-west-1:111122223333:key/0a1b';
     const scope: Scope = {
@@ -293,9 +295,12 @@ describe('BakeryStack deployer', () => {
       artifactKeyArn: keyArn,
       controlBucket: 'bakery-control-111122223333-us-gov-west-1',
       guardRulesKey: values.GuardRulesKey,
+      namePrefix: 'bakery',
+      organizationId: values.OrganizationId,
+      managementAccountId: values.ManagementAccountId,
     }).map((s) => ({
       Sid: s.sid,
-      Effect: 'Allow',
+      Effect: s.effect ?? 'Allow',
       Action: [...s.actions],
       Resource: [...s.resources],
       ...(s.conditions ? { Condition: s.conditions } : {}),

@@ -32,6 +32,8 @@ describe('cdk-nag AwsSolutions and the Control Tower proactive controls', () => 
         .sort(),
     ).toEqual([
       'cdk-validator-cfnguard::cloudwatch_log_group_encrypted_check',
+      'cdk-validator-cfnguard::cloudwatch_log_group_encrypted_check',
+      'cdk-validator-cfnguard::lambda_inside_vpc_check',
       'cdk-validator-cfnguard::lambda_inside_vpc_check',
       'cdk-validator-cfnguard::s3_bucket_default_encryption_kms_check',
       'cdk-validator-cfnguard::s3_bucket_logging_enabled_check',

@@ -47,7 +47,7 @@ interface BootstrapDeps {
   templatePath: string;
   /** The packaged seed bundle (`dist/bundle` layout). */
   seedDir: string;
-  /** Folder with `deployer/` (the deployer build: index.mjs, cloudformation-validate/) and `guard-rules/*.guard` (the package root). */
+  /** Folder with `deployer/` (the deployer build: index.mjs, cloudformation-validate/), `image-events/index.mjs` and `guard-rules/*.guard` (the package root). */
   shippedDir: string;
   sleep?: Sleep;
   timing?: Partial<Timing>;
@@ -99,7 +99,11 @@ async function prepare(
   if (requestType === 'Delete') return { requestType, props, physicalId };
   const template = await loadTemplate(deps.templatePath);
   const shipped = await loadShipped(deps.shippedDir);
-  const keys = { deployerCodeKey: shipped.deployer.key, guardRulesKey: shipped.guardRules.key };
+  const keys = {
+    deployerCodeKey: shipped.deployer.key,
+    imageEventsCodeKey: shipped.imageEvents.key,
+    guardRulesKey: shipped.guardRules.key,
+  };
   const spec: StackSpec = {
     stackName: props.bakeryStackName,
     template,

@@ -25,6 +25,8 @@ interface BootstrapProperties {
   deployConcurrency: string;
   evidenceLockMode: string;
   evidenceLockDays: string;
+  /** E-mail address subscribed to the image catalog events; `''`: none. */
+  notificationEmail: string;
 }
 
 interface Rule {
@@ -120,6 +122,12 @@ const RULES: Record<string, Rule> = {
     fix: 'use NONE, GOVERNANCE or COMPLIANCE',
   },
   EvidenceLockDays: { required: false, fallback: '365', pattern: /^[1-9]\d{0,4}$/, fix: 'use a number of days from 1 to 36500' },
+  NotificationEmail: {
+    required: false,
+    fallback: '',
+    pattern: /^[^@\s]+@[^@\s]+\.[^@\s]+$/,
+    fix: 'give one e-mail address such as platform@example.com, or leave it empty for no e-mail of the image catalog events',
+  },
   SolutionVersion: {
     required: false,
     fallback: 'unversioned',
@@ -213,6 +221,7 @@ function parseProperties(raw: unknown): BootstrapProperties {
     deployConcurrency: get('DeployConcurrency'),
     evidenceLockMode: get('EvidenceLockMode'),
     evidenceLockDays: get('EvidenceLockDays'),
+    notificationEmail: get('NotificationEmail'),
   };
 }
 

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { controlBucketName, DEPLOYER_CODE_PREFIX, GUARD_RULES_PREFIX } from '@ami-bakery/bakery-stack/names';
+import { controlBucketName, DEPLOYER_CODE_PREFIX, GUARD_RULES_PREFIX, IMAGE_EVENTS_CODE_PREFIX } from '@ami-bakery/bakery-stack/names';
 import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { call, httpStatus, sdkErrorName } from './aws.js';
 import { PackageError } from './errors.js';
@@ -11,25 +11,29 @@ import { deterministicZip } from './zip.js';
 
 /** One object the bootstrap uploads to the control bucket before it deploys the bakery stack. */
 interface ShippedObject {
-  /** `deployer/<sha256>.zip` or `guard-rules/<sha256>.zip`: the content decides the key. */
+  /** `deployer/<sha256>.zip`, `image-events/<sha256>.zip` or `guard-rules/<sha256>.zip`: the content decides the key. */
   key: string;
   body: Buffer;
   /** What it is, for messages. */
   what: string;
 }
 
-/** The control-plane code the package carries: the deployer and the Guard rules, zipped. */
+/** The control-plane code the package carries: the deployer, the image-events function and the Guard rules, zipped. */
 interface Shipped {
   deployer: ShippedObject;
+  imageEvents: ShippedObject;
   guardRules: ShippedObject;
 }
 
 /**
- * Where the package keeps them (next to the handler): `deployer/` (the deployer's whole build) and
- * `guard-rules/*.guard`. The deployer's handler loads `index.mjs` and the WebAssembly Guard
- * evaluator from `cloudformation-validate/` next to it: both must be in its zip.
+ * Where the package keeps them (next to the handler): `deployer/` (the deployer's whole build),
+ * `image-events/index.mjs` (the image-events function, one bundled file) and `guard-rules/*.guard`.
+ * The deployer's handler loads `index.mjs` and the WebAssembly Guard evaluator from
+ * `cloudformation-validate/` next to it: both must be in its zip.
  */
 const DEPLOYER_NEEDS = ['index.mjs', 'cloudformation-validate/package.json'] as const;
+/** The image-events function's one file. */
+const IMAGE_EVENTS_ENTRY = 'index.mjs';
 /** Lambda takes at most 250 MB of unzipped code (the zip is stored, so about as large). */
 const LAMBDA_UNZIPPED_BYTES = 262_144_000;
 
@@ -72,6 +76,15 @@ async function loadShipped(dir: string): Promise<Shipped> {
       `The deployer in the Lambda package holds ${deployerBytes} bytes, more than the ${LAMBDA_UNZIPPED_BYTES} bytes Lambda takes as function code`,
     );
   }
+  let imageEventsCode: Buffer;
+  try {
+    imageEventsCode = await readFile(join(dir, 'image-events', IMAGE_EVENTS_ENTRY));
+  } catch (error) {
+    throw new PackageError(
+      `The image-events function is missing from the Lambda package (${join(dir, 'image-events', IMAGE_EVENTS_ENTRY)}): build it with "pnpm --filter @ami-bakery/image-events build", then rebuild the package with "pnpm --filter @ami-bakery/bootstrap-lambda build"`,
+      { cause: error },
+    );
+  }
   const rulesDir = join(dir, 'guard-rules');
   const ruleFiles = await readdir(rulesDir).then(
     (names) => names.filter((name) => name.endsWith('.guard')).sort(),
@@ -83,11 +96,13 @@ async function loadShipped(dir: string): Promise<Shipped> {
     );
   }
   const deployerZip = deterministicZip(deployerEntries);
+  const imageEventsZip = deterministicZip([{ path: IMAGE_EVENTS_ENTRY, content: imageEventsCode }]);
   const rulesZip = deterministicZip(
     await Promise.all(ruleFiles.map(async (name) => ({ path: name, content: await readFile(join(rulesDir, name)) }))),
   );
   return {
     deployer: { key: contentKey(DEPLOYER_CODE_PREFIX, deployerZip), body: deployerZip, what: 'deployer code' },
+    imageEvents: { key: contentKey(IMAGE_EVENTS_CODE_PREFIX, imageEventsZip), body: imageEventsZip, what: 'image-events code' },
     guardRules: { key: contentKey(GUARD_RULES_PREFIX, rulesZip), body: rulesZip, what: `Guard rules (${ruleFiles.join(', ')})` },
   };
 }
@@ -107,7 +122,7 @@ async function uploadShipped(
 ): Promise<string> {
   const bucket = controlBucketName(namePrefix, account, region);
   const uploaded: string[] = [];
-  for (const object of [shipped.deployer, shipped.guardRules]) {
+  for (const object of [shipped.deployer, shipped.imageEvents, shipped.guardRules]) {
     const where = `${session.where} (s3://${bucket}/${object.key})`;
     try {
       // If-None-Match: the key is the content hash, so an object already there is exactly this one.
@@ -131,7 +146,7 @@ async function uploadShipped(
   }
   return uploaded.length > 0
     ? `uploaded ${uploaded.join(' and ')} to s3://${bucket}`
-    : `the deployer code and Guard rules were already in s3://${bucket}`;
+    : `the deployer code, image-events code and Guard rules were already in s3://${bucket}`;
 }
 
 export { DEPLOYER_NEEDS, LAMBDA_UNZIPPED_BYTES, loadShipped, type Shipped, type ShippedObject, uploadShipped };

@@ -53,6 +53,7 @@ async function loadTemplate(path: string): Promise<BakeryTemplate> {
 /** Content-hash keys of what the bootstrap uploads to the control bucket before deploying. */
 interface ShippedKeys {
   deployerCodeKey: string;
+  imageEventsCodeKey: string;
   guardRulesKey: string;
 }
 
@@ -71,7 +72,10 @@ function desiredParameters(props: BootstrapProperties, shipped?: ShippedKeys): R
     DeployConcurrency: props.deployConcurrency,
     EvidenceLockMode: props.evidenceLockMode,
     EvidenceLockDays: props.evidenceLockDays,
-    ...(shipped ? { DeployerCodeKey: shipped.deployerCodeKey, GuardRulesKey: shipped.guardRulesKey } : {}),
+    NotificationEmail: props.notificationEmail,
+    ...(shipped
+      ? { DeployerCodeKey: shipped.deployerCodeKey, ImageEventsCodeKey: shipped.imageEventsCodeKey, GuardRulesKey: shipped.guardRulesKey }
+      : {}),
   };
 }
 

@@ -585,10 +585,14 @@ describe('bootstrap: S3 source', () => {
     await bootstrap(cfnEvent('Create', { props: s3Props }), clock.context, deps);
 
     // Assess: only the control-bucket uploads, nothing to the (unknown) artifact bucket.
-    expect(s3.calls().map((c) => String((c.args[0].input as { Bucket?: string }).Bucket))).toEqual([
-      'ami-bakery-control-111122223333-eu-central-1',
-      'ami-bakery-control-111122223333-eu-central-1',
+    expect(s3.calls().map((c) => String((c.args[0].input as { Key?: string }).Key).split('/')[0])).toEqual([
+      'deployer',
+      'image-events',
+      'guard-rules',
     ]);
+    expect(new Set(s3.calls().map((c) => String((c.args[0].input as { Bucket?: string }).Bucket)))).toEqual(
+      new Set(['ami-bakery-control-111122223333-eu-central-1']),
+    );
     expect(onlyResponse(respond)).toMatchObject({
       Status: 'FAILED',
       PhysicalResourceId: PHYSICAL_ID,

@@ -40,6 +40,7 @@ describe('build.mjs', () => {
       BAKERY_STACK_TEMPLATE: fixture('missing/BakeryStack.template.json'),
       SEED_BUNDLE: fixture('missing-bundle'),
       DEPLOYER_DIST: fixture('missing/deployer'),
+      IMAGE_EVENTS_CODE: fixture('missing/image-events.mjs'),
       GUARD_RULES: fixture('missing-rules'),
     });
 
@@ -51,6 +52,7 @@ describe('build.mjs', () => {
     expect(result.stderr).toContain('pnpm bakery bundle');
     expect(result.stderr).toContain('no index.mjs, cloudformation-validate/package.json');
     expect(result.stderr).toContain('pnpm --filter @ami-bakery/deployer build');
+    expect(result.stderr).toContain('pnpm --filter @ami-bakery/image-events build');
     expect(result.stderr).toContain('packages/invariants/rules');
     expect(result.stderr).toContain('node build.mjs --code-only');
   });
@@ -61,6 +63,7 @@ describe('build.mjs', () => {
       BAKERY_STACK_TEMPLATE: TEMPLATE_PATH,
       SEED_BUNDLE: SEED_DIR,
       DEPLOYER_DIST: `${SHIPPED_DIR}/deployer`,
+      IMAGE_EVENTS_CODE: `${SHIPPED_DIR}/image-events/index.mjs`,
       GUARD_RULES: `${SHIPPED_DIR}/guard-rules`,
     });
     const run = await execa(
@@ -85,6 +88,9 @@ describe('build.mjs', () => {
     expect(existsSync(join(DIST, 'index.mjs.map'))).toBe(true);
     expect(readFileSync(join(DIST, 'deployer', 'index.mjs'), 'utf8')).toBe(readFileSync(`${SHIPPED_DIR}/deployer/index.mjs`, 'utf8'));
     expect(existsSync(join(DIST, 'deployer', 'cloudformation-validate', 'package.json'))).toBe(true);
+    expect(readFileSync(join(DIST, 'image-events', 'index.mjs'), 'utf8')).toBe(
+      readFileSync(`${SHIPPED_DIR}/image-events/index.mjs`, 'utf8'),
+    );
     expect(existsSync(join(DIST, 'guard-rules', 'no-public-ami.guard'))).toBe(true);
     const code = readFileSync(join(DIST, 'index.mjs'), 'utf8');
     expect(code).not.toContain('sourceMappingURL');
@@ -159,7 +165,7 @@ describe('the deployer the package ships', () => {
     expect(shipped.deployer.body.byteLength).toBeLessThan(LAMBDA_ZIPPED_BYTES);
   });
 
-  it('is built before the package: Nx runs the deployer build (and the bakery stack synthesis) first', async () => {
+  it('is built before the package: Nx runs the deployer and image-events builds (and the bakery stack synthesis) first', async () => {
     // Act: the task graph of the package build, nothing run.
     const graphFile = join(tempDir('bootstrap-task-graph-'), 'graph.json');
     const nx = await execa('pnpm', ['exec', 'nx', 'run', '@ami-bakery/bootstrap-lambda:build', `--graph=${graphFile}`], {
@@ -173,6 +179,7 @@ describe('the deployer the package ships', () => {
     expect(graph.tasks.dependencies['@ami-bakery/bootstrap-lambda:build']?.map((task) => task.id).sort()).toEqual([
       '@ami-bakery/bakery-stack:synth',
       '@ami-bakery/deployer:build',
+      '@ami-bakery/image-events:build',
     ]);
   });
 });

@@ -49,6 +49,7 @@ describe('parseProperties', () => {
       deployConcurrency: '4',
       evidenceLockMode: 'NONE',
       evidenceLockDays: '365',
+      notificationEmail: '',
     });
   });
 
@@ -64,6 +65,12 @@ describe('parseProperties', () => {
     { name: 'GovCloud region', input: { BakeryRegion: 'us-gov-west-1' }, key: 'bakeryRegion', value: 'us-gov-west-1' },
     { name: 'branch with a slash', input: { BranchName: 'release/v1' }, key: 'branchName', value: 'release/v1' },
     { name: 'the CloudFormation-defined ServiceTimeout', input: { ServiceTimeout: '900' }, key: 'bakeryStackName', value: 'ami-bakery' },
+    {
+      name: 'a notification e-mail address',
+      input: { NotificationEmail: 'platform@example.com' },
+      key: 'notificationEmail',
+      value: 'platform@example.com',
+    },
   ])('accepts $name', ({ input, key, value }) => {
     // Act
     const props = parseProperties(properties(input)) as unknown as Record<string, unknown>;
@@ -104,6 +111,11 @@ describe('parseProperties', () => {
       name: 'a stack name starting with a digit',
       input: properties({ BakeryStackName: '1bakery' }),
       problem: 'BakeryStackName "1bakery" is invalid',
+    },
+    {
+      name: 'two notification e-mail addresses',
+      input: properties({ NotificationEmail: 'a@example.com,b@example.com' }),
+      problem: 'NotificationEmail "a@example.com,b@example.com" is invalid: give one e-mail address',
     },
   ])('rejects $name', ({ input, problem }) => {
     // Act
@@ -279,13 +291,15 @@ describe('deterministicZip', () => {
 });
 
 describe('shipped control-plane code', () => {
-  it('zips the deployer and the Guard rules under content-hash keys, the same for the same files', async () => {
+  it('zips the deployer, the image-events function and the Guard rules under content-hash keys, the same for the same files', async () => {
     // Act
     const one = await loadShipped(SHIPPED_DIR);
     const two = await loadShipped(SHIPPED_DIR);
 
     // Assess
     expect(one.deployer.key).toMatch(/^deployer\/[0-9a-f]{64}\.zip$/);
+    expect(one.imageEvents.key).toMatch(/^image-events\/[0-9a-f]{64}\.zip$/);
+    expect(two.imageEvents.key).toBe(one.imageEvents.key);
     expect(one.guardRules.key).toMatch(/^guard-rules\/[0-9a-f]{64}\.zip$/);
     expect(two.deployer.key).toBe(one.deployer.key);
     expect(two.guardRules.body.equals(one.guardRules.body)).toBe(true);
@@ -311,6 +325,7 @@ describe('shipped control-plane code', () => {
       remove: 'cloudformation-validate',
       message: 'lacks cloudformation-validate/package.json',
     },
+    { name: 'the image-events function', remove: 'image-events', message: 'The image-events function is missing from the Lambda package' },
     { name: 'the Guard rules', remove: 'guard-rules', message: 'The Guard rules are missing from the Lambda package' },
   ])('refuses a package without $name, naming the build command', async ({ remove, message }) => {
     // Prepare

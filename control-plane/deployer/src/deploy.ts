@@ -4,8 +4,21 @@
  * every invocation advances the recipes within its time budget and either ends the action or
  * hands CodePipeline a continuation token to be called again (the action may run 24 hours).
  */
-import { type BundleProblem, formatProblems, type LoadedRecipe, type PlanRefusal, planRecipes, recipeStackTags } from '@ami-bakery/bundle';
+import {
+  type BundleProblem,
+  formatProblems,
+  type LoadedRecipe,
+  type PlanRefusal,
+  planCatalog,
+  planRecipes,
+  recipeStackTags,
+} from '@ami-bakery/bundle';
 import type { Clients } from './aws.js';
+import { desiredCatalogs } from './catalog/bundle.js';
+import type { CatalogClients } from './catalog/clients.js';
+import type { CatalogPlanner } from './catalog/model.js';
+import { organizationArn } from './catalog/names.js';
+import { catalogCounts, catalogFailures, isCatalogStepDone, newCatalogStepState, runCatalogStep } from './catalog/step.js';
 import type { TemplateCheck, TemplateCheckInput, TemplateFinding } from './checks.js';
 import type { DeployerConfig } from './env.js';
 import { TemplateCheckError } from './errors.js';
@@ -18,7 +31,7 @@ import {
   putJobSuccess,
   truncate,
 } from './job.js';
-import { type DeploymentReport, stateDocument, writeReport } from './report.js';
+import { catalogReportOf, type DeploymentReport, stateDocument, writeReport } from './report.js';
 import { readSourceBundle } from './source.js';
 import { listRecipeStacks } from './stacks.js';
 import { type DeploymentState, isFinished, loadState, putText, saveState, stateKey, type Task } from './state.js';
@@ -37,6 +50,15 @@ interface DeployDeps {
   readonly pollIntervalMs?: number;
   /** Kept back for saving state, the report and the job result, and for a call that hangs through its retries (default 120 s). */
   readonly safetyMarginMs?: number;
+  /** The image catalog step (channels, revocations, superseded images, events); absent: no catalog step. */
+  readonly catalog?: CatalogDeps;
+}
+
+interface CatalogDeps {
+  readonly clients: CatalogClients;
+  /** Default: the deployer's planner (./catalog/plan.ts). */
+  readonly planner?: CatalogPlanner;
+  readonly now?: () => Date;
 }
 
 type JobOutcome =
@@ -141,6 +163,7 @@ async function start(job: PipelineJob, deps: DeployDeps): Promise<JobOutcome> {
     (task) =>
       putText(clients, config, task.templateKey as string, (byName.get(task.recipe) as LoadedRecipe).templateText, 'application/x-yaml'),
   );
+  const catalog = deps.catalog ? desiredCatalogs(recipes, manifest.sourceCommit) : undefined;
   const state: DeploymentState = {
     v: 1,
     execution,
@@ -151,6 +174,7 @@ async function start(job: PipelineJob, deps: DeployDeps): Promise<JobOutcome> {
     tasks,
     resources: {},
     invocations: 0,
+    ...(catalog ? { catalog: newCatalogStepState(catalog.desired, catalog.settings, catalog.regions) } : {}),
   };
   return advance(state, [...findings], deps);
 }
@@ -170,6 +194,7 @@ async function resume(token: string, deps: DeployDeps): Promise<JobOutcome> {
 /** Advances every task until all are finished or the invocation's budget is spent. */
 async function advance(state: DeploymentState, findings: TemplateFinding[], deps: DeployDeps): Promise<JobOutcome> {
   const { clients, config, clock } = deps;
+  const now = deps.catalog?.now ?? (() => new Date(clock.now()));
   const poll = deps.pollIntervalMs ?? 5_000;
   const margin = deps.safetyMarginMs ?? 120_000;
   state.invocations += 1;
@@ -195,7 +220,39 @@ async function advance(state: DeploymentState, findings: TemplateFinding[], deps
     }
     if (!moved.some(Boolean)) await clock.sleep(poll);
   }
+  if (state.catalog && deps.catalog && !isCatalogStepDone(state.catalog)) {
+    const done = await runCatalogStep(state.catalog, {
+      clients: deps.catalog.clients,
+      scope: catalogScope(config),
+      planner: deps.catalog.planner ?? ((desired, observed) => planCatalog(desired, observed)),
+      concurrency: Math.min(config.maxConcurrency, 8),
+      now,
+      writeText: (key, body) => putText(clients, config, key, body, 'application/json'),
+      remainingMs: () => deps.remainingMs() - margin,
+      execution: state.execution,
+      sourceCommit: state.sourceCommit,
+    });
+    if (!done) {
+      const key = await saveState(clients, config, state);
+      const message = `${state.tasks.length} of ${state.tasks.length} recipes finished; applying the image catalog (${state.catalog.done.length} of ${Object.keys(state.catalog.desired).length} recipes); continuing`;
+      await report(state, findings, deps, 'in-progress', message);
+      return { kind: 'continue', message, token: encodeContinuation({ v: 1, execution: state.execution, stateKey: key }) };
+    }
+  }
   return finish(state, findings, deps);
+}
+
+/** Where the catalog lives, from the deployer's configuration (the account is the deploy role's). */
+function catalogScope(config: DeployerConfig) {
+  const account = config.deployRoleArn.split(':')[4] ?? '';
+  const { OrganizationId: org, ManagementAccountId: management } = config.parameterValues;
+  return {
+    partition: config.partition,
+    account,
+    namePrefix: config.namePrefix,
+    stackPrefix: config.stackPrefix,
+    organizationArn: org && management ? organizationArn(config.partition, management, org) : '',
+  };
 }
 
 async function finish(state: DeploymentState, findings: TemplateFinding[], deps: DeployDeps): Promise<JobOutcome> {
@@ -204,30 +261,25 @@ async function finish(state: DeploymentState, findings: TemplateFinding[], deps:
   const failed = [
     ...failedTasks.map((t) => ({ recipe: t.recipe, why: t.message ?? 'failed' })),
     ...blocked.map((i) => ({ recipe: i.recipe, why: i.detail })),
-  ].sort((a, b) => (a.recipe < b.recipe ? -1 : 1));
+    ...(state.catalog ? catalogFailures(state.catalog) : []),
+  ].sort((a, b) => (a.recipe < b.recipe ? -1 : a.recipe > b.recipe ? 1 : 0));
   const c = state.plan.counts;
   const builds = state.tasks.filter((t) => t.imageBuildArn).length;
-  const done = `${c.create} created, ${c.update} updated, ${c.delete} deleted, ${c.unchanged} unchanged, ${builds} image ${builds === 1 ? 'build' : 'builds'} started`;
+  const counts = state.catalog ? catalogCounts(state.catalog) : undefined;
+  const catalogDone = counts
+    ? `, ${counts.applied} catalog ${counts.applied === 1 ? 'change' : 'changes'}, ${counts.superseded} superseded AMIs deprecated`
+    : '';
+  const done = `${c.create} created, ${c.update} updated, ${c.delete} deleted, ${c.unchanged} unchanged, ${builds} image ${builds === 1 ? 'build' : 'builds'} started${catalogDone}`;
   if (failed.length === 0) {
     const where = await report(state, findings, deps, 'succeeded', `Deployed: ${done}.`);
     return { kind: 'succeeded', message: `Deployed: ${done}. Report: ${where}` };
   }
-  const names = failed.map((f) => f.recipe).join(', ');
-  const where = await report(
-    state,
-    findings,
-    deps,
-    'failed',
-    `${failed.length} ${failed.length === 1 ? 'recipe' : 'recipes'} failed: ${names}.`,
-  );
+  const recipes = [...new Set(failed.map((f) => f.recipe))];
+  const names = recipes.join(', ');
+  const headline = `${recipes.length} ${recipes.length === 1 ? 'recipe' : 'recipes'} failed: ${names}.`;
+  const where = await report(state, findings, deps, 'failed', headline);
   const details = failed.map((f) => `${f.recipe}: ${f.why}`).join('\n');
-  return {
-    kind: 'failed',
-    message: truncate(
-      `${failed.length} ${failed.length === 1 ? 'recipe' : 'recipes'} failed: ${names}. Report: ${where}\n${details}`,
-      5_000,
-    ),
-  };
+  return { kind: 'failed', message: truncate(`${headline} Report: ${where}\n${details}`, 5_000) };
 }
 
 /** The bundle or the plan is refused: nothing deployed; every problem named in the report and the action's message. */
@@ -288,6 +340,7 @@ async function report(
       refusals: [],
       findings,
       plan: stateDocument(state, deps.config),
+      ...(state.catalog ? { catalog: catalogReportOf(state.catalog) } : {}),
     });
   } catch (error) {
     deps.log.error('The report could not be written', { error: messageOf(error) });
@@ -310,4 +363,4 @@ function percentOf(message: string): number {
   return total === 0 ? 0 : Math.min(99, Math.floor((Number(match[1]) / total) * 100));
 }
 
-export { type DeployDeps, type JobOutcome, runJob, stateKey };
+export { type CatalogDeps, type DeployDeps, type JobOutcome, runJob, stateKey };

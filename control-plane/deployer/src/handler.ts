@@ -9,6 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { Logger } from '@aws-lambda-powertools/logger';
 import type { Context } from 'aws-lambda';
 import { type Clients, createClients } from './aws.js';
+import { type CatalogClients, createCatalogClients } from './catalog/clients.js';
 import { baselineCheck, composeChecks, type TemplateCheck } from './checks.js';
 import { runJob } from './deploy.js';
 import { parseEnv } from './env.js';
@@ -22,6 +23,8 @@ interface HandlerOptions {
   readonly log: Log;
   /** Built on first use, once per container. */
   readonly clients: (region: string) => Clients;
+  /** The image catalog's clients (every distribution region); absent: deployments run no catalog step. */
+  readonly catalogClients?: (region: string) => CatalogClients;
   /** The template checks; the invariants of packages/invariants are added here. */
   readonly checks: readonly TemplateCheck[];
   readonly clock?: Clock;
@@ -36,6 +39,11 @@ function createHandler(options: HandlerOptions) {
     return clients;
   };
   const check = composeChecks(...options.checks);
+  let catalogClients: CatalogClients | undefined;
+  const catalogFor = (region: string) => {
+    catalogClients ??= options.catalogClients?.(region);
+    return catalogClients;
+  };
 
   return async function handler(event: unknown, context: Pick<Context, 'getRemainingTimeInMillis'>): Promise<void> {
     let job: ReturnType<typeof parseJobEvent>;
@@ -69,6 +77,7 @@ function createHandler(options: HandlerOptions) {
       log: options.log,
       clock: options.clock ?? realClock,
       remainingMs: () => context.getRemainingTimeInMillis(),
+      ...(options.catalogClients ? { catalog: { clients: catalogFor(config.region) as CatalogClients } } : {}),
       ...(options.pollIntervalMs !== undefined ? { pollIntervalMs: options.pollIntervalMs } : {}),
       ...(options.safetyMarginMs !== undefined ? { safetyMarginMs: options.safetyMarginMs } : {}),
     });
@@ -99,6 +108,7 @@ const handler = createHandler({
   env: process.env,
   log,
   clients: sharedClients,
+  catalogClients: (region) => createCatalogClients({ home: region }),
   checks: [
     baselineCheck,
     ...(rulesUri ? [wasmInvariantsCheck(() => sharedClients(process.env.AWS_REGION ?? 'us-east-1'), rulesUri, WASM_MODULE)] : []),

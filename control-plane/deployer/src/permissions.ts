@@ -5,7 +5,8 @@
  * Placeholders (CloudFormation Fn::Sub syntax): `${AWS::Partition}`, `${AWS::Region}`,
  * `${AWS::AccountId}`, `${AWS::URLSuffix}`, and the bakery values `${ArtifactBucket}`,
  * `${RecipeStackPrefix}`, `${RecipeDeployRoleArn}`, `${ArtifactKeyArn}` (the bakery key, which
- * encrypts the artifact and the control bucket), `${ControlBucket}` and `${GuardRulesKey}`.
+ * encrypts the artifact and the control bucket), `${ControlBucket}`, `${GuardRulesKey}`, and for the
+ * image catalog `${NamePrefix}`, `${OrganizationId}`, `${ManagementAccountId}`.
  *
  * Not listed: reading the source artifact. The deployer reads it with the temporary credentials
  * CodePipeline hands each job (`artifactCredentials`, the pipeline role's), so its own role needs
@@ -16,6 +17,8 @@ import { RECIPE_RESOURCE_TYPES } from '@ami-bakery/bundle';
 
 interface PermissionStatement {
   readonly sid: string;
+  /** Allow unless said otherwise; a Deny carves an exception out of a wider Allow of the same list. */
+  readonly effect?: 'Deny';
   readonly actions: readonly string[];
   /** ARN templates; `*` only where the actions take no resource (the service authorization reference lists none). */
   readonly resources: readonly string[];
@@ -24,7 +27,160 @@ interface PermissionStatement {
   readonly why: string;
 }
 
+/**
+ * Resource types a recipe change set may hold: the bundle's recipe types without SSM parameters.
+ * RB6008 keeps parameters out of recipe stacks; channel parameters are the deployer's (and the
+ * image-events function's), so no change set needs them. The deployer passes exactly this list.
+ */
+const CHANGE_SET_RESOURCE_TYPES: readonly string[] = [...RECIPE_RESOURCE_TYPES].filter((type) => type !== 'AWS::SSM::Parameter').sort();
+
 const STACKS = 'arn:${AWS::Partition}:cloudformation:${AWS::Region}:${AWS::AccountId}:stack/${RecipeStackPrefix}*/*';
+
+/** Channel parameters `/ami-bakery/<recipe>/<channel>` in any region of this account. */
+const CHANNEL_PARAMETERS = 'arn:${AWS::Partition}:ssm:*:${AWS::AccountId}:parameter/ami-bakery/*/*';
+/** The distribution's own `/ami-bakery/<recipe>/latest`: never a channel. */
+const DISTRIBUTION_PARAMETERS = 'arn:${AWS::Partition}:ssm:*:${AWS::AccountId}:parameter/ami-bakery/*/latest';
+/** AMIs in any region: only this account's, only those of a bakery recipe (the distribution tags every one). */
+const RECIPE_AMIS = 'arn:${AWS::Partition}:ec2:*::image/*';
+const OWN_RECIPE_AMI = {
+  Null: { 'ec2:ResourceTag/ami-bakery:recipe': 'false' },
+  StringEquals: { 'ec2:Owner': '${AWS::AccountId}' },
+} as const;
+const ORGANIZATION = 'arn:${AWS::Partition}:organizations::${ManagementAccountId}:organization/${OrganizationId}';
+
+/**
+ * The image catalog: channel parameters shared with the organization through one RAM share per
+ * region, revocations and superseded-image deprecation on the bakery's own AMIs, the events.
+ * `parameters` is the resource the channel writes may touch (the deployer: every channel; the
+ * image-events function: candidate only); `amiTagKeys` the AMI tags it may set or remove.
+ */
+function catalogPermissions(options: {
+  parameters: string;
+  amiActions: readonly string[];
+  amiTagKeys: readonly string[];
+  /** The deployer removes channels and revocation tags; the image-events function only adds. */
+  remove: boolean;
+}): PermissionStatement[] {
+  return [
+    {
+      sid: 'ReadImages',
+      actions: ['imagebuilder:GetImage'],
+      resources: ['arn:${AWS::Partition}:imagebuilder:${AWS::Region}:${AWS::AccountId}:image/${RecipeStackPrefix}*/*/*'],
+      why: "Reads each image build's state and the AMI it distributed to every region (Image Builder names images after the recipe stack).",
+    },
+    {
+      sid: 'DescribeAmis',
+      actions: ['ec2:DescribeImages'],
+      resources: ['*'],
+      why: "Lists the recipe's AMIs per region with their deprecation time, state and tags; PutParameter of an aws:ec2:image parameter also checks the AMI with it. DescribeImages takes no resource.",
+    },
+    {
+      sid: 'ReadChannels',
+      actions: ['ssm:GetParametersByPath'],
+      resources: ['arn:${AWS::Partition}:ssm:*:${AWS::AccountId}:parameter/ami-bakery/*'],
+      why: "Reads a recipe's channel parameters (/ami-bakery/<recipe>) in every region it distributes to.",
+    },
+    {
+      sid: 'WriteChannels',
+      actions: ['ssm:AddTagsToResource', 'ssm:PutParameter', ...(options.remove ? ['ssm:DeleteParameter'] : [])],
+      resources: [options.parameters],
+      why: 'Writes (and removes) channel parameters /ami-bakery/<recipe>/<channel>, advanced tier, data type aws:ec2:image, tagged with the recipe and channel.',
+    },
+    ...(options.remove
+      ? [
+          {
+            sid: 'NeverLatest',
+            effect: 'Deny' as const,
+            actions: ['ssm:AddTagsToResource', 'ssm:DeleteParameter', 'ssm:PutParameter'],
+            resources: [DISTRIBUTION_PARAMETERS],
+            why: 'The distribution writes /ami-bakery/<recipe>/latest itself; no channel may take it.',
+          },
+        ]
+      : []),
+    {
+      sid: 'FindShares',
+      actions: ['ram:GetResourceShareAssociations', 'ram:GetResourceShares'],
+      resources: ['*'],
+      why: 'Finds the channel share of a region and whether a parameter is in it; both take no resource.',
+    },
+    {
+      sid: 'CreateShare',
+      actions: ['ram:CreateResourceShare'],
+      resources: ['*'],
+      conditions: {
+        StringEquals: {
+          'ram:RequestedAllowsExternalPrincipals': 'false',
+          'ram:Principal': ORGANIZATION,
+          'ram:RequestedResourceType': 'ssm:Parameter',
+        },
+        StringLike: { 'ram:ResourceArn': options.parameters },
+      },
+      why: "Creates the region's channel share (named <NamePrefix>-channels) with its first parameter: the organization as the only principal, no external principals.",
+    },
+    {
+      sid: 'ShareChannels',
+      actions: ['ram:AssociateResourceShare'],
+      resources: ['arn:${AWS::Partition}:ram:*:${AWS::AccountId}:resource-share/*'],
+      conditions: {
+        StringEquals: { 'ram:ResourceShareName': '${NamePrefix}-channels', 'ram:AllowsExternalPrincipals': 'false' },
+        StringLike: { 'ram:ResourceArn': options.parameters },
+        Null: { 'ram:Principal': 'true' },
+      },
+      why: "Adds a channel parameter to the bakery's channel share; never a principal, never another resource.",
+    },
+    {
+      sid: 'RecipeAmis',
+      actions: [...options.amiActions],
+      resources: [RECIPE_AMIS],
+      conditions: OWN_RECIPE_AMI,
+      why: 'Deprecates (now on revocation, later when superseded), disables and enables again the AMIs of bakery recipes owned by this account, in every region they were distributed to. No launch permission change: never public.',
+    },
+    {
+      sid: 'TagAmis',
+      actions: ['ec2:CreateTags'],
+      resources: [RECIPE_AMIS],
+      conditions: { ...OWN_RECIPE_AMI, 'ForAllValues:StringEquals': { 'aws:TagKeys': [...options.amiTagKeys] } },
+      why: "Sets the catalog's own AMI tags (revocation reason and time, superseded-by) and no other tag.",
+    },
+    ...(options.remove
+      ? [
+          {
+            sid: 'UntagAmis',
+            actions: ['ec2:DeleteTags'],
+            resources: [RECIPE_AMIS],
+            // DeleteTags has no ec2:Owner key; only an AMI's owner can remove its tags anyway.
+            conditions: {
+              Null: OWN_RECIPE_AMI.Null,
+              'ForAllValues:StringEquals': { 'aws:TagKeys': [...options.amiTagKeys] },
+            },
+            why: 'Removes the revocation tags when an image is unrevoked; no other tag.',
+          },
+        ]
+      : []),
+    {
+      sid: 'CatalogEvents',
+      actions: ['events:PutEvents'],
+      resources: ['arn:${AWS::Partition}:events:${AWS::Region}:${AWS::AccountId}:event-bus/default'],
+      // events:source is multivalued (one value per entry of a PutEvents batch): every entry's source
+      // must be ami-bakery, and a request without one matches nothing.
+      conditions: { 'ForAllValues:StringEquals': { 'events:source': ['ami-bakery'] }, Null: { 'events:source': 'false' } },
+      why: 'Publishes the catalog events (source ami-bakery, every entry of a batch) on the default bus.',
+    },
+  ];
+}
+
+/** The deployer's catalog grants: every channel, revocation and unrevocation, superseded images. */
+const DEPLOYER_CATALOG_PERMISSIONS: readonly PermissionStatement[] = catalogPermissions({
+  parameters: CHANNEL_PARAMETERS,
+  amiActions: ['ec2:DisableImage', 'ec2:DisableImageDeprecation', 'ec2:EnableImage', 'ec2:EnableImageDeprecation'],
+  amiTagKeys: [
+    'ami-bakery:deprecation-before-revocation',
+    'ami-bakery:revoked-at',
+    'ami-bakery:revoked-reason',
+    'ami-bakery:superseded-by',
+  ],
+  remove: true,
+});
 const OBJECTS = (prefix: string) => `arn:\${AWS::Partition}:s3:::\${ArtifactBucket}/${prefix}/*`;
 
 const DEPLOYER_PERMISSIONS: readonly PermissionStatement[] = [
@@ -41,7 +197,7 @@ const DEPLOYER_PERMISSIONS: readonly PermissionStatement[] = [
     conditions: {
       StringEquals: { 'cloudformation:RoleArn': '${RecipeDeployRoleArn}' },
       StringLike: { 'cloudformation:TemplateUrl': 'https://${ArtifactBucket}.s3.${AWS::Region}.${AWS::URLSuffix}/deployments/*' },
-      'ForAllValues:StringEquals': { 'cloudformation:ResourceTypes': [...RECIPE_RESOURCE_TYPES].sort() },
+      'ForAllValues:StringEquals': { 'cloudformation:ResourceTypes': [...CHANGE_SET_RESOURCE_TYPES] },
     },
     why: 'Creates and updates recipe stacks through change sets, always with the recipe deploy role as service role, templates only from deployments/ of the artifact bucket, and only the recipe resource types.',
   },
@@ -75,8 +231,8 @@ const DEPLOYER_PERMISSIONS: readonly PermissionStatement[] = [
   {
     sid: 'WriteDeployments',
     actions: ['s3:PutObject'],
-    resources: [OBJECTS('deployments'), OBJECTS('reports')],
-    why: 'Uploads each template (TemplateURL), the deployment state between invocations, and the report.',
+    resources: [OBJECTS('catalog'), OBJECTS('deployments'), OBJECTS('reports')],
+    why: "Uploads each template (TemplateURL), the deployment state between invocations, the report, and each recipe's catalog settings for the image-events function.",
   },
   {
     sid: 'ReadDeployments',
@@ -109,6 +265,7 @@ const DEPLOYER_PERMISSIONS: readonly PermissionStatement[] = [
     resources: ['*'],
     why: 'Ends or continues the Deploy action; these actions take no resource.',
   },
+  ...DEPLOYER_CATALOG_PERMISSIONS,
 ];
 
 interface PermissionValues {
@@ -122,6 +279,11 @@ interface PermissionValues {
   artifactKeyArn: string;
   controlBucket: string;
   guardRulesKey: string;
+  namePrefix: string;
+  organizationId: string;
+  managementAccountId: string;
+  /** Only the image-events function's list names it. */
+  evidenceBucket?: string;
 }
 
 /** The statements with every placeholder filled: for tests, proofs and documentation. */
@@ -140,7 +302,12 @@ function renderPermissions(
       .replaceAll('${RecipeDeployRoleArn}', values.recipeDeployRoleArn)
       .replaceAll('${ArtifactKeyArn}', values.artifactKeyArn)
       .replaceAll('${ControlBucket}', values.controlBucket)
-      .replaceAll('${GuardRulesKey}', values.guardRulesKey);
+      .replaceAll('${GuardRulesKey}', values.guardRulesKey)
+      .replaceAll('${NamePrefix}', values.namePrefix)
+      .replaceAll('${OrganizationId}', values.organizationId)
+      .replaceAll('${ManagementAccountId}', values.managementAccountId)
+      .replaceAll('${EvidenceBucket}', values.evidenceBucket ?? '${EvidenceBucket}');
+  const fillValue = (v: string | readonly string[]) => (typeof v === 'string' ? fill(v) : v.map(fill));
   return statements.map((s) => ({
     ...s,
     resources: s.resources.map(fill),
@@ -149,7 +316,7 @@ function renderPermissions(
           conditions: Object.fromEntries(
             Object.entries(s.conditions).map(([op, keys]) => [
               op,
-              Object.fromEntries(Object.entries(keys).map(([k, v]) => [k, typeof v === 'string' ? fill(v) : v.map(fill)])),
+              Object.fromEntries(Object.entries(keys).map(([k, v]) => [k, fillValue(v)])),
             ]),
           ),
         }
@@ -157,9 +324,19 @@ function renderPermissions(
   }));
 }
 
-/** Every action the deployer needs, sorted. */
+/** Every action the deployer is allowed, sorted. */
 function deployerActions(): string[] {
-  return [...new Set(DEPLOYER_PERMISSIONS.flatMap((s) => s.actions))].sort();
+  return [...new Set(DEPLOYER_PERMISSIONS.filter((s) => s.effect !== 'Deny').flatMap((s) => s.actions))].sort();
 }
 
-export { DEPLOYER_PERMISSIONS, deployerActions, type PermissionStatement, type PermissionValues, renderPermissions };
+export {
+  CHANGE_SET_RESOURCE_TYPES,
+  CHANNEL_PARAMETERS,
+  catalogPermissions,
+  DEPLOYER_CATALOG_PERMISSIONS,
+  DEPLOYER_PERMISSIONS,
+  deployerActions,
+  type PermissionStatement,
+  type PermissionValues,
+  renderPermissions,
+};

@@ -13,6 +13,7 @@ import {
   stableJson,
 } from '@ami-bakery/bundle';
 import type { Clients } from './aws.js';
+import type { CatalogStepState, RecipeCatalogReport } from './catalog/step.js';
 import type { TemplateFinding } from './checks.js';
 import type { DeployerConfig } from './env.js';
 import { type DeploymentState, putText } from './state.js';
@@ -35,6 +36,67 @@ interface DeploymentReport {
   readonly findings: readonly TemplateFinding[];
   /** The plan and, per recipe, the change-set summary and the outcome. */
   readonly plan?: PlanDocument;
+  /** The image catalog step: per recipe, each action with its outcome, the superseded AMIs, the events. */
+  readonly catalog?: CatalogReport;
+}
+
+interface CatalogReport {
+  /** False while the step has recipes left (a continuing deployment). */
+  readonly complete: boolean;
+  readonly problems: readonly string[];
+  readonly recipes: Readonly<Record<string, RecipeCatalogReport>>;
+}
+
+function catalogReportOf(state: CatalogStepState): CatalogReport {
+  return {
+    complete: state.settingsWritten && Object.keys(state.desired).every((r) => state.done.includes(r)),
+    problems: state.problems,
+    recipes: state.recipes,
+  };
+}
+
+const cell = (text: string) => text.replace(/\|/g, '\\|').replace(/\n/g, ' ');
+
+function actionWhat(r: RecipeCatalogReport['actions'][number]): string {
+  const a = r.action;
+  switch (a.kind) {
+    case 'set-channel':
+      return `${a.why === 'fallback' ? 'fall back' : 'promote'} \`${a.channel}\` in ${a.region}: ${a.from ?? '(none)'} -> ${a.ami} (${a.image})`;
+    case 'clear-channel':
+      return `remove \`${a.channel}\` in ${a.region} (${a.why}): was ${a.from}`;
+    case 'revoke':
+      return `revoke ${a.image}${a.disable ? ' and disable' : ''}: ${a.reason}`;
+    default:
+      return `unrevoke ${a.image}`;
+  }
+}
+
+function formatCatalogMarkdown(catalog: CatalogReport): string {
+  const lines = ['### Image catalog', ''];
+  if (!catalog.complete) lines.push('_Still applying; the next invocation goes on._', '');
+  for (const p of catalog.problems) lines.push(`- ${cell(p)}`);
+  if (catalog.problems.length > 0) lines.push('');
+  const recipes = Object.entries(catalog.recipes).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  const busy = recipes.filter(([, r]) => r.actions.length > 0 || r.superseded.length > 0 || r.problem || r.notes.length > 0);
+  if (busy.length === 0) {
+    lines.push(`Nothing to change for ${recipes.length} ${recipes.length === 1 ? 'recipe' : 'recipes'}.`, '');
+    return lines.join('\n');
+  }
+  lines.push('| recipe | change | result |', '| --- | --- | --- |');
+  for (const [recipe, report] of recipes) {
+    if (report.problem) lines.push(`| \`${recipe}\` | (observation) | failed: ${cell(report.problem)} |`);
+    for (const r of report.actions) lines.push(`| \`${recipe}\` | ${cell(actionWhat(r))} | ${r.outcome}: ${cell(r.message)} |`);
+    for (const s of report.superseded)
+      lines.push(
+        `| \`${recipe}\` | deprecate superseded ${s.image} (${s.ami}, ${s.region}) at ${s.deprecateAt} | ${s.outcome}${s.message ? `: ${cell(s.message)}` : ''} |`,
+      );
+    if (report.actions.length === 0 && report.superseded.length === 0 && !report.problem)
+      lines.push(`| \`${recipe}\` | nothing to change | unchanged |`);
+    for (const f of report.eventFailures) lines.push(`| \`${recipe}\` | event | not published: ${cell(f)} |`);
+    for (const n of report.notes) lines.push(`| \`${recipe}\` | note | ${cell(n)} |`);
+  }
+  lines.push('');
+  return lines.join('\n');
 }
 
 function reportKeys(execution: string): { json: string; markdown: string } {
@@ -97,7 +159,8 @@ function formatReportMarkdown(report: DeploymentReport): string {
     lines.push('');
   }
   const body = lines.join('\n');
-  return report.plan ? `${body}\n${formatPlanMarkdown(report.plan)}` : `${body}\n`;
+  const catalog = report.catalog ? `\n${formatCatalogMarkdown(report.catalog)}` : '';
+  return report.plan ? `${body}\n${formatPlanMarkdown(report.plan)}${catalog}` : `${body}\n${catalog}`;
 }
 
 async function writeReport(clients: Clients, config: DeployerConfig, report: DeploymentReport): Promise<string> {
@@ -107,4 +170,15 @@ async function writeReport(clients: Clients, config: DeployerConfig, report: Dep
   return `s3://${config.artifactBucket}/${keys.markdown}`;
 }
 
-export { type DeploymentReport, formatReportMarkdown, outcomesOf, type ReportStatus, reportKeys, stateDocument, writeReport };
+export {
+  type CatalogReport,
+  catalogReportOf,
+  type DeploymentReport,
+  formatCatalogMarkdown,
+  formatReportMarkdown,
+  outcomesOf,
+  type ReportStatus,
+  reportKeys,
+  stateDocument,
+  writeReport,
+};

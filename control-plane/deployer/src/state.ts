@@ -7,6 +7,7 @@
 import type { RecipePlan, ResourceChange, StackTag } from '@ami-bakery/bundle';
 import { GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { type Clients, call, endpointOf } from './aws.js';
+import type { CatalogStepState } from './catalog/step.js';
 import type { TemplateFinding } from './checks.js';
 import type { DeployerConfig } from './env.js';
 import { StateError } from './errors.js';
@@ -59,6 +60,8 @@ interface DeploymentState {
   /** Change-set summaries by recipe. */
   readonly resources: Record<string, ResourceChange[]>;
   invocations: number;
+  /** The catalog step, after the stack steps (absent when the deployer runs without catalog clients). */
+  catalog?: CatalogStepState;
 }
 
 const FINISHED: readonly Step[] = ['done', 'failed'];

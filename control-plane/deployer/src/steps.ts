@@ -9,7 +9,7 @@
  */
 
 import { createHash } from 'node:crypto';
-import { RECIPE_RESOURCE_TYPES, type ResourceChange } from '@ami-bakery/bundle';
+import type { ResourceChange } from '@ami-bakery/bundle';
 import {
   CreateChangeSetCommand,
   DeleteChangeSetCommand,
@@ -22,6 +22,7 @@ import { StartImagePipelineExecutionCommand } from '@aws-sdk/client-imagebuilder
 import { type Clients, call, endpointOf } from './aws.js';
 import type { DeployerConfig } from './env.js';
 import { AwsCallError } from './errors.js';
+import { CHANGE_SET_RESOURCE_TYPES } from './permissions.js';
 import { changeSetChanges, describeStack, failureReason } from './stacks.js';
 import type { Task } from './state.js';
 import { messageOf } from './util.js';
@@ -184,7 +185,7 @@ async function createChangeSet(task: Task, ctx: StepContext): Promise<void> {
           // Recipe roles get generated names; a template that names a role is refused by CloudFormation.
           Capabilities: ['CAPABILITY_IAM'],
           // CloudFormation itself refuses any other resource type; the deployer's IAM policy requires this list.
-          ResourceTypes: [...RECIPE_RESOURCE_TYPES].sort(),
+          ResourceTypes: [...CHANGE_SET_RESOURCE_TYPES],
           Description: `AMI Bakery deployment ${ctx.execution}`,
           ClientToken: token(ctx, task, 'change-set'),
         }),

@@ -1,7 +1,7 @@
 /** Bundles, source artifacts and job events built by hand for the deployer tests (bundle v2, docs/contracts.md). */
 
 import { crc32 } from 'node:zlib';
-import { type BundledRecipe, bundleFiles, type RetiredRecipe } from '@ami-bakery/bundle';
+import { type BundledRecipe, bundleFiles, type CatalogState, type RetiredRecipe } from '@ami-bakery/bundle';
 
 interface RecipeSpec {
   name: string;
@@ -13,6 +13,8 @@ interface RecipeSpec {
   templateText?: string;
   /** IMDS setting of the build instances (the baseline check wants `required`). */
   httpTokens?: string;
+  /** The recipe's catalog (catalog.json in the bundle). */
+  catalog?: CatalogState;
 }
 
 const HASH = `sha256:${'c'.repeat(64)}`;
@@ -88,6 +90,7 @@ function bundled(spec: RecipeSpec): BundledRecipe {
     parameters: ['PermissionsBoundaryArn'],
     buildOnVersionChange: spec.buildOnVersionChange ?? true,
     recipeManifest: { name: spec.name, version, stackName, contentHash: HASH },
+    ...(spec.catalog ? { catalog: spec.catalog } : {}),
   };
 }
 

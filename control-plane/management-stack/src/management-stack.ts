@@ -225,6 +225,12 @@ class ManagementStack extends Stack {
         allowedPattern: '^[1-9]\\d{0,4}$',
         description: 'Default retention in days of new evidence objects when EvidenceLockMode is not NONE',
       }),
+      NotificationEmail: new CfnParameter(this, 'NotificationEmail', {
+        type: 'String',
+        default: '',
+        allowedPattern: '^$|^[^@\\s]+@[^@\\s]+\\.[^@\\s]+$',
+        description: 'E-mail address for the image catalog events (available, build failed, promoted, revoked); empty: none',
+      }),
       SolutionVersion: new CfnParameter(this, 'SolutionVersion', {
         type: 'String',
         default: SOLUTION_VERSION,
@@ -483,6 +489,7 @@ class ManagementStack extends Stack {
         DeployConcurrency: p.DeployConcurrency.valueAsString,
         EvidenceLockMode: p.EvidenceLockMode.valueAsString,
         EvidenceLockDays: p.EvidenceLockDays.valueAsString,
+        NotificationEmail: p.NotificationEmail.valueAsString,
         SolutionVersion: p.SolutionVersion.valueAsString,
       },
     });

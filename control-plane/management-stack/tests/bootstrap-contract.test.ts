@@ -90,6 +90,7 @@ describe.each([
       deployConcurrency: '4',
       evidenceLockMode: 'NONE',
       evidenceLockDays: '365',
+      notificationEmail: '',
     });
   });
 });
@@ -110,7 +111,11 @@ describe('Bootstrap Lambda -> bakery stack parameters', () => {
     ManagementAccountId: '222222222222',
   });
 
-  const shipped = { deployerCodeKey: `deployer/${'a'.repeat(64)}.zip`, guardRulesKey: `guard-rules/${'b'.repeat(64)}.zip` };
+  const shipped = {
+    deployerCodeKey: `deployer/${'a'.repeat(64)}.zip`,
+    imageEventsCodeKey: `image-events/${'c'.repeat(64)}.zip`,
+    guardRulesKey: `guard-rules/${'b'.repeat(64)}.zip`,
+  };
 
   it('sets exactly the parameters the synthesized bakery stack declares', () => {
     expect(Object.keys(desiredParameters(props, shipped)).sort()).toEqual(Object.keys(declared).sort());
@@ -142,7 +147,9 @@ describe('Bootstrap Lambda -> bakery stack parameters', () => {
       { ParameterKey: 'DeployConcurrency', ParameterValue: '4' },
       { ParameterKey: 'EvidenceLockMode', ParameterValue: 'NONE' },
       { ParameterKey: 'EvidenceLockDays', ParameterValue: '365' },
+      { ParameterKey: 'NotificationEmail', ParameterValue: '' },
       { ParameterKey: 'DeployerCodeKey', ParameterValue: shipped.deployerCodeKey },
+      { ParameterKey: 'ImageEventsCodeKey', ParameterValue: shipped.imageEventsCodeKey },
       { ParameterKey: 'GuardRulesKey', ParameterValue: shipped.guardRulesKey },
     ]);
   });

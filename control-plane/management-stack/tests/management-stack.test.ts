@@ -46,6 +46,7 @@ describe('ManagementStack parameters', () => {
       'DeployConcurrency',
       'EvidenceLockMode',
       'EvidenceLockDays',
+      'NotificationEmail',
       'SolutionVersion',
       'BootstrapVersion',
     ]);
@@ -339,6 +340,7 @@ describe('ManagementStack custom resource', () => {
       DeployConcurrency: ref('DeployConcurrency'),
       EvidenceLockMode: ref('EvidenceLockMode'),
       EvidenceLockDays: ref('EvidenceLockDays'),
+      NotificationEmail: ref('NotificationEmail'),
       SolutionVersion: ref('SolutionVersion'),
     });
     // The configuration role exists before the Lambda assumes it and outlives the Delete.

@@ -38,6 +38,7 @@ const BAKERY_STACK_PARAMETERS = {
   OrganizationId: TEST_ENV.organizationId,
   ManagementAccountId: TEST_ENV.managementAccount,
   DeployerCodeKey: TEST_ENV.deployerCodeKey,
+  ImageEventsCodeKey: TEST_ENV.imageEventsCodeKey,
   GuardRulesKey: TEST_ENV.guardRulesKey,
 };
 
@@ -84,6 +85,7 @@ export function bakeryModel(templates: BakeryTemplates): AccountModel {
   alias(model, 'RecipeDeployRoleArn', 'bakery:RecipeDeployRole.Arn');
   alias(model, 'PipelineName', 'bakery:Pipeline');
   alias(model, 'DeployerFunctionName', 'bakery:DeployerFunction');
+  alias(model, 'ImageEventsFunctionName', 'bakery:ImageEventsFunction');
   const fromDeployer = deployerRecipeParameters(model);
   if (fromDeployer) Object.assign(model.names, fromDeployer);
   else {
@@ -96,6 +98,7 @@ export function bakeryModel(templates: BakeryTemplates): AccountModel {
   }
   model.names.GuardRulesKey = TEST_ENV.guardRulesKey;
   model.names.DeployerCodeKey = TEST_ENV.deployerCodeKey;
+  model.names.ImageEventsCodeKey = TEST_ENV.imageEventsCodeKey;
   const parameters = {
     ArtifactBucketName: model.names.ArtifactBucketName ?? '',
     EvidenceBucketName: model.names.EvidenceBucketName ?? '',

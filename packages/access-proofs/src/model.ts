@@ -20,6 +20,7 @@ export const TEST_ENV = {
   generated: 'A1B2C3D4E5F6',
   /** Content-hash keys the bootstrap Lambda uploads to the control bucket. */
   deployerCodeKey: `deployer/${'a'.repeat(64)}.zip`,
+  imageEventsCodeKey: `image-events/${'c'.repeat(64)}.zip`,
   guardRulesKey: `guard-rules/${'b'.repeat(64)}.zip`,
 } as const;
 

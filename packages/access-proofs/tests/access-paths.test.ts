@@ -8,6 +8,7 @@
  * the row fails, asking for the mark to go, as soon as the fix lands.
  */
 import { DEPLOYER_PERMISSIONS, deployerActions, renderPermissions } from '@ami-bakery/deployer/permissions';
+import { IMAGE_EVENTS_PERMISSIONS, imageEventsActions } from '@ami-bakery/image-events/permissions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import {
   type AccountModel,
@@ -54,8 +55,8 @@ describe('Access paths: the tables', () => {
   it('have unique ids (REQ-nn required, ATK-nn attacks) and a title each', () => {
     const ids = [...REQUIRED, ...ATTACKS].map((row) => row.id);
     expect(ids.filter((id, i) => ids.indexOf(id) !== i)).toEqual([]);
-    expect(REQUIRED.filter((row) => !/^REQ-\d{2}$/.test(row.id)).map((row) => row.id)).toEqual([]);
-    expect(ATTACKS.filter((row) => !/^ATK-\d{2}$/.test(row.id)).map((row) => row.id)).toEqual([]);
+    expect(REQUIRED.filter((row) => !/^REQ-\d{2,3}$/.test(row.id)).map((row) => row.id)).toEqual([]);
+    expect(ATTACKS.filter((row) => !/^ATK-\d{2,3}$/.test(row.id)).map((row) => row.id)).toEqual([]);
     expect([...REQUIRED, ...ATTACKS].filter((row) => row.title.trim() === '').map((row) => row.id)).toEqual([]);
   });
 
@@ -125,7 +126,17 @@ describe('Access paths: the simulator path that keeps kms:EncryptionContext keys
   });
 });
 
-describe("Access paths: the deployer's own permission list", () => {
+const LISTS = [
+  { name: 'the deployer', principal: 'bakery:DeployerRole', statements: DEPLOYER_PERMISSIONS, actions: deployerActions() },
+  {
+    name: 'the image-events function',
+    principal: 'bakery:ImageEventsRole',
+    statements: IMAGE_EVENTS_PERMISSIONS,
+    actions: imageEventsActions(),
+  },
+] as const;
+
+describe.each(LISTS)('Access paths: the permission list of $name', ({ principal, statements, actions }) => {
   const wildcard = (pattern: string) =>
     new RegExp(
       `^${pattern
@@ -133,48 +144,54 @@ describe("Access paths: the deployer's own permission list", () => {
         .replace(/\*/g, '.*')
         .replace(/\?/g, '.')}$`,
     );
-  const deployerRows = () => REQUIRED.filter((row) => row.principal === 'bakery:DeployerRole');
+  const listRows = () => REQUIRED.filter((row) => row.principal === principal);
 
-  it.each(DEPLOYER_PERMISSIONS.flatMap((statement) => statement.actions.map((action) => [statement.sid, action, statement] as const)))(
-    '%s: %s is a required row on a resource the statement grants',
-    (_sid, action, statement) => {
-      // Prepare: the statement as the bakery stack grants it in the test account.
-      const values = rowValues(model, 'ubuntu-pro-22-04-cis-level1');
-      const [rendered] = renderPermissions(
-        {
-          partition: values.Partition as string,
-          region: values.Region as string,
-          accountId: values.Account as string,
-          urlSuffix: 'amazonaws.com',
-          artifactBucket: values.ArtifactBucketName as string,
-          recipeStackPrefix: values.RecipeStackPrefix as string,
-          recipeDeployRoleArn: values.RecipeDeployRoleArn as string,
-          artifactKeyArn: values.ArtifactKeyArn as string,
-          controlBucket: values.ControlBucketName as string,
-          guardRulesKey: values.GuardRulesKey as string,
-        },
-        [statement],
-      );
-      // Act
-      const covering = deployerRows().filter(
-        (row) =>
-          row.action === action &&
-          rendered?.resources.some((resource) =>
-            wildcard(resource).test(row.resource.replace(/\$\{(\w+)\}/g, (_, n: string) => values[n] ?? `\${${n}}`)),
-          ),
-      );
-      // Assess
-      expect(
-        covering.map((row) => row.id),
-        `no required row runs ${action} on ${rendered?.resources.join(', ')}`,
-      ).not.toEqual([]);
-    },
-  );
-
-  it('has no required deployer row outside the list (but its own log stream)', () => {
-    const listed = new Set([...deployerActions(), 'logs:CreateLogStream', 'logs:PutLogEvents']);
+  // A Deny statement carves an exception out of an Allow: its requests are attack rows.
+  it.each(
+    statements
+      .filter((statement) => statement.effect !== 'Deny')
+      .flatMap((statement) => statement.actions.map((action) => [statement.sid, action, statement] as const)),
+  )('%s: %s is a required row on a resource the statement grants', (_sid, action, statement) => {
+    // Prepare: the statement as the bakery stack grants it in the test account.
+    const values = rowValues(model, 'ubuntu-pro-22-04-cis-level1');
+    const [rendered] = renderPermissions(
+      {
+        partition: values.Partition as string,
+        region: values.Region as string,
+        accountId: values.Account as string,
+        urlSuffix: 'amazonaws.com',
+        artifactBucket: values.ArtifactBucketName as string,
+        recipeStackPrefix: values.RecipeStackPrefix as string,
+        recipeDeployRoleArn: values.RecipeDeployRoleArn as string,
+        artifactKeyArn: values.ArtifactKeyArn as string,
+        controlBucket: values.ControlBucketName as string,
+        guardRulesKey: values.GuardRulesKey as string,
+        namePrefix: 'ami-bakery',
+        organizationId: values.OrganizationId as string,
+        managementAccountId: values.ManagementAccount as string,
+        evidenceBucket: values.EvidenceBucketName as string,
+      },
+      [statement],
+    );
+    // Act
+    const covering = listRows().filter(
+      (row) =>
+        row.action === action &&
+        rendered?.resources.some((resource) =>
+          wildcard(resource).test(row.resource.replace(/\$\{(\w+)\}/g, (_, n: string) => values[n] ?? `\${${n}}`)),
+        ),
+    );
+    // Assess
     expect(
-      deployerRows()
+      covering.map((row) => row.id),
+      `no required row runs ${action} on ${rendered?.resources.join(', ')}`,
+    ).not.toEqual([]);
+  });
+
+  it('has no required row outside the list (but its own log stream)', () => {
+    const listed = new Set([...actions, 'logs:CreateLogStream', 'logs:PutLogEvents']);
+    expect(
+      listRows()
         .filter((row) => !listed.has(row.action))
         .map((row) => `${row.id} ${row.action}`),
     ).toEqual([]);

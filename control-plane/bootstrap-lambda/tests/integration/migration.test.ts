@@ -130,7 +130,7 @@ describe.skipIf(!MOTO)('moto integration: Update of a bakery deployed by the pre
     await moto?.stop();
   });
 
-  it('replaces the pipeline in place, uploads the deployer and rules first, and leaves recipe stacks and data alone', async () => {
+  it('replaces the pipeline in place, uploads the deployer, the image-events function and the rules first, and leaves recipe stacks and data alone', async () => {
     // Prepare
     cc.reset();
     cc.on(GetBranchCommand).resolves({ branch: { branchName: 'main', commitId: 'c0ffee' } });
@@ -155,17 +155,29 @@ describe.skipIf(!MOTO)('moto integration: Update of a bakery deployed by the pre
         what instanceof PutObjectCommand ? `PutObject ${what.input.Key}` : what instanceof UpdateStackCommand ? 'UpdateStack' : undefined,
       )
       .filter(Boolean);
-    expect(sequence).toEqual([`PutObject ${shipped.deployer.key}`, `PutObject ${shipped.guardRules.key}`, 'UpdateStack']);
+    expect(sequence).toEqual([
+      `PutObject ${shipped.deployer.key}`,
+      `PutObject ${shipped.imageEvents.key}`,
+      `PutObject ${shipped.guardRules.key}`,
+      'UpdateStack',
+    ]);
 
     expect(body).toMatchObject({ Status: 'SUCCESS', PhysicalResourceId: PHYSICAL_ID });
     const after = await describeStack(STACK_NAME);
     expect(after?.StackId).toBe(before?.StackId);
     expect(after?.StackStatus).toBe('UPDATE_COMPLETE');
     const parameters = Object.fromEntries((after?.Parameters ?? []).map((p) => [p.ParameterKey, p.ParameterValue]));
-    expect(parameters).toMatchObject({ DeployerCodeKey: shipped.deployer.key, GuardRulesKey: shipped.guardRules.key, Prune: 'true' });
+    expect(parameters).toMatchObject({
+      DeployerCodeKey: shipped.deployer.key,
+      ImageEventsCodeKey: shipped.imageEvents.key,
+      GuardRulesKey: shipped.guardRules.key,
+      Prune: 'true',
+    });
     // The control bucket holds exactly the packaged bytes.
     const listed = await s3.send(new ListObjectsV2Command({ Bucket: CONTROL_BUCKET }));
-    expect((listed.Contents ?? []).map((o) => o.Key).sort()).toEqual([shipped.deployer.key, shipped.guardRules.key].sort());
+    expect((listed.Contents ?? []).map((o) => o.Key).sort()).toEqual(
+      [shipped.deployer.key, shipped.imageEvents.key, shipped.guardRules.key].sort(),
+    );
     const got = await s3.send(new GetObjectCommand({ Bucket: CONTROL_BUCKET, Key: shipped.deployer.key }));
     expect(
       Buffer.from(await (got.Body as { transformToByteArray(): Promise<Uint8Array> }).transformToByteArray()).equals(shipped.deployer.body),
