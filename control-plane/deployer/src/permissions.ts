@@ -13,7 +13,7 @@
  * no access to the pipeline's artifacts. Logging (logs:CreateLogStream, logs:PutLogEvents on the
  * function's log group) is the Lambda's own concern.
  */
-import { RECIPE_RESOURCE_TYPES } from '@ami-bakery/bundle';
+import { CHANGE_SET_RESOURCE_TYPES } from '@ami-bakery/bundle';
 
 interface PermissionStatement {
   readonly sid: string;
@@ -26,13 +26,6 @@ interface PermissionStatement {
   /** Why the deployer needs it. */
   readonly why: string;
 }
-
-/**
- * Resource types a recipe change set may hold: the bundle's recipe types without SSM parameters.
- * RB6008 keeps parameters out of recipe stacks; channel parameters are the deployer's (and the
- * image-events function's), so no change set needs them. The deployer passes exactly this list.
- */
-const CHANGE_SET_RESOURCE_TYPES: readonly string[] = [...RECIPE_RESOURCE_TYPES].filter((type) => type !== 'AWS::SSM::Parameter').sort();
 
 const STACKS = 'arn:${AWS::Partition}:cloudformation:${AWS::Region}:${AWS::AccountId}:stack/${RecipeStackPrefix}*/*';
 

@@ -117,6 +117,7 @@ export {
 } from './plan.js';
 export { type BundleProblem, formatProblems, PROBLEMS, type ProblemId, sortProblems } from './problems.js';
 export {
+  CHANGE_SET_RESOURCE_TYPES,
   type Handler,
   handlerPermissions,
   RECIPE_RESOURCE_TYPES,

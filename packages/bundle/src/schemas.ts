@@ -30,6 +30,14 @@ const RESOURCE_SCHEMAS = fixture as unknown as ResourceSchemas;
 /** Resource types a recipe template may contain: exactly those the fixture describes. */
 const RECIPE_RESOURCE_TYPES: ReadonlySet<string> = new Set(Object.keys(RESOURCE_SCHEMAS.resourceTypes));
 
+/**
+ * Resource types a recipe change set may hold: the recipe types without SSM parameters. RB6008
+ * keeps parameters out of recipe stacks; channel parameters are the deployer's (and the
+ * image-events function's). The deployer's change sets, its IAM condition on
+ * `cloudformation:ResourceTypes` and `bakery plan --remote` all pass exactly this list.
+ */
+const CHANGE_SET_RESOURCE_TYPES: readonly string[] = [...RECIPE_RESOURCE_TYPES].filter((type) => type !== 'AWS::SSM::Parameter').sort();
+
 function resourceSchema(type: string): ResourceSchema | undefined {
   return Object.hasOwn(RESOURCE_SCHEMAS.resourceTypes, type) ? RESOURCE_SCHEMAS.resourceTypes[type] : undefined;
 }
@@ -55,6 +63,7 @@ function handlerPermissions(
 }
 
 export {
+  CHANGE_SET_RESOURCE_TYPES,
   type Handler,
   handlerPermissions,
   RECIPE_RESOURCE_TYPES,

@@ -1,7 +1,7 @@
 import 'aws-sdk-client-mock-vitest/extend';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { MANAGED_BY, TAGS } from '@ami-bakery/bundle';
+import { CHANGE_SET_RESOURCE_TYPES, MANAGED_BY, TAGS } from '@ami-bakery/bundle';
 import {
   CloudFormationClient,
   CreateChangeSetCommand,
@@ -298,7 +298,10 @@ describe('Command: plan --remote', () => {
       StackName: 'ami-bakery-recipe-al2023-db',
       ChangeSetType: 'UPDATE',
       Capabilities: ['CAPABILITY_IAM'],
+      // The deployer's list: no SSM parameter in a recipe stack (RB6008).
+      ResourceTypes: [...CHANGE_SET_RESOURCE_TYPES],
     });
+    expect(CHANGE_SET_RESOURCE_TYPES).not.toContain('AWS::SSM::Parameter');
   });
 
   it('needs a region', async () => {
