@@ -125,7 +125,10 @@ describe('the deployer the package ships', () => {
       SEED_BUNDLE: SEED_DIR,
       DEPLOYER_DIST: deployerDist,
       GUARD_RULES: RULES_DIR,
+      // The image-events function is not what this test is about: the shipped fixture stands in.
+      IMAGE_EVENTS_CODE: `${SHIPPED_DIR}/image-events/index.mjs`,
     });
+    expect(built.stderr).toBe('');
     expect(built.exitCode).toBe(0);
 
     // Act: what the bootstrap uploads, unpacked as Lambda unpacks it.
