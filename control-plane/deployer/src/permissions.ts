@@ -84,7 +84,7 @@ function catalogPermissions(options: {
           {
             sid: 'NeverLatest',
             effect: 'Deny' as const,
-            actions: ['ssm:AddTagsToResource', 'ssm:DeleteParameter', 'ssm:PutParameter'],
+            actions: ['ssm:AddTagsToResource', 'ssm:DeleteParameter', 'ssm:PutParameter', 'ssm:PutResourcePolicy'],
             resources: [DISTRIBUTION_PARAMETERS],
             why: 'The distribution writes /ami-bakery/<recipe>/latest itself; no channel may take it.',
           },
@@ -120,6 +120,12 @@ function catalogPermissions(options: {
         Null: { 'ram:Principal': 'true' },
       },
       why: "Adds a channel parameter to the bakery's channel share; never a principal, never another resource.",
+    },
+    {
+      sid: 'ChannelSharePolicy',
+      actions: ['ssm:PutResourcePolicy'],
+      resources: [options.parameters],
+      why: "Sharing through RAM needs the owning service's policy action of the caller (the RAM guide's \"resourceOwningService:PutPolicyAction\"): RAM writes the channel parameter's resource policy. Only channel parameters; the share admits the organization alone.",
     },
     {
       sid: 'RecipeAmis',

@@ -55,6 +55,8 @@ describe('Data: DEPLOYER_PERMISSIONS', () => {
       'ssm:DeleteParameter',
       'ssm:GetParametersByPath',
       'ssm:PutParameter',
+      // Not called by the deployer: RAM calls it with the deployer's permissions when a channel joins the share.
+      'ssm:PutResourcePolicy',
     ]);
   });
 

@@ -37,6 +37,8 @@ describe('Data: IMAGE_EVENTS_PERMISSIONS', () => {
       'ssm:AddTagsToResource',
       'ssm:GetParametersByPath',
       'ssm:PutParameter',
+      // RAM calls it with the function's permissions when candidate joins the channel share.
+      'ssm:PutResourcePolicy',
     ]);
   });
 
