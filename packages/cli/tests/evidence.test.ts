@@ -7,12 +7,12 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { type ComplianceSummary, parseXccdfResults, summarizeXccdf } from '@ami-bakery/hardening';
+import { findOnPath, type MotoServer, startMoto } from '@ami-bakery/test-support/moto-server';
 import { CreateBucketCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createEvidenceCommand } from '../src/commands/evidence.js';
 import type { Io } from '../src/index.js';
 import { bakery } from './helpers.js';
-import { findOnPath, type MotoServer, startMoto } from './moto-server.js';
 
 const BUCKET = 'bakery-evidence-111122223333';
 const SAMPLES = fileURLToPath(new URL('../../hardening/tests/fixtures/evidence/', import.meta.url));

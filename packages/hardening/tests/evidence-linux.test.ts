@@ -12,7 +12,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateScapEvidence, parseSummary, parseXccdfResults, type ScapEvidenceTable, summarizeXccdf } from '../src/index.js';
-import { findOnPath, type MotoServer, startMoto } from './helpers/moto-server.js';
+import { findOnPath, type MotoServer, startMoto } from '@ami-bakery/test-support/moto-server';
 
 const SAMPLES = fileURLToPath(new URL('./fixtures/evidence/', import.meta.url));
 const SCC = 'ip-10-0-1-23_SCC-5.10.1_2026-11-29_041502_XCCDF-Results_Amazon_Linux_2023_STIG-001.002.xml';

@@ -12,7 +12,7 @@ import { gunzipSync } from 'node:zlib';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { checkScapEvidenceTable, checkUsgTailoringTable, GeneratorInputError, generateScapEvidence, generateUsgTailoring, type ScapEvidenceTable, type UsgTailoringTable } from '../src/index.js';
-import { findOnPath } from './helpers/moto-server.js';
+import { findOnPath } from '@ami-bakery/test-support/moto-server';
 
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 const read = <T>(file: string) => parse(readFileSync(`${ROOT}${file}`, 'utf8')) as T;

@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { findOnPath, type MotoServer, startMoto } from '@ami-bakery/test-support/moto-server';
 import {
   CloudFormationClient,
   CreateStackCommand,
@@ -28,7 +29,6 @@ import {
   SHIPPED_DIR,
   STACK_NAME,
 } from '../helpers.js';
-import { findOnPath, type MotoServer, startMoto } from './moto-server.js';
 
 /**
  * Migration: a bakery deployed by the previous version (self-updating pipeline, one Deploy action

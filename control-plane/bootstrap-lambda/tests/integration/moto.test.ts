@@ -1,3 +1,4 @@
+import { findOnPath, type MotoServer, startMoto } from '@ami-bakery/test-support/moto-server';
 import { CloudFormationClient, DescribeStackResourcesCommand, DescribeStacksCommand, type Stack } from '@aws-sdk/client-cloudformation';
 import { CodeCommitClient, CreateCommitCommand, GetBranchCommand } from '@aws-sdk/client-codecommit';
 import {
@@ -31,7 +32,6 @@ import {
   SHIPPED_DIR,
   STACK_NAME,
 } from '../helpers.js';
-import { findOnPath, type MotoServer, startMoto } from './moto-server.js';
 
 /**
  * Create, Update, repeated Create and Delete through the real SDK clients against a local moto

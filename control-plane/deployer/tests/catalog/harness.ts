@@ -8,6 +8,8 @@
  * - RAM (moto cannot share SSM parameters and has no AssociateResourceShare): `shares`;
  * - EventBridge PutEvents: recorded in `events`, so the tests read the detail exactly.
  */
+
+import { findOnPath, type MotoServer, startMoto } from '@ami-bakery/test-support/moto-server';
 import {
   CreateTagsCommand,
   DeleteTagsCommand,
@@ -31,7 +33,6 @@ import { GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { type AwsStub, mockClient } from 'aws-sdk-client-mock';
 import { type CatalogClients, createCatalogClients } from '../../src/catalog/clients.js';
 import { CATALOG_TAGS } from '../../src/catalog/names.js';
-import { findOnPath, type MotoServer, startMoto } from '../integration/moto-server.js';
 import { ACCOUNT, HOME, OTHER, PREFIX } from './fixtures.js';
 
 const MOTO = findOnPath('moto_server');

@@ -1,4 +1,5 @@
 import { TAGS } from '@ami-bakery/bundle';
+import { findOnPath, type MotoServer, startMoto } from '@ami-bakery/test-support/moto-server';
 import { CloudFormationClient, CreateStackCommand, DescribeStacksCommand, type Stack } from '@aws-sdk/client-cloudformation';
 import { PutJobFailureResultCommand, PutJobSuccessResultCommand } from '@aws-sdk/client-codepipeline';
 import { StartImagePipelineExecutionCommand } from '@aws-sdk/client-imagebuilder';
@@ -10,7 +11,6 @@ import { baselineCheck } from '../../src/checks.js';
 import { createHandler } from '../../src/handler.js';
 import { silentLog } from '../../src/util.js';
 import { bundle, ENV, jobEvent, type RecipeSpec, zip } from '../helpers.js';
-import { findOnPath, type MotoServer, startMoto } from './moto-server.js';
 
 /**
  * The deployer against a local moto server (S3 and CloudFormation real, through the SDK clients

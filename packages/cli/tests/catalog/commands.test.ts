@@ -5,6 +5,7 @@
  */
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { findOnPath, type MotoServer, startMoto } from '@ami-bakery/test-support/moto-server';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
@@ -12,7 +13,6 @@ import { createImagesCommand } from '../../src/commands/images.js';
 import { createPromoteCommand } from '../../src/commands/promote.js';
 import { createRevokeCommand } from '../../src/commands/revoke.js';
 import { createUnrevokeCommand } from '../../src/commands/unrevoke.js';
-import { findOnPath, type MotoServer, startMoto } from '../moto-server.js';
 import {
   type Amis,
   answerImageBuilder,

@@ -3,6 +3,8 @@
  * EC2) with instances on a revoked image, and `bakery plan` over a promotion and a revocation
  * committed with the catalog commands (exact text).
  */
+
+import { findOnPath, type MotoServer, startMoto } from '@ami-bakery/test-support/moto-server';
 import {
   ConfigServiceClient,
   DescribeConfigurationAggregatorsCommand,
@@ -15,7 +17,6 @@ import { createPromoteCommand } from '../../src/commands/promote.js';
 import { createRevokeCommand } from '../../src/commands/revoke.js';
 import { createUsageCommand } from '../../src/commands/usage.js';
 import { bakery } from '../helpers.js';
-import { findOnPath, type MotoServer, startMoto } from '../moto-server.js';
 import {
   type Amis,
   answerImageBuilder,

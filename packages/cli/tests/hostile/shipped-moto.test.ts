@@ -3,11 +3,12 @@
  * and `doctor --aws` and `publish` (dry run and real) go through it to a moto server the test
  * starts on 127.0.0.1 and stops. No credential, profile or region of the caller is used.
  */
+
+import { findOnPath, type MotoServer, startMoto } from '@ami-bakery/test-support/moto-server';
 import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { workspaceCopy } from '../pipeline-helpers.js';
 import { ensureShippedBundle, runShipped } from './helpers.js';
-import { findOnPath, type MotoServer, startMoto } from './moto-server.js';
 
 const MOTO = findOnPath('moto_server');
 const REGION = 'us-east-1';

@@ -244,7 +244,7 @@ export const RULE_DOCS: Readonly<Record<string, RuleDocs>> = {
   },
   RB5007: { example: '# a template without Resources', fix: 'Lint bundled templates only; otherwise report it.' },
   RB5008: {
-    example: 'kmsKeyId: arn:aws:kms:eu-west-1:111122223333:key/...',
+    example: 'kmsKeyId: arn:aws-cn:kms:cn-north-1:111122223333:key/...   # one partition written in',
     fix: 'Use an alias or key id, or an ARN built with the partition (the bundler does so for its own ARNs).',
   },
   RB5009: {

@@ -65,7 +65,7 @@ async function startMoto(binary: string): Promise<MotoServer> {
   for (let attempt = 0; attempt < 300; attempt += 1) {
     if (exited) throw new Error(`moto_server exited before answering: ${stderr}`);
     try {
-      const res = await fetch(`${endpoint}/moto-api/`);
+      const res = await fetch(`${endpoint}/moto-api/`, { signal: AbortSignal.timeout(2_000) });
       await res.arrayBuffer();
       return { endpoint, stop };
     } catch {
