@@ -11,6 +11,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { gzipSync } from 'node:zlib';
+import { LAMBDA_BUNDLE_OPTIONS } from '../../tools/scripts/lambda-bundle.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const app = path.join(root, 'control-plane/bootstrap-lambda');
@@ -24,24 +25,18 @@ if (args.has('--rebuild') || !existsSync(bundle)) {
   execFileSync(process.execPath, ['build.mjs', '--code-only'], { cwd: app, stdio: 'inherit' });
 }
 
-// Same options as build.mjs, but @aws-sdk/* external: what the Node 24 runtime's bundled SDK would allow.
+// The shipped bundle's options (tools/scripts/lambda-bundle.mjs), but @aws-sdk/* external: what the Node 24 runtime's bundled SDK would allow.
 // Written inside the package so the external imports resolve from its node_modules.
 const { build } = await import(pathToFileURL(path.join(app, 'node_modules/esbuild/lib/main.js')).href);
 const externalDir = path.join(app, 'node_modules/.cache/bootstrap-bench');
 mkdirSync(externalDir, { recursive: true });
 const externalBundle = path.join(externalDir, 'index.mjs');
 await build({
+  ...LAMBDA_BUNDLE_OPTIONS,
   entryPoints: [path.join(app, 'src/handler.ts')],
   outfile: externalBundle,
-  bundle: true,
-  format: 'esm',
-  platform: 'node',
-  target: 'node22',
-  minify: true,
-  legalComments: 'none',
-  mainFields: ['module', 'main'],
+  sourcemap: false,
   external: ['@aws-sdk/*'],
-  banner: { js: "import{createRequire as __cr}from'node:module';const require=__cr(import.meta.url);" },
   logLevel: 'error',
 });
 

@@ -8,6 +8,7 @@ import { cpSync, existsSync, mkdirSync, readdirSync, rmSync, statSync } from 'no
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
+import { LAMBDA_BUNDLE_OPTIONS } from '../../tools/scripts/lambda-bundle.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const dist = path.join(here, 'dist');
@@ -70,22 +71,10 @@ if (!codeOnly) {
 rmSync(dist, { recursive: true, force: true });
 mkdirSync(dist, { recursive: true });
 
-// The SDK is bundled, not taken from the runtime: it pins the version the tests ran against, and
-// one pre-bundled file loads faster than resolving the runtime's node_modules (see bench/lambda).
 await build({
+  ...LAMBDA_BUNDLE_OPTIONS,
   entryPoints: [path.join(here, 'src/handler.ts')],
   outfile: path.join(dist, 'index.mjs'),
-  bundle: true,
-  format: 'esm',
-  platform: 'node',
-  target: 'node22',
-  minify: true,
-  sourcemap: 'external',
-  legalComments: 'none',
-  mainFields: ['module', 'main'],
-  // Some SDK dependencies still call require() on Node built-ins; ESM output needs a real one.
-  banner: { js: "import{createRequire as __cr}from'node:module';const require=__cr(import.meta.url);" },
-  logLevel: 'warning',
 });
 
 if (!codeOnly) {

@@ -6,6 +6,7 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
+import { LAMBDA_BUNDLE_OPTIONS } from '../../tools/scripts/lambda-bundle.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const outAt = process.argv.indexOf('--out');
@@ -14,22 +15,10 @@ const dist = outAt > 0 && process.argv[outAt + 1] ? path.resolve(process.argv[ou
 rmSync(dist, { recursive: true, force: true });
 mkdirSync(dist, { recursive: true });
 
-// The SDK is bundled, not taken from the runtime: the version the tests ran against is the one
-// that runs, and one file loads faster than the runtime's node_modules (bench/lambda).
 await build({
+  ...LAMBDA_BUNDLE_OPTIONS,
   entryPoints: [path.join(here, 'src/handler.ts')],
   outfile: path.join(dist, 'index.mjs'),
-  bundle: true,
-  format: 'esm',
-  platform: 'node',
-  target: 'node24',
-  minify: true,
-  sourcemap: 'external',
-  legalComments: 'none',
-  mainFields: ['module', 'main'],
-  // Some SDK dependencies still call require() on Node built-ins; ESM output needs a real one.
-  banner: { js: "import{createRequire as __cr}from'node:module';const require=__cr(import.meta.url);" },
-  logLevel: 'warning',
 });
 
 // The security invariants run in the WebAssembly Guard evaluator of @aws/cloudformation-validate

@@ -5,6 +5,7 @@ import { mkdirSync, rmSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
+import { LAMBDA_BUNDLE_OPTIONS } from '../../tools/scripts/lambda-bundle.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const dist = path.join(here, 'dist');
@@ -13,19 +14,9 @@ rmSync(dist, { recursive: true, force: true });
 mkdirSync(dist, { recursive: true });
 
 await build({
+  ...LAMBDA_BUNDLE_OPTIONS,
   entryPoints: [path.join(here, 'src/handler.ts')],
   outfile: path.join(dist, 'index.mjs'),
-  bundle: true,
-  format: 'esm',
-  platform: 'node',
-  target: 'node24',
-  minify: true,
-  sourcemap: 'external',
-  legalComments: 'none',
-  mainFields: ['module', 'main'],
-  // Some SDK dependencies still call require() on Node built-ins; ESM output needs a real one.
-  banner: { js: "import{createRequire as __cr}from'node:module';const require=__cr(import.meta.url);" },
-  logLevel: 'warning',
 });
 
 console.log(`image-events: dist/index.mjs ${(statSync(path.join(dist, 'index.mjs')).size / 1024).toFixed(1)} KiB`);

@@ -89,7 +89,7 @@ export {
   type RecipeOutcome,
   summaryLine,
 } from './format/index.js';
-export { canonicalJson, compareCodeUnits, deployHash, sha256Hex, templateHash } from './hash.js';
+export { canonicalJson, compareCodeUnits, deployHash, sha256Hex, sortKeys, templateHash } from './hash.js';
 export { LIMITS, type Limits } from './limits.js';
 export {
   type BundleManifestV2,
