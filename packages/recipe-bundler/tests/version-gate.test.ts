@@ -276,16 +276,30 @@ describe('Rule: RB4003 version-gate-skipped', () => {
     }
   });
 
-  it('gives one info finding for an unknown base', () => {
-    const r = repo('minimal');
-    const findings = checkVersions(r.relativeDir, { base: 'no-such-branch', cwd: r.dir });
-    expect(findings.map((f) => [f.ruleId, f.severity, f.message])).toEqual([
-      [
+  // The environment is always given: the suite itself runs with CI=true on CI.
+  it.each([
+    {
+      where: 'outside CI',
+      env: {},
+      expected: [
         'RB4003',
         'info',
         'Version gate skipped: git does not know the base ref "no-such-branch". Set BAKERY_BASE to the ref to compare with.',
       ],
-    ]);
+    },
+    {
+      where: 'on CI (CI=true), as an error',
+      env: { CI: 'true' },
+      expected: [
+        'RB4004',
+        'error',
+        'The version gate cannot run on CI: git does not know the base ref "no-such-branch". Give the job the full git history (actions/checkout with fetch-depth: 0, or git fetch --unshallow origin) and a base git knows (BAKERY_BASE or NX_BASE).',
+      ],
+    },
+  ])('gives one finding for an unknown base $where', ({ env, expected }) => {
+    const r = repo('minimal');
+    const findings = checkVersions(r.relativeDir, { base: 'no-such-branch', cwd: r.dir, env });
+    expect(findings.map((f) => [f.ruleId, f.severity, f.message])).toEqual([expected]);
   });
 });
 
